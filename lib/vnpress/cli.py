@@ -1,0 +1,100 @@
+"""The `vnpress` command line: one subcommand per analysis, tables on stdout.
+
+Every table subcommand takes a corpus folder and `--format table|csv|json`;
+problems with the input go to stderr, one line each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import pandas as pd
+
+FORMATS = ("table", "csv", "json")
+
+
+def emit(df: pd.DataFrame, fmt: str) -> None:
+    """Print `df` as an aligned table, CSV or JSON records."""
+    if fmt == "csv":
+        df.to_csv(sys.stdout, index=False)
+    elif fmt == "json":
+        sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
+    else:
+        with pd.option_context("display.max_rows", None, "display.max_columns", None, "display.width", 200,
+                               "display.max_colwidth", 80):
+            sys.stdout.write(df.to_string(index=False) + "\n")
+
+
+def report_problems(problems: pd.DataFrame) -> bool:
+    """Print each problem to stderr; True if any is an error."""
+    for row in problems.itertuples(index=False):
+        print(f"{row.level}: {row.file}: {row.problem}", file=sys.stderr)
+    return bool((problems["level"] == "error").any())
+
+
+def _workbook(args: argparse.Namespace):
+    from .pipeline import load
+
+    wb = load(args.dir, cache_dir=args.cache or None, workers=args.workers or None)
+    args.failed = report_problems(wb.problems)
+    return wb
+
+
+def _cmd_corpus(args: argparse.Namespace) -> int:
+    from .overview import article_table
+
+    wb = _workbook(args)
+    emit(article_table(wb), args.format)
+    return 1 if args.failed else 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from .runner import run
+
+    result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
+                 show_code=args.show_code)
+    print(result.index)
+    return 0 if result.ok else 1
+
+
+def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
+    p = sub.add_parser(name, help=help)
+    p.add_argument("dir", help="corpus folder")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--cache", default="outputs/cache", help="cache folder ('' for none)")
+    p.add_argument("--workers", type=int, default=0, help="worker processes (0: all cores)")
+    p.set_defaults(func=func)
+    return p
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="vnpress", description="Vietnamese press research workbook")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    _table_command(sub, "corpus", _cmd_corpus, "one row per article: metadata, size, removed lines")
+
+    p = sub.add_parser("run", help="execute the notebooks into HTML reports")
+    p.add_argument("--corpus", default="corpus", help="corpus folder")
+    p.add_argument("--out", default="outputs", help="output root (runs go to OUT/runs/<timestamp>)")
+    p.add_argument("-p", "--param", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                   help="notebook parameter (repeatable)")
+    p.add_argument("--only", nargs="+", default=None, metavar="NOTEBOOK", help="run only these notebooks")
+    p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    p.set_defaults(func=_cmd_run)
+
+    # analysis subcommands register below, one block each
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except (ValueError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

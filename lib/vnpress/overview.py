@@ -1,0 +1,100 @@
+"""Exploration: what is in the corpus and how clean it is."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display needed; notebooks still show the returned figures
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from .pipeline import Workbook
+
+WORD_POS_EXCLUDED = {"CH"}  # punctuation does not count as a token
+
+
+def article_table(wb: Workbook) -> pd.DataFrame:
+    """One row per article.
+
+    Columns: article_id, title, outlet, published (YYYY-MM-DD or empty),
+    published_source, chars (cleaned text), sentences, tokens (words, no
+    punctuation), removed_lines (non-blank lines the cleaner removed).
+    """
+    a = wb.articles
+    sentences = wb.sentences.groupby("article_id").size()
+    words = wb.tokens[~wb.tokens["pos"].isin(WORD_POS_EXCLUDED)].groupby("article_id").size()
+    removed = wb.cleaning_log[wb.cleaning_log["rule"] != "blank_run"].groupby("article_id").size()
+    ids = a["article_id"]
+    return pd.DataFrame({
+        "article_id": ids,
+        "title": a["title"].fillna(""),
+        "outlet": a["outlet"].fillna(""),
+        "published": a["published"].dt.strftime("%Y-%m-%d").fillna(""),
+        "published_source": a["published_source"],
+        "chars": a["chars"],
+        "sentences": ids.map(sentences).fillna(0).astype("int64"),
+        "tokens": ids.map(words).fillna(0).astype("int64"),
+        "removed_lines": ids.map(removed).fillna(0).astype("int64"),
+    }).reset_index(drop=True)
+
+
+def corpus_summary(wb: Workbook) -> pd.DataFrame:
+    """Corpus facts as rows (fact, value): articles, outlets, date range, sentences, tokens, types, problems."""
+    words = wb.tokens[~wb.tokens["pos"].isin(WORD_POS_EXCLUDED)]["token"].str.lower()
+    dates = wb.articles["published"].dropna()
+    outlets = wb.articles["outlet"].replace("", pd.NA).dropna()
+    facts = [
+        ("articles", len(wb.articles)),
+        ("outlets named", outlets.nunique()),
+        ("articles without outlet", int(len(wb.articles) - len(outlets))),
+        ("earliest publication", dates.min().strftime("%Y-%m-%d") if len(dates) else ""),
+        ("latest publication", dates.max().strftime("%Y-%m-%d") if len(dates) else ""),
+        ("publication dates by source", "; ".join(f"{k}: {v}" for k, v in
+                                                  wb.articles["published_source"].value_counts().items())),
+        ("sentences", len(wb.sentences)),
+        ("tokens (words)", len(words)),
+        ("types (distinct words, case-folded)", words.nunique()),
+        ("lines removed as boilerplate", int((wb.cleaning_log["rule"] != "blank_run").sum())),
+        ("files with errors", int((wb.problems["level"] == "error").sum())),
+        ("warnings", int((wb.problems["level"] == "warning").sum())),
+    ]
+    return pd.DataFrame(facts, columns=["fact", "value"]).astype({"value": "string"})
+
+
+def length_figure(wb: Workbook) -> Figure:
+    """Histogram of article length in words, with each article marked."""
+    table = article_table(wb)
+    fig, ax = plt.subplots(figsize=(7, 3.2))
+    ax.hist(table["tokens"], bins=min(20, max(5, len(table))), color="#4c72b0", alpha=0.8)
+    ax.plot(table["tokens"], [0] * len(table), "|", color="black", markersize=14)
+    ax.set_xlabel("article length (words, punctuation excluded)")
+    ax.set_ylabel("articles")
+    ax.set_title("Length distribution")
+    fig.tight_layout()
+    return fig
+
+
+def cleaning_summary(wb: Workbook) -> pd.DataFrame:
+    """Removed lines per rule: rule, lines, articles."""
+    log = wb.cleaning_log
+    return (log.groupby("rule").agg(lines=("line_no", "size"), articles=("article_id", "nunique"))
+            .reset_index().sort_values("lines", ascending=False, ignore_index=True))
+
+
+def cleaning_examples(wb: Workbook, per_rule: int = 3) -> pd.DataFrame:
+    """Up to `per_rule` removed lines per rule: rule, article_id, line_no, text."""
+    log = wb.cleaning_log[wb.cleaning_log["rule"] != "blank_run"]
+    return log.groupby("rule").head(per_rule)[["rule", "article_id", "line_no", "text"]].reset_index(drop=True)
+
+
+def top_entities(wb: Workbook, top_n: int = 20) -> pd.DataFrame:
+    """Most frequent named entities (underthesea ner): entity, type, count, articles, example (article_id:sentence_id)."""
+    ents = wb.entities()
+    if ents.empty:
+        return pd.DataFrame(columns=["entity", "type", "count", "articles", "example"])
+    ents = ents.assign(example=ents["article_id"] + ":" + ents["sentence_id"].astype("string"))
+    out = (ents.groupby(["entity", "type"])
+           .agg(count=("entity", "size"), articles=("article_id", "nunique"), example=("example", "first"))
+           .reset_index().sort_values(["count", "articles", "entity"], ascending=[False, False, True]))
+    return out.head(top_n).reset_index(drop=True)

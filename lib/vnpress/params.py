@@ -1,0 +1,55 @@
+"""Notebook parameters: one registry of names and types, and a validator.
+
+Each notebook's tagged `parameters` cell defines typed values; its next cell
+passes them to `check_params`, which rejects unknown names and wrong types
+with a message naming the parameter. Register new parameters in PARAMS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# name: (type, what it is)
+PARAMS: dict[str, tuple[type, str]] = {
+    "corpus_dir": (str, "folder of articles (.txt/.md) with an optional manifest.csv"),
+    "cache_dir": (str, "folder of the processed-text cache (Parquet); empty string for no cache"),
+    "out_dir": (str, "folder where the notebook saves its tables and figures"),
+    "workers": (int, "worker processes for processing; 0 means all cores"),
+    "top_n": (int, "how many rows to show in top-N tables and figures"),
+    "examples": (int, "how many example rows to show"),
+}
+
+
+def check_params(**values: Any) -> dict[str, Any]:
+    """Validate notebook parameters against PARAMS; returns them unchanged or raises ValueError."""
+    problems = []
+    for name, value in values.items():
+        if name not in PARAMS:
+            problems.append(f"unknown parameter '{name}' (known: {', '.join(sorted(PARAMS))})")
+            continue
+        kind, doc = PARAMS[name]
+        ok = isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            ok = True
+        if not ok:
+            problems.append(f"parameter '{name}' must be {kind.__name__} ({doc}), got {type(value).__name__} {value!r}")
+    if problems:
+        raise ValueError("invalid notebook parameters:\n- " + "\n- ".join(problems))
+    return dict(values)
+
+
+def coerce(name: str, text: str) -> Any:
+    """Convert a command-line string to the registered type of `name`."""
+    if name not in PARAMS:
+        raise ValueError(f"unknown parameter '{name}' (known: {', '.join(sorted(PARAMS))})")
+    kind = PARAMS[name][0]
+    if kind is bool:
+        if text.lower() in ("1", "true", "yes"):
+            return True
+        if text.lower() in ("0", "false", "no"):
+            return False
+        raise ValueError(f"parameter '{name}' must be true or false, got {text!r}")
+    try:
+        return kind(text)
+    except ValueError:
+        raise ValueError(f"parameter '{name}' must be {kind.__name__}, got {text!r}") from None
