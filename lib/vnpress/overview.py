@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display needed; notebooks still show the returned figures
 import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
