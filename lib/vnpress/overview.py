@@ -86,12 +86,18 @@ def cleaning_examples(wb: Workbook, per_rule: int = 3) -> pd.DataFrame:
 
 
 def top_entities(wb: Workbook, top_n: int = 20) -> pd.DataFrame:
-    """Most frequent named entities (underthesea ner): entity, type, count, articles, example (article_id:sentence_id)."""
+    """Most frequent named entities (underthesea ner).
+
+    Columns: entity, type, count, articles, and the evidence of the first
+    occurrence: article_id, sentence_id, sentence.
+    """
+    columns = ["entity", "type", "count", "articles", "article_id", "sentence_id", "sentence"]
     ents = wb.entities()
     if ents.empty:
-        return pd.DataFrame(columns=["entity", "type", "count", "articles", "example"])
-    ents = ents.assign(example=ents["article_id"] + ":" + ents["sentence_id"].astype("string"))
+        return pd.DataFrame(columns=columns)
+    ents = ents.merge(wb.sentences[["article_id", "sentence_id", "text"]], on=["article_id", "sentence_id"])
     out = (ents.groupby(["entity", "type"])
-           .agg(count=("entity", "size"), articles=("article_id", "nunique"), example=("example", "first"))
+           .agg(count=("entity", "size"), articles=("article_id", "nunique"), article_id=("article_id", "first"),
+                sentence_id=("sentence_id", "first"), sentence=("text", "first"))
            .reset_index().sort_values(["count", "articles", "entity"], ascending=[False, False, True]))
-    return out.head(top_n).reset_index(drop=True)
+    return out.head(top_n).reset_index(drop=True)[columns]
