@@ -58,6 +58,27 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_countries(args: argparse.Namespace) -> int:
+    from .countries import find_mentions
+
+    wb = _workbook(args)
+    emit(find_mentions(wb)[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]], args.format)
+    return 1 if args.failed else 0
+
+
+def _cmd_stance(args: argparse.Namespace) -> int:
+    from .stance import stance_by_article, stance_by_country
+
+    wb = _workbook(args)
+    by_article = stance_by_article(wb)
+    if args.by == "article":
+        emit(by_article[["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence"]],
+             args.format)
+    else:
+        emit(stance_by_country(by_article)[["iso", "name", "articles", "stance", "frames", "evidence"]], args.format)
+    return 1 if args.failed else 0
+
+
 def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help)
     p.add_argument("dir", help="corpus folder")
@@ -84,6 +105,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_run)
 
     # analysis subcommands register below, one block each
+    _table_command(sub, "countries", _cmd_countries, "one row per country mention, with its role and sentence")
+    p = _table_command(sub, "stance", _cmd_stance, "stance and frames per actor country, with evidence")
+    p.add_argument("--by", choices=("country", "article"), default="country")
     return ap
 
 
@@ -94,6 +118,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and closed early
+        sys.stderr.close()
+        return 0
 
 
 if __name__ == "__main__":

@@ -256,7 +256,7 @@ def _canonical(iso: str) -> str:
 
 def _continues(folded_sentence: str, cues: dict) -> str | None:
     for cue in sorted(cues["continuation"], key=len, reverse=True):
-        if folded_sentence == cue or folded_sentence.startswith(cue + " "):
+        if folded_sentence.startswith(cue) and not folded_sentence[len(cue):len(cue) + 1].isalnum():
             return cue
     return None
 

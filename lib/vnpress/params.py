@@ -17,6 +17,8 @@ PARAMS: dict[str, tuple[type, str]] = {
     "workers": (int, "worker processes for processing; 0 means all cores"),
     "top_n": (int, "how many rows to show in top-N tables and figures"),
     "examples": (int, "how many example rows to show"),
+    "gold_path": (str, "gold annotation file of the seed corpus ('' to skip the evaluation)"),
+    "gold_countries_path": (str, "gold country/role annotation of the seed corpus"),
 }
 
 

@@ -1,0 +1,84 @@
+import pandas as pd
+import pytest
+import yaml
+
+from conftest import GOLD
+from vnpress import stance
+from vnpress.countries import _data
+from vnpress.pipeline import from_texts
+
+
+def _one(text, **kw):
+    out = stance.stance_by_article(from_texts({"a": text}), **kw)
+    return {r.iso: r for r in out.itertuples()}
+
+
+@pytest.fixture(scope="module")
+def seed_stance(seed_wb):
+    return stance.stance_by_article(seed_wb)
+
+
+def test_seed_corpus_against_gold(seed_stance):
+    gold = pd.read_csv(GOLD / "stance.csv")
+    scores = stance.evaluate(seed_stance, gold)
+    print("\nstance vs gold:\n" + scores.to_string(index=False))
+    s = scores.set_index("metric")["value"]
+    assert s["actor pairs found (recall)"] == 1.0
+    assert s["stance accuracy"] >= 0.8
+    assert s["frame precision"] >= 0.5 and s["frame recall"] >= 0.6
+
+
+def test_by_article_columns_and_evidence(seed_stance):
+    assert list(seed_stance.columns[:8]) == ["article_id", "iso", "name", "stance", "confidence", "frames", "cues",
+                                            "evidence"]
+    jp = seed_stance[(seed_stance.iso == "JP")].iloc[0]
+    assert jp.stance == "conditional" and "xem xét" in jp.cues
+    assert "đang xem xét tích cực việc ký kết" in jp.evidence
+    assert seed_stance["confidence"].between(0, 1).all()
+
+
+@pytest.mark.parametrize("text,iso,expected", [
+    ("Đại diện Indonesia cam kết phê chuẩn và thực thi đầy đủ Công ước.", "ID", "support"),
+    ("Nhà ngoại giao nêu rõ, Iran ủng hộ Công ước dù vẫn còn một số khác biệt về nội dung số.", "IR", "conditional"),
+    ("Đại diện Nhật Bản cho biết nước này đang xem xét việc ký kết Công ước.", "JP", "conditional"),
+    ("Đại diện Nga phản đối một số điều khoản của Công ước.", "RU", "oppose"),
+    ("Chính phủ Canada không ủng hộ văn kiện này.", "CA", "oppose"),
+    ("Đại diện Brazil cho biết nước này từ chối ký Công ước.", "BR", "oppose"),
+    ("Đại diện Chile cho biết hội nghị diễn ra trong hai ngày.", "CL", "neutral"),
+    ("Mặc dù còn nhiều khó khăn, Chính phủ Lào cam kết ký Công ước.", "LA", "support"),
+])
+def test_stance_classes_on_single_sentences(text, iso, expected):
+    assert _one(text)[iso].stance == expected
+
+
+def test_each_country_is_scored_on_its_own_clause():
+    rows = _one("Liên minh châu Âu (EU) đã thống nhất cùng ký và phê chuẩn, trong khi Singapore ban hành luật mới.")
+    assert rows["EU"].stance == "support" and rows["SG"].stance == "neutral"
+
+
+def test_frames_and_cues_are_reported():
+    rows = _one("Đại diện Thụy Sĩ nhấn mạnh hợp tác quốc tế chỉ bền vững khi tôn trọng đầy đủ quyền con người.")
+    ch = rows["CH"]
+    assert "human_rights" in ch.frames.split(";") and "cooperation" in ch.frames.split(";")
+    assert "human_rights:quyền con người" in ch.cues
+
+
+def test_edited_lexicon_is_honoured(tmp_path):
+    cues = yaml.safe_load(_data("stance_cues.yaml").read_text(encoding="utf-8"))
+    cues["support"] = [c for c in cues["support"] if c != "cam kết"]
+    path = tmp_path / "cues.yaml"
+    path.write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")
+    text = "Đại diện Indonesia cam kết tham gia Công ước."
+    assert _one(text)["ID"].stance == "support"
+    assert _one(text, cues_path=str(path))["ID"].stance == "neutral"
+
+
+def test_country_aggregation_matrix_and_cards(seed_wb, seed_stance):
+    by_country = stance.stance_by_country(seed_stance).set_index("iso")
+    assert by_country.loc["VN", "articles"] == 4 and by_country.loc["VN", "stance"] == "support"
+    assert by_country.loc["GB", "stance"] == "conditional"
+    matrix = stance.frame_matrix(seed_stance)
+    assert matrix.loc["Vương quốc Anh", "human_rights"] == 1
+    cards = stance.evidence_cards(seed_wb)
+    html = stance.cards_html(stance.stance_by_country(seed_stance), cards)
+    assert "Thụy Sĩ" in html and "<script" not in html
