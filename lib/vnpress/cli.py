@@ -79,6 +79,19 @@ def _cmd_stance(args: argparse.Namespace) -> int:
     return 1 if args.failed else 0
 
 
+def _cmd_timeline(args: argparse.Namespace) -> int:
+    from .timeline import merge_events, timeline
+
+    wb = _workbook(args)
+    dates = timeline(wb)
+    if args.merge:
+        emit(merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict"]], args.format)
+    else:
+        emit(dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]],
+             args.format)
+    return 1 if args.failed else 0
+
+
 def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help)
     p.add_argument("dir", help="corpus folder")
@@ -108,6 +121,8 @@ def parser() -> argparse.ArgumentParser:
     _table_command(sub, "countries", _cmd_countries, "one row per country mention, with its role and sentence")
     p = _table_command(sub, "stance", _cmd_stance, "stance and frames per actor country, with evidence")
     p.add_argument("--by", choices=("country", "article"), default="country")
+    p = _table_command(sub, "timeline", _cmd_timeline, "one row per date expression, resolved to a calendar date")
+    p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
     return ap
 
 

@@ -19,6 +19,7 @@ PARAMS: dict[str, tuple[type, str]] = {
     "examples": (int, "how many example rows to show"),
     "gold_path": (str, "gold annotation file of the seed corpus ('' to skip the evaluation)"),
     "gold_countries_path": (str, "gold country/role annotation of the seed corpus"),
+    "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
 }
 
 

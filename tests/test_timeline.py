@@ -1,0 +1,112 @@
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from conftest import GOLD
+from vnpress import timeline as T
+from vnpress.pipeline import from_texts
+
+PUB = date(2025, 10, 24)
+
+
+def _values(text, published=PUB, ctx=None):
+    return [(r["value"], r["granularity"]) for r in T.extract_dates(text, published, ctx)]
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Công ước được thông qua ngày 25/12/2024.", [("2024-12-25", "day")]),
+    ("Thông qua ngày 24-12-2024 tại New York.", [("2024-12-24", "day")]),
+    ("Lễ ký ngày 25.10.2025 tại Hà Nội.", [("2025-10-25", "day")]),
+    ("Vào ngày 25 tháng 10 năm 2025, lễ ký khai mạc.", [("2025-10-25", "day")]),
+    ("Chiều 26/10, họp báo diễn ra.", [("2025-10-26", "day")]),
+    ("Ngày 23-10, Chủ tịch nước kiểm tra công tác chuẩn bị.", [("2025-10-23", "day")]),
+    ("sáng 25.10 các đoàn đến Hà Nội", [("2025-10-25", "day")]),
+    ("Lễ ký diễn ra 25-26/10 tại Hà Nội.", [("2025-10-25", "day"), ("2025-10-26", "day")]),
+    ("Lễ ký diễn ra 25–26/10/2025 tại Hà Nội.", [("2025-10-25", "day"), ("2025-10-26", "day")]),
+    ("Lễ ký sẽ diễn ra từ ngày 25 đến 26-10 tại Hà Nội.", [("2025-10-25", "day"), ("2025-10-26", "day")]),
+    ("Sự kiện kéo dài hai ngày 25 và 26/10/2025.", [("2025-10-25", "day"), ("2025-10-26", "day")]),
+    ("Kế hoạch được thông qua trong tháng 10/2025.", [("2025-10", "month")]),
+    ("Đàm phán kết thúc vào tháng 12 năm 2024.", [("2024-12", "month")]),
+    ("Việt Nam đăng cai trong năm 2025.", [("2025", "year")]),
+    ("Chiến dịch triển khai trong 3 tháng cuối năm 2024.", [("2024-Q4", "quarter")]),
+    ("Kết quả quý IV/2024 rất khả quan.", [("2024-Q4", "quarter")]),
+    ("Dự kiến phê chuẩn vào đầu năm 2025.", [("2025", "year")]),
+    ("Thứ Tư, 28/01/2026, hội nghị khai mạc.", [("2026-01-28", "day")]),
+    ("Hôm qua, đoàn đã đến Hà Nội.", [("2025-10-23", "day")]),
+    ("Năm ngoái, Việt Nam tổ chức hội thảo.", [("2024", "year")]),
+    ("Năm tới, các nước sẽ phê chuẩn.", [("2026", "year")]),
+    ("Tuần trước, hội nghị đã bế mạc.", [("2025-W42", "week")]),
+])
+def test_expressions_and_values(text, expected):
+    assert _values(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Trung tâm hoạt động 24/7 để phong tỏa giao dịch.",
+    "Sau gần 20 năm, cộng đồng quốc tế mới có khuôn khổ mới.",
+    "Sau hơn 5 năm đàm phán, công ước được thông qua.",
+    "Đây là lễ mở ký lớn nhất trong 10 năm qua.",
+    "Theo Điều 64, khoản 1, công ước mở cho các quốc gia.",
+    "Khu vực đóng góp hơn 70% GDP toàn cầu.",
+    "Nhật Bản hỗ trợ hơn 6,6 triệu USD.",
+    "Buổi lễ đón hơn 2.500 đại biểu và 110 đoàn.",
+    "Singapore ban hành Luật Online Criminal Harms Act 2023.",
+    "Luật An ninh mạng năm 2018 quy định nhiều nội dung.",
+    "Ngày 31/02 không tồn tại.",
+    "Công ước gồm 9 chương và 71 điều.",
+])
+def test_non_dates(text):
+    assert _values(text) == []
+
+
+def test_resolution_across_a_year_boundary():
+    assert _values("Ngày 28/12, hội nghị tổng kết diễn ra.", date(2026, 1, 5)) == [("2025-12-28", "day")]
+    assert _values("Hội nghị sẽ diễn ra ngày 3/1.", date(2025, 12, 30)) == [("2026-01-03", "day")]
+    assert _values("Hội nghị đã diễn ra ngày 3/1.", date(2025, 12, 30)) == [("2025-01-03", "day")]
+
+
+def test_anchor_without_publication_date():
+    rows = T.extract_dates("Chiều 26/10, họp báo diễn ra.", None, 2025)
+    assert (rows[0]["value"], rows[0]["anchor"]) == ("2025-10-26", "inferred")
+    rows = T.extract_dates("Chiều 26/10, họp báo diễn ra.", None, None)
+    assert (rows[0]["value"], rows[0]["anchor"]) == ("", "unresolved")
+    assert T.extract_dates("ngày 25/12/2024", None, None)[0]["anchor"] == "explicit"
+
+
+def test_ranges_are_marked():
+    rows = T.extract_dates("Lễ ký diễn ra 25-26/10/2025.", None)
+    assert [r["range"] for r in rows] == ["start", "end"] and rows[0]["range_id"] == rows[1]["range_id"] == 1
+
+
+def test_seed_corpus_against_gold(seed_wb):
+    found = T.timeline(seed_wb)
+    gold = pd.read_csv(GOLD / "timeline.csv", keep_default_na=False)
+    scores = T.evaluate(found, gold)
+    print("\ntimeline vs gold:\n" + scores.to_string(index=False))
+    s = scores.set_index("metric")["value"]
+    assert s["value precision"] >= 0.9 and s["value recall"] >= 0.85
+    assert s["expressions found (surface recall)"] >= 0.9
+    assert list(found.columns[:8]) == ["article_id", "sentence_id", "value", "granularity", "surface", "anchor",
+                                       "event", "sentence"]
+
+
+def test_events_merge_across_articles_and_conflicts_are_flagged():
+    wb = from_texts({
+        "a": "Lễ mở ký Công ước diễn ra ngày 25/10/2025 tại Hà Nội với 72 quốc gia ký kết.",
+        "b": "Ngày 25/10/2025, lễ mở ký Công ước tại Hà Nội thu hút 65 quốc gia ký kết.",
+        "c": "Lễ mở ký Công ước diễn ra ngày 26/10/2025 tại Hà Nội.",
+    })
+    merged = T.merge_events(T.timeline(wb)).set_index("value")
+    assert merged.loc["2025-10-25", "sources"] == 2 and merged.loc["2025-10-25", "articles"] == "a;b"
+    assert "quốc gia: 65 vs 72" in merged.loc["2025-10-25", "conflict"]
+    assert "2025-10-25" in merged.loc["2025-10-26", "conflict"]
+
+
+def test_coverage_and_figure(seed_wb):
+    df = T.timeline(seed_wb)
+    cov = T.coverage(seed_wb, df).set_index("article_id")
+    assert cov.loc["003_7afc3c7c88a3f9b6", "first_event"] == pd.Timestamp("2024-10-01")
+    assert cov.loc["003_7afc3c7c88a3f9b6", "last_event"] == pd.Timestamp("2026-12-31")
+    fig = T.timeline_figure(T.merge_events(df))
+    assert fig.axes and len(fig.axes[0].collections) == 1
