@@ -45,3 +45,13 @@ def test_check_params_names_the_problem():
         check_params(top_n="5")
     with pytest.raises(ValueError, match="parameter 'top_n' must be int"):
         check_params(top_n=True)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_reads_every_parameter(path):
+    import papermill
+
+    nb = nbformat.read(path, as_version=4)
+    cell = next(c for c in nb.cells if "parameters" in c.metadata.get("tags", []))
+    names = [n.target.id for n in ast.parse(cell.source).body]
+    assert list(papermill.inspect_notebook(str(path))) == names

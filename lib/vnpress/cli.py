@@ -92,6 +92,22 @@ def _cmd_timeline(args: argparse.Namespace) -> int:
     return 1 if args.failed else 0
 
 
+def _cmd_terms(args: argparse.Namespace) -> int:
+    from .terms import frequencies
+
+    wb = _workbook(args)
+    emit(frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level), args.format)
+    return 1 if args.failed else 0
+
+
+def _cmd_kwic(args: argparse.Namespace) -> int:
+    from .terms import kwic
+
+    wb = _workbook(args)
+    emit(kwic(wb, args.term, window=args.window), args.format)
+    return 1 if args.failed else 0
+
+
 def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
     p = sub.add_parser(name, help=help)
     p.add_argument("dir", help="corpus folder")
@@ -121,6 +137,14 @@ def parser() -> argparse.ArgumentParser:
     _table_command(sub, "countries", _cmd_countries, "one row per country mention, with its role and sentence")
     p = _table_command(sub, "stance", _cmd_stance, "stance and frames per actor country, with evidence")
     p.add_argument("--by", choices=("country", "article"), default="country")
+    p = _table_command(sub, "terms", _cmd_terms, "term frequencies on segmented words")
+    p.add_argument("--top", type=int, default=50, help="terms per group")
+    p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np")
+    p.add_argument("--by", choices=("article", "outlet", "month"), default=None)
+    p.add_argument("--level", choices=("word", "syllable"), default="word")
+    p = _table_command(sub, "kwic", _cmd_kwic, "keyword in context")
+    p.add_argument("term", help="word or phrase (case and tone marks ignored)")
+    p.add_argument("--window", type=int, default=5, help="tokens of context on each side")
     p = _table_command(sub, "timeline", _cmd_timeline, "one row per date expression, resolved to a calendar date")
     p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
     return ap

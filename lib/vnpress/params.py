@@ -19,6 +19,14 @@ PARAMS: dict[str, tuple[type, str]] = {
     "examples": (int, "how many example rows to show"),
     "gold_path": (str, "gold annotation file of the seed corpus ('' to skip the evaluation)"),
     "gold_countries_path": (str, "gold country/role annotation of the seed corpus"),
+    "pos": (str, "POS tags to keep, comma-separated (e.g. 'N,Np,V'); '' keeps all"),
+    "level": (str, "'word' (segmented words) or 'syllable'"),
+    "keep_numbers": (bool, "count numbers as terms"),
+    "min_freq": (int, "minimum frequency of an n-gram or keyness term"),
+    "group_by": (str, "group frequencies by 'article', 'outlet' or 'month'"),
+    "keyness_target": (str, "target articles for keyness: '', 'outlet=NAME', 'before=YYYY-MM-DD', 'after=...', 'articles=ID,ID'"),
+    "kwic_terms": (str, "query terms for the concordance and dispersion plot, comma-separated"),
+    "window": (int, "tokens of context on each side in the concordance"),
     "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
 }
 

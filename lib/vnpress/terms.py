@@ -1,0 +1,374 @@
+"""Term frequency on word-segmented Vietnamese: counts, TF-IDF, n-grams, keyness, KWIC.
+
+Terms are underthesea's segmented words ("tội phạm mạng", "Liên hợp quốc"), or
+their syllables with `level="syllable"`. A term is case-folded unless it is a
+proper noun (POS Np) or an acronym (all capitals), so "Công ước" and "công ước"
+count together while "Nam" (a name) stays apart from "nam"; tone-mark variants
+are already merged by the loader (hoà → hòa).
+
+Filtering (the same for every analysis here): punctuation, numbers (unless
+`keep_numbers`), single characters and stopwords are dropped. Stopwords are
+underthesea's Vietnamese list (Apache-2.0, shipped in the package) plus the
+`add` list of `data/stopwords_override.yaml`, minus its `keep` list and every
+country name of the gazetteer. `pos` keeps only the given POS tags (N, Np, V, ...).
+
+`per_10k` is the count per 10,000 counted terms (after filtering) of the group.
+N-grams are runs of kept terms inside one sentence: a dropped word or a
+punctuation mark breaks the run, so "hợp tác quốc tế" is a bigram of
+"hợp tác" + "quốc tế", but "của Việt Nam" is not.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import yaml
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+from .countries import _data, gazetteer
+from .textnorm import fold
+
+FREQ_COLUMNS = ["term", "count", "per_10k", "doc_freq"]
+KWIC_COLUMNS = ["article_id", "sentence_id", "left", "match", "right"]
+_WORDLIKE = re.compile(r"\w", re.U)
+
+
+@lru_cache(maxsize=8)
+def stopwords(override_path: str | None = None) -> frozenset[str]:
+    """The stopword set (folded): underthesea's list + override `add` − override `keep` − country names."""
+    import underthesea
+
+    base = Path(underthesea.__file__).parent / "datasets" / "stopwords" / "stopwords.txt"
+    words = {fold(w) for w in base.read_text(encoding="utf-8").split("\n") if w.strip()}
+    override = yaml.safe_load(Path(override_path or _data("stopwords_override.yaml")).read_text(encoding="utf-8"))
+    words |= {fold(w) for w in override.get("add") or []}
+    words -= {fold(w) for w in override.get("keep") or []}
+    words -= {fold(v) for v in gazetteer()["variant"]}
+    return frozenset(words)
+
+
+def _term(token: str, pos: str) -> str:
+    letters = [c for c in token if c.isalpha()]
+    if pos == "Np" or (len(letters) > 1 and all(c.isupper() for c in letters)):
+        return token
+    return fold(token)
+
+
+def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, keep_numbers: bool = False,
+                override_path: str | None = None) -> pd.DataFrame:
+    """The tokens that count, in text order: article_id, sentence_id, token_id, term, pos, kept.
+
+    Every token is listed; `kept` says whether it passes the filters (dropped ones break n-grams).
+    With level="syllable" each syllable is a row (sharing its word's token_id and POS).
+    """
+    if level not in ("word", "syllable"):
+        raise ValueError(f"level must be 'word' or 'syllable', got {level!r}")
+    wanted = {p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip()}
+    stops = stopwords(override_path)
+    t = wb.tokens
+    tokens, tags = t["token"].tolist(), t["pos"].tolist()
+    if level == "syllable":
+        pieces = [tok.split() for tok in tokens]
+        idx = [i for i, p in enumerate(pieces) for _ in p]
+        t = t.iloc[idx].reset_index(drop=True)
+        tokens = [s for p in pieces for s in p]
+        tags = t["pos"].tolist()
+    terms = [_term(tok, tag) for tok, tag in zip(tokens, tags)]
+    kept = []
+    for tok, tag, term in zip(tokens, tags, terms):
+        ok = bool(_WORDLIKE.search(tok)) and len(tok) > 1 and tag != "CH"
+        if ok and not keep_numbers and (tag == "M" and any(c.isdigit() for c in tok) or
+                                        not any(c.isalpha() for c in tok)):
+            ok = False
+        ok = ok and fold(term) not in stops and (not wanted or tag in wanted)
+        kept.append(ok)
+    return pd.DataFrame({"article_id": t["article_id"].to_numpy(), "sentence_id": t["sentence_id"].to_numpy(),
+                         "token_id": t["token_id"].to_numpy(), "term": terms, "pos": tags, "kept": kept})
+
+
+def _groups(wb, terms: pd.DataFrame, by: str | None) -> pd.Series:
+    if by is None:
+        return pd.Series("all", index=terms.index)
+    a = wb.articles.set_index("article_id")
+    if by == "article":
+        return terms["article_id"]
+    if by == "outlet":
+        return terms["article_id"].map(a["outlet"].replace("", "unknown").fillna("unknown"))
+    if by == "month":
+        return terms["article_id"].map(a["published"].dt.strftime("%Y-%m")).fillna("unknown")
+    raise ValueError(f"by must be article, outlet or month, got {by!r}")
+
+
+def frequencies(wb, by: str | None = None, top: int | None = None, **filters) -> pd.DataFrame:
+    """Term frequencies: [by,] term, count, per_10k, doc_freq (articles with the term), most frequent first.
+
+    `by` groups by article, outlet or month (of publication; unknown dates form 'unknown'); `top` keeps the
+    N most frequent terms per group. `filters` go to `term_tokens` (level, pos, keep_numbers, override_path).
+    """
+    terms = term_tokens(wb, **filters)
+    terms = terms[terms["kept"]]
+    terms = terms.assign(group=_groups(wb, terms, by))
+    counts = terms.groupby(["group", "term"]).agg(count=("term", "size"), doc_freq=("article_id", "nunique"))
+    counts = counts.reset_index()
+    totals = counts.groupby("group")["count"].transform("sum")
+    counts["per_10k"] = (counts["count"] / totals * 10_000).round(2)
+    counts = counts.sort_values(["group", "count", "term"], ascending=[True, False, True])
+    if top:
+        counts = counts.groupby("group").head(top)
+    out = counts.rename(columns={"group": by or "group"})
+    columns = ([by] if by else []) + FREQ_COLUMNS
+    return out[columns].reset_index(drop=True)
+
+
+def tfidf(wb, top: int = 10, **filters) -> pd.DataFrame:
+    """Distinctive terms per article: article_id, term, count, tf, idf, tfidf (top N per article).
+
+    tf = count / terms in the article; idf = ln((1 + N) / (1 + df)) + 1 with N articles and df the
+    articles containing the term (smoothed, so a term in every article still weighs 1).
+    """
+    terms = term_tokens(wb, **filters)
+    terms = terms[terms["kept"]]
+    counts = terms.groupby(["article_id", "term"]).size().rename("count").reset_index()
+    n_docs = wb.articles["article_id"].nunique()
+    df = counts.groupby("term")["article_id"].nunique()
+    counts["tf"] = counts["count"] / counts.groupby("article_id")["count"].transform("sum")
+    counts["idf"] = counts["term"].map(lambda t: math.log((1 + n_docs) / (1 + df[t])) + 1)
+    counts["tfidf"] = (counts["tf"] * counts["idf"]).round(5)
+    counts = counts.sort_values(["article_id", "tfidf", "term"], ascending=[True, False, True])
+    return counts.groupby("article_id").head(top).reset_index(drop=True)
+
+
+def _runs(terms: pd.DataFrame) -> list[list[str]]:
+    """Runs of kept terms, broken by dropped tokens and sentence ends."""
+    runs, current, last = [], [], None
+    for art, sid, term, kept in terms[["article_id", "sentence_id", "term", "kept"]].itertuples(index=False):
+        if (art, sid) != last or not kept:
+            if current:
+                runs.append(current)
+            current = []
+            last = (art, sid)
+        if kept:
+            current.append(term)
+    if current:
+        runs.append(current)
+    return runs
+
+
+def g2(o11: float, o12: float, o21: float, o22: float) -> float:
+    """Dunning's log-likelihood G² of a 2×2 contingency table (0·ln 0 = 0)."""
+    n = o11 + o12 + o21 + o22
+    rows, cols = (o11 + o12, o21 + o22), (o11 + o21, o12 + o22)
+    total = 0.0
+    for o, r, c in ((o11, rows[0], cols[0]), (o12, rows[0], cols[1]), (o21, rows[1], cols[0]),
+                    (o22, rows[1], cols[1])):
+        if o > 0:
+            total += o * math.log(o / (r * c / n))
+    return 2 * total
+
+
+def pmi(count: int, part_counts: list[int], total_terms: int, total_grams: int) -> float:
+    """Pointwise mutual information log2(p(w1..wn) / Π p(wi)) of an n-gram."""
+    return math.log2((count / total_grams) / math.prod(c / total_terms for c in part_counts))
+
+
+def ngrams(wb, n: int = 2, min_freq: int = 2, **filters) -> pd.DataFrame:
+    """Word n-grams (n = 2 or 3) with association: ngram, count, pmi, g2 (most frequent first).
+
+    pmi = log2(p(w1..wn) / Π p(wi)) with p(n-gram) = count / all n-grams and p(w) = count / all kept
+    terms. g2 = log-likelihood of the 2×2 table of (first n−1 words) × (last word) over all n-grams.
+    """
+    if n not in (2, 3):
+        raise ValueError(f"n must be 2 or 3, got {n}")
+    runs = _runs(term_tokens(wb, **filters))
+    unigrams: dict[str, int] = {}
+    grams: dict[tuple[str, ...], int] = {}
+    for run in runs:
+        for w in run:
+            unigrams[w] = unigrams.get(w, 0) + 1
+        for i in range(len(run) - n + 1):
+            key = tuple(run[i:i + n])
+            grams[key] = grams.get(key, 0) + 1
+    total_uni, total_grams = sum(unigrams.values()), sum(grams.values())
+    heads: dict[tuple[str, ...], int] = {}
+    tails: dict[str, int] = {}
+    for key, c in grams.items():
+        heads[key[:-1]] = heads.get(key[:-1], 0) + c
+        tails[key[-1]] = tails.get(key[-1], 0) + c
+    rows = []
+    for key, c in grams.items():
+        if c < min_freq:
+            continue
+        o12, o21 = heads[key[:-1]] - c, tails[key[-1]] - c
+        rows.append((" ".join(key), c, round(pmi(c, [unigrams[w] for w in key], total_uni, total_grams), 3),
+                     round(g2(c, o12, o21, total_grams - c - o12 - o21), 3)))
+    out = pd.DataFrame(rows, columns=["ngram", "count", "pmi", "g2"])
+    return out.sort_values(["count", "g2", "ngram"], ascending=[False, False, True], ignore_index=True)
+
+
+def split_groups(wb, target: str = "") -> tuple[set[str], str]:
+    """Target article ids for keyness, and a description. Syntax of `target`:
+
+    'outlet=NAME', 'before=YYYY-MM-DD' / 'after=YYYY-MM-DD' (by publication date), 'articles=ID,ID',
+    or '' (default): the earlier half of the articles by publication date (undated ones last) vs the rest.
+    """
+    a = wb.articles
+    if not target:
+        order = a.sort_values(["published", "article_id"], na_position="last")["article_id"].tolist()
+        half = set(order[: max(1, len(order) // 2)])
+        return half, "earlier half of the articles by publication date"
+    key, _, value = target.partition("=")
+    key, value = key.strip(), value.strip()
+    if key == "outlet":
+        return set(a.loc[a["outlet"] == value, "article_id"]), f"outlet {value}"
+    if key in ("before", "after"):
+        when = pd.Timestamp(value)
+        mask = a["published"] < when if key == "before" else a["published"] >= when
+        return set(a.loc[mask.fillna(False), "article_id"]), f"published {key} {value}"
+    if key == "articles":
+        ids = {v.strip() for v in value.split(",") if v.strip()}
+        unknown = ids - set(a["article_id"])
+        if unknown:
+            raise ValueError(f"keyness target names unknown article(s): {', '.join(sorted(unknown))}")
+        return ids, f"articles {', '.join(sorted(ids))}"
+    raise ValueError(f"keyness target must be outlet=, before=, after= or articles=, got {target!r}")
+
+
+def keyness(wb, target: str = "", min_freq: int = 2, **filters) -> pd.DataFrame:
+    """Keyness of the target articles against the rest (see `split_groups` for `target`).
+
+    Columns: term, target_count, reference_count, target_per_10k, reference_per_10k, g2 (log-likelihood,
+    Rayson & Garside), log_ratio (Hardie: log2 of the ratio of relative frequencies, zero counts set to
+    0.5), p_value (χ² with 1 df), sorted by g2; positive log_ratio = more typical of the target.
+    """
+    ids, _ = split_groups(wb, target)
+    terms = term_tokens(wb, **filters)
+    terms = terms[terms["kept"]]
+    in_target = terms["article_id"].isin(ids)
+    t_counts = terms.loc[in_target, "term"].value_counts()
+    r_counts = terms.loc[~in_target, "term"].value_counts()
+    c, d = int(t_counts.sum()), int(r_counts.sum())
+    rows = []
+    for term in set(t_counts.index) | set(r_counts.index):
+        a, b = int(t_counts.get(term, 0)), int(r_counts.get(term, 0))
+        if a + b < min_freq or not c or not d:
+            continue
+        score = g2(a, b, c - a, d - b)
+        ratio = math.log2((max(a, 0.5) / c) / (max(b, 0.5) / d))
+        rows.append((term, a, b, round(a / c * 10_000, 2), round(b / d * 10_000, 2), round(score, 3),
+                     round(ratio, 3), math.erfc(math.sqrt(score / 2))))
+    out = pd.DataFrame(rows, columns=["term", "target_count", "reference_count", "target_per_10k",
+                                      "reference_per_10k", "g2", "log_ratio", "p_value"])
+    return out.sort_values(["g2", "term"], ascending=[False, True], ignore_index=True)
+
+
+def _query(query: str) -> list[str]:
+    return fold(query).split()
+
+
+def kwic(wb, query: str, window: int = 5) -> pd.DataFrame:
+    """Concordance of `query` (one or more words; case and tone marks ignored): KWIC_COLUMNS.
+
+    A match is a run of whole segmented tokens whose syllables equal the query's ("tội phạm mạng" matches
+    one token, or "tội phạm" + "mạng"); left/right hold up to `window` tokens of the same sentence.
+    """
+    q = _query(query)
+    if not q:
+        raise ValueError("empty query")
+    rows = []
+    for (art, sid), grp in wb.tokens.groupby(["article_id", "sentence_id"], sort=False):
+        toks = grp["token"].tolist()
+        sylls = [fold(t).split() for t in toks]
+        for i in range(len(toks)):
+            flat, j = [], i
+            while j < len(toks) and len(flat) < len(q):
+                flat += sylls[j]
+                j += 1
+            if flat == q:
+                rows.append((art, sid, " ".join(toks[max(0, i - window):i]), " ".join(toks[i:j]),
+                             " ".join(toks[j:j + window])))
+    return pd.DataFrame(rows, columns=KWIC_COLUMNS)
+
+
+def dispersion(wb, queries: list[str]) -> pd.DataFrame:
+    """Where each query occurs: term, article_id, position (token index in the article), relative (0–1)."""
+    rows = []
+    for art, grp in wb.tokens.groupby("article_id", sort=False):
+        sylls = [fold(t).split() for t in grp["token"]]
+        n = len(sylls)
+        for query in queries:
+            q = _query(query)
+            for i in range(n):
+                flat, j = [], i
+                while j < n and len(flat) < len(q):
+                    flat += sylls[j]
+                    j += 1
+                if q and flat == q:
+                    rows.append((query, art, i, round(i / max(1, n - 1), 4)))
+    return pd.DataFrame(rows, columns=["term", "article_id", "position", "relative"])
+
+
+def top_terms_figure(freq: pd.DataFrame, top: int = 20) -> Figure:
+    """Horizontal bar chart of the most frequent terms."""
+    data = freq.head(top).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(data) + 1))
+    ax.barh(data["term"], data["count"], color="#4c72b0")
+    ax.set_xlabel("count")
+    ax.set_title(f"Top {len(data)} terms")
+    fig.tight_layout()
+    return fig
+
+
+def wordcloud_figure(freq: pd.DataFrame, top: int = 100) -> Figure:
+    """Word cloud of term counts, drawn with DejaVu Sans (renders Vietnamese diacritics)."""
+    from wordcloud import WordCloud
+
+    font = font_manager.findfont("DejaVu Sans")
+    counts = dict(zip(freq["term"].head(top), freq["count"].head(top)))
+    cloud = WordCloud(width=900, height=450, background_color="white", font_path=font, collocations=False,
+                      regexp=r".+", random_state=0).generate_from_frequencies(counts or {"(no terms)": 1})
+    fig, ax = plt.subplots(figsize=(9, 4.5))
+    ax.imshow(cloud, interpolation="bilinear")
+    ax.axis("off")
+    fig.tight_layout()
+    return fig
+
+
+def keyness_figure(key: pd.DataFrame, top: int = 15) -> Figure:
+    """Log ratio of the most key terms of each side (target positive, reference negative)."""
+    pos = key[key["log_ratio"] > 0].head(top)
+    neg = key[key["log_ratio"] < 0].head(top)
+    data = pd.concat([pos, neg]).sort_values("log_ratio")
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(data) + 1.2))
+    ax.barh(data["term"], data["log_ratio"], color=["#c44e52" if v < 0 else "#4c72b0" for v in data["log_ratio"]])
+    ax.axvline(0, color="black", linewidth=0.8)
+    ax.set_xlabel("log ratio (target vs reference)")
+    ax.set_title("Keyness: blue = target, red = reference (ranked by G²)")
+    fig.tight_layout()
+    return fig
+
+
+def dispersion_figure(disp: pd.DataFrame, wb) -> Figure:
+    """One row per term, one band per article; a tick at each occurrence (relative position in the article)."""
+    terms = list(dict.fromkeys(disp["term"]))
+    articles = wb.articles["article_id"].tolist()
+    fig, ax = plt.subplots(figsize=(9, 0.45 * max(1, len(terms)) + 1.2))
+    offset = {a: i for i, a in enumerate(articles)}
+    for y, term in enumerate(terms):
+        sub = disp[disp["term"] == term]
+        ax.scatter(sub["article_id"].map(offset) + sub["relative"], [y] * len(sub), marker="|", s=200,
+                   color="#4c72b0")
+    for i in range(len(articles) + 1):
+        ax.axvline(i, color="grey", linewidth=0.5)
+    ax.set_yticks(range(len(terms)), terms)
+    ax.set_xticks([i + 0.5 for i in range(len(articles))], [a[:12] for a in articles], rotation=45, ha="right",
+                  fontsize=7)
+    ax.set_xlim(0, len(articles))
+    ax.set_title("Dispersion: where each term occurs (one band per article)")
+    fig.tight_layout()
+    return fig
