@@ -10,8 +10,9 @@ from vnpress.runner import NOTEBOOKS_DIR, run
 
 @pytest.fixture(scope="module")
 def seed_run(tmp_path_factory):
+    """Every notebook, executed once on the seed corpus through the runner."""
     out = tmp_path_factory.mktemp("out")
-    return run(corpus_dir=CORPUS, out_root=out, only=["01-exploration"])
+    return run(corpus_dir=CORPUS, out_root=out)
 
 
 def test_run_writes_reports_tables_and_manifest(seed_run):
@@ -23,12 +24,32 @@ def test_run_writes_reports_tables_and_manifest(seed_run):
     assert (d / "01-exploration" / "tables" / "articles.csv").exists()
     assert (d / "01-exploration" / "figures" / "length_distribution.png").exists()
     manifest = json.loads((d / "manifest.json").read_text())
-    assert manifest["notebooks"][0]["status"] == "ok"
+    assert [nb["notebook"] for nb in manifest["notebooks"]] == ["01-exploration", "02-term-frequency",
+                                                                "03-stance-by-country", "04-timeline"]
+    assert {nb["status"] for nb in manifest["notebooks"]} == {"ok"}
     assert set(manifest["corpus_files"]) >= {p.name for p in CORPUS.glob("*.txt")}
     assert manifest["packages"]["underthesea"]
     index = (d / "index.html").read_text(encoding="utf-8")
     assert "01-exploration.html" in index
     assert (d.parent.parent / "latest").resolve() == d.resolve()
+
+
+@pytest.mark.parametrize("name,tables,figures,text", [
+    ("02-term-frequency", ["frequencies", "tfidf", "bigrams", "keyness", "kwic"],
+     ["top_terms", "wordcloud", "keyness", "dispersion"], "tội phạm mạng"),
+    ("03-stance-by-country", ["countries", "stance_by_country", "stance_by_article", "evidence", "evaluation"],
+     ["frame_heatmap"], "Nhật Bản"),
+    ("04-timeline", ["events", "dates", "coverage", "evaluation"], ["timeline"], "2024-12-24"),
+])
+def test_analysis_notebooks_render_their_tables_and_figures(seed_run, name, tables, figures, text):
+    d = seed_run.run_dir
+    html = (d / f"{name}.html").read_text(encoding="utf-8")
+    assert text in html and html.count("<img") >= len(figures)
+    assert "Traceback" not in html and "Error" not in html.split("</style>")[-1]
+    for t in tables:
+        assert (d / name / "tables" / f"{t}.csv").stat().st_size > 0, t
+    for f in figures:
+        assert (d / name / "figures" / f"{f}.png").stat().st_size > 5000, f
 
 
 def test_failing_notebook_is_marked_and_others_run(tmp_path):
