@@ -11,6 +11,8 @@ import sys
 
 import pandas as pd
 
+from .corpus import MAX_BYTES
+
 FORMATS = ("table", "csv", "json")
 
 
@@ -36,7 +38,7 @@ def report_problems(problems: pd.DataFrame) -> bool:
 def _workbook(args: argparse.Namespace):
     from .pipeline import load
 
-    wb = load(args.dir, cache_dir=args.cache or None, workers=args.workers or None)
+    wb = load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes)
     args.failed = report_problems(wb.problems)
     return wb
 
@@ -54,8 +56,25 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
     result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
                  show_code=args.show_code)
+    report_problems(result.problems)
+    for nb in result.notebooks:
+        if nb["status"] != "ok":
+            print(f"error: notebook {nb['notebook']} failed: {nb['error']}", file=sys.stderr)
     print(result.index)
     return 0 if result.ok else 1
+
+
+def _cmd_add(args: argparse.Namespace) -> int:
+    from .importer import add, parse_columns
+
+    result = add(args.paths, args.corpus, outlet=args.outlet, published=args.published,
+                 text_column=args.text_column, columns=parse_columns(args.columns), max_bytes=args.max_bytes)
+    emit(result, args.format)
+    for row in result.itertuples(index=False):
+        if row.status in ("refused", "duplicate", "near_duplicate"):
+            level = "error" if row.status == "refused" else "warning"
+            print(f"{level}: {row.source}: {row.status}: {row.detail}", file=sys.stderr)
+    return 1 if (result["status"] == "refused").any() else 0
 
 
 def _cmd_countries(args: argparse.Namespace) -> int:
@@ -114,6 +133,7 @@ def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--cache", default="outputs/cache", help="cache folder ('' for none)")
     p.add_argument("--workers", type=int, default=0, help="worker processes (0: all cores)")
+    p.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse article files larger than this")
     p.set_defaults(func=func)
     return p
 
@@ -132,6 +152,17 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", default=None, metavar="NOTEBOOK", help="run only these notebooks")
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("add", help="import articles (.txt, .md, .html, .jsonl, .csv) into a corpus folder")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--corpus", default="corpus", help="corpus folder to import into")
+    p.add_argument("--outlet", default=None, help="outlet of every imported article")
+    p.add_argument("--published", default=None, help="publication date (YYYY-MM-DD) of every imported article")
+    p.add_argument("--text-column", default="text", help="text column of .jsonl/.csv collections")
+    p.add_argument("--columns", default=None, help="metadata columns of collections, e.g. title=headline,url=link")
+    p.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse files larger than this")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_cmd_add)
 
     # analysis subcommands register below, one block each
     _table_command(sub, "countries", _cmd_countries, "one row per country mention, with its role and sentence")

@@ -21,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -35,7 +36,7 @@ PROBLEM_COLUMNS = ["file", "level", "problem"]
 SUFFIXES = {".txt", ".md"}
 MAX_BYTES = 5_000_000
 
-_VI_LETTERS = re.compile(r"[ăâđêôơưàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵ]", re.I)
+_VI_MARKS = {"\u0306", "\u031b", "\u0309", "\u0323"}  # breve (ă), horn (ơ ư), hook above, dot below
 _HEADER_DATE = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})", re.I)
 _FULL_DATE = re.compile(
     r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/.-])"
@@ -78,9 +79,11 @@ def read_text(path: Path, max_bytes: int = MAX_BYTES) -> str:
 
 
 def looks_vietnamese(text: str) -> bool:
-    """True if at least 3% of letters carry Vietnamese-specific diacritics."""
-    letters = sum(ch.isalpha() for ch in text)
-    return letters > 0 and len(_VI_LETTERS.findall(text)) / letters >= 0.03
+    """True if at least 3% of letters are specific to Vietnamese: đ, or a breve, horn, hook above or dot below
+    (ă ơ ư ả ạ ...), which French, Spanish or German text does not use."""
+    letters = [ch for ch in text if ch.isalpha()]
+    specific = sum(ch in "đĐ" or bool(_VI_MARKS & set(unicodedata.normalize("NFD", ch))) for ch in letters)
+    return bool(letters) and specific / len(letters) >= 0.03
 
 
 def read_manifest(folder: Path) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, str]]]:

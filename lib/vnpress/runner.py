@@ -21,16 +21,18 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import nbformat
+import pandas as pd
 import papermill
 from nbconvert import HTMLExporter
 
+from .corpus import load_corpus
 from .params import coerce
 from .report import escape
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
 PACKAGES = ["vnpress", "underthesea", "pandas", "pyarrow", "matplotlib", "papermill", "nbconvert", "babel",
-            "trafilatura", "dateparser", "wordcloud", "dask"]
+            "trafilatura", "wordcloud", "dask"]
 
 
 @dataclass
@@ -38,10 +40,12 @@ class RunResult:
     run_dir: Path
     index: Path
     notebooks: list[dict]
+    problems: pd.DataFrame
 
     @property
     def ok(self) -> bool:
-        return all(nb["status"] == "ok" for nb in self.notebooks)
+        """Every notebook ran and every article loaded."""
+        return all(nb["status"] == "ok" for nb in self.notebooks) and not (self.problems["level"] == "error").any()
 
 
 def notebooks(folder: Path = NOTEBOOKS_DIR, only: list[str] | None = None) -> list[Path]:
@@ -123,6 +127,7 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     unused = [n for n in extra if not any(n in d for d in declared.values())]
     if unused:
         raise ValueError(f"parameter(s) {', '.join(unused)} not declared by any selected notebook")
+    problems = load_corpus(corpus_dir).problems  # reported up front; the notebooks show them too
     run_dir = _new_run_dir(out_root)
     results = []
     for nb in chosen:
@@ -150,12 +155,13 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     manifest = {
         "created_utc": run_dir.name, "corpus_dir": str(corpus_dir), "corpus_files": _file_hashes(corpus_dir),
         "parameters": extra, "packages": _versions(), "git_commit": _git_commit(), "notebooks": results,
+        "input_problems": problems.to_dict(orient="records"),
     }
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     index = run_dir / "index.html"
     index.write_text(_index_html(manifest), encoding="utf-8")
     _point_latest(out_root, run_dir)
-    return RunResult(run_dir, index, results)
+    return RunResult(run_dir, index, results, problems)
 
 
 def _index_html(manifest: dict) -> str:
@@ -169,12 +175,16 @@ def _index_html(manifest: dict) -> str:
              ("underthesea", manifest["packages"].get("underthesea", "")),
              ("parameters", json.dumps(manifest["parameters"], ensure_ascii=False) or "{}")]
     fact_rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts)
+    problems = "".join(f"<li>{escape(p['level'])}: {escape(p['file'])}: {escape(p['problem'])}</li>"
+                       for p in manifest["input_problems"]) or "<li>none</li>"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>vnpress reports {escape(manifest['created_utc'])}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;}}table{{border-collapse:collapse;}}
 td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;}}tr.failed td{{background:#fdd;}}</style></head>
 <body><h1>vnpress reports</h1>
 <table>{fact_rows}</table>
+<h2>Input problems</h2>
+<ul>{problems}</ul>
 <h2>Notebooks</h2>
 <table><tr><th>report</th><th>status</th><th>duration</th><th>error</th></tr>{rows}</table>
 <p>Details: <a href="manifest.json">manifest.json</a> (parameters, corpus file hashes, package versions).</p>
