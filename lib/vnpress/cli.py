@@ -12,6 +12,7 @@ import sys
 import pandas as pd
 
 from .corpus import MAX_BYTES
+from .pipeline import ENGINES
 
 FORMATS = ("table", "csv", "json")
 
@@ -38,7 +39,8 @@ def report_problems(problems: pd.DataFrame) -> bool:
 def _workbook(args: argparse.Namespace):
     from .pipeline import load
 
-    wb = load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes)
+    wb = load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
+              engine=args.engine, scheduler=args.scheduler)
     args.failed = report_problems(wb.problems)
     return wb
 
@@ -134,6 +136,8 @@ def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
     p.add_argument("--cache", default="outputs/cache", help="cache folder ('' for none)")
     p.add_argument("--workers", type=int, default=0, help="worker processes (0: all cores)")
     p.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse article files larger than this")
+    p.add_argument("--engine", choices=ENGINES, default="local", help="processing engine")
+    p.add_argument("--scheduler", default="", help="Dask scheduler address (with --engine dask)")
     p.set_defaults(func=func)
     return p
 

@@ -15,6 +15,8 @@ PARAMS: dict[str, tuple[type, str]] = {
     "cache_dir": (str, "folder of the processed-text cache (Parquet); empty string for no cache"),
     "out_dir": (str, "folder where the notebook saves its tables and figures"),
     "workers": (int, "worker processes for processing; 0 means all cores"),
+    "engine": (str, "processing engine: 'local' (worker processes) or 'dask'"),
+    "scheduler": (str, "Dask scheduler address (tcp://host:8786); '' starts a local cluster"),
     "top_n": (int, "how many rows to show in top-N tables and figures"),
     "examples": (int, "how many example rows to show"),
     "gold_path": (str, "gold annotation file of the seed corpus ('' to skip the evaluation)"),

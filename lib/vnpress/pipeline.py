@@ -1,13 +1,20 @@
 """Load, clean and process a corpus into a `Workbook`, with a Parquet cache.
 
-Processing (sentences, segmentation, POS, and NER on demand) runs per article
-in worker processes, batch by batch; each finished batch is written as one
-Parquet shard per table under `cache_dir/<settings key>/<table>/`, with the
-article's content key in a `key` column. The settings key covers the vnpress
-and underthesea versions and the processing settings, so a change of any of
-them starts a fresh cache; the content key is the SHA-256 of the cleaned text.
+Processing (sentences, segmentation, POS; NER on demand) runs on batches of
+articles: in worker processes on this machine (`engine="local"`, `workers`
+processes, default all cores, at most two batches in flight per worker) or on
+a Dask cluster (`engine="dask"`, `scheduler` = its address, or a LocalCluster
+when empty). Each finished batch is written as one Parquet shard per table
+under `cache_dir/<settings key>/<table>/`, rows keyed by the article's content
+key (SHA-256 of the cleaned text) in `article_id`. The settings key covers the
+vnpress and underthesea versions, so an upgrade never reuses stale results.
 A second run over an unchanged corpus reads the shards; an interrupted run
-resumes with the articles whose shards are missing.
+resumes with the articles whose shards are missing. With Dask the workers
+write the shards themselves, so `cache_dir` must be storage they all share.
+
+`Workbook.scan(table)` streams a table batch by batch (whole articles per
+batch) from the shards; `load(..., lazy=True)` reads `sentences` and `tokens`
+only when first used, so analyses that scan keep memory bounded.
 """
 
 from __future__ import annotations
@@ -16,10 +23,10 @@ import hashlib
 import json
 import os
 import uuid
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -33,56 +40,88 @@ from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, articles_frame, load_corpus, make_article
 from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for, process_text
 
-BATCH_SIZE = 64
+BATCH_SIZE = 16
+ENGINES = ("local", "dask")
+COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "entities": ENTITY_COLUMNS}
+
+
+@dataclass
+class Engine:
+    """Where processing runs: `local` worker processes or a `dask` cluster (scheduler address or '')."""
+
+    name: str = "local"
+    workers: int = 0
+    scheduler: str = ""
+    batch_size: int = BATCH_SIZE
+
+    def __post_init__(self) -> None:
+        if self.name not in ENGINES:
+            raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
+        self.workers = self.workers or os.cpu_count() or 1
 
 
 @dataclass
 class Workbook:
-    """A loaded corpus: articles, problems, cleaning log, sentences and tokens."""
+    """A loaded corpus: articles, problems, cleaning log, and (lazily) sentences and tokens."""
 
     articles: pd.DataFrame
     problems: pd.DataFrame
     cleaning_log: pd.DataFrame
-    sentences: pd.DataFrame
-    tokens: pd.DataFrame
     cache_dir: Path | None = None
-    workers: int = 1
-    _entities: pd.DataFrame | None = field(default=None, repr=False)
+    engine: Engine = field(default_factory=Engine)
+    _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def sentences(self) -> pd.DataFrame:
+        return self._table("sentences")
+
+    @property
+    def tokens(self) -> pd.DataFrame:
+        return self._table("tokens")
 
     @property
     def errors(self) -> pd.DataFrame:
         """Problems of level `error` (file, problem)."""
         return self.problems.loc[self.problems["level"] == "error", ["file", "problem"]].reset_index(drop=True)
 
+    def _keys(self) -> dict[str, str]:
+        return dict(zip(self.articles["article_id"], self.articles["sha256"]))
+
+    def _table(self, table: str) -> pd.DataFrame:
+        if table not in self._tables:
+            if table == "entities":
+                by_article = {a: g for a, g in self.sentences.groupby("article_id", sort=False)}
+                run_batches(self._keys(), by_article, _entities_batch, ("entities",), self.cache_dir, self.engine,
+                            self._tables)
+            else:
+                self._tables[table] = _by_article(_read_shards(self.cache_dir, table, set(self._keys().values())),
+                                                  self._keys(), table)
+        return self._tables[table]
+
     def entities(self) -> pd.DataFrame:
         """Named entities (article_id, sentence_id, entity, type), computed once and cached."""
-        if self._entities is None:
-            self._entities = _tables(self.articles, self.sentences_by_key(), "entities", _entities_job,
-                                     self.cache_dir, self.workers)["entities"]
-        return self._entities
+        return self._table("entities")
 
-    def sentences_by_key(self) -> dict[str, pd.DataFrame]:
-        return {key: grp for key, grp in self.sentences.groupby("article_id", sort=False)}
+    def scan(self, table: str = "tokens", articles_per_batch: int = 500) -> Iterator[pd.DataFrame]:
+        """Yield `table` in batches of whole articles, reading only those articles' rows from the shards."""
+        ids = self.articles["article_id"].tolist()
+        for i in range(0, len(ids), articles_per_batch):
+            chunk = ids[i:i + articles_per_batch]
+            if table in self._tables or self.cache_dir is None:
+                full = self._table(table)
+                yield full[full["article_id"].isin(chunk)].reset_index(drop=True)
+            else:
+                keys = {a: k for a, k in self._keys().items() if a in set(chunk)}
+                yield _by_article(_read_shards(self.cache_dir, table, set(keys.values())), keys, table)
 
 
-def settings_key(settings: dict | None = None) -> str:
-    facts = {"vnpress": __version__, "underthesea": underthesea.__version__, **(settings or {})}
+def settings_key() -> str:
+    facts = {"vnpress": __version__, "underthesea": underthesea.__version__}
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def _process_job(item: tuple[str, str]) -> dict[str, pd.DataFrame]:
-    key, text = item
-    sentences, tokens = process_text(text, article_id=key)
-    return {"sentences": sentences, "tokens": tokens}
-
-
-def _entities_job(item: tuple[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    key, sentences = item
-    return {"entities": entities_for(sentences.assign(article_id=key))}
-
-
 def _shard_dir(cache_dir: Path, table: str) -> Path:
-    return cache_dir / settings_key() / table
+    return Path(cache_dir) / settings_key() / table
 
 
 def cached_keys(cache_dir: Path, table: str) -> set[str]:
@@ -94,94 +133,156 @@ def cached_keys(cache_dir: Path, table: str) -> set[str]:
     return set(dataset.to_table(columns=["article_id"]).column("article_id").unique().to_pylist())
 
 
-def _read_shards(cache_dir: Path, table: str, keys: set[str]) -> pd.DataFrame:
-    folder = _shard_dir(cache_dir, table)
+def _read_shards(cache_dir: Path | None, table: str, keys: set[str]) -> pd.DataFrame | None:
+    folder = _shard_dir(cache_dir, table) if cache_dir else None
+    if folder is None or not folder.exists() or not keys:
+        return None
     dataset = ds.dataset(str(folder), format="parquet")
     frame = dataset.to_table(filter=ds.field("article_id").isin(list(keys))).to_pandas()
-    return frame.drop_duplicates(subset=[c for c in frame.columns if c not in ("text",)])
+    # a batch interrupted between its tokens and sentences shards is redone: keep one copy of each row
+    unique = {"tokens": ["article_id", "sentence_id", "token_id"], "sentences": ["article_id", "sentence_id"]}
+    return frame.drop_duplicates(subset=unique[table]) if table in unique else frame
 
 
-def _write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
+def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
+    """Write one shard; it appears whole or not at all (temporary file, then rename)."""
     folder = _shard_dir(cache_dir, table)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"part-{uuid.uuid4().hex}.parquet"
     tmp = folder / f".{name}.tmp"
     pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
-    os.replace(tmp, folder / name)  # a shard appears whole or not at all
+    os.replace(tmp, folder / name)
 
 
-def _batches(items: list, size: int) -> Iterable[list]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
+def _process_batch(items: list[tuple[str, str]]) -> dict[str, pd.DataFrame]:
+    """Sentences and tokens of a batch of (content key, cleaned text)."""
+    parts = [process_text(text, article_id=key) for key, text in items]
+    return {"sentences": pd.concat([p[0] for p in parts], ignore_index=True),
+            "tokens": pd.concat([p[1] for p in parts], ignore_index=True)}
 
 
-def _tables(articles: pd.DataFrame, inputs: dict[str, object], table_kind: str,
-            job: Callable[[tuple], dict[str, pd.DataFrame]], cache_dir: Path | None, workers: int,
-            tables: tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
-    """Run `job` on each article's input (keyed by content key), through the cache; rows keyed by article_id."""
-    tables = tables or (table_kind,)
-    keys = dict(zip(articles["article_id"], articles["sha256"]))
+def _entities_batch(items: list[tuple[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
+    frames = [entities_for(sents.assign(article_id=key)) for key, sents in items]
+    return {"entities": pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTITY_COLUMNS)}
+
+
+def _batch_to_shards(job: Callable, items: list, tables: tuple[str, ...], cache_dir: str) -> int:
+    """Dask task: process a batch and write its shards on the worker (the last table marks completion)."""
+    result = job(items)
+    for t in tables:
+        write_shard(Path(cache_dir), t, result[t])
+    return len(items)
+
+
+def _local(job: Callable, batches: list[list], engine: Engine) -> Iterator[tuple[list, dict[str, pd.DataFrame]]]:
+    """Yield (batch, result) as batches finish, with at most two batches in flight per worker."""
+    if engine.workers <= 1 or len(batches) <= 1:
+        for batch in batches:
+            yield batch, job(batch)
+        return
+    with ProcessPoolExecutor(engine.workers) as pool:
+        pending: dict[Future, list] = {}
+        queue = iter(batches)
+        while True:
+            while len(pending) < 2 * engine.workers and (batch := next(queue, None)) is not None:
+                pending[pool.submit(job, batch)] = batch
+            if not pending:
+                return
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in finished:
+                yield pending.pop(fut), fut.result()
+
+
+def _dask(job: Callable, batches: list[list], tables: tuple[str, ...], cache_dir: Path,
+          engine: Engine) -> Iterator[int]:
+    from dask.distributed import Client, LocalCluster, as_completed
+
+    cluster = None if engine.scheduler else LocalCluster(n_workers=engine.workers, threads_per_worker=1,
+                                                         processes=True, dashboard_address=None)
+    with Client(engine.scheduler or cluster) as client:
+        futures = client.map(_batch_to_shards, [job] * len(batches), batches, [tables] * len(batches),
+                             [str(cache_dir)] * len(batches), pure=False)
+        for fut in as_completed(futures):
+            yield fut.result()
+    if cluster is not None:
+        cluster.close()
+
+
+def run_batches(keys: dict[str, str], inputs: dict[str, object], job: Callable, tables: tuple[str, ...],
+                cache_dir: Path | None, engine: Engine, out: dict[str, pd.DataFrame] | None = None,
+                lazy: bool = False) -> dict[str, pd.DataFrame]:
+    """Run `job` over the inputs not yet cached, batch by batch, into shards (or memory without a cache);
+    fill `out` with each table per article id unless `lazy` (then it is read from the shards on demand)."""
+    out = {} if out is None else out
     by_key = {keys[a]: inp for a, inp in inputs.items() if a in keys}
     done = cached_keys(cache_dir, tables[-1]) & set(by_key) if cache_dir else set()
     todo = sorted(k for k in by_key if k not in done)
+    batches = [[(k, by_key[k]) for k in todo[i:i + engine.batch_size]] for i in range(0, len(todo),
+                                                                                     engine.batch_size)]
     fresh: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
-    progress = tqdm(total=len(todo), desc=f"processing ({table_kind})", unit="article",
+    progress = tqdm(total=len(todo), desc=f"processing {'+'.join(tables)}", unit="article",
                     disable=None if len(todo) > 20 else True)
-    pool = ProcessPoolExecutor(workers) if workers > 1 and len(todo) > 1 else None
     try:
-        for batch in _batches(todo, BATCH_SIZE):
-            work = [(k, by_key[k]) for k in batch]
-            results = list(pool.map(job, work)) if pool else [job(w) for w in work]
-            for t in tables:
-                frame = pd.concat([r[t] for r in results], ignore_index=True)
-                if cache_dir:
-                    _write_shard(cache_dir, t, frame)  # the last table marks the batch complete
-                else:
-                    fresh[t].append(frame)
-            progress.update(len(batch))
+        if engine.name == "dask" and batches:
+            if cache_dir is None:
+                raise ValueError("the dask engine writes its results to shared storage: give a cache_dir")
+            for n in _dask(job, batches, tables, cache_dir, engine):
+                progress.update(n)
+        else:
+            for batch, result in _local(job, batches, engine):
+                for t in tables:
+                    if cache_dir:
+                        write_shard(cache_dir, t, result[t])  # the last table marks the batch complete
+                    else:
+                        fresh[t].append(result[t])
+                progress.update(len(batch))
     finally:
         progress.close()
-        if pool:
-            pool.shutdown()
-    out = {}
     for t in tables:
-        frame = (_read_shards(cache_dir, t, set(by_key)) if cache_dir and by_key
-                 else pd.concat(fresh[t], ignore_index=True) if fresh[t] else None)
+        if lazy and cache_dir:
+            continue
+        frame = _read_shards(cache_dir, t, set(by_key)) if cache_dir else \
+            pd.concat(fresh[t], ignore_index=True) if fresh[t] else None
         out[t] = _by_article(frame, keys, t)
     return out
 
 
 def _by_article(frame: pd.DataFrame | None, keys: dict[str, str], table: str) -> pd.DataFrame:
-    """Turn rows keyed by content key into rows per article (two files may share content)."""
-    columns = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "entities": ENTITY_COLUMNS}[table]
+    """Turn rows keyed by content key into rows per article (two files may share content), in corpus order."""
+    columns = COLUMNS[table]
     if frame is None or frame.empty:
         return pd.DataFrame(columns=columns)
     ids = pd.DataFrame({"article_id": list(keys), "_key": list(keys.values())}).astype("string")
     merged = ids.merge(frame.rename(columns={"article_id": "_key"}), on="_key").drop(columns="_key")
-    order = [c for c in ("article_id", "sentence_id", "token_id") if c in merged]
     article_order = {a: i for i, a in enumerate(keys)}
-    merged = merged.sort_values(order, key=lambda s: s.map(article_order) if s.name == "article_id" else s)
+    order = [c for c in ("article_id", "sentence_id", "token_id") if c in merged]
+    merged = merged.sort_values(order, key=lambda s: s.map(article_order) if s.name == "article_id" else s,
+                                kind="stable")
     return merged[columns].reset_index(drop=True)
 
 
-def default_workers() -> int:
-    return os.cpu_count() or 1
-
-
-def build(corpus_articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataFrame,
-          cache_dir: str | Path | None, workers: int | None) -> Workbook:
+def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataFrame,
+          cache_dir: str | Path | None = None, engine: Engine | None = None, lazy: bool = False) -> Workbook:
+    """Process cleaned articles into a Workbook (see the module docstring)."""
+    engine = engine or Engine()
     cache = Path(cache_dir) if cache_dir else None
-    workers = workers or default_workers()
-    texts = dict(zip(corpus_articles["article_id"], corpus_articles["text"]))
-    out = _tables(corpus_articles, texts, "text", _process_job, cache, workers, tables=("tokens", "sentences"))
-    return Workbook(corpus_articles, problems, cleaning_log, out["sentences"], out["tokens"], cache, workers)
+    wb = Workbook(articles, problems, cleaning_log, cache, engine)
+    texts = dict(zip(articles["article_id"], articles["text"]))
+    run_batches(wb._keys(), texts, _process_batch, ("tokens", "sentences"), cache, engine, wb._tables,
+                lazy=lazy and cache is not None)
+    return wb
 
 
 def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: int | None = None,
-         max_bytes: int = MAX_BYTES) -> Workbook:
-    """Load and process a corpus folder; `workers` defaults to all cores."""
+         max_bytes: int = MAX_BYTES, engine: str = "local", scheduler: str = "", lazy: bool = False) -> Workbook:
+    """Load and process a corpus folder.
+
+    `workers` defaults to all cores; `engine` is local or dask (`scheduler` = address of a running
+    cluster, '' for a LocalCluster); `lazy` leaves sentences and tokens in the cache until first used.
+    """
     corpus = load_corpus(corpus_dir, max_bytes=max_bytes)
-    return build(corpus.articles, corpus.problems, corpus.cleaning_log, cache_dir, workers)
+    return build(corpus.articles, corpus.problems, corpus.cleaning_log, cache_dir,
+                 Engine(engine, workers or 0, scheduler), lazy)
 
 
 def from_texts(texts: dict[str, str], published: dict[str, str] | None = None, outlet: dict[str, str] | None = None,
@@ -194,4 +295,4 @@ def from_texts(texts: dict[str, str], published: dict[str, str] | None = None, o
         rows.append(row)
         log.extend(article_log)
     return build(articles_frame(rows), pd.DataFrame(columns=PROBLEM_COLUMNS), pd.DataFrame(log, columns=LOG_COLUMNS),
-                 cache_dir, workers)
+                 cache_dir, Engine(workers=workers))

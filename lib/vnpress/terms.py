@@ -61,17 +61,18 @@ def _term(token: str, pos: str) -> str:
 
 
 def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, keep_numbers: bool = False,
-                override_path: str | None = None) -> pd.DataFrame:
+                override_path: str | None = None, tokens: pd.DataFrame | None = None) -> pd.DataFrame:
     """The tokens that count, in text order: article_id, sentence_id, token_id, term, pos, kept.
 
     Every token is listed; `kept` says whether it passes the filters (dropped ones break n-grams).
-    With level="syllable" each syllable is a row (sharing its word's token_id and POS).
+    With level="syllable" each syllable is a row (sharing its word's token_id and POS). `tokens` (a
+    batch from `wb.scan()`) replaces `wb.tokens`.
     """
     if level not in ("word", "syllable"):
         raise ValueError(f"level must be 'word' or 'syllable', got {level!r}")
     wanted = {p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip()}
     stops = stopwords(override_path)
-    t = wb.tokens
+    t = wb.tokens if tokens is None else tokens
     tokens, tags = t["token"].tolist(), t["pos"].tolist()
     if level == "syllable":
         pieces = [tok.split() for tok in tokens]
@@ -110,12 +111,19 @@ def frequencies(wb, by: str | None = None, top: int | None = None, **filters) ->
 
     `by` groups by article, outlet or month (of publication; unknown dates form 'unknown'); `top` keeps the
     N most frequent terms per group. `filters` go to `term_tokens` (level, pos, keep_numbers, override_path).
+    Tokens are streamed from the cache a batch of articles at a time (`wb.scan`), so memory holds the
+    counts, not the corpus.
     """
-    terms = term_tokens(wb, **filters)
-    terms = terms[terms["kept"]]
-    terms = terms.assign(group=_groups(wb, terms, by))
-    counts = terms.groupby(["group", "term"]).agg(count=("term", "size"), doc_freq=("article_id", "nunique"))
-    counts = counts.reset_index()
+    parts = []
+    for batch in wb.scan("tokens"):
+        terms = term_tokens(wb, tokens=batch, **filters)
+        terms = terms[terms["kept"]]
+        terms = terms.assign(group=_groups(wb, terms, by))
+        parts.append(terms.groupby(["group", "term"]).agg(count=("term", "size"), doc_freq=("article_id", "nunique")))
+    if not parts:
+        return pd.DataFrame(columns=([by] if by else []) + FREQ_COLUMNS)
+    # batches hold whole articles, so counts and document frequencies add up across batches
+    counts = pd.concat(parts).groupby(level=["group", "term"]).sum().reset_index()
     totals = counts.groupby("group")["count"].transform("sum")
     counts["per_10k"] = (counts["count"] / totals * 10_000).round(2)
     counts = counts.sort_values(["group", "count", "term"], ascending=[True, False, True])

@@ -1,0 +1,75 @@
+import pandas as pd
+import pytest
+
+import vnpress
+from conftest import CORPUS
+from vnpress import pipeline, terms
+from vnpress.corpus import load_corpus
+
+
+def _build(cache, **engine):
+    c = load_corpus(CORPUS)
+    return pipeline.build(c.articles, c.problems, c.cleaning_log, cache, pipeline.Engine(**engine))
+
+
+def test_parallel_and_serial_give_identical_tables(tmp_path):
+    serial = _build(None, workers=1, batch_size=2)
+    parallel = _build(tmp_path, workers=2, batch_size=1)
+    pd.testing.assert_frame_equal(serial.sentences, parallel.sentences)
+    pd.testing.assert_frame_equal(serial.tokens, parallel.tokens)
+
+
+def test_second_run_reads_the_cache(tmp_path, monkeypatch):
+    first = _build(tmp_path, workers=1)
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("processing ran although the cache holds every article")
+
+    monkeypatch.setattr(pipeline, "process_text", must_not_run)
+    second = _build(tmp_path, workers=1)
+    pd.testing.assert_frame_equal(first.tokens, second.tokens)
+
+
+def test_interrupted_run_resumes_with_the_missing_articles(tmp_path, monkeypatch):
+    real = pipeline.process_text
+    calls = []
+
+    def failing(text, article_id="text", pos=True):
+        calls.append(article_id)
+        if len(calls) == 3:
+            raise KeyboardInterrupt("simulated interruption")
+        return real(text, article_id=article_id, pos=pos)
+
+    monkeypatch.setattr(pipeline, "process_text", failing)
+    with pytest.raises(KeyboardInterrupt):
+        _build(tmp_path, workers=1, batch_size=1)
+    assert len(pipeline.cached_keys(tmp_path, "sentences")) == 2  # two batches finished before the interruption
+    calls.clear()
+    monkeypatch.setattr(pipeline, "process_text", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    resumed = _build(tmp_path, workers=1, batch_size=1)
+    assert len(calls) == 3  # only the three missing articles were processed
+    pd.testing.assert_frame_equal(resumed.tokens, _build(None, workers=1).tokens)
+
+
+def test_dask_engine_matches_local_engine(tmp_path):
+    local = _build(None, workers=1)
+    dask_wb = vnpress.load(CORPUS, tmp_path, workers=2, engine="dask")
+    pd.testing.assert_frame_equal(local.sentences, dask_wb.sentences)
+    pd.testing.assert_frame_equal(local.tokens, dask_wb.tokens)
+    with pytest.raises(ValueError, match="shared storage"):
+        vnpress.load(CORPUS, None, workers=1, engine="dask")
+    with pytest.raises(ValueError, match="engine must be one of"):
+        vnpress.load(CORPUS, tmp_path, engine="spark")
+
+
+def test_streaming_keeps_memory_bounded(tmp_path):
+    _build(tmp_path, workers=2, batch_size=2)
+    lazy = vnpress.load(CORPUS, tmp_path, workers=1, lazy=True)
+    assert "tokens" not in lazy._tables  # nothing materialized yet
+    batches = list(lazy.scan("tokens", articles_per_batch=2))
+    assert [b["article_id"].nunique() for b in batches] == [2, 2, 1]
+    assert "tokens" not in lazy._tables  # scanning never held the whole table
+    streamed = terms.frequencies(lazy)
+    assert "tokens" not in lazy._tables
+    eager = terms.frequencies(vnpress.load(CORPUS, tmp_path, workers=1))
+    pd.testing.assert_frame_equal(streamed, eager)
