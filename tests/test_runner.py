@@ -75,3 +75,15 @@ def test_unknown_or_mistyped_parameter_is_refused(tmp_path):
         run(corpus_dir=CORPUS, out_root=tmp_path, params=[("nonsense", "1")], only=["01-exploration"])
     with pytest.raises(ValueError, match="must be int"):
         run(corpus_dir=CORPUS, out_root=tmp_path, params=[("top_n", "many")], only=["01-exploration"])
+
+
+def test_unchanged_notebooks_are_reused_and_changes_rerun(tmp_path):
+    first = run(corpus_dir=CORPUS, out_root=tmp_path, only=["04-timeline"])
+    second = run(corpus_dir=CORPUS, out_root=tmp_path, only=["04-timeline"])
+    assert second.notebooks[0]["reused_from"] == first.run_dir.name
+    assert (second.run_dir / "04-timeline.html").read_bytes() == (first.run_dir / "04-timeline.html").read_bytes()
+    assert (second.run_dir / "04-timeline" / "tables" / "events.csv").exists()
+    changed = run(corpus_dir=CORPUS, out_root=tmp_path, only=["04-timeline"], params=[("top_n", "5")])
+    forced = run(corpus_dir=CORPUS, out_root=tmp_path, only=["04-timeline"], params=[("top_n", "5")], force=True)
+    assert changed.notebooks[0]["reused_from"] == "" and forced.notebooks[0]["reused_from"] == ""
+    assert json.loads((forced.run_dir / "manifest.json").read_text())["notebooks"][0]["status"] == "ok"

@@ -57,7 +57,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
-                 show_code=args.show_code)
+                 show_code=args.show_code, force=args.force)
     report_problems(result.problems)
     for nb in result.notebooks:
         if nb["status"] != "ok":
@@ -155,6 +155,7 @@ def parser() -> argparse.ArgumentParser:
                    help="notebook parameter (repeatable)")
     p.add_argument("--only", nargs="+", default=None, metavar="NOTEBOOK", help="run only these notebooks")
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
+    p.add_argument("--force", action="store_true", help="execute every notebook even if its inputs are unchanged")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("add", help="import articles (.txt, .md, .html, .jsonl, .csv) into a corpus folder")

@@ -5,7 +5,8 @@ the `.html` and a folder with the tables (CSV) and figures (PNG) it saved; an
 `index.html` linking the reports with the run's facts; and `manifest.json`
 (parameters, corpus file hashes, package versions, git commit, each notebook's
 status and duration). `<out>/latest` points to the newest run. A failing
-notebook does not stop the others; its HTML shows the error.
+notebook does not stop the others; its HTML shows the error. A notebook whose
+inputs are unchanged since the latest run is not executed again (see `run`).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
+import shutil
 import subprocess
 import time
 from dataclasses import dataclass
@@ -115,9 +117,47 @@ def _point_latest(out_root: Path, run_dir: Path) -> None:
         latest.write_text(str(run_dir) + "\n", encoding="utf-8")
 
 
+def _code_hash() -> str:
+    """Hash of the library's code and data files: a change of either invalidates earlier reports."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".yaml")):
+        digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _fingerprint(nb: Path, values: dict, corpus_files: dict, versions: dict, code: str, show_code: bool) -> str:
+    facts = {"notebook": hashlib.sha256(nb.read_bytes()).hexdigest(), "corpus": corpus_files, "packages": versions,
+             "code": code, "show_code": show_code,
+             "parameters": {k: v for k, v in values.items() if k != "out_dir"}}
+    return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _previous(out_root: Path) -> tuple[Path | None, dict]:
+    """The latest run folder and its notebooks by name (empty when there is none)."""
+    latest = out_root / "latest"
+    manifest = latest / "manifest.json"
+    if not manifest.is_file():
+        return None, {}
+    return latest.resolve(), {nb["notebook"]: nb for nb in json.loads(manifest.read_text())["notebooks"]}
+
+
+def _reuse(prev_dir: Path, run_dir: Path, nb: Path) -> None:
+    shutil.copy2(prev_dir / nb.name, run_dir / nb.name)
+    shutil.copy2(prev_dir / f"{nb.stem}.html", run_dir / f"{nb.stem}.html")
+    if (prev_dir / nb.stem).is_dir():
+        shutil.copytree(prev_dir / nb.stem, run_dir / nb.stem)
+
+
 def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", params: list | None = None,
-        only: list[str] | None = None, show_code: bool = False, notebooks_dir: Path = NOTEBOOKS_DIR) -> RunResult:
-    """Execute the notebooks on `corpus_dir` into a new run folder; see the module docstring."""
+        only: list[str] | None = None, show_code: bool = False, notebooks_dir: Path = NOTEBOOKS_DIR,
+        force: bool = False) -> RunResult:
+    """Execute the notebooks on `corpus_dir` into a new run folder; see the module docstring.
+
+    A notebook whose inputs (notebook file, parameters, corpus file hashes, package versions, library
+    code and data) equal those of its successful execution in the latest run is not executed again: its
+    outputs are copied, and the manifest names the run they come from. `force` executes everything.
+    """
     corpus_dir, out_root = Path(corpus_dir).resolve(), Path(out_root).resolve()
     if not corpus_dir.is_dir():
         raise ValueError(f"{corpus_dir}: corpus folder does not exist")
@@ -128,6 +168,8 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     if unused:
         raise ValueError(f"parameter(s) {', '.join(unused)} not declared by any selected notebook")
     problems = load_corpus(corpus_dir).problems  # reported up front; the notebooks show them too
+    corpus_files, versions, code = _file_hashes(corpus_dir), _versions(), _code_hash()
+    prev_dir, previous = (None, {}) if force else _previous(out_root)
     run_dir = _new_run_dir(out_root)
     results = []
     for nb in chosen:
@@ -135,26 +177,32 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
         values = {"corpus_dir": str(corpus_dir), "cache_dir": str(out_root / "cache"), "out_dir": str(out_dir),
                   **extra}
         values = {k: v for k, v in values.items() if k in declared[nb.stem]}
+        fingerprint = _fingerprint(nb, values, corpus_files, versions, code, show_code)
         executed = run_dir / nb.name
-        started = time.monotonic()
-        status, error = "ok", ""
-        try:
-            papermill.execute_notebook(str(nb), str(executed), parameters=values, cwd=str(nb.parent),
-                                       progress_bar=False, kernel_name="python3")
-        except Exception as e:  # noqa: BLE001 - any failure is recorded and the run goes on
-            status, error = "failed", f"{type(e).__name__}: {str(e).strip().splitlines()[-1] if str(e).strip() else ''}"
-        duration = round(time.monotonic() - started, 2)
         html_path = run_dir / f"{nb.stem}.html"
-        if executed.exists():
-            _render_html(executed, html_path, show_code)
+        started = time.monotonic()
+        status, error, reused = "ok", "", ""
+        before = previous.get(nb.stem, {})
+        if prev_dir and before.get("fingerprint") == fingerprint and before.get("status") == "ok":
+            _reuse(prev_dir, run_dir, nb)
+            reused = before.get("reused_from") or prev_dir.name
         else:
-            html_path.write_text(f"<html><body><h1>{escape(nb.stem)} failed</h1><pre>{escape(error)}</pre>"
-                                 "</body></html>", encoding="utf-8")
-        results.append({"notebook": nb.stem, "status": status, "duration_s": duration, "error": error,
-                        "html": html_path.name, "parameters": values})
+            try:
+                papermill.execute_notebook(str(nb), str(executed), parameters=values, cwd=str(nb.parent),
+                                           progress_bar=False, kernel_name="python3")
+            except Exception as e:  # noqa: BLE001 - any failure is recorded and the run goes on
+                status, error = "failed", f"{type(e).__name__}: " + (str(e).strip().splitlines() or [""])[-1]
+            if executed.exists():
+                _render_html(executed, html_path, show_code)
+            else:
+                html_path.write_text(f"<html><body><h1>{escape(nb.stem)} failed</h1><pre>{escape(error)}</pre>"
+                                     "</body></html>", encoding="utf-8")
+        results.append({"notebook": nb.stem, "status": status, "duration_s": round(time.monotonic() - started, 2),
+                        "error": error, "html": html_path.name, "parameters": values, "fingerprint": fingerprint,
+                        "reused_from": reused})
     manifest = {
-        "created_utc": run_dir.name, "corpus_dir": str(corpus_dir), "corpus_files": _file_hashes(corpus_dir),
-        "parameters": extra, "packages": _versions(), "git_commit": _git_commit(), "notebooks": results,
+        "created_utc": run_dir.name, "corpus_dir": str(corpus_dir), "corpus_files": corpus_files,
+        "parameters": extra, "packages": versions, "git_commit": _git_commit(), "notebooks": results,
         "input_problems": problems.to_dict(orient="records"),
     }
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
@@ -167,7 +215,8 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
 def _index_html(manifest: dict) -> str:
     rows = "".join(
         f"<tr class='{escape(nb['status'])}'><td><a href='{escape(nb['html'])}'>{escape(nb['notebook'])}</a></td>"
-        f"<td>{escape(nb['status'])}</td><td>{nb['duration_s']:.1f} s</td><td>{escape(nb['error'])}</td></tr>"
+        f"<td>{escape(nb['status'])}</td><td>{nb['duration_s']:.1f} s</td>"
+        f"<td>{escape(nb['error'] or (('reused from ' + nb['reused_from']) if nb['reused_from'] else ''))}</td></tr>"
         for nb in manifest["notebooks"])
     facts = [("run (UTC)", manifest["created_utc"]), ("corpus", manifest["corpus_dir"]),
              ("corpus files", len(manifest["corpus_files"])), ("git commit", manifest["git_commit"] or "unknown"),
@@ -186,7 +235,7 @@ td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;}}tr.failed td{{b
 <h2>Input problems</h2>
 <ul>{problems}</ul>
 <h2>Notebooks</h2>
-<table><tr><th>report</th><th>status</th><th>duration</th><th>error</th></tr>{rows}</table>
+<table><tr><th>report</th><th>status</th><th>duration</th><th>note</th></tr>{rows}</table>
 <p>Details: <a href="manifest.json">manifest.json</a> (parameters, corpus file hashes, package versions).</p>
 </body></html>
 """
