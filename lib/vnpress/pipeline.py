@@ -217,8 +217,9 @@ def run_batches(keys: dict[str, str], inputs: dict[str, object], job: Callable, 
     by_key = {keys[a]: inp for a, inp in inputs.items() if a in keys}
     done = cached_keys(cache_dir, tables[-1]) & set(by_key) if cache_dir else set()
     todo = sorted(k for k in by_key if k not in done)
-    batches = [[(k, by_key[k]) for k in todo[i:i + engine.batch_size]] for i in range(0, len(todo),
-                                                                                     engine.batch_size)]
+    # at least ~8 batches per worker, so no worker idles long at the end; never more than batch_size articles
+    size = max(1, min(engine.batch_size, -(-len(todo) // (8 * engine.workers))))
+    batches = [[(k, by_key[k]) for k in todo[i:i + size]] for i in range(0, len(todo), size)]
     fresh: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
     progress = tqdm(total=len(todo), desc=f"processing {'+'.join(tables)}", unit="article",
                     disable=None if len(todo) > 20 else True)

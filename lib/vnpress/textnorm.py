@@ -13,7 +13,8 @@ import re
 import unicodedata
 
 _TONES = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
-_SYLLABLE = re.compile(r"\w+")
+# only syllables with o/u before a toned a/e/y can need a fix: match just those
+_SYLLABLE = re.compile(r"\w*[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]\w*")
 # onset (optional), then o+a / o+e / u+y as the whole rhyme, nothing after it
 _OPEN_RHYME = re.compile(r"^(?P<onset>[^\W\d_aăâeêioôơuưyAĂÂEÊIOÔƠUƯY]*)(?P<v1>[oOuU])(?P<v2>[aAeEyY])$")
 
