@@ -3,8 +3,9 @@
 Builds corpora of the given sizes from the corpus articles (copies with a numbered line appended, so every
 copy has its own content hash), then measures in one run, on the same text:
 - raw underthesea on one core doing exactly the pipeline's work (sent_tokenize per paragraph, pos_tag per
-  sentence) vs the pipeline with 1 worker (cleaning, processing, Parquet shards, reading back): ratio ≥ 0.9;
-- the pipeline with all cores vs 1 worker: speed-up ≥ 1.7 on 2 cores;
+  sentence) vs the pipeline with 1 worker (cleaning, processing, Parquet shards, reading back), best of two
+  each: ratio ≥ 0.9;
+- the pipeline with all cores vs 1 worker on the larger corpus: speed-up ≥ 1.7 on 2 cores;
 - `vnpress run` on the seed corpus, cold (empty output folder) vs cached re-run: ratio ≤ 0.2;
 - peak memory (RSS of the process tree) processing the small and the large corpus: should not grow.
 
@@ -94,17 +95,18 @@ def main() -> None:
         n_large = make_corpus(Path(args.corpus), tmp / "large", large_mb)
         print(f"corpora: {small_mb} MB ({n_small} articles), {large_mb} MB ({n_large} articles); {cores} cores")
 
-        raw = raw_underthesea(tmp / "small")
-        one, _ = timed(pipeline_cmd(tmp / "small", tmp / "c1", 1))
-        allc, _ = timed(pipeline_cmd(tmp / "small", tmp / "c2", 0))
+        # best of two, alternating, for the closest comparison on a noisy machine
+        raw = min(raw_underthesea(tmp / "small"), raw_underthesea(tmp / "small"))
+        one = min(timed(pipeline_cmd(tmp / "small", tmp / f"c1{i}", 1))[0] for i in range(2))
         chars = sum(len(p.read_text(encoding="utf-8")) for p in (tmp / "small").glob("*.txt"))
-        print(f"raw underthesea, 1 core:     {raw:7.1f} s  ({chars / raw / 1000:.0f}k chars/s)")
-        print(f"pipeline, 1 worker:          {one:7.1f} s  (vnpress.load: cleaning, processing, Parquet write+read)")
-        print(f"pipeline, {cores} workers:         {allc:7.1f} s")
-
-        _, mem_small = timed(pipeline_cmd(tmp / "small", tmp / "m1", 0, lazy=True))
-        _, mem_large = timed(pipeline_cmd(tmp / "large", tmp / "m2", 0, lazy=True))
-        print(f"peak RSS, lazy load: {mem_small:.0f} MB at {small_mb} MB, {mem_large:.0f} MB at {large_mb} MB")
+        print(f"{small_mb} MB: raw underthesea, 1 core {raw:.1f} s ({chars / raw / 1000:.0f}k chars/s); "
+              f"pipeline, 1 worker {one:.1f} s (vnpress.load: cleaning, processing, Parquet write and read)")
+        _, mem_small = timed(pipeline_cmd(tmp / "small", tmp / "c2", 0, lazy=True))
+        one_large, _ = timed(pipeline_cmd(tmp / "large", tmp / "c3", 1))
+        all_large, mem_large = timed(pipeline_cmd(tmp / "large", tmp / "c4", 0, lazy=True))
+        print(f"{large_mb} MB: pipeline, 1 worker {one_large:.1f} s; {cores} workers {all_large:.1f} s")
+        print(f"peak RSS of the process tree, all workers: {mem_small:.0f} MB at {small_mb} MB, "
+              f"{mem_large:.0f} MB at {large_mb} MB")
 
         out = tmp / "out"
         cold, _ = timed([sys.executable, "-m", "vnpress.cli", "run", "--corpus", args.corpus, "--out", str(out)])
@@ -117,7 +119,7 @@ def main() -> None:
 
         print("\nratios (targets in brackets)")
         print(f"pipeline / raw, 1 worker (throughput): {raw / one:.2f}   [>= 0.9]")
-        print(f"all cores / 1 worker (speed-up):       {one / allc:.2f}   [>= 1.7 on 2 cores]")
+        print(f"all cores / 1 worker (speed-up, {large_mb} MB): {one_large / all_large:.2f}   [>= 1.7 on 2 cores]")
         print(f"cached / cold vnpress run:             {warm / cold:.2f}   [<= 0.2]")
         print(f"peak memory large / small:             {mem_large / mem_small:.2f}   [~1: does not grow]")
 

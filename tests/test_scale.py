@@ -25,27 +25,27 @@ def test_second_run_reads_the_cache(tmp_path, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("processing ran although the cache holds every article")
 
-    monkeypatch.setattr(pipeline, "process_text", must_not_run)
+    monkeypatch.setattr(pipeline, "analyze", must_not_run)
     second = _build(tmp_path, workers=1)
     pd.testing.assert_frame_equal(first.tokens, second.tokens)
 
 
 def test_interrupted_run_resumes_with_the_missing_articles(tmp_path, monkeypatch):
-    real = pipeline.process_text
+    real = pipeline.analyze
     calls = []
 
-    def failing(text, article_id="text", pos=True):
-        calls.append(article_id)
+    def failing(*args, **kwargs):
+        calls.append(args[1])
         if len(calls) == 3:
             raise KeyboardInterrupt("simulated interruption")
-        return real(text, article_id=article_id, pos=pos)
+        return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "process_text", failing)
+    monkeypatch.setattr(pipeline, "analyze", failing)
     with pytest.raises(KeyboardInterrupt):
         _build(tmp_path, workers=1, batch_size=1)
     assert len(pipeline.cached_keys(tmp_path, "sentences")) == 2  # two batches finished before the interruption
     calls.clear()
-    monkeypatch.setattr(pipeline, "process_text", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    monkeypatch.setattr(pipeline, "analyze", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
     resumed = _build(tmp_path, workers=1, batch_size=1)
     assert len(calls) == 3  # only the three missing articles were processed
     pd.testing.assert_frame_equal(resumed.tokens, _build(None, workers=1).tokens)

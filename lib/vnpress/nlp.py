@@ -56,18 +56,28 @@ def _token_offsets(sentence: str, base: int, tokens: list[str]) -> list[tuple[in
     return spans
 
 
-def process_text(text: str, article_id: str = "text", pos: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Split, segment and (if `pos`) tag one cleaned text; returns (sentences, tokens)."""
-    sent_rows, tok_rows = [], []
+def analyze(text: str, article_id: str, sent_rows: list, tok_rows: list, pos: bool = True) -> None:
+    """Append one cleaned text's sentence and token rows (SENTENCE_COLUMNS, TOKEN_COLUMNS) to the lists."""
     for sid, (pid, start, end, sent) in enumerate(split_sentences(text)):
         sent_rows.append((article_id, sid, pid, start, end, sent))
         tagged = underthesea.pos_tag(sent) if pos else [(w, "") for w in underthesea.word_tokenize(sent)]
         spans = _token_offsets(sent, start, [w for w, _ in tagged])
         for tid, ((word, tag), (ts, te)) in enumerate(zip(tagged, spans)):
             tok_rows.append((article_id, sid, tid, word, tag, ts, te))
-    sentences = pd.DataFrame(sent_rows, columns=SENTENCE_COLUMNS)
-    tokens = pd.DataFrame(tok_rows, columns=TOKEN_COLUMNS)
-    return _typed(sentences), _typed(tokens)
+
+
+def tables(sent_rows: list, tok_rows: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Typed (sentences, tokens) DataFrames from rows collected by `analyze`."""
+    return (_typed(pd.DataFrame(sent_rows, columns=SENTENCE_COLUMNS)),
+            _typed(pd.DataFrame(tok_rows, columns=TOKEN_COLUMNS)))
+
+
+def process_text(text: str, article_id: str = "text", pos: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Split, segment and (if `pos`) tag one cleaned text; returns (sentences, tokens)."""
+    sent_rows: list = []
+    tok_rows: list = []
+    analyze(text, article_id, sent_rows, tok_rows, pos)
+    return tables(sent_rows, tok_rows)
 
 
 def entities_for(sentences: pd.DataFrame) -> pd.DataFrame:

@@ -38,7 +38,7 @@ from tqdm import tqdm
 from . import __version__
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, articles_frame, load_corpus, make_article
-from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for, process_text
+from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, entities_for, tables
 
 BATCH_SIZE = 16
 ENGINES = ("local", "dask")
@@ -155,10 +155,13 @@ def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
 
 
 def _process_batch(items: list[tuple[str, str]]) -> dict[str, pd.DataFrame]:
-    """Sentences and tokens of a batch of (content key, cleaned text)."""
-    parts = [process_text(text, article_id=key) for key, text in items]
-    return {"sentences": pd.concat([p[0] for p in parts], ignore_index=True),
-            "tokens": pd.concat([p[1] for p in parts], ignore_index=True)}
+    """Sentences and tokens of a batch of (content key, cleaned text), one DataFrame per table."""
+    sent_rows: list = []
+    tok_rows: list = []
+    for key, text in items:
+        analyze(text, key, sent_rows, tok_rows)
+    sentences, tokens = tables(sent_rows, tok_rows)
+    return {"sentences": sentences, "tokens": tokens}
 
 
 def _entities_batch(items: list[tuple[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:

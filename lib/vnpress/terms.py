@@ -24,6 +24,7 @@ import math
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -279,6 +280,18 @@ def _query(query: str) -> list[str]:
     return fold(query).split()
 
 
+def _matches(tokens: list[str], query: list[str]) -> Iterator[tuple[int, int]]:
+    """(first, end) token spans whose folded syllables equal the query's."""
+    sylls = [fold(t).split() for t in tokens]
+    for i in range(len(tokens)):
+        flat, j = [], i
+        while j < len(tokens) and len(flat) < len(query):
+            flat += sylls[j]
+            j += 1
+        if query and flat == query:
+            yield i, j
+
+
 def kwic(wb, query: str, window: int = 5) -> pd.DataFrame:
     """Concordance of `query` (one or more words; case and tone marks ignored): KWIC_COLUMNS.
 
@@ -291,15 +304,8 @@ def kwic(wb, query: str, window: int = 5) -> pd.DataFrame:
     rows = []
     for (art, sid), grp in wb.tokens.groupby(["article_id", "sentence_id"], sort=False):
         toks = grp["token"].tolist()
-        sylls = [fold(t).split() for t in toks]
-        for i in range(len(toks)):
-            flat, j = [], i
-            while j < len(toks) and len(flat) < len(q):
-                flat += sylls[j]
-                j += 1
-            if flat == q:
-                rows.append((art, sid, " ".join(toks[max(0, i - window):i]), " ".join(toks[i:j]),
-                             " ".join(toks[j:j + window])))
+        rows += [(art, sid, " ".join(toks[max(0, i - window):i]), " ".join(toks[i:j]), " ".join(toks[j:j + window]))
+                 for i, j in _matches(toks, q)]
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
 
 
@@ -307,17 +313,9 @@ def dispersion(wb, queries: list[str]) -> pd.DataFrame:
     """Where each query occurs: term, article_id, position (token index in the article), relative (0–1)."""
     rows = []
     for art, grp in wb.tokens.groupby("article_id", sort=False):
-        sylls = [fold(t).split() for t in grp["token"]]
-        n = len(sylls)
+        toks = grp["token"].tolist()
         for query in queries:
-            q = _query(query)
-            for i in range(n):
-                flat, j = [], i
-                while j < n and len(flat) < len(q):
-                    flat += sylls[j]
-                    j += 1
-                if q and flat == q:
-                    rows.append((query, art, i, round(i / max(1, n - 1), 4)))
+            rows += [(query, art, i, round(i / max(1, len(toks) - 1), 4)) for i, _ in _matches(toks, _query(query))]
     return pd.DataFrame(rows, columns=["term", "article_id", "position", "relative"])
 
 
