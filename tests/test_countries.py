@@ -2,7 +2,7 @@ import pandas as pd
 import pytest
 
 from conftest import GOLD
-from vnpress import countries
+from vnpress.data import path as data_path
 from vnpress.countries import country_table, evaluate, find_mentions, gazetteer, mentions_in_text
 
 
@@ -110,7 +110,7 @@ def test_country_table_counts(seed_wb):
 def test_edited_cue_file_is_honoured(tmp_path):
     import yaml
 
-    cues = yaml.safe_load(countries._data("actor_cues.yaml").read_text(encoding="utf-8"))
+    cues = yaml.safe_load(data_path("actor_cues.yaml").read_text(encoding="utf-8"))
     cues["vietnam_default"] = False
     path = tmp_path / "cues.yaml"
     path.write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")

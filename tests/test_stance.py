@@ -4,7 +4,7 @@ import yaml
 
 from conftest import GOLD
 from vnpress import stance
-from vnpress.countries import _data
+from vnpress.data import path as data_path
 from vnpress.pipeline import from_texts
 
 
@@ -64,7 +64,7 @@ def test_frames_and_cues_are_reported():
 
 
 def test_edited_lexicon_is_honoured(tmp_path):
-    cues = yaml.safe_load(_data("stance_cues.yaml").read_text(encoding="utf-8"))
+    cues = yaml.safe_load(data_path("stance_cues.yaml").read_text(encoding="utf-8"))
     cues["support"] = [c for c in cues["support"] if c != "cam kết"]
     path = tmp_path / "cues.yaml"
     path.write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")

@@ -34,12 +34,12 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from .data import path as data_path
 from .textnorm import fold, normalize
 
 MENTION_COLUMNS = ["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence", "start", "end", "via"]
@@ -50,21 +50,17 @@ _CLAUSE_OPENERS = ("trong khi đó", "trong khi", "bên cạnh đó", "đồng t
 _BLOCKING_POS = {"V", "E", "A"}
 
 
-def _data(name: str) -> Path:
-    return Path(str(resources.files("vnpress") / "data" / name))
-
-
 @lru_cache(maxsize=4)
 def load_cues(path: str | None = None) -> dict:
     """The actor cue lists (folded), from data/actor_cues.yaml or `path`."""
-    raw = yaml.safe_load(Path(path or _data("actor_cues.yaml")).read_text(encoding="utf-8"))
+    raw = yaml.safe_load(Path(path or data_path("actor_cues.yaml")).read_text(encoding="utf-8"))
     return {k: ({fold(x) for x in v} if isinstance(v, list) else v) for k, v in raw.items()}
 
 
 @lru_cache(maxsize=4)
 def gazetteer(path: str | None = None) -> pd.DataFrame:
     """The gazetteer: iso, name, variant, source, ambiguous (bool), status."""
-    df = pd.read_csv(path or _data("countries.csv"), dtype=str, keep_default_na=False)
+    df = pd.read_csv(path or data_path("countries.csv"), dtype=str, keep_default_na=False)
     df["variant"] = df["variant"].map(normalize)
     df["name"] = df["name"].map(normalize)
     df["ambiguous"] = df["ambiguous"] == "1"

@@ -30,7 +30,8 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
-from .countries import _data, find_mentions
+from .countries import find_mentions
+from .data import path as data_path
 from .report import escape
 from .textnorm import fold
 
@@ -60,7 +61,7 @@ def _lexicons(cues_path: str, frames_path: str) -> tuple[dict[str, re.Pattern[st
 
 
 def _paths(cues_path: str | None, frames_path: str | None) -> tuple[str, str]:
-    return str(cues_path or _data("stance_cues.yaml")), str(frames_path or _data("frames.yaml"))
+    return str(cues_path or data_path("stance_cues.yaml")), str(frames_path or data_path("frames.yaml"))
 
 
 def lexicon(cues_path: str | None = None, frames_path: str | None = None) -> pd.DataFrame:

@@ -32,7 +32,8 @@ import yaml
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-from .countries import _data, gazetteer
+from .countries import gazetteer
+from .data import path as data_path
 from .textnorm import fold
 
 FREQ_COLUMNS = ["term", "count", "per_10k", "doc_freq"]
@@ -47,7 +48,7 @@ def stopwords(override_path: str | None = None) -> frozenset[str]:
 
     base = Path(underthesea.__file__).parent / "datasets" / "stopwords" / "stopwords.txt"
     words = {fold(w) for w in base.read_text(encoding="utf-8").split("\n") if w.strip()}
-    override = yaml.safe_load(Path(override_path or _data("stopwords_override.yaml")).read_text(encoding="utf-8"))
+    override = yaml.safe_load(Path(override_path or data_path("stopwords_override.yaml")).read_text(encoding="utf-8"))
     words |= {fold(w) for w in override.get("add") or []}
     words -= {fold(w) for w in override.get("keep") or []}
     words -= {fold(v) for v in gazetteer()["variant"]}
