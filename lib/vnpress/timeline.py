@@ -378,6 +378,8 @@ def timeline_figure(merged: pd.DataFrame, max_labels: int = 25) -> Figure:
         ax.annotate(f"{value}  {event[:70]}", (when, y), xytext=(8, 0), textcoords="offset points",
                     va="center", fontsize=8)
     ax.set_yticks([])
+    span = (data["date"].max() - data["date"].min()) or pd.Timedelta(days=30)
+    ax.set_xlim(data["date"].min() - span * 0.05, data["date"].max() + span * 0.6)  # room for the labels
     ax.invert_yaxis()
     ax.grid(axis="x", alpha=0.3)
     ax.set_title("Events reported in the coverage, on their calendar dates")
