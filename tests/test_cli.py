@@ -35,3 +35,18 @@ def test_corpus_command_reports_problems_and_exit_code(tmp_path):
     assert out.splitlines()[0] == "article_id,title,outlet,published,published_source,chars,sentences,tokens,removed_lines"
     assert len(out.splitlines()) == 2 and out.splitlines()[1].startswith("ok,")
     assert "bad.txt: not UTF-8 text" in err
+
+
+def test_analysis_commands_print_their_contract_columns(tmp_path):
+    cache = str(tmp_path / "cache")
+    expected = {
+        ("countries",): "article_id,sentence_id,iso,name,surface,role,sentence",
+        ("stance", "--by", "article"): "article_id,iso,name,stance,confidence,frames,cues,evidence",
+        ("stance", "--by", "country"): "iso,name,articles,stance,frames,evidence",
+        ("timeline",): "article_id,sentence_id,value,granularity,surface,anchor,event,sentence",
+        ("timeline", "--merge"): "value,granularity,event,sources,articles,conflict",
+    }
+    for args, header in expected.items():
+        code, out, err = _run([args[0], str(CORPUS), *args[1:], "--format", "csv", "--cache", cache])
+        assert code == 0, err
+        assert out.splitlines()[0] == header and len(out.splitlines()) > 5, args

@@ -36,21 +36,21 @@ def report_problems(problems: pd.DataFrame) -> bool:
     return bool((problems["level"] == "error").any())
 
 
-def _workbook(args: argparse.Namespace):
+def _run_table(args: argparse.Namespace) -> int:
+    """Load the corpus, print the subcommand's table; exit code 1 if an article failed to load."""
     from .pipeline import load
 
     wb = load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
               engine=args.engine, scheduler=args.scheduler)
-    args.failed = report_problems(wb.problems)
-    return wb
+    failed = report_problems(wb.problems)
+    emit(args.table(wb, args), args.format)
+    return 1 if failed else 0
 
 
-def _cmd_corpus(args: argparse.Namespace) -> int:
+def _corpus_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .overview import article_table
 
-    wb = _workbook(args)
-    emit(article_table(wb), args.format)
-    return 1 if args.failed else 0
+    return article_table(wb)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
@@ -79,57 +79,44 @@ def _cmd_add(args: argparse.Namespace) -> int:
     return 1 if (result["status"] == "refused").any() else 0
 
 
-def _cmd_countries(args: argparse.Namespace) -> int:
+def _countries_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .countries import find_mentions
 
-    wb = _workbook(args)
-    emit(find_mentions(wb)[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]], args.format)
-    return 1 if args.failed else 0
+    return find_mentions(wb)[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
 
 
-def _cmd_stance(args: argparse.Namespace) -> int:
+def _stance_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .stance import stance_by_article, stance_by_country
 
-    wb = _workbook(args)
     by_article = stance_by_article(wb)
     if args.by == "article":
-        emit(by_article[["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence"]],
-             args.format)
-    else:
-        emit(stance_by_country(by_article)[["iso", "name", "articles", "stance", "frames", "evidence"]], args.format)
-    return 1 if args.failed else 0
+        return by_article[["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence"]]
+    return stance_by_country(by_article)[["iso", "name", "articles", "stance", "frames", "evidence"]]
 
 
-def _cmd_timeline(args: argparse.Namespace) -> int:
+def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .timeline import merge_events, timeline
 
-    wb = _workbook(args)
     dates = timeline(wb)
     if args.merge:
-        emit(merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict"]], args.format)
-    else:
-        emit(dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]],
-             args.format)
-    return 1 if args.failed else 0
+        return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict"]]
+    return dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]]
 
 
-def _cmd_terms(args: argparse.Namespace) -> int:
+def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .terms import frequencies
 
-    wb = _workbook(args)
-    emit(frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level), args.format)
-    return 1 if args.failed else 0
+    return frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
 
 
-def _cmd_kwic(args: argparse.Namespace) -> int:
+def _kwic_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .terms import kwic
 
-    wb = _workbook(args)
-    emit(kwic(wb, args.term, window=args.window), args.format)
-    return 1 if args.failed else 0
+    return kwic(wb, args.term, window=args.window)
 
 
-def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
+def _table_command(sub, name: str, table, help: str) -> argparse.ArgumentParser:
+    """A subcommand that loads a corpus folder and prints `table(wb, args)`."""
     p = sub.add_parser(name, help=help)
     p.add_argument("dir", help="corpus folder")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -138,7 +125,7 @@ def _table_command(sub, name: str, func, help: str) -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse article files larger than this")
     p.add_argument("--engine", choices=ENGINES, default="local", help="processing engine")
     p.add_argument("--scheduler", default="", help="Dask scheduler address (with --engine dask)")
-    p.set_defaults(func=func)
+    p.set_defaults(func=_run_table, table=table)
     return p
 
 
@@ -146,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vnpress", description="Vietnamese press research workbook")
     sub = ap.add_subparsers(dest="command", required=True)
 
-    _table_command(sub, "corpus", _cmd_corpus, "one row per article: metadata, size, removed lines")
+    _table_command(sub, "corpus", _corpus_table, "one row per article: metadata, size, removed lines")
 
     p = sub.add_parser("run", help="execute the notebooks into HTML reports")
     p.add_argument("--corpus", default="corpus", help="corpus folder")
@@ -170,18 +157,18 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_add)
 
     # analysis subcommands register below, one block each
-    _table_command(sub, "countries", _cmd_countries, "one row per country mention, with its role and sentence")
-    p = _table_command(sub, "stance", _cmd_stance, "stance and frames per actor country, with evidence")
+    _table_command(sub, "countries", _countries_table, "one row per country mention, with its role and sentence")
+    p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
     p.add_argument("--by", choices=("country", "article"), default="country")
-    p = _table_command(sub, "terms", _cmd_terms, "term frequencies on segmented words")
+    p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
     p.add_argument("--top", type=int, default=50, help="terms per group")
     p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np")
     p.add_argument("--by", choices=("article", "outlet", "month"), default=None)
     p.add_argument("--level", choices=("word", "syllable"), default="word")
-    p = _table_command(sub, "kwic", _cmd_kwic, "keyword in context")
+    p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
     p.add_argument("term", help="word or phrase (case and tone marks ignored)")
     p.add_argument("--window", type=int, default=5, help="tokens of context on each side")
-    p = _table_command(sub, "timeline", _cmd_timeline, "one row per date expression, resolved to a calendar date")
+    p = _table_command(sub, "timeline", _timeline_table, "one row per date expression, resolved to a calendar date")
     p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
     return ap
 
