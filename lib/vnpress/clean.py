@@ -52,7 +52,7 @@ def _is_dateline(line: str) -> re.Match[str] | None:
     return None
 
 
-def _line_rule(line: str, prev_kept: str, after_image: bool) -> str | None:
+def _line_rule(line: str, after_image: bool) -> str | None:
     stripped = line.strip()
     if _DEBRIS.match(stripped) and stripped:
         return "markdown_debris"
@@ -98,8 +98,8 @@ def clean_text(raw: str, article_id: str = "") -> tuple[str, list[tuple[str, int
                 stripped = line.strip()
                 if not stripped:
                     continue
-        rule = _line_rule(line, kept[-1][1] if kept else "", after_image)
-        after_image = rule == "markdown_debris" and "![" in stripped or (after_image and rule == "markdown_debris")
+        rule = _line_rule(line, after_image)
+        after_image = rule == "markdown_debris" and ("![" in stripped or after_image)
         if rule:
             log.append((article_id, no, stripped, rule))
             continue

@@ -32,7 +32,6 @@ opens with an anaphor ("Quốc gia này", "Nước này", "Nhà ngoại giao", "
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 

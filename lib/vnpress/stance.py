@@ -145,18 +145,19 @@ def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
     belongs to the country when several countries act in it (from its mention to the next one's)."""
     actors = mentions[mentions["role"] == "actor"].drop_duplicates(["article_id", "iso", "sentence_id"])
     starts = sentences.set_index(["article_id", "sentence_id"])["start"]
-    segments = []
-    for r in actors.itertuples(index=False):
-        same = actors[(actors["article_id"] == r.article_id) & (actors["sentence_id"] == r.sentence_id)]
-        others = sorted(same.loc[same["iso"] != r.iso, "start"])
-        base = int(starts.get((r.article_id, r.sentence_id), -1))
-        if not others or base < 0 or r.start < 0:
-            segments.append(r.sentence)
-            continue
-        begin = 0 if r.start <= min(others) else r.start - base
-        end = next((o - base for o in others if o > r.start), len(r.sentence))
-        segments.append(r.sentence[begin:end])
-    return actors.assign(segment=segments).sort_values(["article_id", "sentence_id"])
+    segments = {}
+    for (article_id, sentence_id), same in actors.groupby(["article_id", "sentence_id"], sort=False):
+        base = int(starts.get((article_id, sentence_id), -1))
+        for idx, r in same.iterrows():
+            others = sorted(same.loc[same["iso"] != r.iso, "start"])
+            if not others or base < 0 or r.start < 0:
+                segments[idx] = r.sentence
+                continue
+            begin = 0 if r.start <= min(others) else r.start - base
+            end = next((o - base for o in others if o > r.start), len(r.sentence))
+            segments[idx] = r.sentence[begin:end]
+    actors = actors.assign(segment=pd.Series(segments, dtype="object"))
+    return actors.sort_values(["article_id", "sentence_id"])
 
 
 def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,

@@ -331,7 +331,7 @@ def merge_events(df: pd.DataFrame, similarity: float = 0.35) -> pd.DataFrame:
         event = labels.index[0] if labels.iloc[0] > 1 else min(grp["event"], key=len)
         articles = list(dict.fromkeys(grp["article_id"]))
         figures: dict[str, set[str]] = {}
-        for art, sent in zip(grp["article_id"], grp["sentence"]):
+        for sent in grp["sentence"]:
             for unit, num in _figures(sent).items():
                 figures.setdefault(unit, set()).add(num)
         differing = [f"{unit}: {' vs '.join(sorted(nums))}" for unit, nums in figures.items()
