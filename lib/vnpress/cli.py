@@ -121,6 +121,9 @@ def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Dat
     from .coding import agreement
 
     by_article, codes, problems = _coded(wb, args)
+    if codes.empty:
+        hint = ("warning", "no coded rows yet: fill a sheet from `vnpress code` and save it here as CSV UTF-8")
+        problems = pd.concat([problems, pd.DataFrame([(f"{args.dir}/codes", *hint)], columns=problems.columns)])
     return agreement(by_article, codes), problems
 
 
