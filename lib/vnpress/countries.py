@@ -125,15 +125,16 @@ class Segmented(NamedTuple):
     joins: frozenset[int]
 
 
-def _edge(text: str, index: Index, longest: int, at_end: bool) -> int:
-    """Syllables of the longest gazetteer name at the end (or start) of a token, 0 if none.
+def _edge(text: str, index: Index, longest: int, at_end: bool, strong: bool = False) -> int:
+    """Syllables of the longest gazetteer name (unambiguous if `strong`) at the end or start of a token, 0 if none.
 
-    The rest of the token must be lowercase words next to the name ("Xung đột Nga"), so that a compound
-    proper noun is never cut ("Minh Đức", "Mỹ Đình", "Thái Bình").
+    The rest of the token must be lowercase words next to the name ("Xung đột Nga", "Venezuela đồng"), so
+    that a compound proper noun is never cut ("Minh Đức", "Mỹ Đình", "Thái Bình").
     """
     sylls = text.split()
     for n in range(min(longest, len(sylls)), 0, -1):
-        if tuple(sylls[-n:] if at_end else sylls[:n]) in index:
+        hit = index.get(tuple(sylls[-n:] if at_end else sylls[:n]))
+        if hit and not (strong and hit[2]):
             rest = sylls[:-n] if at_end else sylls[n:]
             return n if not rest or not rest[-1 if at_end else 0][:1].isupper() else 0
     return 0
@@ -171,7 +172,8 @@ def _split_pairs(tokens: list[str], pos: list[str], starts: list[int], ends: lis
 
     A dash between two country names (full, short or pair-only forms) becomes a join; a token glued to a
     name on the pair's side is cut ("Quan hệ Việt-Mỹ" → "Quan hệ", "Việt", "-", "Mỹ"). Dashes elsewhere keep
-    their tokens whole ("VN-Index", "Timor-Leste", "châu Á-Thái Bình Dương").
+    their tokens whole ("VN-Index", "Timor-Leste", "châu Á-Thái Bình Dương"). An unambiguous name glued to
+    lowercase words is cut off too ("Venezuela đồng" → "Venezuela", "đồng").
     """
     items = _pieces(tokens, pos, starts, ends, index)
     joins, cut = set(), {}
@@ -184,6 +186,11 @@ def _split_pairs(tokens: list[str], pos: list[str], starts: list[int], ends: lis
             joins.add(k)
             cut.setdefault(k - 1, (True, left))
             cut[k + 1] = (False, right)
+    for k, item in enumerate(items):  # a name glued to plain words: "Venezuela đồng", "Nga cử", "Đại sứ Anh"
+        if k not in cut and tuple(item[0].split()) not in index:
+            how = _glued(item[0], item[1], index, longest, cues)
+            if how:
+                cut[k] = how
     split_tokens = {items[k][4] for k in joins}
     out = Segmented([], [], [], [], frozenset())
     new_joins = set()
@@ -205,6 +212,22 @@ def _split_pairs(tokens: list[str], pos: list[str], starts: list[int], ends: lis
             out.ends.append(e)
         k = group[-1] + 1
     return out._replace(joins=frozenset(new_joins))
+
+
+def _glued(text: str, pos: str, index: Index, longest: int, cues: dict) -> tuple[bool, int] | None:
+    """How to cut a country name off a token the segmenter glued to other words, or None.
+
+    An unambiguous name before or after lowercase words ("Venezuela đồng"); any name before a verb it was
+    glued to ("Nga cử" tagged V); any name after a licensing phrase ("Đại sứ Anh", "nước Anh").
+    """
+    n = _edge(text, index, longest, at_end=False, strong=pos != "V")
+    if n:
+        return False, n
+    n = _edge(text, index, longest, at_end=True)
+    sylls = text.split()
+    if n and (not index[tuple(sylls[-n:])][2] or fold(" ".join(sylls[:-n])) in cues["ambiguous_before"]):
+        return True, n
+    return None
 
 
 def _cut(item: list, how: tuple[bool, int] | None) -> list[list]:
@@ -237,7 +260,7 @@ def _licensed(sent: Segmented, i: int, j: int, spans: list[tuple[int, int]], lic
         return in_pair
     prev = folded[i - 1] if i > 0 else ""
     nxt = folded[j] if j < len(tokens) else ""
-    if nxt in cues["ambiguous_after_not"] or _phrase_before(folded, i, cues["ambiguous_before_not"]):
+    if {nxt, nxt.split(" ")[0]} & cues["ambiguous_after_not"] or _phrase_before(folded, i, cues["ambiguous_before_not"]):
         return False  # "Anh ấy", "chị Anh", "tiếng Anh"
     if i > 0 and pos[i - 1] == "Np" and tokens[i - 1][:1].isupper():
         return False  # part of a person's name: "Tuấn Anh"
@@ -335,6 +358,9 @@ def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, cou
         if k in country_spans or pos[k] in {"R", "C", "CC"} or folded[k] in {"và", "cũng", "đã", "đang", "sẽ"}:
             k += 1
             continue
+        if rep_before and folded[k] in {"tại", "ở"} and k + 1 < end and pos[k + 1] == "Np":
+            k += 2  # "Đại sứ Anh tại Việt Nam ký"
+            continue
         if pos[k] == "V" or folded[k] in cues["speech_verbs"]:
             return True
         if pos[k] == "E":
@@ -404,7 +430,9 @@ def _sentence_mentions(sent: Segmented, index: Index, longest: int, cues: dict, 
     kept = [(a, b, iso, name) for a, b, iso, name, amb, pair in raw
             if not amb or _licensed(sent, a, b, spans, licensed_isos, iso, pair, cues)]
     covered = {k for a, b, *_ in kept for k in range(a, b)} | sent.joins
-    out = [(a, b, iso, name, "actor" if _is_actor(tokens, pos, a, b, cues, covered, sent.joins) else "mentioned",
+    glue = sent.joins | {c for c in range(1, len(tokens) - 1)  # "Hàn Quốc, Mỹ và Nhật Bản tổ chức"
+                         if tokens[c] == "," and c - 1 in covered and c + 1 in covered}
+    out = [(a, b, iso, name, "actor" if _is_actor(tokens, pos, a, b, cues, covered, glue) else "mentioned",
             "name") for a, b, iso, name in kept]
     if cues.get("vietnam_default") and not any(r[4] == "actor" for r in out if r[2] != cues["home_country"]):
         span = _official_span(tokens, pos, cues, covered, known)
