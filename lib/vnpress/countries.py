@@ -9,11 +9,18 @@ Matching. A variant matches a run of whole segmented tokens, case-sensitively:
 "Pháp" never matches inside the token "Pháp luật" (Vụ Điều ước và Pháp luật),
 nor "Đức" inside "Minh Đức", nor "Mỹ" inside "Mỹ Đình" or "thẩm mỹ"; cities,
 regions and organizations (Hà Nội, châu Âu, ASEAN, Liên minh châu Phi) are
-not in the gazetteer. An ambiguous short name (Anh, Pháp, Mỹ, Đức, Nga, Ý, Áo,
-Úc, Lào) counts only when (a) a licensing word precedes it ("Vương quốc",
-"nước", "Đại diện", "tại", ...) or it stands alone in brackets ("Vienna (Áo)"), (b) it stands in a list with another country,
-or (c) the same article names the country unambiguously ("Vương quốc Anh" ...
-"Anh nhấn mạnh"); and never before a pronoun ("Anh ấy") or after a name.
+not in the gazetteer. Before matching, each sentence's tokens are re-cut
+(`_split_pairs`): a dash between two country names is a join, whatever the
+spacing or the segmenter's glue ("Việt Nam-EU", "Xung đột Nga" "–" "Ukraine",
+"Hàn-Mỹ-Nhật"), and names glued to plain words are cut off ("Venezuela đồng").
+Pair-only forms (Việt, Trung, Triều, Thái, Ấn) count only in a join. An
+ambiguous short name (Anh, Pháp, Mỹ, Đức, Nga, Ý, Áo, Úc, Lào, Nhật, Hàn...)
+counts only with context, by the rules documented in `data/actor_cues.yaml`
+(`_licensed`): a licensing word before it, brackets, a list or pair of
+countries, a city apposition, a common noun before it, the subject position
+before a verb, or an unambiguous name of the same country in the article;
+person, pronoun and language contexts block it ("chị Anh", "Anh ấy",
+"tiếng Anh"), and a list after "ngôn ngữ" names languages.
 
 Roles. A mention is an `actor` when the country's government or representative
 speaks or acts: the country opens its clause (after conjunctions such as
@@ -171,8 +178,8 @@ def _split_pairs(tokens: list[str], pos: list[str], starts: list[int], ends: lis
     """Tokens with country pairs made explicit: "Mỹ-Trung", "Việt Nam – EU", "Xung đột Nga" "–" "Ukraine".
 
     A dash between two country names (full, short or pair-only forms) becomes a join; a token glued to a
-    name on the pair's side is cut ("Quan hệ Việt-Mỹ" → "Quan hệ", "Việt", "-", "Mỹ"). Dashes elsewhere keep
-    their tokens whole ("VN-Index", "Timor-Leste", "châu Á-Thái Bình Dương"). An unambiguous name glued to
+    name on the pair's side is cut ("Quan hệ Việt-Mỹ" → "Quan hệ", "Việt", "-", "Mỹ"). Dashes elsewhere
+    keep their tokens whole ("VN-Index", "Timor-Leste", "châu Á-Thái Bình Dương"). An unambiguous name glued to
     lowercase words is cut off too ("Venezuela đồng" → "Venezuela", "đồng").
     """
     items = _pieces(tokens, pos, starts, ends, index)
@@ -260,7 +267,8 @@ def _licensed(sent: Segmented, i: int, j: int, spans: list[tuple[int, int]], lic
         return in_pair
     prev = folded[i - 1] if i > 0 else ""
     nxt = folded[j] if j < len(tokens) else ""
-    if {nxt, nxt.split(" ")[0]} & cues["ambiguous_after_not"] or _phrase_before(folded, i, cues["ambiguous_before_not"]):
+    after_not = {nxt, nxt.split(" ")[0]} & cues["ambiguous_after_not"]
+    if after_not or _phrase_before(folded, i, cues["ambiguous_before_not"]):
         return False  # "Anh ấy", "chị Anh", "tiếng Anh"
     if i > 0 and pos[i - 1] == "Np" and tokens[i - 1][:1].isupper():
         return False  # part of a person's name: "Tuấn Anh"
@@ -350,7 +358,8 @@ def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, cou
     rep_before = i > 0 and (folded[i - 1] in reps or " ".join(folded[max(0, i - 2):i]) in reps)
     agent = i > 0 and folded[i - 1] in cues["agent_markers"]  # "dự thảo do Nga đề xuất"
     # subject: nothing but representative nouns before the country in its clause (openers dropped)
-    if before and not agent and not (rep_before and not any(pos[k] in _BLOCKING_POS and folded[k] not in reps for k in before)):
+    led_by_rep = rep_before and not any(pos[k] in _BLOCKING_POS and folded[k] not in reps for k in before)
+    if before and not agent and not led_by_rep:
         return False
     # predicate: a verb within a few tokens after the country (adverbs and coordinated countries skipped)
     k = j
@@ -418,6 +427,28 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
     return None
 
 
+def _drop_language_list(sent: Segmented, kept: list[tuple[int, int, str, str]], cues: dict) -> list:
+    """Drop a list of names that enumerates languages: "6 ngôn ngữ chính thức (Anh, Pháp, Nga và Trung Quốc)".
+
+    A list of two or more names, after a `language_nouns` word with no verb in between, and no verb right
+    after the list ("Về ngôn ngữ, Việt Nam và Lào đề xuất" keeps its countries).
+    """
+    folded = [fold(t) for t in sent.tokens]
+    cue = max((k for k in range(len(folded)) if _phrase_at(folded, k, cues["language_nouns"])), default=None)
+    if cue is None or len(kept) < 2:
+        return kept
+    listed = [m for m in kept if m[0] > cue]
+    filler = {",", "và", "(", ")", ":"}
+    if len(listed) < 2 or any(sent.pos[k] == "V" for k in range(cue, listed[0][0])) \
+            or any(folded[k] not in filler and sent.pos[k] != "Np"  # "Ả Rập" is a language, not a state
+                   for m, n in zip(listed, listed[1:]) for k in range(m[1], n[0])):
+        return kept
+    after = next((k for k in range(listed[-1][1], len(folded)) if folded[k] not in filler), None)
+    if after is not None and sent.pos[after] == "V":
+        return kept
+    return [m for m in kept if m not in listed]
+
+
 def _sentence_mentions(sent: Segmented, index: Index, longest: int, cues: dict, licensed_isos: set[str],
                        known: set[str]) -> list[tuple[int, int, str, str, str, str]]:
     """(first token, end token, iso, name, role, via) for one sentence; `known` collects officials' names."""
@@ -429,6 +460,7 @@ def _sentence_mentions(sent: Segmented, index: Index, longest: int, cues: dict, 
     spans = [(a, b) for a, b, *_ in raw]
     kept = [(a, b, iso, name) for a, b, iso, name, amb, pair in raw
             if not amb or _licensed(sent, a, b, spans, licensed_isos, iso, pair, cues)]
+    kept = _drop_language_list(sent, kept, cues)
     covered = {k for a, b, *_ in kept for k in range(a, b)} | sent.joins
     glue = sent.joins | {c for c in range(1, len(tokens) - 1)  # "Hàn Quốc, Mỹ và Nhật Bản tổ chức"
                          if tokens[c] == "," and c - 1 in covered and c + 1 in covered}

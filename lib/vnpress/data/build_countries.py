@@ -55,7 +55,8 @@ def rows() -> list[dict[str, str]]:
 def main() -> None:
     target = Path(__file__).with_name("countries.csv")
     with target.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["iso", "name", "variant", "source", "ambiguous", "status", "pair_only"], lineterminator="\n")
+        fields = ["iso", "name", "variant", "source", "ambiguous", "status", "pair_only"]
+        writer = csv.DictWriter(fh, fieldnames=fields, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows())
     print(f"wrote {target}")
