@@ -24,7 +24,7 @@ against the article's publication date (anchor `published`): a partial date take
 nearest the publication date, or the next occurrence on or after it when the sentence speaks of the
 future (`sẽ`, `sắp`, `dự kiến`, a deadline `cho đến`), or the last one on or before it after past cues
 (`đã`, `vừa`). Without a publication date, a partial date takes the year the article was written in
-when its own years bound it (anchor `inferred`, see `writing_year`): a year stated in the future tense
+when its own years bound it (anchor `inferred`, see `writing_bounds`): a year stated in the future tense
 (`sẽ được mở ký trong năm 2025`) was after the writing year, a year stated in the past or plainly was
 not after it. `anchor_to_corpus` then gives a yearless date the year other articles give the same event
 (anchor `corpus`, column `anchor_article`). What none of these anchors stays empty (`unresolved`).
@@ -75,17 +75,18 @@ _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # (kind, regex); tried in order, earlier matches win over overlapping later ones
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
+    ("range_months", rf"từ\s+(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y}{_NA}"),
     ("range_from", rf"từ\s+(?:ngày\s+)?{_D}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
     ("range_and", rf"(?:hai\s+|các\s+)?ngày\s+{_D}\s+(?:và|,)\s+{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
     ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{_M}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
     ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
     ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng)\s+)?{_D}\s+tháng\s+{_M}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
     ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
-    ("partial", rf"(?<![\w/.-])(?P<cue>{_CUE}\s+)(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
+    ("partial", rf"(?<![\w/.-])(?P<cue>{_CUE}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
     ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
     ("quarter", rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?(?!\w)"),
     ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{_M}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
-    ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–]\s*{_YR}{_NA}"),
+    ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–—]\s*{_YR}{_NA}"),
     ("year_span", rf"(?:kể\s+)?từ\s+(?:năm\s+){_YR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YR}{_NA}"),
     ("year_from", rf"(?:kể\s+)?từ\s+(?:năm\s+)?{_YR}(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|bây\s+giờ))?{_NA}"),
     ("year_part", rf"(đầu|giữa|cuối)\s+năm(?:\s+{_Y}|\s+(nay|ngoái|tới|sau))?(?!\w)"),
@@ -104,6 +105,7 @@ _TARGET = re.compile(rf"(?:(?<!\w){_any(GRAMMAR['target_heads'])}(?:\s+(?:đến
 _CODE_BEFORE = re.compile(rf"(?<!\w){_any(GRAMMAR['code_before'])}\s*[:.]?\s*$", re.I)
 _UNIT_AFTER = re.compile(rf"^\s*{_any(GRAMMAR['units'])}(?!\w)", re.I)
 _YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
+Bounds = tuple[date | None, date | None] | None  # (not before, before) the writing time
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -168,11 +170,13 @@ def _not_a_year(before: str, after: str) -> bool:
                 and len(name.split()) <= 10)
 
 
-def extract_dates(text: str, published: date | pd.Timestamp | None = None,
-                  context_year: int | None = None) -> list[dict]:
+def extract_dates(text: str, published: date | pd.Timestamp | None = None, context_year: int | None = None,
+                  bounds: Bounds = None, lead: str = "") -> list[dict]:
     """Date expressions in one sentence or text: dicts with value, granularity, surface, anchor, start,
-    end, range, range_id, part, yearless, tense. Partial ones resolve against `published`, else
-    `context_year` (the year the article was written in, when known); relative ones only against `published`."""
+    end, range, range_id, part, yearless, tense. Partial ones resolve against `published`, else against
+    the bounds of the writing time (see `writing_bounds`; `context_year` = bounds of that whole year);
+    relative ones only against `published`. `lead`: the text before this sentence when the sentence
+    continues it (a hard line break inside a document's name), used only to recognize name years."""
     pub = published.date() if isinstance(published, pd.Timestamp) and not pd.isna(published) else \
         published if isinstance(published, date) else None
     taken: list[tuple[int, int]] = []
@@ -186,10 +190,11 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None,
             if any(a < e and s < b for a, b in taken):
                 continue
             before, after = text[:s], text[e:]
-            if kind in _YEAR_KINDS and _not_a_year(before, after):
+            if kind in _YEAR_KINDS and _not_a_year(f"{lead} {before}" if lead else before, after):
                 continue
             tense = _tense(before, after)
-            rows = _interpret(kind, m, pub, context_year, tense, before)
+            ctx = (date(context_year, 1, 1), date(context_year + 1, 1, 1)) if context_year else bounds
+            rows = _interpret(kind, m, pub, ctx, tense, before)
             if not rows:
                 continue
             taken.append((s, e))
@@ -206,7 +211,19 @@ def _row(value: str, gran: str, anchor: str, part: str = "", rng: str = "", year
             "yearless": yearless}
 
 
-def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: int | None, tense: str,
+def _ctx_year(ctx: Bounds, mo: int, d: int) -> int | None:
+    """The year of a yearless day (or month, d=1) that the writing-time bounds allow, if any: the
+    latest year putting it before the upper bound, else the lower bound's year if not before it."""
+    if ctx is None:
+        return None
+    lo, hi = ctx
+    if hi:
+        y = hi.year if _valid(hi.year, mo, d) and date(hi.year, mo, d) < hi else hi.year - 1
+        return y if _valid(y, mo, d) and not (lo and lo >= hi) else None
+    return lo.year if lo and _valid(lo.year, mo, d) and date(lo.year, mo, d) >= lo.replace(day=1) else None
+
+
+def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str,
                 rng: str = "") -> dict | None:
     """The row of a day+month with an optional year; None if impossible."""
     if y:
@@ -217,12 +234,12 @@ def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: int | Non
     if pub:
         year = _pick_year(mo, d, pub, tense)
         return _row(date(year, mo, d).isoformat(), "day", "published", rng=rng, yearless=yearless) if year else None
-    if ctx and _valid(ctx, mo, d):
-        return _row(date(ctx, mo, d).isoformat(), "day", "inferred", rng=rng, yearless=yearless)
+    if year := _ctx_year(ctx, mo, d):
+        return _row(date(year, mo, d).isoformat(), "day", "inferred", rng=rng, yearless=yearless)
     return _row("", "day", "unresolved", rng=rng, yearless=yearless)
 
 
-def _range(d1: int, d2: int, mo: int, y: str | None, pub: date | None, ctx: int | None, tense: str) -> list[dict]:
+def _range(d1: int, d2: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str) -> list[dict]:
     if not d1 < d2:
         return []
     first = _resolve_dm(d1, mo, y, pub, ctx, tense, "start")
@@ -230,10 +247,17 @@ def _range(d1: int, d2: int, mo: int, y: str | None, pub: date | None, ctx: int 
     return [first, second] if first and second else []
 
 
-def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: int | None, tense: str,
+def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense: str,
                before: str) -> list[dict]:
     """Rows (see _row) for one match, or [] when it is not a date."""
     g = m.groups()
+    if kind == "range_months":
+        d1, m1, d2, m2, y = int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4])
+        y1 = y - 1 if (m1, d1) > (m2, d2) else y
+        if not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
+            return []
+        return [_row(date(y1, m1, d1).isoformat(), "day", "explicit", rng="start"),
+                _row(date(y, m2, d2).isoformat(), "day", "explicit", rng="end")]
     if kind in ("range_from", "range_and", "range_long", "range_dash"):
         return _range(int(g[0]), int(g[1]), int(g[2]), g[3], pub, ctx, tense)
     if kind == "long":
@@ -274,7 +298,8 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: int | None, t
         part = {"đầu": "early", "giữa": "mid", "cuối": "late"}[g[0].lower()]
         if g[1]:
             return [_row(g[1], "year", "explicit", part)]
-        ref = pub or (date(ctx, 7, 1) if ctx else None)
+        year = _ctx_year(ctx, 1, 1)
+        ref = pub or (date(year, 7, 1) if year else None)
         if ref is None:
             return [_row("", "year", "unresolved", part)]
         shift = {"ngoái": -1, "tới": 1, "sau": 1}.get((g[2] or "").lower(), 0)
@@ -292,7 +317,7 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: int | None, t
     return []
 
 
-def _month(mo: int, y: str | None, pub: date | None, ctx: int | None, tense: str, before: str) -> list[dict]:
+def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str) -> list[dict]:
     if not 1 <= mo <= 12 or _DURATION_BEFORE.search(before[-8:]) and re.search(r"\d\s*$", before):
         return []
     if y:
@@ -302,41 +327,56 @@ def _month(mo: int, y: str | None, pub: date | None, ctx: int | None, tense: str
         year = _pick_year(mo, 1, pub, tense) if tense else min(
             (pub.year - 1, pub.year, pub.year + 1), key=lambda yy: abs((date(yy, mo, 15) - pub).days))
         return [_row(f"{year}-{mo:02d}", "month", "published", yearless=yearless)]
-    if ctx:
-        return [_row(f"{ctx}-{mo:02d}", "month", "inferred", yearless=yearless)]
+    if year := _ctx_year(ctx, mo, 1):
+        return [_row(f"{year}-{mo:02d}", "month", "inferred", yearless=yearless)]
     return [_row("", "month", "unresolved", yearless=yearless)]
 
 
-def _year_of(y: str | None, pub: date | None, ctx: int | None) -> tuple[int | None, str]:
+def _year_of(y: str | None, pub: date | None, ctx: Bounds) -> tuple[int | None, str]:
     if y:
         return int(y), "explicit"
     if pub:
         return pub.year, "published"
-    return (ctx, "inferred") if ctx else (None, "unresolved")
+    year = _ctx_year(ctx, 1, 1)
+    return (year, "inferred") if year else (None, "unresolved")
 
 
-def writing_year(rows: list[dict]) -> int | None:
-    """The year an article was written in, bounded by its explicit dates: not before a year it states
-    in the past tense or plainly, before any year it states in the future tense. The latest year the
-    bounds allow; None when the article states no year, or its bounds contradict each other."""
-    stated = [(int(r["value"][:4]), r["tense"]) for r in rows if r["anchor"] == "explicit" and r["value"]]
-    lo = max((y for y, t in stated if t != "future"), default=None)
-    hi = min((y - 1 for y, t in stated if t == "future"), default=None)
-    if hi is None:
-        return lo
-    return hi if lo is None or lo <= hi else None
+_PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}
+
+
+def _start(value: str, part: str = "") -> date:
+    """The first day of a resolved value (a part of a year starts at its month)."""
+    if "Q" in value:
+        return date(int(value[:4]), 3 * int(value[-1]) - 2, 1)
+    return date(int(value[:4]), int(value[5:7]) if len(value) >= 7 else _PART_START[part],
+                int(value[8:10]) if len(value) == 10 else 1)
+
+
+def writing_bounds(rows: list[dict]) -> Bounds:
+    """When an article was written, bounded by its explicit dates: not before the latest one it states in
+    the past tense or plainly, before the earliest one it states in the future tense (`sẽ được mở ký
+    trong năm 2025`: before 2025; `sẽ diễn ra vào tháng 4/2022`: before April 2022). (lower, upper),
+    either may be None; None when the article states no explicit date."""
+    stated = [(_start(r["value"], r["part"]), r["tense"]) for r in rows if r["anchor"] == "explicit" and r["value"]
+              and r["granularity"] != "week"]
+    if not stated:
+        return None
+    lo = max((d for d, t in stated if t != "future"), default=None)
+    hi = min((d for d, t in stated if t == "future"), default=None)
+    return lo, hi
 
 
 def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None) -> pd.DataFrame:
     """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
     the article, so an engine can map it over batches and cache it. Corpus anchoring comes after."""
     texts = list(zip(sentences["sentence_id"], sentences["text"]))
-    first = [r for _, text in texts for r in extract_dates(text, published)]
-    ctx = None if published is not None else writing_year(first)
+    leads = [""] + [prev if not re.search(r"[.!?:;…\"”)]\s*$", prev) else "" for _, prev in texts[:-1]]
+    first = [r for (_, text), lead in zip(texts, leads) for r in extract_dates(text, published, lead=lead)]
+    bounds = None if published is not None else writing_bounds(first)
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
              "sentence": text, "published": pub, "anchor_article": ""}
-            for sid, text in texts for r in extract_dates(text, published, ctx)]
+            for (sid, text), lead in zip(texts, leads) for r in extract_dates(text, published, bounds=bounds, lead=lead)]
     return _typed(pd.DataFrame(rows, columns=COLUMNS))
 
 
@@ -352,32 +392,28 @@ def _event_kinds(sentence: str) -> set[str]:
 
 def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
     """A reduce step over the date rows of a corpus (COLUMNS): a date without a year that neither the
-    publication date nor the article's own years resolved (anchor unresolved or inferred) takes the year
-    other articles give the same day and month (the same month for a month) when both sentences name the
-    same kind of event (`events` in data/dates.yaml): anchor `corpus`, `anchor_article` = the article
-    whose date was used (the one with most agreeing articles, then the first). An unresolved date whose
-    day and month the other articles date with one single year only takes that year too."""
+    publication date nor the article's own dates resolved (anchor unresolved or inferred) takes the year
+    other articles give the same day and month (the same month, for a month) when both sentences name
+    the same kind of event (`events` in data/dates.yaml): anchor `corpus`, `anchor_article` = the first
+    article giving that date. When other articles give that event several years, the one most articles
+    give wins; a tie leaves the row as it was."""
     known = df[df["anchor"].isin(["explicit", "published"]) & (df["value"] != "")
                & df["granularity"].isin(["day", "month"])]
-    if known.empty:
+    todo = df.index[(df["yearless"] != "") & df["anchor"].isin(["unresolved", "inferred"])]
+    if known.empty or todo.empty:
         return df
-    keys = known["value"].str.slice(5)
-    kinds = [_event_kinds(s) for s in known["sentence"]]
+    known = known.assign(key=known["value"].str.slice(5), year=known["value"].str.slice(0, 4),
+                         kinds=[_event_kinds(s) for s in known["sentence"]])
     out = df.copy()
-    for i in out.index[(out["yearless"] != "") & out["anchor"].isin(["unresolved", "inferred"])]:
+    for i in todo:
         row = out.loc[i]
-        same = (keys == row["yearless"][5:]) & (known["granularity"] == row["granularity"]) \
-            & (known["article_id"] != row["article_id"])
-        if not same.any():
-            continue
         mine = _event_kinds(row["sentence"])
-        matched = [j for j, ok in zip(known.index, same) if ok and kinds[known.index.get_loc(j)] & mine]
-        if not matched and row["anchor"] == "unresolved" and known.loc[same, "value"].str.slice(0, 4).nunique() == 1:
-            matched = list(known.index[same])
-        if not matched:
+        same = known[(known["key"] == row["yearless"][5:]) & (known["granularity"] == row["granularity"])
+                     & (known["article_id"] != row["article_id"]) & known["kinds"].map(lambda k: bool(k & mine))]
+        votes = same.groupby("year")["article_id"].nunique().sort_values(ascending=False)
+        if votes.empty or (len(votes) > 1 and votes.iloc[0] == votes.iloc[1]):
             continue
-        years = known.loc[matched].groupby(known.loc[matched, "value"].str.slice(0, 4))["article_id"].nunique()
-        best = known.loc[[j for j in matched if known.at[j, "value"][:4] == years.idxmax()]].iloc[0]
+        best = same[same["year"] == votes.index[0]].iloc[0]
         out.loc[i, ["value", "anchor", "anchor_article"]] = [best["value"], "corpus", best["article_id"]]
     return out
 
