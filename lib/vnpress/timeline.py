@@ -384,8 +384,11 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "range_id": "int64"})
 
 
+_EVENT_IGNORE = re.compile(rf"(?<!\w){_any([fold(w) for w in GRAMMAR['event_ignore']])}(?!\w)")
+
+
 def _event_kinds(sentence: str) -> set[str]:
-    folded = fold(sentence)
+    folded = _EVENT_IGNORE.sub(" ", fold(sentence))
     return {kind for kind, words in GRAMMAR["events"].items()
             if re.search(rf"(?<!\w){_any([fold(w) for w in words])}(?!\w)", folded)}
 
