@@ -68,6 +68,7 @@ def _word_re(words: list[str]) -> re.Pattern[str]:
 _TOD, _WEEKDAY = _any(GRAMMAR["time_of_day"]), _any(GRAMMAR["weekdays"])
 _CUE = rf"(?:{_any(GRAMMAR['partial_cues'])}|{_TOD}|{_WEEKDAY},?)"
 _D, _M, _Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
+_MW = rf"(\d{{1,2}}|{_any(list(GRAMMAR['month_words']))}(?!\w))"  # a month as a number or a word
 _YR = r"((?:19|20)\d{2})"
 _NB = r"(?<![\d/.,-])"  # not glued to a preceding number
 _NA = r"(?![\d/.,-]\d|\d|%)"  # not followed by more digits or a percent sign
@@ -78,14 +79,14 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p
     ("range_months", rf"từ\s+(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y}{_NA}"),
     ("range_from", rf"từ\s+(?:ngày\s+)?{_D}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
     ("range_and", rf"(?:hai\s+|các\s+)?ngày\s+{_D}\s+(?:và|,)\s+{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
-    ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{_M}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
+    ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
     ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
-    ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng)\s+)?{_D}\s+tháng\s+{_M}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
+    ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng|hôm)\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
     ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
     ("partial", rf"(?<![\w/.-])(?P<cue>{_CUE}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
     ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
     ("quarter", rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?(?!\w)"),
-    ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{_M}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
+    ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{_MW}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
     ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–—]\s*{_YR}{_NA}"),
     ("year_span", rf"(?:kể\s+)?từ\s+(?:năm\s+){_YR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YR}{_NA}"),
     ("year_from", rf"(?:kể\s+)?từ\s+(?:năm\s+)?{_YR}(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|bây\s+giờ))?{_NA}"),
@@ -251,6 +252,11 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense
                before: str) -> list[dict]:
     """Rows (see _row) for one match, or [] when it is not a date."""
     g = m.groups()
+    if kind in ("range_long", "long", "month"):
+        i = {"range_long": 2, "long": 1, "month": 0}[kind]
+        if (month := _month_no(g[i])) is None:
+            return []
+        g = g[:i] + (str(month),) + g[i + 1:]
     if kind == "range_months":
         d1, m1, d2, m2, y = int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4])
         y1 = y - 1 if (m1, d1) > (m2, d2) else y
@@ -261,7 +267,7 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense
     if kind in ("range_from", "range_and", "range_long", "range_dash"):
         return _range(int(g[0]), int(g[1]), int(g[2]), g[3], pub, ctx, tense)
     if kind == "long":
-        if not g[2] and not re.match(r"ngày|mùng|mồng", m.group(0), re.I) and \
+        if not g[2] and not re.match(r"ngày|mùng|mồng|hôm", m.group(0), re.I) and \
                 not re.search(rf"(?:{_TOD}|{_WEEKDAY}),?\s*$", before, re.I):
             return []  # "3 tháng 10 ngày" is a duration; "15 tháng 2" needs ngày, a year or a weekday
         hit = _resolve_dm(int(g[0]), int(g[1]), g[2], pub, ctx, tense)
@@ -315,6 +321,14 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense
         value, gran = _relative(g[0], pub)
         return [_row(value, gran, "published")]
     return []
+
+
+def _month_no(text: str) -> int | None:
+    """The month of a number or a capitalized month word (`Mười`, `Mười Hai`); None for `tháng năm`."""
+    if text.isdigit():
+        return int(text)
+    words = {fold(w): n for w, n in GRAMMAR["month_words"].items()}
+    return words.get(fold(text)) if text[0].isupper() else None
 
 
 def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str) -> list[dict]:
@@ -396,13 +410,11 @@ def _event_kinds(sentence: str) -> set[str]:
 def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
     """A reduce step over the date rows of a corpus (COLUMNS): a date without a year that neither the
     publication date nor the article's own dates resolved (anchor unresolved or inferred) takes the year
-    other articles give the same day and month (the same month, for a month) when both sentences name
-    the same kind of event (`events` in data/dates.yaml): anchor `corpus`, `anchor_article` = the first
+    other articles give the same day and month when both sentences name the same kind of event (`events` in data/dates.yaml): anchor `corpus`, `anchor_article` = the first
     article giving that date. When other articles give that event several years, the one most articles
-    give wins; a tie leaves the row as it was."""
-    known = df[df["anchor"].isin(["explicit", "published"]) & (df["value"] != "")
-               & df["granularity"].isin(["day", "month"])]
-    todo = df.index[(df["yearless"] != "") & df["anchor"].isin(["unresolved", "inferred"])]
+    give wins; a tie leaves the row as it was. A month alone (`tháng 10`) is too weak a key: not anchored."""
+    known = df[df["anchor"].isin(["explicit", "published"]) & (df["granularity"] == "day") & (df["value"] != "")]
+    todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day") & df["anchor"].isin(["unresolved", "inferred"])]
     if known.empty or todo.empty:
         return df
     known = known.assign(key=known["value"].str.slice(5), year=known["value"].str.slice(0, 4),
@@ -411,8 +423,7 @@ def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
     for i in todo:
         row = out.loc[i]
         mine = _event_kinds(row["sentence"])
-        same = known[(known["key"] == row["yearless"][5:]) & (known["granularity"] == row["granularity"])
-                     & (known["article_id"] != row["article_id"]) & known["kinds"].map(lambda k: bool(k & mine))]
+        same = known[(known["key"] == row["yearless"][5:]) & (known["article_id"] != row["article_id"]) & known["kinds"].map(lambda k: bool(k & mine))]
         votes = same.groupby("year")["article_id"].nunique().sort_values(ascending=False)
         if votes.empty or (len(votes) > 1 and votes.iloc[0] == votes.iloc[1]):
             continue
