@@ -408,22 +408,26 @@ def _event_kinds(sentence: str) -> set[str]:
 
 
 def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
-    """A reduce step over the date rows of a corpus (COLUMNS): a date without a year that neither the
+    """A reduce step over the date rows of a corpus (COLUMNS): a day without a year that neither the
     publication date nor the article's own dates resolved (anchor unresolved or inferred) takes the year
-    other articles give the same day and month when both sentences name the same kind of event (`events` in data/dates.yaml): anchor `corpus`, `anchor_article` = the first
-    article giving that date. When other articles give that event several years, the one most articles
-    give wins; a tie leaves the row as it was. A month alone (`tháng 10`) is too weak a key: not anchored."""
+    other articles give the same day and month when both sentences name the same kind of event (`events`
+    in data/dates.yaml): anchor `corpus`, `anchor_article` = the first article giving that date. When
+    other articles give that event several years, the one most articles give wins; a tie leaves the row
+    as it was. A month alone (`tháng 10`) is too weak a key and is not anchored."""
     known = df[df["anchor"].isin(["explicit", "published"]) & (df["granularity"] == "day") & (df["value"] != "")]
-    todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day") & df["anchor"].isin(["unresolved", "inferred"])]
+    todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day")
+                    & df["anchor"].isin(["unresolved", "inferred"])]
     if known.empty or todo.empty:
         return df
-    known = known.assign(key=known["value"].str.slice(5), year=known["value"].str.slice(0, 4),
-                         kinds=[_event_kinds(s) for s in known["sentence"]])
+    known = known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s) for s in known["sentence"]])
+    by_day = dict(tuple(known.groupby(known["value"].str.slice(5))))
     out = df.copy()
     for i in todo:
         row = out.loc[i]
-        mine = _event_kinds(row["sentence"])
-        same = known[(known["key"] == row["yearless"][5:]) & (known["article_id"] != row["article_id"]) & known["kinds"].map(lambda k: bool(k & mine))]
+        mine, same = _event_kinds(row["sentence"]), by_day.get(row["yearless"][5:])
+        if same is None:
+            continue
+        same = same[(same["article_id"] != row["article_id"]) & same["kinds"].map(lambda k: bool(k & mine))]
         votes = same.groupby("year")["article_id"].nunique().sort_values(ascending=False)
         if votes.empty or (len(votes) > 1 and votes.iloc[0] == votes.iloc[1]):
             continue
