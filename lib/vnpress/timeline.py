@@ -4,8 +4,9 @@ The grammar's word lists (time-of-day and weekday cues, tense words, relative ex
 document names and target years, units, event words) live in `data/dates.yaml`; the patterns are here.
 
 Recognized (on normalized text, case-insensitive): full dates `25/12/2024`, `24-12-2024`, `25.10.2025`,
-`ngày 25 tháng 10 năm 2025`, `15 tháng 2, 2023`; partial dates `26/10`, `ngày 23-10`, `25.10` (a partial
-numeric date needs a cue before it: `ngày`, a time of day `sáng/chiều/tối`, a weekday, `từ/đến/vào`);
+`ngày 25 tháng 10 năm 2025`, `15 tháng 2, 2023`, `hôm 24 Tháng Mười` (a month as a capitalized word);
+partial dates `26/10`, `ngày 23-10`, `25.10` (a partial numeric date needs a cue before it: `ngày`, a
+time of day `sáng/chiều/tối`, a weekday, `từ/đến/vào`);
 ranges `25-26/10`, `25–26/10/2025`, `từ ngày 25 đến 26-10`, `hai ngày 25 và 26/10/2025`, `ngày 25 và 26
 tháng 10 năm 2025`; months `tháng 10/2025`, `tháng 12 năm 2024`, `tháng 10`; quarters `quý IV/2024`; years
 `năm 2025`, `vào 2025`; year spans `1977-2025`, `giai đoạn 2021–2024`, `từ năm 2022 đến năm 2024`, and
@@ -23,11 +24,14 @@ Resolution. Explicit dates have anchor `explicit`. Expressions without a year, a
 against the article's publication date (anchor `published`): a partial date takes the year that puts it
 nearest the publication date, or the next occurrence on or after it when the sentence speaks of the
 future (`sẽ`, `sắp`, `dự kiến`, a deadline `cho đến`), or the last one on or before it after past cues
-(`đã`, `vừa`). Without a publication date, a partial date takes the year the article was written in
-when its own years bound it (anchor `inferred`, see `writing_bounds`): a year stated in the future tense
-(`sẽ được mở ký trong năm 2025`) was after the writing year, a year stated in the past or plainly was
-not after it. `anchor_to_corpus` then gives a yearless date the year other articles give the same event
-(anchor `corpus`, column `anchor_article`). What none of these anchors stays empty (`unresolved`).
+(`đã`, `vừa`). Without a publication date they resolve against the writing time the article's own
+explicit dates bound (anchor `inferred`, see `writing_bounds`): a date stated in the future tense (`sẽ
+được mở ký trong năm 2025`, `sẽ diễn ra vào tháng 4/2022`) is after the writing time, one stated in the
+past or plainly is not. With an upper bound a yearless date takes the latest year putting it before that
+bound; with only a lower bound it takes the bound's year unless that puts it before the bound (then it
+stays unresolved: the article may be from a later year). `anchor_to_corpus` then gives a yearless day
+the year other articles give the same day and month for the same kind of event (anchor `corpus`, column
+`anchor_article`). What none of these anchors stays empty (`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
@@ -390,7 +394,8 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
              "sentence": text, "published": pub, "anchor_article": ""}
-            for (sid, text), lead in zip(texts, leads) for r in extract_dates(text, published, bounds=bounds, lead=lead)]
+            for (sid, text), lead in zip(texts, leads)
+            for r in extract_dates(text, published, bounds=bounds, lead=lead)]
     return _typed(pd.DataFrame(rows, columns=COLUMNS))
 
 
