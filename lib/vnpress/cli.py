@@ -158,7 +158,8 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
     dates = timeline(wb)
     if args.merge:
-        return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict"]]
+        return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict",
+                                    "anchored_from"]]
     return dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]]
 
 
