@@ -135,20 +135,8 @@ def show(title: str, table: pd.DataFrame) -> None:
     print(table.to_string(index=False) if len(table) else "(none)")
 
 
-def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.DataFrame], system: dict) -> None:
-    """Print every requested task's tables for the articles in `ids`."""
-    def sub(df: pd.DataFrame) -> pd.DataFrame:
-        return df[df["article_id"].isin(ids)]
-
-    gold_c = sub(labels["countries"])
-    gold_s = sub(labels["stance"]).rename(columns={"actor": "iso"})
-    print(f"\n==== split {split}: {len(ids)} articles")
-    if "countries" in tasks or "actors" in tasks:
-        scores = score_countries(sub(system["mentions"]), gold_c)
-        show("countries / actors: P/R/F1 over (article, iso)", scores[scores["task"].isin(tasks)])
-        if "countries" in tasks:
-            show("country false positives by surface (look-alikes)", country_lookalikes(sub(system["mentions"]), gold_c))
-    by_article = sub(system["stance"])
+def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFrame) -> None:
+    """Stance and frames tables, countries and (once the system outputs them) organizations apart."""
     sys_orgs = by_article["iso"].map(is_org).any()
     groups = [("countries", ~gold_s["iso"].map(is_org), ~by_article["iso"].map(is_org))]
     if sys_orgs:
@@ -162,9 +150,26 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
         if "frames" in tasks:
             show(f"frames ({name}): P/R/F1 over (article, actor, frame)",
                  pd.DataFrame([prf(frame_triples(s), frame_triples(g))]))
-    if not sys_orgs and ("stance" in tasks or "frames" in tasks):
+    if not sys_orgs:
         print(f"\n(organizations: {int(gold_s['iso'].map(is_org).sum())} gold rows not scored; "
               "the system outputs no org:* actors)")
+
+
+def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.DataFrame], system: dict) -> None:
+    """Print every requested task's tables for the articles in `ids`."""
+    def sub(df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["article_id"].isin(ids)]
+
+    gold_c = sub(labels["countries"])
+    gold_s = sub(labels["stance"]).rename(columns={"actor": "iso"})
+    print(f"\n==== split {split}: {len(ids)} articles")
+    if "countries" in tasks or "actors" in tasks:
+        scores = score_countries(sub(system["mentions"]), gold_c)
+        show("countries / actors: P/R/F1 over (article, iso)", scores[scores["task"].isin(tasks)])
+        if "countries" in tasks:
+            show("country false positives by surface (look-alikes)", country_lookalikes(sub(system["mentions"]), gold_c))
+    if set(tasks) & {"stance", "frames"}:
+        report_stance(tasks, gold_s, sub(system["stance"]))
     if "dates" in tasks:
         summary, hits = date_tables(sub(system["dates"]), sub(labels["dates"]))
         show("dates: P/R over (article, value), gold rows with a value", summary)
