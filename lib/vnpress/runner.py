@@ -11,9 +11,9 @@ inputs are unchanged since the latest run is not executed again (see `run`).
 Reports are self-contained: no script, style sheet, font or image is loaded
 from outside the file (figures are data URIs). The kernels' output and the
 libraries' log messages go to `logs/` in the run folder, not to the terminal.
-Once the shared processing cache is built, notebooks run concurrently
-(`jobs`); each writes only into its own folder, so the tables equal those of a
-sequential run.
+The first notebook runs alone and builds the shared processing cache; the
+others then run concurrently (`jobs`), reading it. Each notebook writes only
+into its own folder, so the tables equal those of a sequential run.
 """
 
 from __future__ import annotations
@@ -169,15 +169,6 @@ def _execute(nb: Path, values: dict, run_dir: Path, show_code: bool) -> tuple[st
     return status, error
 
 
-def _build_cache(corpus_dir: Path, cache_dir: str, extra: dict) -> None:
-    """Process the corpus into the shared cache once, before notebooks read it concurrently."""
-    from .pipeline import load
-
-    if cache_dir:
-        load(corpus_dir, cache_dir, workers=extra.get("workers") or None, engine=extra.get("engine", "local"),
-             scheduler=extra.get("scheduler", ""))
-
-
 def _new_run_dir(out_root: Path) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
     run_dir = out_root / "runs" / stamp
@@ -280,8 +271,7 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
         else:
             to_execute.append(nb)
     with _library_logs_to(run_dir / "logs" / "run.log"):
-        _execute_all(to_execute, results, run_dir, show_code, jobs, progress,
-                     lambda: _build_cache(corpus_dir, cache_dir, extra))
+        _execute_all(to_execute, results, run_dir, show_code, jobs, progress)
     ordered = [results[nb.stem] for nb in chosen]
     manifest = {
         "created_utc": run_dir.name, "corpus_dir": str(corpus_dir), "corpus_files": corpus_files,
@@ -296,12 +286,9 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
 
 
 def _execute_all(chosen: list[Path], results: dict[str, dict], run_dir: Path, show_code: bool, jobs: int,
-                 progress: Callable[[dict], None] | None, build_cache: Callable[[], None]) -> None:
-    """Execute `chosen`, `jobs` at a time once the shared cache is built, filling in `results`."""
-    if not chosen:
-        return
-    if jobs > 1 and len(chosen) > 1:
-        build_cache()
+                 progress: Callable[[dict], None] | None) -> None:
+    """Execute `chosen`, filling in `results`: the first alone (it builds the shared processing cache), then
+    the others `jobs` at a time (they read it)."""
 
     def one(nb: Path) -> dict:
         started = time.monotonic()
@@ -310,6 +297,7 @@ def _execute_all(chosen: list[Path], results: dict[str, dict], run_dir: Path, sh
         return results[nb.stem]
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for done in as_completed([pool.submit(one, nb) for nb in chosen]):
-            if progress:
-                progress(done.result())
+        for batch in (chosen[:1], chosen[1:]):
+            for done in as_completed([pool.submit(one, nb) for nb in batch]):
+                if progress:
+                    progress(done.result())
