@@ -57,7 +57,7 @@ def readme_commands() -> list[str]:
             if line:
                 found.append(line)
     found += [span for span in re.findall(r"`([^`\n]+)`", text)
-              if span.startswith(PROMPTS) and "[" not in span and "..." not in span]
+              if span.startswith(PROMPTS) and " " in span and "[" not in span and "..." not in span]
     return list(dict.fromkeys(found))
 
 
