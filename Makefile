@@ -31,6 +31,7 @@ lab: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(BIN)/python bench/bench_pipeline.py
+	$(BIN)/python bench/bench_run.py
 
 clean:
 	rm -rf $(OUT)/runs $(OUT)/latest $(OUT)/cache

@@ -13,3 +13,11 @@ def seed_wb(tmp_path_factory):
     import vnpress
 
     return vnpress.load(CORPUS, tmp_path_factory.mktemp("cache"), workers=1)
+
+
+@pytest.fixture(scope="session")
+def seed_run(tmp_path_factory):
+    """Every notebook, executed once on the seed corpus through the runner (concurrently, default jobs)."""
+    from vnpress.runner import run
+
+    return run(corpus_dir=CORPUS, out_root=tmp_path_factory.mktemp("out"))

@@ -1,18 +1,14 @@
 import json
+import re
 import shutil
+import subprocess
+import sys
 
 import nbformat
 import pytest
 
-from conftest import CORPUS
+from conftest import CORPUS, ROOT
 from vnpress.runner import NOTEBOOKS_DIR, run
-
-
-@pytest.fixture(scope="module")
-def seed_run(tmp_path_factory):
-    """Every notebook, executed once on the seed corpus through the runner."""
-    out = tmp_path_factory.mktemp("out")
-    return run(corpus_dir=CORPUS, out_root=out)
 
 
 def test_run_writes_reports_tables_and_manifest(seed_run):
@@ -87,3 +83,55 @@ def test_unchanged_notebooks_are_reused_and_changes_rerun(tmp_path):
     forced = run(corpus_dir=CORPUS, out_root=tmp_path, only=["04-timeline"], params=[("top_n", "5")], force=True)
     assert changed.notebooks[0]["reused_from"] == "" and forced.notebooks[0]["reused_from"] == ""
     assert json.loads((forced.run_dir / "manifest.json").read_text())["notebooks"][0]["status"] == "ok"
+
+
+def _tables(run_dir) -> dict[str, bytes]:
+    return {str(p.relative_to(run_dir)): p.read_bytes() for p in sorted(run_dir.glob("*/tables/*.csv"))}
+
+
+def test_concurrent_run_equals_sequential(seed_run, tmp_path):
+    assert json.loads((seed_run.run_dir / "manifest.json").read_text())["jobs"] > 1 or pytest.skip("one core")
+    sequential = run(corpus_dir=CORPUS, out_root=tmp_path, jobs=1)
+    assert sequential.ok
+    concurrent, serial = _tables(seed_run.run_dir), _tables(sequential.run_dir)
+    assert len(concurrent) >= 20 and concurrent.keys() == serial.keys()
+    assert [name for name in concurrent if concurrent[name] != serial[name]] == []
+
+
+def test_findings_page_reads_the_saved_tables_and_links_to_sections(seed_run):
+    d = seed_run.run_dir
+    index = (d / "index.html").read_text(encoding="utf-8")
+    assert index.index("id='findings'") < index.index("<h2>Run</h2>")  # findings at the top
+    assert "Vietnam <span class='vi' lang='vi'>(Việt Nam)</span>" in index  # CLDR English beside Vietnamese
+    assert "European Union" in index and "Switzerland" in index
+    assert "support <span class='vi' lang='vi'>(ủng hộ)</span>" in index
+    assert "sovereignty <span class='vi' lang='vi'>(chủ quyền)</span>" in index
+    assert "2024-12-24" in index and "tội phạm mạng" in index and "cybercrime" in index
+    assert "id='glossary'" in index and "Quốc gia này" in index
+    articles = next(line for line in (d / "01-exploration" / "tables" / "corpus_summary.csv").read_text().splitlines()
+                    if line.startswith("articles,"))
+    assert f"<td>articles</td><td>{articles.split(',')[1]}</td>" in index
+    links = re.findall(r"From <a href='([0-9a-z-]+\.html)#([^']+)'>", index)
+    assert len(links) == 4
+    for page, anchor in links:
+        assert f'id="{anchor}"' in (d / page).read_text(encoding="utf-8"), (page, anchor)
+
+
+def test_findings_page_says_which_tables_are_missing(tmp_path):
+    result = run(corpus_dir=CORPUS, out_root=tmp_path, only=["04-timeline"])
+    index = result.index.read_text(encoding="utf-8")
+    assert "Not available: 03-stance-by-country saved no table stance_by_country.csv" in index
+    assert "2024-12-24" in index  # the events section, which this run has
+
+
+def test_cli_prints_one_line_per_notebook_and_logs_the_kernel(tmp_path):
+    res = subprocess.run([sys.executable, "-m", "vnpress.cli", "run", "--out", str(tmp_path), "--only",
+                          "04-timeline", "01-exploration", "--jobs", "2"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=600)
+    assert res.returncode == 0, res.stderr
+    lines = res.stdout.splitlines()
+    assert sorted(line.split()[:2] for line in lines[:-1]) == [["01-exploration", "ok"], ["04-timeline", "ok"]]
+    assert re.fullmatch(r"04-timeline +ok +\d+\.\d s", next(x for x in lines if x.startswith("04"))), lines
+    assert lines[-1].endswith("index.html") and res.stderr == ""
+    logs = tmp_path / "latest" / "logs"
+    assert "IPKernelApp" in (logs / "04-timeline.log").read_text() and (logs / "run.log").exists()

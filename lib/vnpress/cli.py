@@ -62,15 +62,23 @@ def _corpus_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     return article_table(wb)
 
 
+def progress_line(nb: dict) -> str:
+    """One line per notebook: name, status, duration (or the run it was reused from)."""
+    done = f"reused from {nb['reused_from']}" if nb["reused_from"] else f"{nb['duration_s']:6.1f} s"
+    return f"{nb['notebook']:<28} {nb['status']:<7} {done}"
+
+
 def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
     result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
-                 show_code=args.show_code, force=args.force)
+                 show_code=args.show_code, force=args.force, jobs=args.jobs or None,
+                 progress=lambda nb: print(progress_line(nb), flush=True))
     report_problems(result.problems)
     for nb in result.notebooks:
         if nb["status"] != "ok":
-            print(f"error: notebook {nb['notebook']} failed: {nb['error']}", file=sys.stderr)
+            print(f"error: notebook {nb['notebook']} failed: {nb['error']} "
+                  f"(kernel log: {result.run_dir / 'logs' / (nb['notebook'] + '.log')})", file=sys.stderr)
     print(result.index)
     return 0 if result.ok else 1
 
@@ -209,6 +217,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--only", nargs="+", default=None, metavar="NOTEBOOK", help="run only these notebooks")
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     p.add_argument("--force", action="store_true", help="execute every notebook even if its inputs are unchanged")
+    p.add_argument("--jobs", type=int, default=0, help="notebooks run at a time (0: the number of cores)")
     p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("add", help="import articles (.txt, .md, .html, .jsonl, .csv) into a corpus folder")

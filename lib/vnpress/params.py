@@ -1,13 +1,21 @@
-"""Notebook parameters: one registry of names and types, and a validator.
+"""Notebook parameters: one registry of names and types, a validator, and path resolution.
 
 Each notebook's tagged `parameters` cell defines typed values; its next cell
 passes them to `check_params`, which rejects unknown names and wrong types
-with a message naming the parameter. Register new parameters in PARAMS.
+with a message naming the parameter, and resolves the path parameters: a
+relative path is relative to the project root (`project_root`), so a notebook
+finds the corpus, cache and outputs wherever it is executed from (papermill
+from the project root or from `notebooks/`, cron, JupyterLab). Absolute paths
+are used as given. Register new parameters in PARAMS (and in PATHS if a path).
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 # name: (type, what it is)
 PARAMS: dict[str, tuple[type, str]] = {
@@ -31,10 +39,40 @@ PARAMS: dict[str, tuple[type, str]] = {
     "window": (int, "tokens of context on each side in the concordance"),
     "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
 }
+# parameters holding a file or folder path, resolved by check_params
+PATHS = {"corpus_dir", "cache_dir", "out_dir", "gold_path", "gold_countries_path", "timeline_gold_path"}
+
+
+def _is_project(folder: Path) -> bool:
+    """A vnpress checkout: pyproject.toml naming the project, and a notebooks folder."""
+    pyproject = folder / "pyproject.toml"
+    return (folder / "notebooks").is_dir() and pyproject.is_file() and 'name = "vnpress"' in pyproject.read_text(
+        encoding="utf-8", errors="replace")
+
+
+def project_root() -> Path:
+    """The project folder: $VNPRESS_ROOT, else the checkout containing the working directory, else the one
+    containing the installed package (an editable install), else the working directory."""
+    if os.environ.get("VNPRESS_ROOT"):
+        return Path(os.environ["VNPRESS_ROOT"]).expanduser().resolve()
+    cwd = Path.cwd().resolve()
+    for folder in (cwd, *cwd.parents, PACKAGE_DIR.parents[1]):
+        if _is_project(folder):
+            return folder
+    return cwd
+
+
+def resolve_path(value: str) -> str:
+    """An absolute path for a path parameter: relative paths are taken from the project root; '' stays ''."""
+    if not value:
+        return value
+    path = Path(value).expanduser()
+    return str(path if path.is_absolute() else project_root() / path)
 
 
 def check_params(**values: Any) -> dict[str, Any]:
-    """Validate notebook parameters against PARAMS; returns them unchanged or raises ValueError."""
+    """Validate notebook parameters against PARAMS and return them, path parameters resolved (`resolve_path`);
+    raises ValueError naming every problem."""
     problems = []
     for name, value in values.items():
         if name not in PARAMS:
@@ -48,7 +86,7 @@ def check_params(**values: Any) -> dict[str, Any]:
             problems.append(f"parameter '{name}' must be {kind.__name__} ({doc}), got {type(value).__name__} {value!r}")
     if problems:
         raise ValueError("invalid notebook parameters:\n- " + "\n- ".join(problems))
-    return dict(values)
+    return {name: resolve_path(value) if name in PATHS else value for name, value in values.items()}
 
 
 def coerce(name: str, text: str) -> Any:

@@ -7,32 +7,49 @@ the `.html` and a folder with the tables (CSV) and figures (PNG) it saved; an
 status and duration). `<out>/latest` points to the newest run. A failing
 notebook does not stop the others; its HTML shows the error. A notebook whose
 inputs are unchanged since the latest run is not executed again (see `run`).
+
+Reports are self-contained: no script, style sheet, font or image is loaded
+from outside the file (figures are data URIs). The kernels' output and the
+libraries' log messages go to `logs/` in the run folder, not to the terminal.
+The first notebook runs alone and builds the shared processing cache; the
+others then run concurrently (`jobs`), reading it. Each notebook writes only
+into its own folder, so the tables equal those of a sequential run.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import os
 import platform
 import shutil
 import subprocess
 import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import IO
 
 import nbformat
 import pandas as pd
 import papermill
+from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 
 from .corpus import load_corpus
-from .params import coerce
-from .report import escape
+from .params import coerce, project_root, resolve_path
+from .report import escape, index_html
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = project_root()
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
+TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
+# loggers of the libraries the runner drives; their messages go to logs/run.log
+LIBRARY_LOGGERS = ("papermill", "traitlets", "nbconvert", "py.warnings", "asyncio")
 PACKAGES = ["vnpress", "underthesea", "pandas", "pyarrow", "matplotlib", "papermill", "nbconvert", "babel",
             "trafilatura", "wordcloud", "dask"]
 
@@ -91,9 +108,65 @@ def _notebook_params(path: Path) -> dict:
 
 
 def _render_html(executed: Path, html_path: Path, show_code: bool) -> None:
-    exporter = HTMLExporter(exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
+    """Render an executed notebook to one self-contained HTML file (template `templates/selfcontained`)."""
+    exporter = HTMLExporter(template_name="selfcontained", extra_template_basedirs=[str(TEMPLATES_DIR)],
+                            embed_images=True,
+                            exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
     html_path.write_text(body, encoding="utf-8")
+
+
+def _logged_kernel_manager(log: IO) -> type[AsyncKernelManager]:
+    """A kernel manager class whose kernels write their stdout and stderr to `log`."""
+
+    class LoggedKernelManager(AsyncKernelManager):
+        async def _async_launch_kernel(self, kernel_cmd: list[str], **kw) -> None:
+            kw.update(stdout=log, stderr=log)
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+
+    return LoggedKernelManager
+
+
+@contextmanager
+def _library_logs_to(path: Path) -> Iterator[None]:
+    """Send the driven libraries' log messages and Python warnings to `path` instead of the terminal."""
+    handler = logging.FileHandler(path, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s %(message)s"))
+    loggers = [logging.getLogger(name) for name in LIBRARY_LOGGERS]
+    saved = [(lg.handlers[:], lg.propagate) for lg in loggers]
+    logging.captureWarnings(True)
+    for lg in loggers:
+        lg.handlers, lg.propagate = [handler], False
+    try:
+        yield
+    finally:
+        for lg, (handlers, propagate) in zip(loggers, saved):
+            lg.handlers, lg.propagate = handlers, propagate
+        logging.captureWarnings(False)
+        handler.close()
+
+
+def _execute(nb: Path, values: dict, run_dir: Path, show_code: bool) -> tuple[str, str]:
+    """Execute `nb` into the run folder and render its HTML; returns (status, error)."""
+    executed, html_path = run_dir / nb.name, run_dir / f"{nb.stem}.html"
+    status, error = "ok", ""
+    with open(run_dir / "logs" / f"{nb.stem}.log", "w", encoding="utf-8") as log:
+        try:
+            papermill.execute_notebook(str(nb), str(executed), parameters=values, cwd=str(nb.parent),
+                                       progress_bar=False, kernel_name="python3",
+                                       kernel_manager_class=_logged_kernel_manager(log))
+        except Exception as e:  # noqa: BLE001 - any failure is recorded and the run goes on
+            status, error = "failed", f"{type(e).__name__}: " + (str(e).strip().splitlines() or [""])[-1]
+            log.write(f"\n{error}\n")
+    if executed.exists():
+        try:
+            _render_html(executed, html_path, show_code)
+        except Exception as e:  # noqa: BLE001 - a report that cannot be rendered fails its notebook only
+            status, error = "failed", f"rendering the HTML: {type(e).__name__}: {e}"
+    if not html_path.exists():
+        html_path.write_text(f"<html><body><h1>{escape(nb.stem)} failed</h1><pre>{escape(error)}</pre>"
+                             "</body></html>", encoding="utf-8")
+    return status, error
 
 
 def _new_run_dir(out_root: Path) -> Path:
@@ -121,7 +194,7 @@ def _code_hash() -> str:
     """Hash of the library's code and data files: a change of either invalidates earlier reports."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
-    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".yaml")):
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".csv", ".yaml", ".j2")):
         digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
 
@@ -151,16 +224,22 @@ def _reuse(prev_dir: Path, run_dir: Path, nb: Path) -> None:
 
 def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", params: list | None = None,
         only: list[str] | None = None, show_code: bool = False, notebooks_dir: Path = NOTEBOOKS_DIR,
-        force: bool = False) -> RunResult:
+        force: bool = False, jobs: int | None = None,
+        progress: Callable[[dict], None] | None = None) -> RunResult:
     """Execute the notebooks on `corpus_dir` into a new run folder; see the module docstring.
 
     A notebook whose inputs (notebook file, parameters, corpus file hashes, package versions, library
     code and data) equal those of its successful execution in the latest run is not executed again: its
     outputs are copied, and the manifest names the run they come from. `force` executes everything.
+    `jobs` notebooks run at a time (default: the number of cores); `progress` is called with each
+    notebook's result as it finishes.
     """
     corpus_dir, out_root = Path(corpus_dir).resolve(), Path(out_root).resolve()
     if not corpus_dir.is_dir():
         raise ValueError(f"{corpus_dir}: corpus folder does not exist")
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, got {jobs}")
     chosen = notebooks(notebooks_dir, only)
     declared = {nb.stem: _notebook_params(nb) for nb in chosen}
     extra = {name: coerce(name, value) for name, value in (params or [])}
@@ -170,72 +249,55 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     problems = load_corpus(corpus_dir).problems  # reported up front; the notebooks show them too
     corpus_files, versions, code = _file_hashes(corpus_dir), _versions(), _code_hash()
     prev_dir, previous = (None, {}) if force else _previous(out_root)
+    cache_dir = resolve_path(extra.get("cache_dir", str(out_root / "cache")))
     run_dir = _new_run_dir(out_root)
-    results = []
+    (run_dir / "logs").mkdir()
+    results: dict[str, dict] = {}
+    to_execute = []
     for nb in chosen:
-        out_dir = run_dir / nb.stem
-        values = {"corpus_dir": str(corpus_dir), "cache_dir": str(out_root / "cache"), "out_dir": str(out_dir),
-                  **extra}
+        values = {"corpus_dir": str(corpus_dir), "cache_dir": cache_dir, "out_dir": str(run_dir / nb.stem),
+                  **extra, "cache_dir": cache_dir}
         values = {k: v for k, v in values.items() if k in declared[nb.stem]}
         fingerprint = _fingerprint(nb, values, corpus_files, versions, code, show_code)
-        executed = run_dir / nb.name
-        html_path = run_dir / f"{nb.stem}.html"
-        started = time.monotonic()
-        status, error, reused = "ok", "", ""
+        results[nb.stem] = {"notebook": nb.stem, "status": "ok", "duration_s": 0.0, "error": "",
+                            "html": f"{nb.stem}.html", "parameters": values, "fingerprint": fingerprint,
+                            "reused_from": ""}
         before = previous.get(nb.stem, {})
         if prev_dir and before.get("fingerprint") == fingerprint and before.get("status") == "ok":
             _reuse(prev_dir, run_dir, nb)
-            reused = before.get("reused_from") or prev_dir.name
+            results[nb.stem]["reused_from"] = before.get("reused_from") or prev_dir.name
+            if progress:
+                progress(results[nb.stem])
         else:
-            try:
-                papermill.execute_notebook(str(nb), str(executed), parameters=values, cwd=str(nb.parent),
-                                           progress_bar=False, kernel_name="python3")
-            except Exception as e:  # noqa: BLE001 - any failure is recorded and the run goes on
-                status, error = "failed", f"{type(e).__name__}: " + (str(e).strip().splitlines() or [""])[-1]
-            if executed.exists():
-                _render_html(executed, html_path, show_code)
-            else:
-                html_path.write_text(f"<html><body><h1>{escape(nb.stem)} failed</h1><pre>{escape(error)}</pre>"
-                                     "</body></html>", encoding="utf-8")
-        results.append({"notebook": nb.stem, "status": status, "duration_s": round(time.monotonic() - started, 2),
-                        "error": error, "html": html_path.name, "parameters": values, "fingerprint": fingerprint,
-                        "reused_from": reused})
+            to_execute.append(nb)
+    with _library_logs_to(run_dir / "logs" / "run.log"):
+        _execute_all(to_execute, results, run_dir, show_code, jobs, progress)
+    ordered = [results[nb.stem] for nb in chosen]
     manifest = {
         "created_utc": run_dir.name, "corpus_dir": str(corpus_dir), "corpus_files": corpus_files,
-        "parameters": extra, "packages": versions, "git_commit": _git_commit(), "notebooks": results,
-        "input_problems": problems.to_dict(orient="records"),
+        "parameters": extra, "packages": versions, "git_commit": _git_commit(), "jobs": jobs,
+        "notebooks": ordered, "input_problems": problems.to_dict(orient="records"),
     }
     (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
     index = run_dir / "index.html"
-    index.write_text(_index_html(manifest), encoding="utf-8")
+    index.write_text(index_html(manifest, run_dir), encoding="utf-8")
     _point_latest(out_root, run_dir)
-    return RunResult(run_dir, index, results, problems)
+    return RunResult(run_dir, index, ordered, problems)
 
 
-def _index_html(manifest: dict) -> str:
-    rows = "".join(
-        f"<tr class='{escape(nb['status'])}'><td><a href='{escape(nb['html'])}'>{escape(nb['notebook'])}</a></td>"
-        f"<td>{escape(nb['status'])}</td><td>{nb['duration_s']:.1f} s</td>"
-        f"<td>{escape(nb['error'] or (('reused from ' + nb['reused_from']) if nb['reused_from'] else ''))}</td></tr>"
-        for nb in manifest["notebooks"])
-    facts = [("run (UTC)", manifest["created_utc"]), ("corpus", manifest["corpus_dir"]),
-             ("corpus files", len(manifest["corpus_files"])), ("git commit", manifest["git_commit"] or "unknown"),
-             ("vnpress", manifest["packages"].get("vnpress", "")),
-             ("underthesea", manifest["packages"].get("underthesea", "")),
-             ("parameters", json.dumps(manifest["parameters"], ensure_ascii=False) or "{}")]
-    fact_rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts)
-    problems = "".join(f"<li>{escape(p['level'])}: {escape(p['file'])}: {escape(p['problem'])}</li>"
-                       for p in manifest["input_problems"]) or "<li>none</li>"
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>vnpress reports {escape(manifest['created_utc'])}</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;}}table{{border-collapse:collapse;}}
-td,th{{border:1px solid #ccc;padding:.3em .6em;text-align:left;}}tr.failed td{{background:#fdd;}}</style></head>
-<body><h1>vnpress reports</h1>
-<table>{fact_rows}</table>
-<h2>Input problems</h2>
-<ul>{problems}</ul>
-<h2>Notebooks</h2>
-<table><tr><th>report</th><th>status</th><th>duration</th><th>note</th></tr>{rows}</table>
-<p>Details: <a href="manifest.json">manifest.json</a> (parameters, corpus file hashes, package versions).</p>
-</body></html>
-"""
+def _execute_all(chosen: list[Path], results: dict[str, dict], run_dir: Path, show_code: bool, jobs: int,
+                 progress: Callable[[dict], None] | None) -> None:
+    """Execute `chosen`, filling in `results`: the first alone (it builds the shared processing cache), then
+    the others `jobs` at a time (they read it)."""
+
+    def one(nb: Path) -> dict:
+        started = time.monotonic()
+        status, error = _execute(nb, results[nb.stem]["parameters"], run_dir, show_code)
+        results[nb.stem].update(status=status, error=error, duration_s=round(time.monotonic() - started, 2))
+        return results[nb.stem]
+
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for batch in (chosen[:1], chosen[1:]):
+            for done in as_completed([pool.submit(one, nb) for nb in batch]):
+                if progress:
+                    progress(done.result())
