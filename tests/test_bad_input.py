@@ -108,6 +108,7 @@ def test_run_command_reports_input_problems(bad_corpus, tmp_path):
     code, out, err = _cli(["run", "--corpus", str(bad_corpus), "--out", str(tmp_path / "out"),
                            "--only", "01-exploration"])
     assert code == 1  # the notebook ran, but some articles failed to load
-    assert "empty.txt: empty file" in err and out.strip().endswith("index.html")
-    index = open(out.strip(), encoding="utf-8").read()
+    index_path = out.strip().splitlines()[-1]  # after one progress line per notebook
+    assert "empty.txt: empty file" in err and index_path.endswith("index.html")
+    index = open(index_path, encoding="utf-8").read()
     assert "empty.txt" in index and "ok" in index
