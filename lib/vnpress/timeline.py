@@ -12,7 +12,9 @@ tháng 10 năm 2025`; months `tháng 10/2025`, `tháng 12 năm 2024`, `tháng 10
 `năm 2025`, `vào 2025`; year spans `1977-2025`, `giai đoạn 2021–2024`, `từ năm 2022 đến năm 2024`, and
 open spans `(từ 2019)`, `từ năm 2019 đến nay` (one row, range start); parts of years `đầu/giữa/cuối năm
 2025`, `cuối năm`, `3 tháng cuối năm 2024` (= 2024-Q4), `6 tháng đầu năm` (= H1); relative expressions
-`hôm nay`, `hôm qua`, `tuần trước`, `năm ngoái`, … (the table in the data file).
+`hôm nay`, `hôm qua`, `tuần trước`, `năm ngoái`, `cuối tuần này` (that Saturday), … (the table in the data
+file); a day pair without its month `hai ngày 25 và 26` (the month of the date before it). Photo captions that
+cleaning removed (`vnpress.clean`) are read too, without their credits (sentence_id -1).
 Not dates: `24/7`, durations (`5 năm`, `gần 20 năm`, `3 tháng`), article numbers (`Điều 64`), phone
 numbers, percentages, money, `6,6 triệu`, `2.000 đại biểu`, resolution numbers (`Nghị quyết 79/243`),
 document numbers (`Nghị định 13/2023/NĐ-CP`, `Quyết định số 123/QĐ-TTg`), impossible dates (31/02), the
@@ -29,9 +31,12 @@ explicit dates bound (anchor `inferred`, see `writing_bounds`): a date stated in
 được mở ký trong năm 2025`, `sẽ diễn ra vào tháng 4/2022`) is after the writing time, one stated in the
 past or plainly is not. With an upper bound a yearless date takes the latest year putting it before that
 bound; with only a lower bound it takes the bound's year unless that puts it before the bound (then it
-stays unresolved: the article may be from a later year). `anchor_to_corpus` then gives a yearless day
+stays unresolved: the article may be from a later year). A header stating only the publication month
+(`date 2024-08`) bounds the writing time to that month, and resolves relative months and years; no
+day is invented. `anchor_to_corpus` then gives a yearless day
 the year other articles give the same day and month for the same kind of event (anchor `corpus`, column
-`anchor_article`). What none of these anchors stays empty (`unresolved`).
+`anchor_article`), and the article's other yearless days within a month of that day take its year.
+What none of these anchors stays empty (`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
@@ -99,7 +104,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p
     ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
     ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
     ("relative", rf"(?<!\w)({_any(list(GRAMMAR['relative']))})(?!\w)"),
-    ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?![\d/.-]|\s+tháng|\s*[/.-]\s*\d)"),
+    ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?!\d|\s*[/.-]\s*\d|\s+tháng)"),
 ]]
 _PARTIAL_KEEP = re.compile(rf"ngày|hôm|{_TOD}|{_WEEKDAY},?", re.I)
 _DURATION_BEFORE = re.compile(r"\d\s*$|(?:gần|hơn|khoảng|suốt|trong|sau)\s+$", re.I)
