@@ -1,7 +1,7 @@
 """Score the current analyses against the development set (tests/dev/README.md).
 
 python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labels [--split dev|test|all]
-                         [--task countries|actors|stance|frames|dates|all] [--cache /tmp/devcache]
+                         [--task countries|actors|stance|frames|dates|all] [--cache /tmp/devcache] [--errors]
 
 Texts are loaded with `vnpress.load` (a leading `date YYYY-MM-DD` line gives the publication date; no manifest
 needed); labels are the four CSV files described in tests/dev/README.md. Prints, per split, one table per task.
@@ -130,6 +130,16 @@ def date_tables(found: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, 
     return summary, hits[["article_id", "surface", "value", "granularity"]]
 
 
+def date_errors(found: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Missed gold and spurious system (article, value) pairs, with their surfaces."""
+    resolved, gold = found[found["value"].fillna("") != ""], gold[gold["value"] != ""]
+    f, g = set(zip(resolved["article_id"], resolved["value"])), set(zip(gold["article_id"], gold["value"]))
+    rows = [("missed", a, v, s) for a, v, s in zip(gold["article_id"], gold["value"], gold["surface"]) if (a, v) not in f]
+    rows += [("spurious", a, v, s) for a, v, s in zip(resolved["article_id"], resolved["value"], resolved["surface"])
+             if (a, v) not in g]
+    return pd.DataFrame(rows, columns=["error", "article_id", "value", "surface"]).drop_duplicates()
+
+
 def show(title: str, table: pd.DataFrame) -> None:
     print(f"\n-- {title}")
     print(table.to_string(index=False) if len(table) else "(none)")
@@ -155,7 +165,8 @@ def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFra
               "the system outputs no org:* actors)")
 
 
-def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.DataFrame], system: dict) -> None:
+def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.DataFrame], system: dict,
+           errors: bool = False) -> None:
     """Print every requested task's tables for the articles in `ids`."""
     def sub(df: pd.DataFrame) -> pd.DataFrame:
         return df[df["article_id"].isin(ids)]
@@ -174,6 +185,8 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
         summary, hits = date_tables(sub(system["dates"]), sub(labels["dates"]))
         show("dates: P/R over (article, value), gold rows with a value", summary)
         show("date look-alikes found (gold marks them as not event dates)", hits)
+        if errors:
+            show("date errors (article, value)", date_errors(sub(system["dates"]), sub(labels["dates"])))
 
 
 def run_system(texts: Path, cache: str, tasks: list[str]) -> dict[str, pd.DataFrame]:
@@ -197,6 +210,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
     ap.add_argument("--task", choices=TASKS + ["all"], default="all")
     ap.add_argument("--cache", default="/tmp/devcache", help="processing cache folder ('' for none)")
+    ap.add_argument("--errors", action="store_true", help="list the missed and spurious dates")
     args = ap.parse_args(argv)
     tasks = TASKS if args.task == "all" else [args.task]
     labels = read_labels(args.labels)
@@ -208,7 +222,7 @@ def main(argv: list[str] | None = None) -> None:
     splits = ["dev", "test"] if args.split == "all" else [args.split]
     for split in splits + (["all"] if args.split == "all" else []):
         ids = set(arts["article_id"]) if split == "all" else set(arts.loc[arts["split"] == split, "article_id"])
-        report(split, ids, tasks, labels, system)
+        report(split, ids, tasks, labels, system, args.errors)
 
 
 if __name__ == "__main__":

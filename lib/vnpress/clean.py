@@ -4,7 +4,8 @@ The rules are general patterns of Vietnamese news pages saved as text or
 markdown, not keyed to any outlet:
 
 - metadata_header: leading `key value` lines (`date 2025-10-24`, `title: ...`,
-  `Nguồn: ...`); a header prefixed to the first body line is cut off the line
+  `Nguồn: ...`); a header date prefixed to the first body line (`date 2025-10-24`,
+  or only the month `date 2024-08`) is cut off the line
 - markdown_debris: image and table debris (`![]() |`, a lone `|`, `|---|`)
 - photo_caption: `(Ảnh: ...)`, `Ảnh: ...`, `Ảnh minh họa`, table-cell captions
   right after an image (`| Toàn cảnh ... |`), and short caption-only lines
@@ -30,7 +31,7 @@ LOG_COLUMNS = ["article_id", "line_no", "text", "rule"]
 
 _HEADER_KEYS = r"(?:date|title|author|authors|source|url|outlet|published|tiêu đề|ngày|ngày đăng|tác giả|nguồn)"
 _HEADER_LINE = re.compile(rf"^\s*{_HEADER_KEYS}\s*[:=]?\s+\S.*$", re.I)
-_HEADER_DATE_PREFIX = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d{2}-\d{2}(?:[T ][\d:]+)?\s+", re.I)
+_HEADER_DATE_PREFIX = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d{2}(?:-\d{2}(?:[T ][\d:]+)?)?\s+", re.I)
 _DEBRIS = re.compile(r"^[\s|!\[\]()\-:]*$|^\s*(?:!\[[^\]]*\]\([^)]*\)\s*\|?\s*)+$")
 _CAPTION_CREDIT = re.compile(r"\((?:Ảnh|Ảnh minh họa|Nguồn ảnh|Video|Clip)\s*:?[^()]*\)\s*$|(?:^|[.!?]\s+)(?:Ảnh|Nguồn ảnh)\s*:\s*[^.]{1,60}$|^\s*\(?Ảnh minh họa\)?\.?\s*$", re.I)
 _CAPTION_START = re.compile(r"^(?:Toàn cảnh|Quang cảnh|Cảnh|Các đại biểu|Đại biểu|Ảnh|Hình|Video)\b", re.I)
@@ -68,6 +69,12 @@ def _line_rule(line: str, after_image: bool) -> str | None:
     if len(words) <= 8 and stripped.endswith(".") and _CAPTION_START.match(stripped):
         return "photo_caption"
     return None
+
+
+def caption_text(line: str) -> str:
+    """A removed photo caption without its credit and table pipes (`..., chiều 24/10/2025. Ảnh: X` →
+    `..., chiều 24/10/2025.`): what the photo shows, which can still date an event."""
+    return _CAPTION_CREDIT.sub("", line.strip().strip("|")).strip()
 
 
 def clean_text(raw: str, article_id: str = "") -> tuple[str, list[tuple[str, int, str, str]]]:

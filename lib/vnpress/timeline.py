@@ -12,7 +12,9 @@ tháng 10 năm 2025`; months `tháng 10/2025`, `tháng 12 năm 2024`, `tháng 10
 `năm 2025`, `vào 2025`; year spans `1977-2025`, `giai đoạn 2021–2024`, `từ năm 2022 đến năm 2024`, and
 open spans `(từ 2019)`, `từ năm 2019 đến nay` (one row, range start); parts of years `đầu/giữa/cuối năm
 2025`, `cuối năm`, `3 tháng cuối năm 2024` (= 2024-Q4), `6 tháng đầu năm` (= H1); relative expressions
-`hôm nay`, `hôm qua`, `tuần trước`, `năm ngoái`, … (the table in the data file).
+`hôm nay`, `hôm qua`, `tuần trước`, `năm ngoái`, `cuối tuần này` (that Saturday), … (the table in the data
+file); a day pair without its month `hai ngày 25 và 26` (the month of the date before it). Photo captions that
+cleaning removed (`vnpress.clean`) are read too, without their credits (sentence_id -1).
 Not dates: `24/7`, durations (`5 năm`, `gần 20 năm`, `3 tháng`), article numbers (`Điều 64`), phone
 numbers, percentages, money, `6,6 triệu`, `2.000 đại biểu`, resolution numbers (`Nghị quyết 79/243`),
 document numbers (`Nghị định 13/2023/NĐ-CP`, `Quyết định số 123/QĐ-TTg`), impossible dates (31/02), the
@@ -29,9 +31,12 @@ explicit dates bound (anchor `inferred`, see `writing_bounds`): a date stated in
 được mở ký trong năm 2025`, `sẽ diễn ra vào tháng 4/2022`) is after the writing time, one stated in the
 past or plainly is not. With an upper bound a yearless date takes the latest year putting it before that
 bound; with only a lower bound it takes the bound's year unless that puts it before the bound (then it
-stays unresolved: the article may be from a later year). `anchor_to_corpus` then gives a yearless day
+stays unresolved: the article may be from a later year). A header stating only the publication month
+(`date 2024-08`) bounds the writing time to that month, and resolves relative months and years; no
+day is invented. `anchor_to_corpus` then gives a yearless day
 the year other articles give the same day and month for the same kind of event (anchor `corpus`, column
-`anchor_article`). What none of these anchors stays empty (`unresolved`).
+`anchor_article`), and the article's other yearless days within a month of that day take its year.
+What none of these anchors stays empty (`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
@@ -49,6 +54,7 @@ import yaml
 from matplotlib.figure import Figure
 
 from .data import path as data_path
+from .clean import caption_text
 from .textnorm import fold
 
 COLUMNS = ["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence",
@@ -98,6 +104,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p
     ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
     ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
     ("relative", rf"(?<!\w)({_any(list(GRAMMAR['relative']))})(?!\w)"),
+    ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?!\d|\s*[/.-]\s*\d|\s+tháng)"),
 ]]
 _PARTIAL_KEEP = re.compile(rf"ngày|hôm|{_TOD}|{_WEEKDAY},?", re.I)
 _DURATION_BEFORE = re.compile(r"\d\s*$|(?:gần|hơn|khoảng|suốt|trong|sau)\s+$", re.I)
@@ -153,6 +160,9 @@ def _relative(word: str, ref: date) -> tuple[str, str]:
     unit, k = GRAMMAR["relative"][re.sub(r"\s+", " ", word.lower())]
     if unit == "day":
         return (ref + timedelta(days=k)).isoformat(), "day"
+    if unit == "weekend":
+        day = ref + timedelta(weeks=k)
+        return (day + timedelta(days=5 - day.weekday())).isoformat(), "day"
     if unit == "week":
         y, wk, _ = (ref + timedelta(weeks=k)).isocalendar()
         return f"{y}-W{wk:02d}", "week"
@@ -176,12 +186,16 @@ def _not_a_year(before: str, after: str) -> bool:
 
 
 def extract_dates(text: str, published: date | pd.Timestamp | None = None, context_year: int | None = None,
-                  bounds: Bounds = None, lead: str = "") -> list[dict]:
+                  bounds: Bounds = None, lead: str = "", month: date | None = None,
+                  month_hint: int | None = None) -> list[dict]:
     """Date expressions in one sentence or text: dicts with value, granularity, surface, anchor, start,
     end, range, range_id, part, yearless, tense. Partial ones resolve against `published`, else against
     the bounds of the writing time (see `writing_bounds`; `context_year` = bounds of that whole year);
-    relative ones only against `published`. `lead`: the text before this sentence when the sentence
-    continues it (a hard line break inside a document's name), used only to recognize name years."""
+    relative ones only against `published`, or (months and years) against `month`, the first day of a
+    publication date known only to the month. `lead`: the text before this sentence when the sentence
+    continues it (a hard line break inside a document's name), used only to recognize name years.
+    `month_hint`: the month of the last date before this text, for a day pair written without its month
+    (`hai ngày 25 và 26`); a month dated earlier in the text itself comes first."""
     pub = published.date() if isinstance(published, pd.Timestamp) and not pd.isna(published) else \
         published if isinstance(published, date) else None
     taken: list[tuple[int, int]] = []
@@ -199,7 +213,12 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None, conte
                 continue
             tense = _tense(before, after)
             ctx = (date(context_year, 1, 1), date(context_year + 1, 1, 1)) if context_year else bounds
-            rows = _interpret(kind, m, pub, ctx, tense, before)
+            if kind == "range_days":
+                rows = _day_pair(m, _last_month(out, s) or month_hint, pub, ctx, tense)
+            elif kind == "relative" and pub is None and month:
+                rows = _relative_to_month(m.group(1), month)
+            else:
+                rows = _interpret(kind, m, pub, ctx, tense, before)
             if not rows:
                 continue
             taken.append((s, e))
@@ -209,6 +228,31 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None, conte
                 out.append({**r, "surface": text[s:e].strip(" ,"), "start": s, "end": e, "tense": tense,
                             "range_id": range_no if r["range"] else 0})
     return sorted(out, key=lambda r: (r["start"], r["range"] != "start"))
+
+
+def _row_month(row: dict) -> int | None:
+    """The month a day or month row names (resolved or yearless), if any."""
+    key = row["value"] or row["yearless"]
+    return int(key[5:7]) if row["granularity"] in ("day", "month") and len(key) >= 7 else None
+
+
+def _last_month(rows: list[dict], before: int) -> int | None:
+    """The month of the last day or month row ending before offset `before`."""
+    months = [(r["end"], mo) for r in rows if r["end"] <= before and (mo := _row_month(r))]
+    return max(months)[1] if months else None
+
+
+def _day_pair(m: re.Match[str], month: int | None, pub: date | None, ctx: Bounds, tense: str) -> list[dict]:
+    """`hai ngày 25 và 26`: a span in the month of the date before it; nothing without one."""
+    return _range(int(m.group(1)), int(m.group(2)), month, None, pub, ctx, tense) if month else []
+
+
+def _relative_to_month(word: str, month: date) -> list[dict]:
+    """A relative month or year against a publication month; a day or week needs the day."""
+    if GRAMMAR["relative"][re.sub(r"\s+", " ", word.lower())][0] not in ("month", "year"):
+        return [_row("", "relative", "unresolved")]
+    value, gran = _relative(word, month)
+    return [_row(value, gran, "published")]
 
 
 def _row(value: str, gran: str, anchor: str, part: str = "", rng: str = "", yearless: str = "") -> dict:
@@ -384,18 +428,43 @@ def writing_bounds(rows: list[dict]) -> Bounds:
     return lo, hi
 
 
-def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None) -> pd.DataFrame:
-    """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
-    the article, so an engine can map it over batches and cache it. Corpus anchoring comes after."""
-    texts = list(zip(sentences["sentence_id"], sentences["text"]))
+def _month_bounds(month: date) -> Bounds:
+    """The writing-time bounds of a publication date known only to the month."""
+    y, mo = _shift_month(month.year, month.month, 1)
+    return month, date(y, mo, 1)
+
+
+def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None, bounds: Bounds,
+                    month: date | None) -> list[tuple[int, str, dict]]:
+    """(sentence_id, text, row) for every date of the sentences in order; a day pair without its month
+    takes the month of the last date before it."""
     leads = [""] + [prev if not re.search(r"[.!?:;…\"”)]\s*$", prev) else "" for _, prev in texts[:-1]]
-    first = [r for (_, text), lead in zip(texts, leads) for r in extract_dates(text, published, lead=lead)]
-    bounds = None if published is not None else writing_bounds(first)
+    out: list[tuple[int, str, dict]] = []
+    hint = None
+    for (sid, text), lead in zip(texts, leads):
+        rows = extract_dates(text, published, bounds=bounds, lead=lead, month=month, month_hint=hint)
+        out += [(sid, text, r) for r in rows]
+        hint = _last_month(rows, len(text)) or hint
+    return out
+
+
+def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None,
+                  month: date | None = None) -> pd.DataFrame:
+    """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
+    the article, so an engine can map it over batches and cache it. Corpus anchoring comes after.
+    `month`: the first day of the publication month when the article states only the month (it bounds
+    the writing time; no day is invented)."""
+    texts = list(zip(sentences["sentence_id"], sentences["text"]))
+    if published is not None:
+        bounds = None
+    elif month is not None:
+        bounds = _month_bounds(month)
+    else:
+        bounds = writing_bounds([r for _, _, r in _sentence_dates(texts, None, None, None)])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
              "sentence": text, "published": pub, "anchor_article": ""}
-            for (sid, text), lead in zip(texts, leads)
-            for r in extract_dates(text, published, bounds=bounds, lead=lead)]
+            for sid, text, r in _sentence_dates(texts, published, bounds, month)]
     return _typed(pd.DataFrame(rows, columns=COLUMNS))
 
 
@@ -418,7 +487,8 @@ def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
     other articles give the same day and month when both sentences name the same kind of event (`events`
     in data/dates.yaml): anchor `corpus`, `anchor_article` = the first article giving that date. When
     other articles give that event several years, the one most articles give wins; a tie leaves the row
-    as it was. A month alone (`tháng 10`) is too weak a key and is not anchored."""
+    as it was. A month alone (`tháng 10`) is too weak a key and is not anchored. Then the article's other
+    unresolved yearless days take the year nearest its first corpus-anchored day."""
     known = df[df["anchor"].isin(["explicit", "published"]) & (df["granularity"] == "day") & (df["value"] != "")]
     todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day")
                     & df["anchor"].isin(["unresolved", "inferred"])]
@@ -438,13 +508,56 @@ def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
             continue
         best = same[same["year"] == votes.index[0]].iloc[0]
         out.loc[i, ["value", "anchor", "anchor_article"]] = [best["value"], "corpus", best["article_id"]]
+    return _anchor_within_articles(out)
+
+
+_NEAR_DAYS = 31  # how far from an article's corpus-anchored day its other yearless days may take its year
+
+
+def _anchor_within_articles(df: pd.DataFrame) -> pd.DataFrame:
+    """An article's other unresolved yearless days within _NEAR_DAYS of its first day anchored through
+    the corpus take the year putting them nearest it (the same episode: the eve of a signing, its
+    press reports); farther ones stay unresolved."""
+    out = df.copy()
+    anchored = df[df["anchor"] == "corpus"].drop_duplicates("article_id")
+    for ref in anchored.itertuples():
+        todo = out.index[(out["article_id"] == ref.article_id) & (out["anchor"] == "unresolved")
+                         & (out["granularity"] == "day") & (out["yearless"] != "")]
+        for i in todo:
+            mo, d = int(out.at[i, "yearless"][5:7]), int(out.at[i, "yearless"][8:10])
+            anchor = date.fromisoformat(ref.value)
+            if (year := _pick_year(mo, d, anchor, "")) and abs((date(year, mo, d) - anchor).days) <= _NEAR_DAYS:
+                out.loc[i, ["value", "anchor", "anchor_article"]] = [date(year, mo, d).isoformat(), "corpus",
+                                                                     ref.anchor_article]
     return out
+
+
+_HEADER_MONTH = re.compile(r"date\s*[:=]?\s*(\d{4})-(\d{2})", re.I)
+
+
+def header_months(log: pd.DataFrame) -> dict[str, date]:
+    """Articles whose header states only a publication month (`date 2024-08`): the month's first day."""
+    out = {}
+    for a, text in zip(log["article_id"], log["text"]):
+        if (m := _HEADER_MONTH.fullmatch(str(text).strip())) and 1 <= int(m.group(2)) <= 12:
+            out[a] = date(int(m.group(1)), int(m.group(2)), 1)
+    return out
+
+
+def caption_sentences(log: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The photo captions cleaning removed, without their credits, as sentences (sentence_id -1) per article:
+    a caption often dates the event its photo shows."""
+    texts: dict[str, list[str]] = {}
+    for a, line, rule in zip(log["article_id"], log["text"], log["rule"]):
+        if rule == "photo_caption" and (caption := caption_text(str(line))):
+            texts.setdefault(a, []).append(caption)
+    return {a: pd.DataFrame({"sentence_id": -1, "text": t}) for a, t in texts.items()}
 
 
 def timeline(wb, corpus_anchor: bool = True) -> pd.DataFrame:
     """One row per date expression in the corpus (COLUMNS).
 
-    article_id, sentence_id, value, granularity (day|month|quarter|year|week|relative), surface, anchor
+    article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity (day|month|quarter|year|week|relative), surface, anchor
     (explicit|published|inferred|corpus|unresolved), event (the clause around the date), sentence, start,
     end (offsets in the sentence), range (start|end|''), range_id, part (early|mid|late|H1|H2|''),
     published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
@@ -453,10 +566,13 @@ def timeline(wb, corpus_anchor: bool = True) -> pd.DataFrame:
     skips `anchor_to_corpus`.
     """
     published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
+    months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log)
     frames = []
     for article_id, sents in wb.sentences.groupby("article_id", sort=False):
         pub = published.get(article_id)
-        frames.append(article_dates(article_id, sents, None if pub is None or pd.isna(pub) else pd.Timestamp(pub)))
+        sents = pd.concat([sents[["sentence_id", "text"]], captions.get(article_id)], ignore_index=True)
+        frames.append(article_dates(article_id, sents, None if pub is None or pd.isna(pub) else pd.Timestamp(pub),
+                                    months.get(article_id)))
     df = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame(columns=COLUMNS))
     return anchor_to_corpus(df) if corpus_anchor else df
 
