@@ -173,3 +173,18 @@ def test_an_interrupted_analysis_resumes_with_the_missing_articles(tmp_path, see
     resumed = wb.analysis("mentions")
     assert len(seen["mentions"]) == 3
     pd.testing.assert_frame_equal(resumed, countries.find_mentions(wb))
+
+
+def test_a_corrected_publication_date_reruns_only_the_layers_that_read_it(tmp_path, seen):
+    c = load_corpus(CORPUS)
+    wb = pipeline.build(c.articles, c.problems, c.cleaning_log, tmp_path, pipeline.Engine(workers=1))
+    for name in CHEAP:
+        wb.analysis(name)
+    seen.clear()
+    articles = c.articles.copy()
+    articles.loc[0, "published"] = pd.Timestamp("2025-10-25")
+    fixed = pipeline.build(articles, c.problems, c.cleaning_log, tmp_path, pipeline.Engine(workers=1))
+    for name in CHEAP:
+        fixed.analysis(name)
+    assert {k: len(v) for k, v in seen.items()} == {"dates": 1}
+    pd.testing.assert_frame_equal(fixed.analysis("dates"), timeline.timeline(fixed))

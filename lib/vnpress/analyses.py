@@ -197,7 +197,7 @@ def _items(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> dict[str, 
     sources: dict[str, tuple[dict[str, str], Callable[[str], object]]] = {}
     if wb.cache_dir:
         for t in ("sentences", "tokens"):
-            index = shard_index(wb.cache_dir, t)
+            index = wb._shard_index(t)
             sources[t] = (content, lambda k, index=index: index.get(k, []))
         for u, up in upstream.items():
             index = shard_index(wb.cache_dir, up.rows)

@@ -73,6 +73,7 @@ class Workbook:
     cache_dir: Path | None = None
     engine: Engine = field(default_factory=Engine)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _shards: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     @property
     def sentences(self) -> pd.DataFrame:
@@ -89,6 +90,12 @@ class Workbook:
 
     def _keys(self) -> dict[str, str]:
         return dict(zip(self.articles["article_id"], self.articles["sha256"]))
+
+    def _shard_index(self, table: str) -> dict[str, list[str]]:
+        """Content key → shard files of a processing table (fixed once built, so read once)."""
+        if table not in self._shards:
+            self._shards[table] = shard_index(self.cache_dir, table)
+        return self._shards[table]
 
     def _table(self, table: str) -> pd.DataFrame:
         if table not in self._tables:
