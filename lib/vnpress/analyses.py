@@ -45,7 +45,7 @@ import pyarrow.dataset as ds
 
 from . import __version__, countries, stance, terms, timeline
 from .data import path as data_path
-from .nlp import ENTITY_COLUMNS, entities_for
+from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for
 from .pipeline import Engine, Workbook, run_batches, settings_key, shard_index
 
 TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
@@ -189,36 +189,30 @@ def run(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> La
 
 
 def _items(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> dict[str, dict]:
-    """Per article id, what its batch job needs: content key, fields, and for each input table either
-    (source key, shard files) or, without a cache, the rows themselves (already under the article key)."""
+    """Per article id, what its batch job needs: content key, fields, and for each input table (source key,
+    found) where found is the list of shard files holding its rows or, without a cache, the rows."""
     content = wb._keys()
+    if wb.cache_dir:
+        sources = {t: (content, wb._shard_index(t)) for t in ("sentences", "tokens")}
+        sources |= {u: (up.keys, shard_index(wb.cache_dir, up.rows)) for u, up in upstream.items()}
+    else:
+        sources = {t: ({a: a for a in content}, dict(tuple(wb._table(t).groupby("article_id", sort=False))))
+                   for t in ("sentences", "tokens")}
+        sources |= {u: (up.keys, dict(tuple(wb._tables[up.rows].groupby("article_id", sort=False))))
+                    for u, up in upstream.items()}
+    missing = [] if wb.cache_dir else None
     fields = _fields(layer.analysis.name)
     arts = wb.articles.set_index("article_id")
-    sources: dict[str, tuple[dict[str, str], Callable[[str], object]]] = {}
-    if wb.cache_dir:
-        for t in ("sentences", "tokens"):
-            index = wb._shard_index(t)
-            sources[t] = (content, lambda k, index=index: index.get(k, []))
-        for u, up in upstream.items():
-            index = shard_index(wb.cache_dir, up.rows)
-            sources[u] = (up.keys, lambda k, index=index: index.get(k, []))
-    else:
-        for t in ("sentences", "tokens"):
-            groups = {k: g for k, g in wb._table(t).groupby("article_id", sort=False)}
-            sources[t] = ({a: a for a in content}, lambda k, groups=groups: groups.get(k))
-        for u, up in upstream.items():
-            groups = {k: g for k, g in wb._tables[up.rows].groupby("article_id", sort=False)}
-            sources[u] = (up.keys, lambda k, groups=groups: groups.get(k))
     items = {a: {"sha256": content[a], "fields": {f: arts.at[a, f] for f in fields},
-                 "inputs": {t: (src[a], find(src[a])) for t, (src, find) in sources.items()}}
+                 "inputs": {t: (src[a], found.get(src[a], missing)) for t, (src, found) in sources.items()}}
              for a in layer.keys}
     if wb.cache_dir:  # batches of articles that share shard files: each file is read by few batches
         return dict(sorted(items.items(), key=lambda kv: min(kv[1]["inputs"]["tokens"][1], default="")))
     return items
 
 
-def _read_input(table: str, items: list[tuple[str, dict]]) -> pd.DataFrame:
-    """One input table of a batch, rows under the article keys, in the batch's article order."""
+def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -> pd.DataFrame:
+    """One input table of a batch (`columns`), rows under the article keys, in the batch's article order."""
     pairs = [(key, item["inputs"][table]) for key, item in items]
     if pairs and all(isinstance(found, list) for _, (_, found) in pairs):
         files = sorted({f for _, (_, found) in pairs for f in found})
@@ -226,7 +220,7 @@ def _read_input(table: str, items: list[tuple[str, dict]]) -> pd.DataFrame:
         frame = ds.dataset(files, format="parquet").to_table(
             filter=ds.field("article_id").isin(sources)).to_pandas() if files else pd.DataFrame()
         if frame.empty:
-            return frame
+            return pd.DataFrame(columns=columns)
         frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
         frame = frame.rename(columns={"article_id": "_src"}).merge(
             pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}),
@@ -236,11 +230,11 @@ def _read_input(table: str, items: list[tuple[str, dict]]) -> pd.DataFrame:
         frames = [found.assign(article_id=key) for key, (_, found) in pairs if found is not None]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if frame.empty:
-            return frame
+            return pd.DataFrame(columns=columns)
     position = {k: i for i, (k, _) in enumerate(items)}
     order = [c for c in _UNIQUE if c in frame]
     frame = frame.sort_values(order, key=lambda s: s.map(position) if s.name == "article_id" else s, kind="stable")
-    return frame.reset_index(drop=True)
+    return frame[columns].reset_index(drop=True)
 
 
 def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: str,
@@ -249,9 +243,9 @@ def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: s
     keys = [k for k, _ in items]
     articles = pd.DataFrame({"article_id": keys, "sha256": [it["sha256"] for _, it in items],
                              **{f: [it["fields"][f] for _, it in items] for f in _fields(analysis.name)}})
-    tables = {t: _read_input(t, items) for t in ("sentences", "tokens", *analysis.upstream)}
-    for t in analysis.upstream:
-        tables[t] = tables[t].drop(columns="_row", errors="ignore").reindex(columns=list(REGISTRY[t].columns))
+    columns = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, **{u: list(REGISTRY[u].columns)
+                                                                          for u in analysis.upstream}}
+    tables = {t: _read_input(t, items, cols) for t, cols in columns.items()}
     empty = pd.DataFrame(columns=[])
     sub = Workbook(articles, empty, empty, None, Engine(workers=1),
                    {"sentences": tables["sentences"], "tokens": tables["tokens"]})
