@@ -66,7 +66,8 @@ def test_each_analysis_matches_the_direct_call(tmp_path, cached):
     by_article = stance.stance_by_article(wb)
     pd.testing.assert_frame_equal(analyses.stance_by_country(wb), stance.stance_by_country(by_article))
     for by in (None, "outlet", "article"):
-        pd.testing.assert_frame_equal(analyses.term_frequencies(wb, by=by, top=30), terms.frequencies(wb, by=by, top=30))
+        expected = terms.frequencies(wb, by=by, top=30)
+        pd.testing.assert_frame_equal(analyses.term_frequencies(wb, by=by, top=30), expected)
 
 
 def test_parallel_workers_and_dask_give_identical_tables(tmp_path):

@@ -132,7 +132,8 @@ class Workbook:
                 yield full[full["article_id"].isin(chunk)].reset_index(drop=True)
             else:
                 keys = {a: k for a, k in self._keys().items() if a in set(chunk)}
-                yield _by_article(_read_shards(self.cache_dir, table, set(keys.values())), keys, table)
+                files = sorted({f for k in keys.values() for f in self._shard_index(table).get(k, [])})
+                yield _by_article(_read_shards(self.cache_dir, table, set(keys.values()), files), keys, table)
 
 
 def settings_key() -> str:
@@ -161,11 +162,13 @@ def cached_keys(cache_dir: Path, table: str) -> set[str]:
     return set(shard_index(cache_dir, table))
 
 
-def _read_shards(cache_dir: Path | None, table: str, keys: set[str]) -> pd.DataFrame | None:
+def _read_shards(cache_dir: Path | None, table: str, keys: set[str],
+                 files: list[str] | None = None) -> pd.DataFrame | None:
+    """Rows of `table` for the content keys, from `files` (shards known to hold them) or the whole folder."""
     folder = _shard_dir(cache_dir, table) if cache_dir else None
-    if folder is None or not folder.exists() or not keys:
+    if folder is None or not folder.exists() or not keys or files == []:
         return None
-    dataset = ds.dataset(str(folder), format="parquet")
+    dataset = ds.dataset(files or str(folder), format="parquet")
     frame = dataset.to_table(filter=ds.field("article_id").isin(list(keys))).to_pandas()
     # a batch interrupted between its tokens and sentences shards is redone: keep one copy of each row
     unique = {"tokens": ["article_id", "sentence_id", "token_id"], "sentences": ["article_id", "sentence_id"]}
