@@ -68,6 +68,9 @@ def test_each_analysis_matches_the_direct_call(tmp_path, cached):
     for by in (None, "outlet", "article"):
         expected = terms.frequencies(wb, by=by, top=30)
         pd.testing.assert_frame_equal(analyses.term_frequencies(wb, by=by, top=30), expected)
+    pd.testing.assert_frame_equal(analyses.tfidf(wb, top=5), terms.tfidf(wb, top=5))
+    merged = timeline.merge_events(timeline.timeline(wb))
+    pd.testing.assert_frame_equal(timeline.merge_events(wb.analysis("dates")), merged)
 
 
 def test_parallel_workers_and_dask_give_identical_tables(tmp_path):

@@ -24,7 +24,8 @@ Layers (columns documented by their modules):
 - term_counts: article_id, term, count — kept terms per article with `terms`' default filters
 - entities: named entities (`nlp.ENTITY_COLUMNS`)
 
-Corpus-level steps reduce the per-article rows: `stance_by_country`, `term_frequencies`.
+Corpus-level steps reduce the per-article rows without the token table: `stance_by_country`,
+`term_frequencies`, `tfidf` here; merged timeline events are `timeline.merge_events(wb.analysis("dates"))`.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
+import math
 import os
 import tempfile
 from dataclasses import dataclass
@@ -329,3 +331,23 @@ def term_frequencies(wb: Workbook, by: str | None = None, top: int | None = None
     if top:
         counts = counts.groupby("group").head(top)
     return counts.rename(columns={"group": by or "group"})[columns].reset_index(drop=True)
+
+
+def tfidf(wb: Workbook, top: int = 10, data_files: dict[str, str] | None = None) -> pd.DataFrame:
+    """`terms.tfidf` with its default filters, from the cached per-article term counts in two streaming
+    passes (document frequencies, then each article's top terms): article_id, term, count, tf, idf, tfidf."""
+    doc_freq: dict[str, int] = {}
+    for batch in scan(wb, "term_counts", data_files=data_files):
+        for term, n in batch["term"].value_counts().items():
+            doc_freq[term] = doc_freq.get(term, 0) + n
+    n_docs = wb.articles["article_id"].nunique()
+    parts = []
+    for counts in scan(wb, "term_counts", data_files=data_files):
+        counts["tf"] = counts["count"] / counts.groupby("article_id")["count"].transform("sum")
+        counts["idf"] = counts["term"].map(lambda t: math.log((1 + n_docs) / (1 + doc_freq[t])) + 1)
+        counts["tfidf"] = (counts["tf"] * counts["idf"]).round(5)
+        counts = counts.sort_values(["article_id", "tfidf", "term"], ascending=[True, False, True])
+        parts.append(counts.groupby("article_id").head(top))
+    columns = ["article_id", "term", "count", "tf", "idf", "tfidf"]
+    out = pd.concat(parts) if parts else pd.DataFrame(columns=columns)
+    return out.sort_values("article_id", kind="stable")[columns].reset_index(drop=True)
