@@ -41,10 +41,11 @@ def test_analysis_commands_print_their_contract_columns(tmp_path):
     cache = str(tmp_path / "cache")
     expected = {
         ("countries",): "article_id,sentence_id,iso,name,surface,role,sentence",
-        ("stance", "--by", "article"): "article_id,iso,name,stance,confidence,frames,cues,evidence",
-        ("stance", "--by", "country"): "iso,name,articles,stance,frames,evidence",
+        ("stance", "--by", "article"): "article_id,iso,name,stance,confidence,frames,cues,evidence,"
+                                       "source,machine_stance,machine_frames,coded",
+        ("stance", "--by", "country"): "iso,name,articles,stance,frames,evidence,sources",
         ("timeline",): "article_id,sentence_id,value,granularity,surface,anchor,event,sentence",
-        ("timeline", "--merge"): "value,granularity,event,sources,articles,conflict",
+        ("timeline", "--merge"): "value,granularity,event,sources,articles,conflict,anchored_from",
     }
     for args, header in expected.items():
         code, out, err = _run([args[0], str(CORPUS), *args[1:], "--format", "csv", "--cache", cache])

@@ -118,3 +118,30 @@ def test_edited_cue_file_is_honoured(tmp_path):
     from vnpress.pipeline import from_texts
 
     assert find_mentions(from_texts({"a": wb_text}), cues_path=str(path)).empty
+
+
+@pytest.mark.parametrize("text,isos", [
+    ("Quan hệ Việt Nam-EU phát triển mạnh.", {"VN", "EU"}),
+    ("Xung đột Nga – Ukraine kéo dài.", {"RU", "UA"}),
+    ("Mạng lưới Hàn-Mỹ-Nhật ra mắt.", {"KR", "US", "JP"}),
+    ("Dự thảo do Nga đề xuất năm 2019.", {"RU"}),
+    ("LB Nga và UK đều có mặt.", {"RU", "GB"}),
+    ("Bà giảng dạy tại Đại học Vienna, Áo.", {"AT"}),
+    ("Từ điển Anh - Việt được tái bản.", set()),
+    ("Cô học tiếng Anh và sống ở miền Trung - Tây Nguyên.", set()),
+    ("Chị Anh cho biết anh Đức đã về.", set()),
+])
+def test_pairs_abbreviations_and_syntax(text, isos):
+    assert _isos(text) == isos
+
+
+def test_pair_offsets_point_at_the_names():
+    text = "Quan hệ Việt-Mỹ được nâng cấp."
+    m = mentions_in_text(text)
+    assert sorted(text[s:e] for s, e in zip(m["start"], m["end"])) == ["Mỹ", "Việt"]
+    assert set(m["role"]) == {"mentioned"}
+
+
+def test_subject_of_a_verb_is_an_actor():
+    assert _roles("Nga đề xuất một công ước mới.") == {("RU", "actor")}
+    assert _roles("Anh cho biết sẽ trở lại quê.") == set()  # a pronoun: "he said"

@@ -110,3 +110,62 @@ def test_coverage_and_figure(seed_wb):
     assert cov.loc["003_7afc3c7c88a3f9b6", "last_event"] == pd.Timestamp("2026-12-31")
     fig = T.timeline_figure(T.merge_events(df))
     assert fig.axes and len(fig.axes[0].collections) == 1
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Trong giai đoạn 2021-2024, thiệt hại tăng nhanh.", [("2021", "year"), ("2024", "year")]),
+    ("Ông làm đại sứ 1977-2025.", [("1977", "year"), ("2025", "year")]),
+    ("Tiến trình đàm phán (từ 2019) kéo dài.", [("2019", "year")]),
+    ("Từ năm 2019 đến nay, các nước họp nhiều vòng.", [("2019", "year")]),
+    ("Từ năm 2022 đến năm 2024, đoàn dự 8 vòng đàm phán.", [("2022", "year"), ("2024", "year")]),
+    ("Phiên họp kéo dài từ ngày 29/7 đến ngày 9/8/2024.", [("2024-07-29", "day"), ("2024-08-09", "day")]),
+    ("Công ước được thông qua năm 2024.", [("2024", "year")]),
+    ("Luật An ninh mạng có hiệu lực từ năm 2019.", [("2019", "year")]),
+])
+def test_year_spans_and_event_years(text, expected):
+    assert _values(text, None) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Công ước Budapest năm 2001 là tiền lệ của khu vực.",
+    "Trước đó đã có Công ước Budapest (2001) về tội phạm mạng.",
+    "Luật An ninh mạng 2018 quy định trách nhiệm của doanh nghiệp.",
+    "Nghị định 13/2023/NĐ-CP quy định về dữ liệu cá nhân.",
+    "Quyết định số 123/QĐ-TTg thành lập ban chỉ đạo.",
+    "Văn kiện được thông qua theo Nghị quyết 79/243.",
+    "Người dân gọi đường dây nóng 1900-2025 để trình báo.",
+    "Buổi lễ có hơn 2.000 đại biểu tham dự.",
+    "Chiến lược an ninh mạng quốc gia đến năm 2030, tầm nhìn đến năm 2045 đã được ban hành.",
+    "Các nước hướng tới Agenda 2030.",
+])
+def test_names_targets_and_codes_are_not_dates(text):
+    assert _values(text, None) == []
+
+
+def test_writing_time_from_tense():
+    wb = from_texts({
+        "before": "Ngày 24/12, Đại hội đồng thông qua công ước. Văn kiện sẽ được mở ký tại Hà Nội trong năm 2025.",
+        "preview": "Ngày 20/1, Đại hội đồng quyết định lịch họp. Phiên đầu tiên sẽ diễn ra vào tháng 4/2022.",
+        "later": "Ngày 19/2, tọa đàm diễn ra tại New York. Các nước đã ủng hộ Hà Nội tại phiên họp tháng 12/2024.",
+    })
+    df = T.timeline(wb, corpus_anchor=False).set_index("surface")
+    assert tuple(df.loc["Ngày 24/12", ["value", "anchor"]]) == ("2024-12-24", "inferred")
+    assert df.loc["Ngày 20/1", "value"] == "2022-01-20"
+    assert tuple(df.loc["Ngày 19/2", ["value", "anchor"]]) == ("", "unresolved")  # any year from 2025 on
+
+
+def test_corpus_anchoring_is_a_reduce_step_over_date_rows():
+    wb = from_texts({
+        "a": "Chiều 25/10, lễ mở ký công ước khai mạc tại Hà Nội.",
+        "b": "Lễ mở ký Công ước diễn ra ngày 25/10/2025 tại Trung tâm Hội nghị Quốc gia.",
+        "c": "Ngày 25/10/2024, một hội thảo về dữ liệu diễn ra.",
+        "d": "Chiều 25/10, hội thảo về dữ liệu kết thúc. Ngày 24/12, trời lạnh.",
+    })
+    per_article = T.timeline(wb, corpus_anchor=False)
+    assert per_article.set_index("article_id").loc["a", "anchor"] == "unresolved"
+    df = T.anchor_to_corpus(per_article).set_index(["article_id", "surface"])
+    assert tuple(df.loc[("a", "Chiều 25/10"), ["value", "anchor", "anchor_article"]]) == ("2025-10-25", "corpus", "b")
+    assert df.loc[("d", "Chiều 25/10"), "value"] == "2024-10-25"  # the meeting, not the signing
+    assert df.loc[("d", "Ngày 24/12"), "anchor"] == "unresolved"  # nothing else dates it
+    merged = T.merge_events(T.timeline(wb)).set_index("value")
+    assert merged.loc["2025-10-25", "anchored_from"] == "a ← b" and merged.loc["2025-10-25", "sources"] == 2

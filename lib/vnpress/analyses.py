@@ -20,12 +20,13 @@ copies (`.../data/<hash>/<name>`), on the cache's shared storage for Dask worker
 Layers (columns documented by their modules):
 - mentions: country mentions with roles (`countries.MENTION_COLUMNS`)
 - stance: stance and frames per (article, actor country) (`stance.BY_ARTICLE_COLUMNS`), from mentions
-- dates: date expressions resolved against the publication date (`timeline.COLUMNS`)
+- dates: date expressions of each article, before corpus anchoring (`timeline.COLUMNS`)
 - term_counts: article_id, term, count — kept terms per article with `terms`' default filters
 - entities: named entities (`nlp.ENTITY_COLUMNS`)
 
 Corpus-level steps reduce the per-article rows without the token table: `stance_by_country`,
-`term_frequencies`, `tfidf` here; merged timeline events are `timeline.merge_events(wb.analysis("dates"))`.
+`term_frequencies`, `tfidf` here; the timeline is `timeline.anchor_to_corpus(wb.analysis("dates"))`, its
+merged events `timeline.merge_events` of that.
 """
 
 from __future__ import annotations
@@ -76,7 +77,8 @@ def _stance(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
 
 
 def _dates(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
-    return timeline.timeline(wb)
+    # timeline reads data/dates.yaml once at import: an edit re-runs dates, a replacement path is not passed
+    return timeline.timeline(wb, corpus_anchor=False)
 
 
 def _term_counts(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
@@ -94,7 +96,7 @@ REGISTRY: dict[str, Analysis] = {a.name: a for a in [
              modules=("countries", "textnorm")),
     Analysis("stance", _stance, tuple(stance.BY_ARTICLE_COLUMNS), ("stance_cues.yaml", "frames.yaml"),
              upstream=("mentions",), modules=("stance", "textnorm")),
-    Analysis("dates", _dates, tuple(timeline.COLUMNS), article_fields=("published",),
+    Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published",),
              modules=("timeline", "textnorm")),
     Analysis("term_counts", _term_counts, tuple(TERM_COUNT_COLUMNS), ("stopwords_override.yaml", "countries.csv"),
              modules=("terms", "countries", "textnorm")),
@@ -229,7 +231,8 @@ def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -
             on="_src").drop(columns="_src")
         frame["article_id"] = frame["article_id"].astype("string")
     else:
-        frames = [found.assign(article_id=key) for key, (_, found) in pairs if found is not None]
+        frames = [found.assign(article_id=pd.array([key] * len(found), dtype=found["article_id"].dtype))
+                  for key, (_, found) in pairs if found is not None]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
         if frame.empty:
             return pd.DataFrame(columns=columns)

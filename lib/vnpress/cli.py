@@ -37,14 +37,23 @@ def report_problems(problems: pd.DataFrame) -> bool:
 
 
 def _run_table(args: argparse.Namespace) -> int:
-    """Load the corpus, print the subcommand's table; exit code 1 if an article failed to load."""
+    """Load the corpus, print the subcommand's table (a DataFrame, or a (table, problems) pair); exit code 1 if
+    an article failed to load or an input had an error."""
+    wb = _load(args)
+    failed = report_problems(wb.problems)
+    table = args.table(wb, args)
+    if isinstance(table, tuple):  # (table, problems with other inputs, e.g. codes)
+        table, problems = table
+        failed = report_problems(problems) or failed
+    emit(table, args.format)
+    return 1 if failed else 0
+
+
+def _load(args: argparse.Namespace):
     from .pipeline import load
 
-    wb = load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
-              engine=args.engine, scheduler=args.scheduler)
-    failed = report_problems(wb.problems)
-    emit(args.table(wb, args), args.format)
-    return 1 if failed else 0
+    return load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
+                engine=args.engine, scheduler=args.scheduler)
 
 
 def _corpus_table(wb, args: argparse.Namespace) -> pd.DataFrame:
@@ -85,13 +94,63 @@ def _countries_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     return find_mentions(wb)[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
 
 
-def _stance_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .stance import stance_by_article, stance_by_country
+def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Machine labels per (article, actor), the codes in DIR/codes/ and their problems."""
+    from .coding import read_codes
+    from .stance import stance_by_article
 
     by_article = stance_by_article(wb)
+    codes, problems = read_codes(args.dir, by_article["iso"])
+    return by_article, codes, problems
+
+
+def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from .coding import APPLIED_EXTRA, apply_codes, sources_by_country
+    from .stance import stance_by_country
+
+    by_article, codes, problems = _coded(wb, args)
+    applied = apply_codes(by_article, codes)
     if args.by == "article":
-        return by_article[["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence"]]
-    return stance_by_country(by_article)[["iso", "name", "articles", "stance", "frames", "evidence"]]
+        columns = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence"]
+        return applied[columns + APPLIED_EXTRA], problems
+    by_country = stance_by_country(applied).merge(sources_by_country(applied), on="iso", how="left")
+    return by_country[["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
+
+
+def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from .coding import agreement
+
+    by_article, codes, problems = _coded(wb, args)
+    if codes.empty:
+        hint = ("warning", "no coded rows yet: fill a sheet from `vnpress code` and save it here as CSV UTF-8")
+        problems = pd.concat([problems, pd.DataFrame([(f"{args.dir}/codes", *hint)], columns=problems.columns)])
+    return agreement(by_article, codes), problems
+
+
+def _cmd_code(args: argparse.Namespace) -> int:
+    """Write a coding sheet (to --out with a BOM, else CSV to stdout); exit code 1 if an article failed to load."""
+    from .coding import coding_sheet, write_sheet
+    from .stance import stance_by_article
+
+    wb = _load(args)
+    failed = report_problems(wb.problems)
+    units = _statement_units(wb) if args.by == "statement" else stance_by_article(wb)
+    sheet = coding_sheet(units, n=args.sample, seed=args.seed)
+    if args.out:
+        print(write_sheet(sheet, args.out))
+    else:
+        sheet.to_csv(sys.stdout, index=False)
+    return 1 if failed else 0
+
+
+def _statement_units(wb) -> pd.DataFrame:
+    """One row per statement from `vnpress.statements.extract(wb)`, if that module exists."""
+    try:
+        from .statements import extract
+    except ImportError:
+        raise ValueError("--by statement needs vnpress.statements.extract, which this version of vnpress does not "
+                         "have; use --by article") from None
+    return extract(wb)
 
 
 def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
@@ -99,7 +158,8 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
     dates = timeline(wb)
     if args.merge:
-        return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict"]]
+        return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict",
+                                    "anchored_from"]]
     return dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]]
 
 
@@ -117,15 +177,21 @@ def _kwic_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
 def _table_command(sub, name: str, table, help: str) -> argparse.ArgumentParser:
     """A subcommand that loads a corpus folder and prints `table(wb, args)`."""
+    p = _corpus_command(sub, name, help)
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.set_defaults(func=_run_table, table=table)
+    return p
+
+
+def _corpus_command(sub, name: str, help: str) -> argparse.ArgumentParser:
+    """A subcommand on a corpus folder, with the loading options."""
     p = sub.add_parser(name, help=help)
     p.add_argument("dir", help="corpus folder")
-    p.add_argument("--format", choices=FORMATS, default="table")
     p.add_argument("--cache", default="outputs/cache", help="cache folder ('' for none)")
     p.add_argument("--workers", type=int, default=0, help="worker processes (0: all cores)")
     p.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse article files larger than this")
     p.add_argument("--engine", choices=ENGINES, default="local", help="processing engine")
     p.add_argument("--scheduler", default="", help="Dask scheduler address (with --engine dask)")
-    p.set_defaults(func=_run_table, table=table)
     return p
 
 
@@ -170,6 +236,14 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--window", type=int, default=5, help="tokens of context on each side")
     p = _table_command(sub, "timeline", _timeline_table, "one row per date expression, resolved to a calendar date")
     p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
+    p = _corpus_command(sub, "code", "write a coding sheet: a sample of machine labels for researchers to code")
+    p.add_argument("--sample", type=int, default=None, help="rows to draw (default: all)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the sample")
+    p.add_argument("--by", choices=("article", "statement"), default="article", help="one row per article "
+                   "and actor, or per statement")
+    p.add_argument("--out", default="", help="sheet file (CSV, UTF-8 with BOM); default: CSV on stdout")
+    p.set_defaults(func=_cmd_code)
+    _table_command(sub, "agreement", _agreement_table, "machine vs coded labels and between coders (DIR/codes/*.csv)")
     return ap
 
 

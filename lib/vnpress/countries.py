@@ -9,11 +9,18 @@ Matching. A variant matches a run of whole segmented tokens, case-sensitively:
 "Pháp" never matches inside the token "Pháp luật" (Vụ Điều ước và Pháp luật),
 nor "Đức" inside "Minh Đức", nor "Mỹ" inside "Mỹ Đình" or "thẩm mỹ"; cities,
 regions and organizations (Hà Nội, châu Âu, ASEAN, Liên minh châu Phi) are
-not in the gazetteer. An ambiguous short name (Anh, Pháp, Mỹ, Đức, Nga, Ý, Áo,
-Úc, Lào) counts only when (a) a licensing word precedes it ("Vương quốc",
-"nước", "Đại diện", "tại", ...) or it stands alone in brackets ("Vienna (Áo)"), (b) it stands in a list with another country,
-or (c) the same article names the country unambiguously ("Vương quốc Anh" ...
-"Anh nhấn mạnh"); and never before a pronoun ("Anh ấy") or after a name.
+not in the gazetteer. Before matching, each sentence's tokens are re-cut
+(`_split_pairs`): a dash between two country names is a join, whatever the
+spacing or the segmenter's glue ("Việt Nam-EU", "Xung đột Nga" "–" "Ukraine",
+"Hàn-Mỹ-Nhật"), and names glued to plain words are cut off ("Venezuela đồng").
+Pair-only forms (Việt, Trung, Triều, Thái, Ấn) count only in a join. An
+ambiguous short name (Anh, Pháp, Mỹ, Đức, Nga, Ý, Áo, Úc, Lào, Nhật, Hàn...)
+counts only with context, by the rules documented in `data/actor_cues.yaml`
+(`_licensed`): a licensing word before it, brackets, a list or pair of
+countries, a city apposition, a common noun before it, the subject position
+before a verb, or an unambiguous name of the same country in the article;
+person, pronoun and language contexts block it ("chị Anh", "Anh ấy",
+"tiếng Anh"), and a list after "ngôn ngữ" names languages.
 
 Roles. A mention is an `actor` when the country's government or representative
 speaks or acts: the country opens its clause (after conjunctions such as
@@ -32,8 +39,10 @@ opens with an anaphor ("Quốc gia này", "Nước này", "Nhà ngoại giao", "
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 import pandas as pd
 import yaml
@@ -47,6 +56,10 @@ _CLAUSE_OPENERS = ("trong khi đó", "trong khi", "bên cạnh đó", "đồng t
                    "tuy nhiên", "mặt khác", "do đó", "vì vậy", "còn", "và", "nhưng", "song", "riêng", "khi",
                    "về phần mình", "cũng", "sau đó", "hiện", "hiện nay", "năm nay", "trước đó", "việc", "sự")
 _BLOCKING_POS = {"V", "E", "A"}
+_ADVERBS = {"và", "cũng", "đã", "đang", "sẽ", "không", "chưa", "vẫn", "đều", "chính thức"}
+_DASHES = {"-", "–", "—"}
+_DASH_SPLIT = re.compile(r"\s*([-–—])\s*")
+_INNER_DASH = re.compile(r"\w\s*[-–—]|[-–—]\s*\w")
 
 
 @lru_cache(maxsize=4)
@@ -58,17 +71,23 @@ def load_cues(path: str | None = None) -> dict:
 
 @lru_cache(maxsize=4)
 def gazetteer(path: str | None = None) -> pd.DataFrame:
-    """The gazetteer: iso, name, variant, source, ambiguous (bool), status."""
+    """The gazetteer: iso, name, variant, source, ambiguous (bool), status, pair_only (bool)."""
     df = pd.read_csv(path or data_path("countries.csv"), dtype=str, keep_default_na=False)
+    if "pair_only" not in df:
+        df["pair_only"] = "0"
     df["variant"] = df["variant"].map(normalize)
     df["name"] = df["name"].map(normalize)
     df["ambiguous"] = df["ambiguous"] == "1"
+    df["pair_only"] = df["pair_only"] == "1"
     return df
 
 
-def _index(gaz: pd.DataFrame) -> tuple[dict[tuple[str, ...], tuple[str, str, bool]], int]:
-    index = {tuple(v.split()): (iso, name, amb) for iso, name, v, amb in
-             gaz[["iso", "name", "variant", "ambiguous"]].itertuples(index=False)}
+Index = dict[tuple[str, ...], tuple[str, str, bool, bool]]  # syllables -> iso, name, ambiguous, pair_only
+
+
+def _index(gaz: pd.DataFrame) -> tuple[Index, int]:
+    index = {tuple(v.split()): (iso, name, amb, pair) for iso, name, v, amb, pair in
+             gaz[["iso", "name", "variant", "ambiguous", "pair_only"]].itertuples(index=False)}
     return index, max(len(k) for k in index)
 
 
@@ -83,8 +102,8 @@ def _syllables(tokens: list[str]) -> tuple[list[str], list[int], set[int], set[i
     return sylls, owner, starts, ends
 
 
-def _raw_matches(tokens: list[str], index, longest: int) -> list[tuple[int, int, str, str, bool]]:
-    """(first token, last token + 1, iso, name, ambiguous) for whole-token gazetteer matches, longest first."""
+def _raw_matches(tokens: list[str], index: Index, longest: int) -> list[tuple[int, int, str, str, bool, bool]]:
+    """(first token, last token + 1, iso, name, ambiguous, pair_only) for whole-token matches, longest first."""
     sylls, owner, starts, ends = _syllables(tokens)
     out, s = [], 0
     while s < len(sylls):
@@ -103,27 +122,205 @@ def _raw_matches(tokens: list[str], index, longest: int) -> list[tuple[int, int,
     return out
 
 
-def _licensed(tokens: list[str], pos: list[str], i: int, j: int, isos_in_sentence: list[tuple[int, int]],
-              licensed_isos: set[str], iso: str, cues: dict) -> bool:
-    prev = fold(tokens[i - 1]) if i > 0 else ""
-    nxt = fold(tokens[j]) if j < len(tokens) else ""
-    if nxt in cues["ambiguous_after_not"]:
-        return False
+class Segmented(NamedTuple):
+    """One sentence's tokens after pair splitting; `joins` are the dash tokens joining two countries."""
+
+    tokens: list[str]
+    pos: list[str]
+    starts: list[int]
+    ends: list[int]
+    joins: frozenset[int]
+
+
+def _edge(text: str, index: Index, longest: int, at_end: bool, strong: bool = False) -> int:
+    """Syllables of the longest gazetteer name (unambiguous if `strong`) at the end or start of a token, 0 if none.
+
+    The rest of the token must be lowercase words next to the name ("Xung đột Nga", "Venezuela đồng"), so
+    that a compound proper noun is never cut ("Minh Đức", "Mỹ Đình", "Thái Bình").
+    """
+    sylls = text.split()
+    for n in range(min(longest, len(sylls)), 0, -1):
+        hit = index.get(tuple(sylls[-n:] if at_end else sylls[:n]))
+        if hit and not (strong and hit[2]):
+            rest = sylls[:-n] if at_end else sylls[n:]
+            return n if not rest or not rest[-1 if at_end else 0][:1].isupper() else 0
+    return 0
+
+
+def _pieces(tokens: list[str], pos: list[str], starts: list[int], ends: list[int], index: Index) -> list[list]:
+    """[text, pos, start, end, token] pieces: a token with an inner dash is cut at it ("Việt Nam-EU")."""
+    out = []
+    for t, (tok, p, a, e) in enumerate(zip(tokens, pos, starts, ends)):
+        if tuple(tok.split()) in index or not _INNER_DASH.search(tok):
+            out.append([tok, p, a, e, t])
+            continue
+        at = 0
+        for part in filter(None, (x.strip() for x in _DASH_SPLIT.split(tok))):
+            off = tok.find(part, at)
+            at = off + len(part)
+            out.append([part, "CH" if part in _DASHES else p, a + off, a + at, t])
+    return out
+
+
+def _language_pair(items: list[list], k: int, index: Index, longest: int, cues: dict) -> bool:
+    """True when the dash chain ending at items[k] follows a language word ("từ điển Anh - Việt")."""
+    m = k - 1
+    while m >= 2 and items[m - 1][0] in _DASHES:
+        m -= 2
+    left = items[m][0].split()
+    rest = left[:len(left) - _edge(items[m][0], index, longest, at_end=True)]
+    before = fold(" ".join(([items[m - 1][0]] if m else []) + rest))
+    return any(before == w or before.endswith(" " + w) for w in cues["pair_block_before"])
+
+
+def _split_pairs(tokens: list[str], pos: list[str], starts: list[int], ends: list[int], index: Index,
+                 longest: int, cues: dict) -> Segmented:
+    """Tokens with country pairs made explicit: "Mỹ-Trung", "Việt Nam – EU", "Xung đột Nga" "–" "Ukraine".
+
+    A dash between two country names (full, short or pair-only forms) becomes a join; a token glued to a
+    name on the pair's side is cut ("Quan hệ Việt-Mỹ" → "Quan hệ", "Việt", "-", "Mỹ"). Dashes elsewhere
+    keep their tokens whole ("VN-Index", "Timor-Leste", "châu Á-Thái Bình Dương"). An unambiguous name glued to
+    lowercase words is cut off too ("Venezuela đồng" → "Venezuela", "đồng").
+    """
+    items = _pieces(tokens, pos, starts, ends, index)
+    joins, cut = set(), {}
+    for k in range(1, len(items) - 1):
+        if items[k][0] not in _DASHES or items[k - 1][0] in _DASHES or items[k + 1][0] in _DASHES:
+            continue
+        left = _edge(items[k - 1][0], index, longest, at_end=True)
+        right = _edge(items[k + 1][0], index, longest, at_end=False)
+        if left and right and not _language_pair(items, k, index, longest, cues):
+            joins.add(k)
+            cut.setdefault(k - 1, (True, left))
+            cut[k + 1] = (False, right)
+    for k, item in enumerate(items):  # a name glued to plain words: "Venezuela đồng", "Nga cử", "Đại sứ Anh"
+        if k not in cut and tuple(item[0].split()) not in index:
+            how = _glued(item[0], item[1], index, longest, cues)
+            if how:
+                cut[k] = how
+    split_tokens = {items[k][4] for k in joins}
+    out = Segmented([], [], [], [], frozenset())
+    new_joins = set()
+    k = 0
+    while k < len(items):
+        t, group = items[k][4], [k]
+        while group[-1] + 1 < len(items) and items[group[-1] + 1][4] == t:
+            group.append(group[-1] + 1)
+        if len(group) > 1 and t not in split_tokens:  # cut provisionally, no pair inside: restore the token
+            parts = [(None, [tokens[t], pos[t], starts[t], ends[t]])]
+        else:
+            parts = [(g, part) for g in group for part in _cut(items[g], cut.get(g))]
+        for g, (text, p, a, e) in parts:
+            if g in joins:
+                new_joins.add(len(out.tokens))
+            out.tokens.append(text)
+            out.pos.append(p)
+            out.starts.append(a)
+            out.ends.append(e)
+        k = group[-1] + 1
+    return out._replace(joins=frozenset(new_joins))
+
+
+def _glued(text: str, pos: str, index: Index, longest: int, cues: dict) -> tuple[bool, int] | None:
+    """How to cut a country name off a token the segmenter glued to other words, or None.
+
+    An unambiguous name before or after lowercase words ("Venezuela đồng"); any name before a verb it was
+    glued to ("Nga cử" tagged V); any name after a licensing phrase ("Đại sứ Anh", "nước Anh").
+    """
+    n = _edge(text, index, longest, at_end=False, strong=pos != "V")
+    if n:
+        return False, n
+    n = _edge(text, index, longest, at_end=True)
+    sylls = text.split()
+    if n and (not index[tuple(sylls[-n:])][2] or fold(" ".join(sylls[:-n])) in cues["ambiguous_before"]):
+        return True, n
+    return None
+
+
+def _cut(item: list, how: tuple[bool, int] | None) -> list[list]:
+    """Split a piece into its non-country rest and the country name at its end (or start)."""
+    text, p, a, e, _ = item
+    sylls = text.split()
+    if how is None or how[1] >= len(sylls):
+        return [[text, "Np" if how else p, a, e]]
+    at_end, n = how
+    name = " ".join(sylls[-n:] if at_end else sylls[:n])
+    rest = " ".join(sylls[:-n] if at_end else sylls[n:])
+    if at_end:
+        off = text.rfind(name)
+        return [[rest, p, a, a + len(rest)], [name, "Np", a + off, e]]
+    off = text.find(rest, len(name))
+    return [[name, "Np", a, a + len(name)], [rest, p, a + off, e]]
+
+
+def _phrase_before(folded: list[str], i: int, phrases: set[str]) -> bool:
+    return any(i - n >= 0 and " ".join(folded[i - n:i]) in phrases for n in (1, 2, 3))
+
+
+def _licensed(sent: Segmented, i: int, j: int, spans: list[tuple[int, int]], licensed_isos: set[str],
+              iso: str, pair_only: bool, cues: dict) -> bool:
+    """Whether the ambiguous name at tokens[i:j] is a country here (rules in data/actor_cues.yaml)."""
+    tokens, pos = sent.tokens, sent.pos
+    folded = [fold(t) for t in tokens]
+    in_pair = i - 1 in sent.joins or j in sent.joins
+    if pair_only or in_pair:
+        return in_pair
+    prev = folded[i - 1] if i > 0 else ""
+    nxt = folded[j] if j < len(tokens) else ""
+    after_not = {nxt, nxt.split(" ")[0]} & cues["ambiguous_after_not"]
+    if after_not or _phrase_before(folded, i, cues["ambiguous_before_not"]):
+        return False  # "Anh ấy", "chị Anh", "tiếng Anh"
     if i > 0 and pos[i - 1] == "Np" and tokens[i - 1][:1].isupper():
         return False  # part of a person's name: "Tuấn Anh"
-    if prev in cues["ambiguous_before"] or (prev == "(" and nxt == ")"):  # "Vienna (Áo)"
+    if _phrase_before(folded, i, cues["ambiguous_before"]) or (prev == "(" and nxt == ")"):  # "Vienna (Áo)"
         return True
-    neighbours = [(a, b) for a, b in isos_in_sentence if (a, b) != (i, j)]
-    in_list = any(b == i - 1 or a == j + 1 for a, b in neighbours) and (prev in {",", "và"} or nxt in {",", "và"})
-    return in_list or iso in licensed_isos
+    others = [(a, b) for a, b in spans if (a, b) != (i, j)]
+    if any(b == i - 1 or a == j + 1 for a, b in others) and (prev in {",", "và"} or nxt in {",", "và"}):
+        return True  # a list or coordination of countries
+    if _apposition(sent, folded, i, j, cues):
+        return True
+    if j < len(tokens) and pos[j] == "Np" and tokens[j][:1].isupper() and all(a != j for a, _ in others):
+        return False  # a proper noun follows: "Anh Thư", "Đức Phật"
+    if i > 0 and pos[i - 1] == "N" and not _phrase_before(folded, i, cues["person_titles"]):
+        return True  # attributive: "doanh nghiệp Nga", "Tổng Công tố Nga"
+    return _subject_of_verb(sent, folded, i, j, {k for a, b in spans for k in range(a, b)}, cues) \
+        or iso in licensed_isos
 
 
-def _clause_bounds(tokens: list[str], i: int) -> tuple[int, int]:
+def _apposition(sent: Segmented, folded: list[str], i: int, j: int, cues: dict) -> bool:
+    """A foreign city, then the country, after a place cue: "tại Đại học Vienna, Áo."."""
+    tokens, pos = sent.tokens, sent.pos
+    if i < 2 or tokens[i - 1] != "," or pos[i - 2] != "Np" or not tokens[i - 2].isascii():
+        return False
+    if j < len(tokens) and tokens[j] not in {".", ",", ";", ")", "…"}:
+        return False
+    return any(_phrase_at(folded, m, cues["place_cues"]) for m in range(max(0, i - 6), i - 2))
+
+
+def _subject_of_verb(sent: Segmented, folded: list[str], i: int, j: int, covered: set[int], cues: dict) -> bool:
+    """The name opens its clause and a verb follows past adverbs: "Nga đề xuất", "Mỹ không ký"."""
+    tokens, pos = sent.tokens, sent.pos
+    start, end = _clause_bounds(tokens, i, sent.joins)
+    if _after_openers(folded, [k for k in range(start, i) if k not in covered and folded[k] not in {"và", ","}]):
+        return False
+    if start > 1 and tokens[start - 1] == "," and pos[start - 2] == "Np" and start - 2 not in covered:
+        return False  # a list of people: "Minh, Tuấn, Đức đều đồng ý"
+    strict = folded[i] in cues["strict_subjects"]
+    k = j
+    while k < end and k - j <= 4:
+        if k in covered or pos[k] in {"R", "C", "CC"} or folded[k] in _ADVERBS:
+            k += 1
+            continue
+        return pos[k] == "V" and (not strict or folded[k] in cues["state_verbs"])
+    return False
+
+
+def _clause_bounds(tokens: list[str], i: int, joins: frozenset[int] = frozenset()) -> tuple[int, int]:
     start = i
-    while start > 0 and tokens[start - 1] not in _CLAUSE_BREAK:
+    while start > 0 and (tokens[start - 1] not in _CLAUSE_BREAK or start - 1 in joins):
         start -= 1
     end = i
-    while end < len(tokens) and tokens[end] not in _CLAUSE_BREAK:
+    while end < len(tokens) and (tokens[end] not in _CLAUSE_BREAK or end in joins):
         end += 1
     return start, end
 
@@ -148,23 +345,30 @@ def _skip_parenthesis(tokens: list[str], k: int) -> int:
     return k
 
 
-def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, country_spans: set[int]) -> bool:
+def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, country_spans: set[int],
+              joins: frozenset[int] = frozenset()) -> bool:
     folded = [fold(t) for t in tokens]
-    start, _ = _clause_bounds(tokens, i)
+    start, _ = _clause_bounds(tokens, i, joins)
     j = _skip_parenthesis(tokens, j)  # "Liên minh châu Âu (EU) đã thống nhất"
-    _, end = _clause_bounds(tokens, j) if j < len(tokens) and tokens[j] not in _CLAUSE_BREAK else (None, j)
+    _, end = _clause_bounds(tokens, j, joins) if j < len(tokens) and (tokens[j] not in _CLAUSE_BREAK or j in joins) \
+        else (None, j)
     before = _after_openers(folded, [k for k in range(start, i) if k not in country_spans
                                      and folded[k] not in {"và", ","}])
     reps = cues["representatives"]
     rep_before = i > 0 and (folded[i - 1] in reps or " ".join(folded[max(0, i - 2):i]) in reps)
+    agent = i > 0 and folded[i - 1] in cues["agent_markers"]  # "dự thảo do Nga đề xuất"
     # subject: nothing but representative nouns before the country in its clause (openers dropped)
-    if before and not (rep_before and not any(pos[k] in _BLOCKING_POS and folded[k] not in reps for k in before)):
+    led_by_rep = rep_before and not any(pos[k] in _BLOCKING_POS and folded[k] not in reps for k in before)
+    if before and not agent and not led_by_rep:
         return False
     # predicate: a verb within a few tokens after the country (adverbs and coordinated countries skipped)
     k = j
     while k < end and k - j <= 5:
         if k in country_spans or pos[k] in {"R", "C", "CC"} or folded[k] in {"và", "cũng", "đã", "đang", "sẽ"}:
             k += 1
+            continue
+        if rep_before and folded[k] in {"tại", "ở"} and k + 1 < end and pos[k + 1] == "Np":
+            k += 2  # "Đại sứ Anh tại Việt Nam ký"
             continue
         if pos[k] == "V" or folded[k] in cues["speech_verbs"]:
             return True
@@ -223,19 +427,45 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
     return None
 
 
-def _sentence_mentions(tokens: list[str], pos: list[str], index, longest: int, cues: dict,
-                       licensed_isos: set[str], known: set[str]) -> list[tuple[int, int, str, str, str, str]]:
+def _drop_language_list(sent: Segmented, kept: list[tuple[int, int, str, str]], cues: dict) -> list:
+    """Drop a list of names that enumerates languages: "6 ngôn ngữ chính thức (Anh, Pháp, Nga và Trung Quốc)".
+
+    A list of two or more names, after a `language_nouns` word with no verb in between, and no verb right
+    after the list ("Về ngôn ngữ, Việt Nam và Lào đề xuất" keeps its countries).
+    """
+    folded = [fold(t) for t in sent.tokens]
+    cue = max((k for k in range(len(folded)) if _phrase_at(folded, k, cues["language_nouns"])), default=None)
+    if cue is None or len(kept) < 2:
+        return kept
+    listed = [m for m in kept if m[0] > cue]
+    filler = {",", "và", "(", ")", ":"}
+    if len(listed) < 2 or any(sent.pos[k] == "V" for k in range(cue, listed[0][0])) \
+            or any(folded[k] not in filler and sent.pos[k] != "Np"  # "Ả Rập" is a language, not a state
+                   for m, n in zip(listed, listed[1:]) for k in range(m[1], n[0])):
+        return kept
+    after = next((k for k in range(listed[-1][1], len(folded)) if folded[k] not in filler), None)
+    if after is not None and sent.pos[after] == "V":
+        return kept
+    return [m for m in kept if m not in listed]
+
+
+def _sentence_mentions(sent: Segmented, index: Index, longest: int, cues: dict, licensed_isos: set[str],
+                       known: set[str]) -> list[tuple[int, int, str, str, str, str]]:
     """(first token, end token, iso, name, role, via) for one sentence; `known` collects officials' names."""
+    tokens, pos = sent.tokens, sent.pos
     raw = _raw_matches(tokens, index, longest)
     # an alias in brackets right after the same country is one mention: "Liên minh châu Âu (EU)"
     raw = [m for n, m in enumerate(raw) if not (n and raw[n - 1][2] == m[2] and m[0] == raw[n - 1][1] + 1
                                                    and tokens[raw[n - 1][1]] == "(")]
     spans = [(a, b) for a, b, *_ in raw]
-    kept = [(a, b, iso, name) for a, b, iso, name, amb in raw
-            if not amb or _licensed(tokens, pos, a, b, spans, licensed_isos, iso, cues)]
-    covered = {k for a, b, *_ in kept for k in range(a, b)}
-    out = [(a, b, iso, name, "actor" if _is_actor(tokens, pos, a, b, cues, covered) else "mentioned", "name")
-           for a, b, iso, name in kept]
+    kept = [(a, b, iso, name) for a, b, iso, name, amb, pair in raw
+            if not amb or _licensed(sent, a, b, spans, licensed_isos, iso, pair, cues)]
+    kept = _drop_language_list(sent, kept, cues)
+    covered = {k for a, b, *_ in kept for k in range(a, b)} | sent.joins
+    glue = sent.joins | {c for c in range(1, len(tokens) - 1)  # "Hàn Quốc, Mỹ và Nhật Bản tổ chức"
+                         if tokens[c] == "," and c - 1 in covered and c + 1 in covered}
+    out = [(a, b, iso, name, "actor" if _is_actor(tokens, pos, a, b, cues, covered, glue) else "mentioned",
+            "name") for a, b, iso, name in kept]
     if cues.get("vietnam_default") and not any(r[4] == "actor" for r in out if r[2] != cues["home_country"]):
         span = _official_span(tokens, pos, cues, covered, known)
         if span:
@@ -273,18 +503,19 @@ def find_mentions(wb, cues_path: str | None = None, gazetteer_path: str | None =
     rows = []
     sentences = wb.sentences.set_index(["article_id", "sentence_id"])
     for article_id, toks in wb.tokens.groupby("article_id", sort=False):
-        by_sentence = list(toks.groupby("sentence_id", sort=True))
-        licensed = {m[2] for _, t in by_sentence for m in _raw_matches(t["token"].tolist(), *strong)}
+        segmented = [(sid, _split_pairs(t["token"].tolist(), t["pos"].tolist(), t["start"].tolist(),
+                                        t["end"].tolist(), index, longest, cues))
+                     for sid, t in toks.groupby("sentence_id", sort=True)]
+        licensed = {m[2] for _, sent in segmented for m in _raw_matches(sent.tokens, *strong)}
         last_actor: tuple[str, str, int] | None = None  # iso, name, paragraph
         known: set[str] = set()  # names of officials introduced so far
-        for sid, t in by_sentence:
+        for sid, seg in segmented:
             sent = sentences.loc[(article_id, sid)]
-            tokens, pos = t["token"].tolist(), t["pos"].tolist()
-            starts, ends = t["start"].tolist(), t["end"].tolist()
-            found = _sentence_mentions(tokens, pos, index, longest, cues, licensed, known)
+            found = _sentence_mentions(seg, index, longest, cues, licensed, known)
             for a, b, iso, name, role, via in found:
-                surface = " ".join(tokens[a:b])
-                rows.append((article_id, sid, iso, name, surface, role, sent["text"], starts[a], ends[b - 1], via))
+                surface = " ".join(seg.tokens[a:b])
+                rows.append((article_id, sid, iso, name, surface, role, sent["text"], seg.starts[a], seg.ends[b - 1],
+                             via))
             actors = [(iso, name) for _, _, iso, name, role, _ in found if role == "actor"]
             paragraph = int(sent["paragraph_id"])
             if actors:

@@ -1,32 +1,41 @@
 """Vietnamese date expressions resolved to calendar dates, and the events they date.
 
-Recognized (on normalized text, case-insensitive): full dates `25/12/2024`,
-`24-12-2024`, `25.10.2025`, `ngày 25 tháng 10 năm 2025`; partial dates
-`26/10`, `ngày 23-10`, `25.10` (a partial numeric date needs a cue before it:
-`ngày`, a time of day `sáng/chiều/tối`, a weekday, `từ/đến/vào`); ranges
-`25-26/10`, `25–26/10/2025`, `từ ngày 25 đến 26-10`, `hai ngày 25 và 26/10/2025`;
-months `tháng 10/2025`, `tháng 12 năm 2024`, `tháng 10`; quarters `quý IV/2024`;
-years `năm 2025`; parts of years `đầu/giữa/cuối năm 2025`, `cuối năm`,
-`3 tháng cuối năm 2024` (= 2024-Q4), `6 tháng đầu năm` (= H1); relative
-expressions `hôm nay`, `hôm qua`, `ngày mai`, `tuần trước/tới`, `tháng
-trước/tới`, `năm nay`, `năm ngoái`, `năm tới`.
-Not dates: `24/7`, durations (`5 năm`, `gần 20 năm`, `10 năm qua`, `3 tháng`),
-article numbers, percentages, money, `6,6 triệu`, `2.500`, a law's year in its
-name (`Luật An ninh mạng 2018`, `... Act 2023`, `Luật ... năm 2018`),
-impossible dates (31/02).
+The grammar's word lists (time-of-day and weekday cues, tense words, relative expressions, the heads of
+document names and target years, units, event words) live in `data/dates.yaml`; the patterns are here.
 
-Resolution. Expressions without a year, and relative ones, resolve against the
-article's publication date (anchor `published`): a partial date takes the year
-that puts it nearest the publication date, or the next occurrence on or after
-it when the sentence speaks of the future (`sẽ`, `sắp`, `dự kiến`), or the last
-one on or before it after past cues (`đã`, `vừa`). Without a publication date
-they take the latest explicit year in the article (anchor `inferred`); if
-there is none the value stays empty (anchor `unresolved`). Explicit dates have
-anchor `explicit`.
+Recognized (on normalized text, case-insensitive): full dates `25/12/2024`, `24-12-2024`, `25.10.2025`,
+`ngày 25 tháng 10 năm 2025`, `15 tháng 2, 2023`, `hôm 24 Tháng Mười` (a month as a capitalized word);
+partial dates `26/10`, `ngày 23-10`, `25.10` (a partial numeric date needs a cue before it: `ngày`, a
+time of day `sáng/chiều/tối`, a weekday, `từ/đến/vào`);
+ranges `25-26/10`, `25–26/10/2025`, `từ ngày 25 đến 26-10`, `hai ngày 25 và 26/10/2025`, `ngày 25 và 26
+tháng 10 năm 2025`; months `tháng 10/2025`, `tháng 12 năm 2024`, `tháng 10`; quarters `quý IV/2024`; years
+`năm 2025`, `vào 2025`; year spans `1977-2025`, `giai đoạn 2021–2024`, `từ năm 2022 đến năm 2024`, and
+open spans `(từ 2019)`, `từ năm 2019 đến nay` (one row, range start); parts of years `đầu/giữa/cuối năm
+2025`, `cuối năm`, `3 tháng cuối năm 2024` (= 2024-Q4), `6 tháng đầu năm` (= H1); relative expressions
+`hôm nay`, `hôm qua`, `tuần trước`, `năm ngoái`, … (the table in the data file).
+Not dates: `24/7`, durations (`5 năm`, `gần 20 năm`, `3 tháng`), article numbers (`Điều 64`), phone
+numbers, percentages, money, `6,6 triệu`, `2.000 đại biểu`, resolution numbers (`Nghị quyết 79/243`),
+document numbers (`Nghị định 13/2023/NĐ-CP`, `Quyết định số 123/QĐ-TTg`), impossible dates (31/02), the
+year in a document's name (`Luật An ninh mạng năm 2018`, `Công ước Budapest năm 2001`, `... Act 2023`),
+and target years (`Tầm nhìn đến năm 2045`, `Agenda 2030`, a plan's horizon `Chiến lược ... đến năm
+2030`): a target is not an event; a year stated as an event's date (`sẽ có hiệu lực năm 2026`) is.
 
-Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY`
-(year; `part` says early|mid|late|H1|H2 for parts of years), `YYYY-Www`
-(week). A range gives one row per end (`range` start|end, same `range_id`).
+Resolution. Explicit dates have anchor `explicit`. Expressions without a year, and relative ones, resolve
+against the article's publication date (anchor `published`): a partial date takes the year that puts it
+nearest the publication date, or the next occurrence on or after it when the sentence speaks of the
+future (`sẽ`, `sắp`, `dự kiến`, a deadline `cho đến`), or the last one on or before it after past cues
+(`đã`, `vừa`). Without a publication date they resolve against the writing time the article's own
+explicit dates bound (anchor `inferred`, see `writing_bounds`): a date stated in the future tense (`sẽ
+được mở ký trong năm 2025`, `sẽ diễn ra vào tháng 4/2022`) is after the writing time, one stated in the
+past or plainly is not. With an upper bound a yearless date takes the latest year putting it before that
+bound; with only a lower bound it takes the bound's year unless that puts it before the bound (then it
+stays unresolved: the article may be from a later year). `anchor_to_corpus` then gives a yearless day
+the year other articles give the same day and month for the same kind of event (anchor `corpus`, column
+`anchor_article`). What none of these anchors stays empty (`unresolved`).
+
+Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
+early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
+start|end, same `range_id`).
 """
 
 from __future__ import annotations
@@ -36,42 +45,72 @@ from datetime import date, timedelta
 
 import matplotlib.pyplot as plt
 import pandas as pd
+import yaml
 from matplotlib.figure import Figure
 
+from .data import path as data_path
 from .textnorm import fold
 
 COLUMNS = ["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence",
-           "start", "end", "range", "range_id", "part", "published"]
-MERGED_COLUMNS = ["value", "granularity", "event", "sources", "articles", "conflict", "sentences", "date"]
+           "start", "end", "range", "range_id", "part", "published", "yearless", "tense", "anchor_article"]
+MERGED_COLUMNS = ["value", "granularity", "event", "sources", "articles", "conflict", "sentences", "date",
+                  "anchored_from"]
 
-_TOD = r"(?:rạng sáng|sáng sớm|sáng|trưa|chiều|tối|đêm|khuya)"
-_WEEKDAY = r"(?:thứ\s+(?:hai|ba|tư|năm|sáu|bảy|[2-7])|chủ nhật)"
-_CUE = rf"(?:ngày|hôm|{_TOD}|{_WEEKDAY},?|từ|đến|tới|vào|và|hoặc|trước|sau|đầu|cuối)"
+GRAMMAR: dict = yaml.safe_load(data_path("dates.yaml").read_text(encoding="utf-8"))
+
+
+def _any(words: list[str]) -> str:
+    """A regex alternation of whole words, longest first; a space matches any run of spaces."""
+    alts = sorted({re.escape(w).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _word_re(words: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){_any(words)}(?!\w)", re.I)
+
+
+_TOD, _WEEKDAY = _any(GRAMMAR["time_of_day"]), _any(GRAMMAR["weekdays"])
+_CUE = rf"(?:{_any(GRAMMAR['partial_cues'])}|{_TOD}|{_WEEKDAY},?)"
 _D, _M, _Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
+_MW = rf"(\d{{1,2}}|{_any(list(GRAMMAR['month_words']))}(?!\w))"  # a month as a number or a word
+_YR = r"((?:19|20)\d{2})"
 _NB = r"(?<![\d/.,-])"  # not glued to a preceding number
 _NA = r"(?![\d/.,-]\d|\d|%)"  # not followed by more digits or a percent sign
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # (kind, regex); tried in order, earlier matches win over overlapping later ones
 PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
+    ("range_months", rf"từ\s+(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y}{_NA}"),
     ("range_from", rf"từ\s+(?:ngày\s+)?{_D}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
     ("range_and", rf"(?:hai\s+|các\s+)?ngày\s+{_D}\s+(?:và|,)\s+{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
+    ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
     ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
-    ("long", rf"ngày\s+{_D}\s+tháng\s+{_M}(?:\s+năm\s+{_Y})?"),
+    ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng|hôm)\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
     ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
-    ("partial", rf"(?<![\w/.-])(?P<cue>{_CUE}\s+)(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
+    ("partial", rf"(?<![\w/.-])(?P<cue>{_CUE}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
     ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
     ("quarter", rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?(?!\w)"),
-    ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{_M}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
+    ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{_MW}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
+    ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–—]\s*{_YR}{_NA}"),
+    ("year_span", rf"(?:kể\s+)?từ\s+(?:năm\s+){_YR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YR}{_NA}"),
+    ("year_from", rf"(?:kể\s+)?từ\s+(?:năm\s+)?{_YR}(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|bây\s+giờ))?{_NA}"),
     ("year_part", rf"(đầu|giữa|cuối)\s+năm(?:\s+{_Y}|\s+(nay|ngoái|tới|sau))?(?!\w)"),
-    ("year", rf"(?<!\d\s)năm\s+{_Y}(?!\d)"),
-    ("relative", r"(?<!\w)(hôm nay|hôm qua|hôm kia|ngày mai|tuần trước|tuần qua|tuần tới|tuần sau|tuần này|"
-                 r"tháng trước|tháng tới|tháng sau|tháng này|năm nay|năm ngoái|năm tới|năm sau)(?!\w)"),
+    ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
+    ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
+    ("relative", rf"(?<!\w)({_any(list(GRAMMAR['relative']))})(?!\w)"),
 ]]
-_LAW_BEFORE = re.compile(r"(?:luật|bộ luật|nghị định|thông tư|hiến pháp|act|law|pháp lệnh)\b[^,.;:]{0,60}$", re.I)
+_PARTIAL_KEEP = re.compile(rf"ngày|hôm|{_TOD}|{_WEEKDAY},?", re.I)
 _DURATION_BEFORE = re.compile(r"\d\s*$|(?:gần|hơn|khoảng|suốt|trong|sau)\s+$", re.I)
-_FUTURE = re.compile(r"(?<!\w)(sẽ|sắp|dự kiến|dự định|tới đây|kế hoạch)(?!\w)", re.I)
-_PAST = re.compile(r"(?<!\w)(đã|vừa|trước đó|hồi)(?!\w)", re.I)
+_FUTURE, _PAST = _word_re(GRAMMAR["future"]), _word_re(GRAMMAR["past"])
+_DEADLINE = re.compile(rf"(?<!\w){_any(GRAMMAR['deadline'])}\s+(?:ngày\s+)?$", re.I)
+_NAME_HEAD = _word_re(GRAMMAR["name_heads"])
+_NAME_BREAK = _word_re(GRAMMAR["name_breaks"])
+_TARGET = re.compile(rf"(?:(?<!\w){_any(GRAMMAR['target_heads'])}(?:\s+(?:đến|tới))?"
+                     rf"|(?<!\w){_any(GRAMMAR['plan_heads'])}(?!\w)[^,.;:]{{0,80}}(?<!\w)(?:đến|tới))\s*$", re.I)
+_CODE_BEFORE = re.compile(rf"(?<!\w){_any(GRAMMAR['code_before'])}\s*[:.]?\s*$", re.I)
+_UNIT_AFTER = re.compile(rf"^\s*{_any(GRAMMAR['units'])}(?!\w)", re.I)
+_YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
+Bounds = tuple[date | None, date | None] | None  # (not before, before) the writing time
 
 
 def _valid(y: int, m: int, d: int) -> bool:
@@ -96,8 +135,9 @@ def _pick_year(m: int, d: int, anchor: date, tense: str) -> int | None:
 
 
 def _tense(text_before: str, text_after: str) -> str:
+    """future (a future word near the date, or a deadline `cho đến` before it), past, or ''."""
     window = text_before[-40:] + " " + text_after[:30]
-    if _FUTURE.search(window):
+    if _FUTURE.search(window) or _DEADLINE.search(text_before[-30:]):
         return "future"
     if _PAST.search(text_before[-30:]):
         return "past"
@@ -110,30 +150,38 @@ def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
 
 
 def _relative(word: str, ref: date) -> tuple[str, str]:
-    w = word.lower()
-    if w in ("hôm nay", "hôm qua", "hôm kia", "ngày mai"):
-        days = {"hôm nay": 0, "hôm qua": -1, "hôm kia": -2, "ngày mai": 1}[w]
-        return (ref + timedelta(days=days)).isoformat(), "day"
-    if w.startswith("tuần"):
-        k = -1 if w in ("tuần trước", "tuần qua") else 1 if w in ("tuần tới", "tuần sau") else 0
+    unit, k = GRAMMAR["relative"][re.sub(r"\s+", " ", word.lower())]
+    if unit == "day":
+        return (ref + timedelta(days=k)).isoformat(), "day"
+    if unit == "week":
         y, wk, _ = (ref + timedelta(weeks=k)).isocalendar()
         return f"{y}-W{wk:02d}", "week"
-    if w.startswith("tháng"):
-        k = -1 if w == "tháng trước" else 1 if w in ("tháng tới", "tháng sau") else 0
+    if unit == "month":
         y, m = _shift_month(ref.year, ref.month, k)
         return f"{y}-{m:02d}", "month"
-    k = {"năm nay": 0, "năm ngoái": -1, "năm tới": 1, "năm sau": 1}[w]
     return str(ref.year + k), "year"
 
 
-def _explicit_years(text: str) -> list[int]:
-    return [int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", text)]
+def _not_a_year(before: str, after: str) -> bool:
+    """The year is part of a document's name, a target, a code, or a quantity."""
+    if _TARGET.search(before) or _CODE_BEFORE.search(before) or _UNIT_AFTER.match(after):
+        return True
+    heads = list(_NAME_HEAD.finditer(before[-90:]))
+    if not heads:
+        return False
+    name = before[-90:][heads[-1].end():]
+    return bool(re.match(r"\s+[^\W\d_]", name) and name.strip()[:1].isupper()
+                and not re.search(r"[,.;:!?“”\"]", name) and not _NAME_BREAK.search(name)
+                and len(name.split()) <= 10)
 
 
-def extract_dates(text: str, published: date | pd.Timestamp | None = None,
-                  context_year: int | None = None) -> list[dict]:
+def extract_dates(text: str, published: date | pd.Timestamp | None = None, context_year: int | None = None,
+                  bounds: Bounds = None, lead: str = "") -> list[dict]:
     """Date expressions in one sentence or text: dicts with value, granularity, surface, anchor, start,
-    end, range, range_id, part. Partial and relative ones resolve against `published`, else `context_year`."""
+    end, range, range_id, part, yearless, tense. Partial ones resolve against `published`, else against
+    the bounds of the writing time (see `writing_bounds`; `context_year` = bounds of that whole year);
+    relative ones only against `published`. `lead`: the text before this sentence when the sentence
+    continues it (a hard line break inside a document's name), used only to recognize name years."""
     pub = published.date() if isinstance(published, pd.Timestamp) and not pd.isna(published) else \
         published if isinstance(published, date) else None
     taken: list[tuple[int, int]] = []
@@ -143,114 +191,274 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None,
         for m in pattern.finditer(text):
             s, e = m.span()
             if kind == "partial":  # the surface keeps a day, time-of-day or weekday cue, not a preposition
-                keep = re.fullmatch(rf"ngày|hôm|{_TOD}|{_WEEKDAY},?", m.group("cue").strip(), re.I)
-                s = m.start("cue") if keep else m.end("cue")
+                s = m.start("cue") if _PARTIAL_KEEP.fullmatch(m.group("cue").strip()) else m.end("cue")
             if any(a < e and s < b for a, b in taken):
                 continue
             before, after = text[:s], text[e:]
+            if kind in _YEAR_KINDS and _not_a_year(f"{lead} {before}" if lead else before, after):
+                continue
             tense = _tense(before, after)
-            rows = _interpret(kind, m, pub, context_year, tense, before)
+            ctx = (date(context_year, 1, 1), date(context_year + 1, 1, 1)) if context_year else bounds
+            rows = _interpret(kind, m, pub, ctx, tense, before)
             if not rows:
                 continue
             taken.append((s, e))
-            if len(rows) == 2:
+            if any(r["range"] for r in rows):
                 range_no += 1
-            for i, (value, gran, anchor, part) in enumerate(rows):
-                out.append({"value": value, "granularity": gran, "surface": text[s:e].strip(), "anchor": anchor,
-                            "start": s, "end": e, "range": ("start", "end")[i] if len(rows) == 2 else "",
-                            "range_id": range_no if len(rows) == 2 else 0, "part": part})
+            for r in rows:
+                out.append({**r, "surface": text[s:e].strip(" ,"), "start": s, "end": e, "tense": tense,
+                            "range_id": range_no if r["range"] else 0})
     return sorted(out, key=lambda r: (r["start"], r["range"] != "start"))
 
 
-def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: int | None, tense: str):
-    """(value, anchor) for a day+month with an optional year; None if impossible."""
-    if y:
-        return (date(int(y), mo, d).isoformat(), "explicit") if _valid(int(y), mo, d) else None
-    if not (1 <= mo <= 12 and 1 <= d <= 31):
+def _row(value: str, gran: str, anchor: str, part: str = "", rng: str = "", yearless: str = "") -> dict:
+    return {"value": value, "granularity": gran, "anchor": anchor, "part": part, "range": rng,
+            "yearless": yearless}
+
+
+def _ctx_year(ctx: Bounds, mo: int, d: int) -> int | None:
+    """The year of a yearless day (or month, d=1) that the writing-time bounds allow, if any: the
+    latest year putting it before the upper bound, else the lower bound's year if not before it."""
+    if ctx is None:
         return None
+    lo, hi = ctx
+    if hi:
+        y = hi.year if _valid(hi.year, mo, d) and date(hi.year, mo, d) < hi else hi.year - 1
+        return y if _valid(y, mo, d) and not (lo and lo >= hi) else None
+    return lo.year if lo and _valid(lo.year, mo, d) and date(lo.year, mo, d) >= lo.replace(day=1) else None
+
+
+def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str,
+                rng: str = "") -> dict | None:
+    """The row of a day+month with an optional year; None if impossible."""
+    if y:
+        return _row(date(int(y), mo, d).isoformat(), "day", "explicit", rng=rng) if _valid(int(y), mo, d) else None
+    if not _valid(2000, mo, d):
+        return None
+    yearless = f"XXXX-{mo:02d}-{d:02d}"
     if pub:
         year = _pick_year(mo, d, pub, tense)
-        return (date(year, mo, d).isoformat(), "published") if year else None
-    if ctx and _valid(ctx, mo, d):
-        return date(ctx, mo, d).isoformat(), "inferred"
-    return ("", "unresolved") if _valid(2000, mo, d) else None
+        return _row(date(year, mo, d).isoformat(), "day", "published", rng=rng, yearless=yearless) if year else None
+    if year := _ctx_year(ctx, mo, d):
+        return _row(date(year, mo, d).isoformat(), "day", "inferred", rng=rng, yearless=yearless)
+    return _row("", "day", "unresolved", rng=rng, yearless=yearless)
 
 
-def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: int | None, tense: str, before: str):
-    """Rows (value, granularity, anchor, part) for one match, or [] when it is not a date."""
+def _range(d1: int, d2: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str) -> list[dict]:
+    if not d1 < d2:
+        return []
+    first = _resolve_dm(d1, mo, y, pub, ctx, tense, "start")
+    second = _resolve_dm(d2, mo, y, pub, ctx, tense, "end")
+    return [first, second] if first and second else []
+
+
+def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense: str,
+               before: str) -> list[dict]:
+    """Rows (see _row) for one match, or [] when it is not a date."""
     g = m.groups()
-    if kind in ("range_from", "range_and", "range_dash"):
-        d1, d2, mo, y = int(g[0]), int(g[1]), int(g[2]), g[3]
-        if not d1 < d2:
+    if kind in ("range_long", "long", "month"):
+        i = {"range_long": 2, "long": 1, "month": 0}[kind]
+        if (month := _month_no(g[i])) is None:
             return []
-        first, second = _resolve_dm(d1, mo, y, pub, ctx, tense), _resolve_dm(d2, mo, y, pub, ctx, tense)
-        if not first or not second:
+        g = g[:i] + (str(month),) + g[i + 1:]
+    if kind == "range_months":
+        d1, m1, d2, m2, y = int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4])
+        y1 = y - 1 if (m1, d1) > (m2, d2) else y
+        if not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
             return []
-        return [(first[0], "day", first[1], ""), (second[0], "day", second[1], "")]
+        return [_row(date(y1, m1, d1).isoformat(), "day", "explicit", rng="start"),
+                _row(date(y, m2, d2).isoformat(), "day", "explicit", rng="end")]
+    if kind in ("range_from", "range_and", "range_long", "range_dash"):
+        return _range(int(g[0]), int(g[1]), int(g[2]), g[3], pub, ctx, tense)
     if kind == "long":
+        if not g[2] and not re.match(r"ngày|mùng|mồng|hôm", m.group(0), re.I) and \
+                not re.search(rf"(?:{_TOD}|{_WEEKDAY}),?\s*$", before, re.I):
+            return []  # "3 tháng 10 ngày" is a duration; "15 tháng 2" needs ngày, a year or a weekday
         hit = _resolve_dm(int(g[0]), int(g[1]), g[2], pub, ctx, tense)
-        return [(hit[0], "day", hit[1], "")] if hit else []
+        return [hit] if hit else []
     if kind == "full":
         hit = _resolve_dm(int(g[0]), int(g[2]), g[3], pub, ctx, tense)
-        return [(hit[0], "day", hit[1], "")] if hit else []
+        return [hit] if hit else []
     if kind == "partial":
         d, mo = int(m.group(m.lastindex - 1)), int(m.group(m.lastindex))
-        if (d, mo) == (24, 7) or m.group(0).strip().endswith(("24/7", "24-7")):
+        if (d, mo) == (24, 7):
             return []
         hit = _resolve_dm(d, mo, None, pub, ctx, tense)
-        return [(hit[0], "day", hit[1], "")] if hit else []
+        return [hit] if hit else []
     if kind == "months_part":
         n = {"ba": 3, "sáu": 6, "chín": 9}.get(g[0].lower(), None) or int(g[0])
         year, anchor = _year_of(g[2], pub, ctx)
+        early = g[1].lower() == "đầu"
         if n == 3:
-            q = 1 if g[1].lower() == "đầu" else 4
-            return [(f"{year}-Q{q}" if year else "", "quarter", anchor, "")]
-        if n == 6:
-            return [(str(year) if year else "", "year", anchor, "H1" if g[1].lower() == "đầu" else "H2")]
-        return [(str(year) if year else "", "year", anchor, "early" if g[1].lower() == "đầu" else "late")]
+            return [_row(f"{year}-Q{1 if early else 4}" if year else "", "quarter", anchor)]
+        part = ("H1" if early else "H2") if n == 6 else ("early" if early else "late")
+        return [_row(str(year) if year else "", "year", anchor, part)]
     if kind == "quarter":
         year, anchor = _year_of(g[1] or g[2], pub, ctx)
-        return [(f"{year}-Q{_ROMAN[g[0].lower()]}" if year else "", "quarter", anchor, "")]
+        return [_row(f"{year}-Q{_ROMAN[g[0].lower()]}" if year else "", "quarter", anchor)]
     if kind == "month":
-        mo = int(g[0])
-        if not 1 <= mo <= 12 or _DURATION_BEFORE.search(before[-8:]) and re.search(r"\d\s*$", before):
-            return []
-        y = g[1] or g[2]
-        if y:
-            return [(f"{int(y)}-{mo:02d}", "month", "explicit", "")]
-        if pub:
-            year = _pick_year(mo, 1, pub, tense) if tense else min(
-                (pub.year - 1, pub.year, pub.year + 1), key=lambda yy: abs((date(yy, mo, 15) - pub).days))
-            return [(f"{year}-{mo:02d}", "month", "published", "")]
-        return [(f"{ctx}-{mo:02d}", "month", "inferred", "")] if ctx else [("", "month", "unresolved", "")]
+        return _month(int(g[0]), g[1] or g[2], pub, ctx, tense, before)
+    if kind == "year_span":
+        y1, y2 = int(g[0]), int(g[1])
+        return [_row(g[0], "year", "explicit", rng="start"), _row(g[1], "year", "explicit", rng="end")] \
+            if y1 < y2 <= y1 + 100 else []
+    if kind == "year_from":
+        return [_row(g[0], "year", "explicit", rng="start")]
     if kind == "year_part":
         part = {"đầu": "early", "giữa": "mid", "cuối": "late"}[g[0].lower()]
         if g[1]:
-            return [(g[1], "year", "explicit", part)]
-        ref = pub or (date(ctx, 7, 1) if ctx else None)
+            return [_row(g[1], "year", "explicit", part)]
+        year = _ctx_year(ctx, 1, 1)
+        ref = pub or (date(year, 7, 1) if year else None)
         if ref is None:
-            return [("", "year", "unresolved", part)]
+            return [_row("", "year", "unresolved", part)]
         shift = {"ngoái": -1, "tới": 1, "sau": 1}.get((g[2] or "").lower(), 0)
-        return [(str(ref.year + shift), "year", "published" if pub else "inferred", part)]
+        return [_row(str(ref.year + shift), "year", "published" if pub else "inferred", part)]
     if kind == "year":
-        if _LAW_BEFORE.search(before):
-            return []
-        return [(g[0], "year", "explicit", "")]
+        return [_row(g[0], "year", "explicit")]
+    if kind == "year_bare":
+        part = {"đầu": "early", "giữa": "mid", "cuối": "late"}.get(g[0].lower(), "")
+        return [_row(g[1], "year", "explicit", part)]
     if kind == "relative":
-        ref = pub
-        if ref is None:
-            return [("", "relative", "unresolved", "")]
-        value, gran = _relative(g[0], ref)
-        return [(value, gran, "published", "")]
+        if pub is None:
+            return [_row("", "relative", "unresolved")]
+        value, gran = _relative(g[0], pub)
+        return [_row(value, gran, "published")]
     return []
 
 
-def _year_of(y: str | None, pub: date | None, ctx: int | None) -> tuple[int | None, str]:
+def _month_no(text: str) -> int | None:
+    """The month of a number or a capitalized month word (`Mười`, `Mười Hai`); None for `tháng năm`."""
+    if text.isdigit():
+        return int(text)
+    words = {fold(w): n for w, n in GRAMMAR["month_words"].items()}
+    return words.get(fold(text)) if text[0].isupper() else None
+
+
+def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str) -> list[dict]:
+    if not 1 <= mo <= 12 or _DURATION_BEFORE.search(before[-8:]) and re.search(r"\d\s*$", before):
+        return []
+    if y:
+        return [_row(f"{int(y)}-{mo:02d}", "month", "explicit")]
+    yearless = f"XXXX-{mo:02d}"
+    if pub:
+        year = _pick_year(mo, 1, pub, tense) if tense else min(
+            (pub.year - 1, pub.year, pub.year + 1), key=lambda yy: abs((date(yy, mo, 15) - pub).days))
+        return [_row(f"{year}-{mo:02d}", "month", "published", yearless=yearless)]
+    if year := _ctx_year(ctx, mo, 1):
+        return [_row(f"{year}-{mo:02d}", "month", "inferred", yearless=yearless)]
+    return [_row("", "month", "unresolved", yearless=yearless)]
+
+
+def _year_of(y: str | None, pub: date | None, ctx: Bounds) -> tuple[int | None, str]:
     if y:
         return int(y), "explicit"
     if pub:
         return pub.year, "published"
-    return (ctx, "inferred") if ctx else (None, "unresolved")
+    year = _ctx_year(ctx, 1, 1)
+    return (year, "inferred") if year else (None, "unresolved")
+
+
+_PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}
+
+
+def _start(value: str, part: str = "") -> date:
+    """The first day of a resolved value (a part of a year starts at its month)."""
+    if "Q" in value:
+        return date(int(value[:4]), 3 * int(value[-1]) - 2, 1)
+    return date(int(value[:4]), int(value[5:7]) if len(value) >= 7 else _PART_START[part],
+                int(value[8:10]) if len(value) == 10 else 1)
+
+
+def writing_bounds(rows: list[dict]) -> Bounds:
+    """When an article was written, bounded by its explicit dates: not before the latest one it states in
+    the past tense or plainly, before the earliest one it states in the future tense (`sẽ được mở ký
+    trong năm 2025`: before 2025; `sẽ diễn ra vào tháng 4/2022`: before April 2022). (lower, upper),
+    either may be None; None when the article states no explicit date."""
+    stated = [(_start(r["value"], r["part"]), r["tense"]) for r in rows if r["anchor"] == "explicit" and r["value"]
+              and r["granularity"] != "week"]
+    if not stated:
+        return None
+    lo = max((d for d, t in stated if t != "future"), default=None)
+    hi = min((d for d, t in stated if t == "future"), default=None)
+    return lo, hi
+
+
+def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None) -> pd.DataFrame:
+    """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
+    the article, so an engine can map it over batches and cache it. Corpus anchoring comes after."""
+    texts = list(zip(sentences["sentence_id"], sentences["text"]))
+    leads = [""] + [prev if not re.search(r"[.!?:;…\"”)]\s*$", prev) else "" for _, prev in texts[:-1]]
+    first = [r for (_, text), lead in zip(texts, leads) for r in extract_dates(text, published, lead=lead)]
+    bounds = None if published is not None else writing_bounds(first)
+    pub = published.strftime("%Y-%m-%d") if published is not None else ""
+    rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
+             "sentence": text, "published": pub, "anchor_article": ""}
+            for (sid, text), lead in zip(texts, leads)
+            for r in extract_dates(text, published, bounds=bounds, lead=lead)]
+    return _typed(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "range_id": "int64"})
+
+
+_EVENT_IGNORE = re.compile(rf"(?<!\w){_any([fold(w) for w in GRAMMAR['event_ignore']])}(?!\w)")
+
+
+def _event_kinds(sentence: str) -> set[str]:
+    folded = _EVENT_IGNORE.sub(" ", fold(sentence))
+    return {kind for kind, words in GRAMMAR["events"].items()
+            if re.search(rf"(?<!\w){_any([fold(w) for w in words])}(?!\w)", folded)}
+
+
+def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
+    """A reduce step over the date rows of a corpus (COLUMNS): a day without a year that neither the
+    publication date nor the article's own dates resolved (anchor unresolved or inferred) takes the year
+    other articles give the same day and month when both sentences name the same kind of event (`events`
+    in data/dates.yaml): anchor `corpus`, `anchor_article` = the first article giving that date. When
+    other articles give that event several years, the one most articles give wins; a tie leaves the row
+    as it was. A month alone (`tháng 10`) is too weak a key and is not anchored."""
+    known = df[df["anchor"].isin(["explicit", "published"]) & (df["granularity"] == "day") & (df["value"] != "")]
+    todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day")
+                    & df["anchor"].isin(["unresolved", "inferred"])]
+    if known.empty or todo.empty:
+        return df
+    known = known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s) for s in known["sentence"]])
+    by_day = dict(tuple(known.groupby(known["value"].str.slice(5))))
+    out = df.copy()
+    for i in todo:
+        row = out.loc[i]
+        mine, same = _event_kinds(row["sentence"]), by_day.get(row["yearless"][5:])
+        if same is None:
+            continue
+        same = same[(same["article_id"] != row["article_id"]) & same["kinds"].map(lambda k: bool(k & mine))]
+        votes = same.groupby("year")["article_id"].nunique().sort_values(ascending=False)
+        if votes.empty or (len(votes) > 1 and votes.iloc[0] == votes.iloc[1]):
+            continue
+        best = same[same["year"] == votes.index[0]].iloc[0]
+        out.loc[i, ["value", "anchor", "anchor_article"]] = [best["value"], "corpus", best["article_id"]]
+    return out
+
+
+def timeline(wb, corpus_anchor: bool = True) -> pd.DataFrame:
+    """One row per date expression in the corpus (COLUMNS).
+
+    article_id, sentence_id, value, granularity (day|month|quarter|year|week|relative), surface, anchor
+    (explicit|published|inferred|corpus|unresolved), event (the clause around the date), sentence, start,
+    end (offsets in the sentence), range (start|end|''), range_id, part (early|mid|late|H1|H2|''),
+    published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
+    written when it has no year: XXXX-MM-DD or XXXX-MM, else ''), tense (future|past|'' around the
+    date), anchor_article (for anchor `corpus`: the article the year came from). `corpus_anchor=False`
+    skips `anchor_to_corpus`.
+    """
+    published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
+    frames = []
+    for article_id, sents in wb.sentences.groupby("article_id", sort=False):
+        pub = published.get(article_id)
+        frames.append(article_dates(article_id, sents, None if pub is None or pd.isna(pub) else pd.Timestamp(pub)))
+    df = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame(columns=COLUMNS))
+    return anchor_to_corpus(df) if corpus_anchor else df
 
 
 _CLAUSE = re.compile(r"[,;:“”\"()–]")
@@ -266,30 +474,6 @@ def event_label(sentence: str, start: int, end: int, max_words: int = 15) -> str
         clause = sentence[bounds[i]:bounds[min(j + 1, len(bounds) - 1)] - 1].strip(" .,;:“”\"()–")
     words = clause.split()
     return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
-
-
-def timeline(wb) -> pd.DataFrame:
-    """One row per date expression in the corpus (COLUMNS).
-
-    article_id, sentence_id, value, granularity (day|month|quarter|year|week|relative), surface, anchor
-    (explicit|published|inferred|unresolved), event (the clause around the date), sentence, start, end
-    (offsets in the sentence), range (start|end|''), range_id, part (early|mid|late|H1|H2|''), published
-    (the article's publication date used as anchor, YYYY-MM-DD or '').
-    """
-    rows = []
-    published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
-    for article_id, sents in wb.sentences.groupby("article_id", sort=False):
-        years = _explicit_years(" ".join(sents["text"]))
-        ctx = max(years) if years else None
-        pub = published.get(article_id)
-        pub = None if pub is None or pd.isna(pub) else pd.Timestamp(pub)
-        for sid, text in zip(sents["sentence_id"], sents["text"]):
-            for r in extract_dates(text, pub, ctx):
-                rows.append({"article_id": article_id, "sentence_id": sid, **r,
-                             "event": event_label(text, r["start"], r["end"]), "sentence": text,
-                             "published": pub.strftime("%Y-%m-%d") if pub is not None else ""})
-    df = pd.DataFrame(rows, columns=COLUMNS)
-    return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "range_id": "int64"})
 
 
 def _date_of(value: str, granularity: str) -> pd.Timestamp | None:
@@ -315,6 +499,11 @@ def _figures(sentence: str) -> dict[str, str]:
             if not re.match(r"\d{4}$", num)}
 
 
+def _anchored_from(grp: pd.DataFrame) -> str:
+    corpus = grp[grp["anchor"] == "corpus"]
+    return ";".join(dict.fromkeys(f"{a} ← {b}" for a, b in zip(corpus["article_id"], corpus["anchor_article"])))
+
+
 def merge_events(df: pd.DataFrame, similarity: float = 0.35) -> pd.DataFrame:
     """Events merged across articles: one row per resolved (value, granularity) (MERGED_COLUMNS).
 
@@ -322,7 +511,8 @@ def merge_events(df: pd.DataFrame, similarity: float = 0.35) -> pd.DataFrame:
     articles (';'-separated), conflict (why the sources may disagree: the same event reported on another
     date, or different figures for the same unit; '' if none), sentences (' | '), date (for plotting).
     Two events with different values conflict when their labels share at least `similarity` (Jaccard of
-    content words) and they come from different articles.
+    content words) and they come from different articles. anchored_from: how rows anchored through the
+    corpus got their year (`article ← anchor_article`, ';'-separated; '' if none).
     """
     resolved = df[df["value"] != ""]
     rows = []
@@ -339,6 +529,7 @@ def merge_events(df: pd.DataFrame, similarity: float = 0.35) -> pd.DataFrame:
         rows.append({"value": value, "granularity": gran, "event": event, "sources": len(articles),
                      "articles": ";".join(articles), "conflict": "; ".join(f"figures differ ({d})" for d in differing),
                      "sentences": " | ".join(dict.fromkeys(grp["sentence"])), "date": _date_of(value, gran),
+                     "anchored_from": _anchored_from(grp),
                      "_words": set().union(*(_content_words(e) for e in grp["event"])), "_arts": set(articles)})
     for a in rows:
         for b in rows:

@@ -1,0 +1,215 @@
+"""Score the current analyses against the development set (tests/dev/README.md).
+
+python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labels [--split dev|test|all]
+                         [--task countries|actors|stance|frames|dates|all] [--cache /tmp/devcache]
+
+Texts are loaded with `vnpress.load` (a leading `date YYYY-MM-DD` line gives the publication date; no manifest
+needed); labels are the four CSV files described in tests/dev/README.md. Prints, per split, one table per task.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+import vnpress
+from vnpress import countries, stance, timeline
+from vnpress.textnorm import fold
+
+TASKS = ["countries", "actors", "stance", "frames", "dates"]
+LABEL_FILES = ["articles", "countries", "stance", "dates"]
+
+
+def read_labels(folder: Path) -> dict[str, pd.DataFrame]:
+    """The four label tables, all columns as strings (empty cells as '')."""
+    missing = [n for n in LABEL_FILES if not (folder / f"{n}.csv").is_file()]
+    if missing:
+        sys.exit(f"error: {folder} lacks {', '.join(m + '.csv' for m in missing)}")
+    return {n: pd.read_csv(folder / f"{n}.csv", dtype=str, keep_default_na=False) for n in LABEL_FILES}
+
+
+def check_texts(folder: Path, ids: set[str]) -> None:
+    """Exit with a clear message if the texts folder or any labelled article's text is missing."""
+    if not folder.is_dir():
+        sys.exit(f"error: texts folder {folder} not found (gather the texts first: see tests/dev/README.md)")
+    have = {p.stem for p in folder.iterdir() if p.suffix in {".txt", ".md"}}
+    absent = sorted(ids - have)
+    if absent:
+        sys.exit(f"error: {len(absent)} labelled article(s) have no text in {folder}: {', '.join(absent[:10])}"
+                 + (" ..." if len(absent) > 10 else ""))
+
+
+def version() -> str:
+    """vnpress version and the git commit of this checkout (with '+dirty' for uncommitted changes)."""
+    here = Path(__file__).resolve().parent
+    try:
+        sha = subprocess.run(["git", "-C", str(here), "rev-parse", "--short", "HEAD"], capture_output=True,
+                             text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(here), "status", "--porcelain", "--", "lib"], capture_output=True,
+                               text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        sha, dirty = "unknown", ""
+    return f"vnpress {vnpress.__version__}, commit {sha}{'+dirty' if dirty else ''}"
+
+
+def prf(found: set, gold: set) -> dict[str, float]:
+    """Precision, recall, F1 and counts of two sets."""
+    tp = len(found & gold)
+    p = tp / len(found) if found else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return {"precision": round(p, 3), "recall": round(r, 3), "F1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+            "tp": tp, "found": len(found), "gold": len(gold)}
+
+
+def is_org(actor: str) -> bool:
+    return str(actor).startswith("org:")
+
+
+def score_countries(mentions: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """countries.evaluate (P/R of countries and actors) with F1 added."""
+    table = countries.evaluate(mentions, gold).set_index("metric")
+    rows = []
+    for label in ("countries", "actors"):
+        p, r = table.loc[f"{label} precision", "value"], table.loc[f"{label} recall", "value"]
+        rows.append({"task": label, "precision": round(p, 3), "recall": round(r, 3),
+                     "F1": round(2 * p * r / (p + r), 3) if p + r else 0.0,
+                     "tp": int(table.loc[f"{label} recall", "tp"]), "found": int(table.loc[f"{label} recall", "found"]),
+                     "gold": int(table.loc[f"{label} recall", "gold"])})
+    return pd.DataFrame(rows)
+
+
+def country_lookalikes(mentions: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """System country mentions whose (article, iso) the gold does not have, counted by surface."""
+    gold_pairs = set(zip(gold["article_id"], gold["iso"]))
+    fp = mentions[[(a, i) not in gold_pairs for a, i in zip(mentions["article_id"], mentions["iso"])]]
+    return (fp.groupby(["iso", "surface"]).agg(articles=("article_id", "nunique"), mentions=("article_id", "size"))
+            .reset_index().sort_values("mentions", ascending=False, ignore_index=True))
+
+
+def stance_tables(system: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Stance accuracy over gold pairs (missing = wrong) and on found pairs; confusion gold x system."""
+    merged = gold.merge(system[["article_id", "iso", "stance"]], on=["article_id", "iso"], how="left",
+                        suffixes=("_gold", "")).fillna({"stance": "(missing)"})
+    found = merged[merged["stance"] != "(missing)"]
+    on_found = stance.evaluate(system, gold).set_index("metric")
+    summary = pd.DataFrame([
+        {"measure": "accuracy over gold pairs (missing = wrong)",
+         "value": round(float((merged["stance_gold"] == merged["stance"]).mean()), 3) if len(merged) else 0.0,
+         "n": len(merged)},
+        {"measure": "accuracy on found pairs",
+         "value": on_found.loc["stance accuracy", "value"] if len(found) else 0.0, "n": len(found)},
+        {"measure": "gold pairs found (recall)", "value": on_found.loc["actor pairs found (recall)", "value"],
+         "n": len(merged)}])
+    confusion = pd.crosstab(merged["stance_gold"].rename("gold"), merged["stance"].rename("system"))
+    return summary, confusion
+
+
+def frame_triples(df: pd.DataFrame) -> set[tuple[str, str, str]]:
+    return {(a, i, f.strip()) for a, i, fs in zip(df["article_id"], df["iso"], df["frames"].fillna(""))
+            for f in str(fs).split(";") if f.strip()}
+
+
+def date_tables(found: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """P/R over (article, value) for gold rows with a value, and the look-alikes found.
+
+    Look-alikes: system dates with a value whose surface is one the gold marks as not an event date
+    (a treaty's name year, a photo credit...: gold rows with an empty value and a note starting 'name' or 'not').
+    """
+    resolved = found[found["value"].fillna("") != ""]
+    scores = prf(set(zip(resolved["article_id"], resolved["value"])),
+                 set(zip(gold.loc[gold["value"] != "", "article_id"], gold.loc[gold["value"] != "", "value"])))
+    not_dates = gold[(gold["value"] == "") & gold["note"].str.match(r"(?i)(name|not)\b")]
+    keys = {(a, fold(s)) for a, s in zip(not_dates["article_id"], not_dates["surface"])}
+    hits = resolved[[(a, fold(s)) in keys or any(k[0] == a and k[1] in fold(s) for k in keys)
+                     for a, s in zip(resolved["article_id"], resolved["surface"])]]
+    summary = pd.DataFrame([{**scores, "unresolvable gold (excluded)": int((gold["value"] == "").sum())}])
+    return summary, hits[["article_id", "surface", "value", "granularity"]]
+
+
+def show(title: str, table: pd.DataFrame) -> None:
+    print(f"\n-- {title}")
+    print(table.to_string(index=False) if len(table) else "(none)")
+
+
+def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFrame) -> None:
+    """Stance and frames tables, countries and (once the system outputs them) organizations apart."""
+    sys_orgs = by_article["iso"].map(is_org).any()
+    groups = [("countries", ~gold_s["iso"].map(is_org), ~by_article["iso"].map(is_org))]
+    if sys_orgs:
+        groups.append(("organizations", gold_s["iso"].map(is_org), by_article["iso"].map(is_org)))
+    for name, gmask, smask in groups:
+        g, s = gold_s[gmask], by_article[smask]
+        if "stance" in tasks:
+            summary, confusion = stance_tables(s, g)
+            show(f"stance ({name})", summary)
+            show(f"stance confusion ({name}; rows gold, columns system)", confusion.reset_index())
+        if "frames" in tasks:
+            show(f"frames ({name}): P/R/F1 over (article, actor, frame)",
+                 pd.DataFrame([prf(frame_triples(s), frame_triples(g))]))
+    if not sys_orgs:
+        print(f"\n(organizations: {int(gold_s['iso'].map(is_org).sum())} gold rows not scored; "
+              "the system outputs no org:* actors)")
+
+
+def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.DataFrame], system: dict) -> None:
+    """Print every requested task's tables for the articles in `ids`."""
+    def sub(df: pd.DataFrame) -> pd.DataFrame:
+        return df[df["article_id"].isin(ids)]
+
+    gold_c = sub(labels["countries"])
+    gold_s = sub(labels["stance"]).rename(columns={"actor": "iso"})
+    print(f"\n==== split {split}: {len(ids)} articles")
+    if "countries" in tasks or "actors" in tasks:
+        scores = score_countries(sub(system["mentions"]), gold_c)
+        show("countries / actors: P/R/F1 over (article, iso)", scores[scores["task"].isin(tasks)])
+        if "countries" in tasks:
+            show("country false positives by surface (look-alikes)", country_lookalikes(sub(system["mentions"]), gold_c))
+    if set(tasks) & {"stance", "frames"}:
+        report_stance(tasks, gold_s, sub(system["stance"]))
+    if "dates" in tasks:
+        summary, hits = date_tables(sub(system["dates"]), sub(labels["dates"]))
+        show("dates: P/R over (article, value), gold rows with a value", summary)
+        show("date look-alikes found (gold marks them as not event dates)", hits)
+
+
+def run_system(texts: Path, cache: str, tasks: list[str]) -> dict[str, pd.DataFrame]:
+    """Load the texts once and run the analyses the tasks need."""
+    wb = vnpress.load(texts, cache or None)
+    if len(wb.problems):
+        print(wb.problems.to_string(index=False), file=sys.stderr)
+    out: dict[str, pd.DataFrame] = {}
+    if set(tasks) & {"countries", "actors", "stance", "frames"}:
+        out["mentions"] = countries.find_mentions(wb)
+        out["stance"] = stance.stance_by_article(wb, out["mentions"])
+    if "dates" in tasks:
+        out["dates"] = timeline.timeline(wb)
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--texts", required=True, type=Path)
+    ap.add_argument("--labels", required=True, type=Path)
+    ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    ap.add_argument("--task", choices=TASKS + ["all"], default="all")
+    ap.add_argument("--cache", default="/tmp/devcache", help="processing cache folder ('' for none)")
+    args = ap.parse_args(argv)
+    tasks = TASKS if args.task == "all" else [args.task]
+    labels = read_labels(args.labels)
+    arts = labels["articles"]
+    check_texts(args.texts, set(arts["article_id"]))
+    sizes = arts["split"].value_counts().to_dict()
+    print(f"{version()}; labels {args.labels}; splits: " + ", ".join(f"{k} {v}" for k, v in sorted(sizes.items())))
+    system = run_system(args.texts, args.cache, tasks)
+    splits = ["dev", "test"] if args.split == "all" else [args.split]
+    for split in splits + (["all"] if args.split == "all" else []):
+        ids = set(arts["article_id"]) if split == "all" else set(arts.loc[arts["split"] == split, "article_id"])
+        report(split, ids, tasks, labels, system)
+
+
+if __name__ == "__main__":
+    main()
