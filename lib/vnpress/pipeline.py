@@ -15,6 +15,9 @@ write the shards themselves, so `cache_dir` must be storage they all share.
 `Workbook.scan(table)` streams a table batch by batch (whole articles per
 batch) from the shards; `load(..., lazy=True)` reads `sentences` and `tokens`
 only when first used, so analyses that scan keep memory bounded.
+
+Per-article analyses (`Workbook.analysis(name)`, entities included) run on the
+same engine and cache: see `vnpress.analyses`.
 """
 
 from __future__ import annotations
@@ -38,11 +41,11 @@ from tqdm import tqdm
 from . import __version__
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, articles_frame, load_corpus, make_article
-from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, entities_for, tables
+from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, tables
 
 BATCH_SIZE = 16
 ENGINES = ("local", "dask")
-COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "entities": ENTITY_COLUMNS}
+COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS}
 
 
 @dataclass
@@ -70,6 +73,7 @@ class Workbook:
     cache_dir: Path | None = None
     engine: Engine = field(default_factory=Engine)
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    _shards: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
     @property
     def sentences(self) -> pd.DataFrame:
@@ -87,23 +91,39 @@ class Workbook:
     def _keys(self) -> dict[str, str]:
         return dict(zip(self.articles["article_id"], self.articles["sha256"]))
 
+    def _shard_index(self, table: str) -> dict[str, list[str]]:
+        """Content key → shard files of a processing table (fixed once built, so read once)."""
+        if table not in self._shards:
+            self._shards[table] = shard_index(self.cache_dir, table)
+        return self._shards[table]
+
     def _table(self, table: str) -> pd.DataFrame:
         if table not in self._tables:
-            if table == "entities":
-                by_article = {a: g for a, g in self.sentences.groupby("article_id", sort=False)}
-                run_batches(self._keys(), by_article, _entities_batch, ("entities",), self.cache_dir, self.engine,
-                            self._tables)
-            else:
-                self._tables[table] = _by_article(_read_shards(self.cache_dir, table, set(self._keys().values())),
-                                                  self._keys(), table)
+            self._tables[table] = _by_article(_read_shards(self.cache_dir, table, set(self._keys().values())),
+                                              self._keys(), table)
         return self._tables[table]
 
     def entities(self) -> pd.DataFrame:
-        """Named entities (article_id, sentence_id, entity, type), computed once and cached."""
-        return self._table("entities")
+        """Named entities (article_id, sentence_id, entity, type): the `entities` analysis, computed once and
+        cached."""
+        return self.analysis("entities")
+
+    def analysis(self, name: str, data_files: dict[str, str] | None = None) -> pd.DataFrame:
+        """The per-article results of a registered analysis (`vnpress.analyses.REGISTRY`) for every article,
+        in corpus order; only articles without cached results are analysed. `data_files` replaces data
+        files by name ({"stance_cues.yaml": path}); the result is read from the shards on each call."""
+        from .analyses import result
+
+        return result(self, name, data_files)
 
     def scan(self, table: str = "tokens", articles_per_batch: int = 500) -> Iterator[pd.DataFrame]:
-        """Yield `table` in batches of whole articles, reading only those articles' rows from the shards."""
+        """Yield `table` (sentences, tokens or an analysis) in batches of whole articles, reading only those
+        articles' rows from the shards."""
+        if table not in COLUMNS:
+            from .analyses import scan
+
+            yield from scan(self, table, articles_per_batch)
+            return
         ids = self.articles["article_id"].tolist()
         for i in range(0, len(ids), articles_per_batch):
             chunk = ids[i:i + articles_per_batch]
@@ -112,7 +132,8 @@ class Workbook:
                 yield full[full["article_id"].isin(chunk)].reset_index(drop=True)
             else:
                 keys = {a: k for a, k in self._keys().items() if a in set(chunk)}
-                yield _by_article(_read_shards(self.cache_dir, table, set(keys.values())), keys, table)
+                files = sorted({f for k in keys.values() for f in self._shard_index(table).get(k, [])})
+                yield _by_article(_read_shards(self.cache_dir, table, set(keys.values()), files), keys, table)
 
 
 def settings_key() -> str:
@@ -124,20 +145,30 @@ def _shard_dir(cache_dir: Path, table: str) -> Path:
     return Path(cache_dir) / settings_key() / table
 
 
+def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
+    """Content key → the shard files of `table` holding its rows (one pass over the `article_id` columns)."""
+    folder = _shard_dir(cache_dir, table)
+    index: dict[str, list[str]] = {}
+    if not folder.exists():
+        return index
+    for fragment in ds.dataset(str(folder), format="parquet").get_fragments():
+        for key in fragment.to_table(columns=["article_id"]).column("article_id").unique().to_pylist():
+            index.setdefault(key, []).append(fragment.path)
+    return index
+
+
 def cached_keys(cache_dir: Path, table: str) -> set[str]:
     """Content keys that already have a complete shard for `table`."""
-    folder = _shard_dir(cache_dir, table)
-    if not folder.exists():
-        return set()
-    dataset = ds.dataset(str(folder), format="parquet")
-    return set(dataset.to_table(columns=["article_id"]).column("article_id").unique().to_pylist())
+    return set(shard_index(cache_dir, table))
 
 
-def _read_shards(cache_dir: Path | None, table: str, keys: set[str]) -> pd.DataFrame | None:
+def _read_shards(cache_dir: Path | None, table: str, keys: set[str],
+                 files: list[str] | None = None) -> pd.DataFrame | None:
+    """Rows of `table` for the content keys, from `files` (shards known to hold them) or the whole folder."""
     folder = _shard_dir(cache_dir, table) if cache_dir else None
-    if folder is None or not folder.exists() or not keys:
+    if folder is None or not folder.exists() or not keys or files == []:
         return None
-    dataset = ds.dataset(str(folder), format="parquet")
+    dataset = ds.dataset(files or str(folder), format="parquet")
     frame = dataset.to_table(filter=ds.field("article_id").isin(list(keys))).to_pandas()
     # a batch interrupted between its tokens and sentences shards is redone: keep one copy of each row
     unique = {"tokens": ["article_id", "sentence_id", "token_id"], "sentences": ["article_id", "sentence_id"]}
@@ -145,12 +176,18 @@ def _read_shards(cache_dir: Path | None, table: str, keys: set[str]) -> pd.DataF
 
 
 def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
-    """Write one shard; it appears whole or not at all (temporary file, then rename)."""
+    """Write one shard; it appears whole or not at all (temporary file, then rename). An empty frame writes
+    nothing; an all-empty text column is stored as string, so every shard of a table has one schema."""
+    if frame.empty:
+        return
     folder = _shard_dir(cache_dir, table)
     folder.mkdir(parents=True, exist_ok=True)
     name = f"part-{uuid.uuid4().hex}.parquet"
     tmp = folder / f".{name}.tmp"
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    arrow = arrow.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in arrow.schema],
+                                 metadata=arrow.schema.metadata))
+    pq.write_table(arrow, tmp)
     os.replace(tmp, folder / name)
 
 
@@ -162,11 +199,6 @@ def _process_batch(items: list[tuple[str, str]]) -> dict[str, pd.DataFrame]:
         analyze(text, key, sent_rows, tok_rows)
     sentences, tokens = tables(sent_rows, tok_rows)
     return {"sentences": sentences, "tokens": tokens}
-
-
-def _entities_batch(items: list[tuple[str, pd.DataFrame]]) -> dict[str, pd.DataFrame]:
-    frames = [entities_for(sents.assign(article_id=key)) for key, sents in items]
-    return {"entities": pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=ENTITY_COLUMNS)}
 
 
 def _batch_to_shards(job: Callable, items: list, tables: tuple[str, ...], cache_dir: str) -> int:
@@ -212,20 +244,18 @@ def _dask(job: Callable, batches: list[list], tables: tuple[str, ...], cache_dir
 
 
 def run_batches(keys: dict[str, str], inputs: dict[str, object], job: Callable, tables: tuple[str, ...],
-                cache_dir: Path | None, engine: Engine, out: dict[str, pd.DataFrame] | None = None,
-                lazy: bool = False) -> dict[str, pd.DataFrame]:
-    """Run `job` over the inputs not yet cached, batch by batch, into shards (or memory without a cache);
-    fill `out` with each table per article id unless `lazy` (then it is read from the shards on demand)."""
-    out = {} if out is None else out
+                cache_dir: Path | None, engine: Engine, desc: str = "processing",
+                batch_size: int | None = None) -> dict[str, list[pd.DataFrame]]:
+    """Run `job` over the inputs (by article id, in the order given) whose content key has no complete shard
+    yet, in batches of (key, input), into shards; without a cache, return each table's result frames."""
     by_key = {keys[a]: inp for a, inp in inputs.items() if a in keys}
     done = cached_keys(cache_dir, tables[-1]) & set(by_key) if cache_dir else set()
-    todo = sorted(k for k in by_key if k not in done)
+    todo = [k for k in by_key if k not in done]
     # at least ~8 batches per worker, so no worker idles long at the end; never more than batch_size articles
-    size = max(1, min(engine.batch_size, -(-len(todo) // (8 * engine.workers))))
+    size = max(1, min(batch_size or engine.batch_size, -(-len(todo) // (8 * engine.workers))))
     batches = [[(k, by_key[k]) for k in todo[i:i + size]] for i in range(0, len(todo), size)]
     fresh: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
-    progress = tqdm(total=len(todo), desc=f"processing {'+'.join(tables)}", unit="article",
-                    disable=None if len(todo) > 20 else True)
+    progress = tqdm(total=len(todo), desc=desc, unit="article", disable=None if len(todo) > 20 else True)
     try:
         if engine.name == "dask" and batches:
             if cache_dir is None:
@@ -242,13 +272,7 @@ def run_batches(keys: dict[str, str], inputs: dict[str, object], job: Callable, 
                 progress.update(len(batch))
     finally:
         progress.close()
-    for t in tables:
-        if lazy and cache_dir:
-            continue
-        frame = _read_shards(cache_dir, t, set(by_key)) if cache_dir else \
-            pd.concat(fresh[t], ignore_index=True) if fresh[t] else None
-        out[t] = _by_article(frame, keys, t)
-    return out
+    return fresh
 
 
 def _by_article(frame: pd.DataFrame | None, keys: dict[str, str], table: str) -> pd.DataFrame:
@@ -272,8 +296,13 @@ def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataF
     cache = Path(cache_dir) if cache_dir else None
     wb = Workbook(articles, problems, cleaning_log, cache, engine)
     texts = dict(zip(articles["article_id"], articles["text"]))
-    run_batches(wb._keys(), texts, _process_batch, ("tokens", "sentences"), cache, engine, wb._tables,
-                lazy=lazy and cache is not None)
+    fresh = run_batches(wb._keys(), texts, _process_batch, ("tokens", "sentences"), cache, engine)
+    if cache is None:
+        for t, frames in fresh.items():
+            wb._tables[t] = _by_article(pd.concat(frames, ignore_index=True) if frames else None, wb._keys(), t)
+    elif not lazy:
+        for t in fresh:
+            wb._table(t)
     return wb
 
 

@@ -1,0 +1,143 @@
+"""Benchmark of processing and of every registered per-article analysis on the engine, run on this machine.
+
+Builds synthetic corpora of the given sizes (in articles) from the seed articles only: article i is seed
+i mod 5 with its paragraphs shuffled (seeded by i) and a serial-number sentence appended, so every article
+has its own content hash. For each size it measures, each step in a fresh process on a warm processing cache
+(processing itself on an empty one):
+- time with 1 worker and with all cores, and the speed-up (target ≥ 1.8 on 2 cores);
+- peak RSS of the process tree (sampled every 50 ms) and of its largest worker process, all cores;
+- the incremental cases against the cold run (all cores): +1 % new articles (processing and every analysis,
+  target ≤ 0.1 of the cold total), and an edited `stance_cues.yaml` (only stance re-runs).
+Targets across sizes: seconds per 1k articles flat (linear time), worker peak memory flat.
+
+Usage: python bench/bench_analyses.py [--sizes 1000,5000,20000] [--engine local|dask] [--analyses a,b]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+SERIAL = "Bài viết số {n} được tạo ra để đo hiệu năng."
+
+
+def write_articles(source: Path, target: Path, first: int, count: int) -> None:
+    """Articles first..first+count-1: a seed article with shuffled paragraphs and a serial-number sentence."""
+    target.mkdir(parents=True, exist_ok=True)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(source.glob("*.txt"))]
+    for n in range(first, first + count):
+        paragraphs = [p for p in re.split(r"\n\s*\n", seeds[n % len(seeds)]) if p.strip()]
+        random.Random(n).shuffle(paragraphs)
+        text = "\n\n".join(paragraphs + [SERIAL.format(n=n)])
+        (target / f"a{n:07d}.txt").write_text(text, encoding="utf-8")
+
+
+def timed(code: str) -> tuple[dict, float, float]:
+    """Run python `code` in a fresh process: (the JSON it prints last, peak RSS of the tree in MB, peak RSS
+    of its largest child process in MB)."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "lib"), os.environ.get("PYTHONPATH")]))}
+    proc = psutil.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                        env=env)
+    tree_peak = child_peak = 0
+    while proc.poll() is None:
+        try:
+            rss = [p.memory_info().rss for p in [proc] + proc.children(recursive=True) if p.is_running()]
+            tree_peak, child_peak = max(tree_peak, sum(rss)), max(child_peak, max(rss[1:], default=0))
+        except psutil.Error:
+            pass
+        time.sleep(0.05)
+    if proc.returncode:
+        raise SystemExit(f"benchmark step failed:\n{code}")
+    return json.loads(proc.stdout.read().strip().splitlines()[-1]), tree_peak / 1e6, child_peak / 1e6
+
+
+def step(corpus: Path, cache: Path, workers: int, engine: str, names: list[str],
+         data_files: dict[str, str] | None = None) -> str:
+    """Code that loads the corpus (timed as `processing`) and then runs each analysis (timed by name)."""
+    return ("import json, time, vnpress\nfrom vnpress import analyses\n"
+            "t = time.perf_counter()\n"
+            f"wb = vnpress.load({str(corpus)!r}, {str(cache)!r}, workers={workers}, engine={engine!r}, lazy=True)\n"
+            "out = {'processing': time.perf_counter() - t}\n"
+            f"for name in {names!r}:\n"
+            "    t = time.perf_counter()\n"
+            f"    analyses.run(wb, name, {data_files!r})\n"
+            "    out[name] = time.perf_counter() - t\n"
+            "print(json.dumps(out))")
+
+
+def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, cores: int) -> list[tuple]:
+    """Rows (size, step, 1 worker s, all cores s, speed-up, s per 1k, tree MB, worker MB) plus incremental rows."""
+    corpus, cache = tmp / f"corpus{n}", tmp / f"cache{n}"
+    write_articles(seeds, corpus, 0, n)
+    rows: dict[str, list] = {}
+    for workers in (1, cores):
+        shutil.rmtree(cache, ignore_errors=True)
+        times, tree, child = timed(step(corpus, cache, workers, engine, []))
+        rows.setdefault("processing", []).append((times["processing"], tree, child))
+        for name in names:  # each in its own process, upstream layers already cached
+            times, tree, child = timed(step(corpus, cache, workers, engine, [name]))
+            rows.setdefault(name, []).append((times[name], tree, child))
+    table = []
+    for name, ((t1, _, _), (tn, tree, child)) in rows.items():
+        table.append((n, name, t1, tn, t1 / tn if tn else float("nan"), tn / n * 1000, tree, child))
+    cold = sum(r[1][0] for r in rows.values())
+
+    write_articles(seeds, corpus, n, max(1, n // 100))
+    times, tree, child = timed(step(corpus, cache, cores, engine, names))
+    more = sum(times.values())
+    table.append((n, f"+1 % articles (all steps): {more / cold:.3f} of cold [<= 0.1]", None, more, None, None,
+                  tree, child))
+
+    cues = tmp / "stance_cues.yaml"
+    shutil.copy(ROOT / "lib" / "vnpress" / "data" / "stance_cues.yaml", cues)
+    with cues.open("a", encoding="utf-8") as f:
+        f.write(f"\n# edited for the benchmark {time.time()}\nextra_cues: [công ước]\n")
+    times, tree, child = timed(step(corpus, cache, cores, engine, names, {"stance_cues.yaml": str(cues)}))
+    edited = sum(times[name] for name in names)
+    cold_analyses = sum(r[1][0] for name, r in rows.items() if name != "processing")
+    table.append((n, f"edited stance_cues.yaml (analyses): {edited / cold_analyses:.3f} of cold", None, edited,
+                  None, None, tree, child))
+    return table
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--corpus", default=str(ROOT / "corpus"), help="folder of seed articles")
+    ap.add_argument("--sizes", default="1000,5000,20000", help="corpus sizes in articles, comma-separated")
+    ap.add_argument("--engine", default="local", choices=["local", "dask"])
+    ap.add_argument("--analyses", default="", help="comma-separated analyses (default: all registered)")
+    args = ap.parse_args()
+    sys.path.insert(0, str(ROOT / "lib"))
+    from vnpress.analyses import REGISTRY
+
+    names = [a for a in args.analyses.split(",") if a] or list(REGISTRY)
+    cores = os.cpu_count() or 1
+    print(f"{cores} cores, engine {args.engine}; analyses: {', '.join(names)}")
+    header = ("articles", "step", "1 worker s", f"{cores} workers s", "speed-up", "s / 1k art.", "tree MB",
+              "worker MB")
+    lines = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in (int(s) for s in args.sizes.split(",")):
+            lines += bench_size(Path(args.corpus), Path(tmp), n, names, args.engine, cores)
+    fmt = lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)  # noqa: E731
+    widths = [max(len(h), *(len(fmt(r[i])) for r in lines)) for i, h in enumerate(header)]
+    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
+    for r in lines:
+        print("  ".join(fmt(v).ljust(w) for v, w in zip(r, widths)))
+    print("targets: speed-up >= 1.8 on 2 cores; s / 1k and worker MB flat across sizes; +1 % <= 0.1 of cold")
+
+
+if __name__ == "__main__":
+    main()

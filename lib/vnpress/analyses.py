@@ -1,0 +1,356 @@
+"""Per-article analyses on the engine: a registry of layers, mapped over batches, cached and incremental.
+
+A layer is a function of one batch of articles: `function(wb, inputs, files)` gets a sub-workbook `wb`
+holding only those articles (articles, sentences, tokens, read from the processing shards), `inputs` (the
+rows of the layers it depends on, for the same articles, by layer name) and `files` (data file name →
+path); it returns a tidy DataFrame with an `article_id` column and the layer's `columns`. `run(wb, name)`
+maps it over the articles that have no cached result yet, by `wb.engine` (local worker processes or
+Dask), after its upstream layers; workers read their inputs from the shards and write their results.
+
+Keys. A layer's rows are stored per article key: the content key (SHA-256 of the cleaned text), combined
+with the article fields the layer reads (`article_fields`, e.g. `published` for dates), so an edited
+article or a corrected publication date re-runs only that article. They live under
+`cache_dir/<processing settings>/analyses/<name>-<layer settings>/` (`rows/` the results, `done/` the
+articles analysed, written last so an interrupted batch is redone). The layer settings key hashes the
+vnpress version, the source of the layer's adapter and modules, the contents of its data files and the
+settings of its upstream layers: an edited `frames.yaml` re-runs stance and nothing else; an edited
+`actor_cues.yaml` re-runs mentions and stance. Data files are passed to the layer as content-addressed
+copies (`.../data/<hash>/<name>`), on the cache's shared storage for Dask workers.
+
+Layers (columns documented by their modules):
+- mentions: country mentions with roles (`countries.MENTION_COLUMNS`)
+- stance: stance and frames per (article, actor country) (`stance.BY_ARTICLE_COLUMNS`), from mentions
+- dates: date expressions of each article, before corpus anchoring (`timeline.COLUMNS`)
+- term_counts: article_id, term, count — kept terms per article with `terms`' default filters
+- entities: named entities (`nlp.ENTITY_COLUMNS`)
+
+Corpus-level steps reduce the per-article rows without the token table: `stance_by_country`,
+`term_frequencies`, `tfidf` here; the timeline is `timeline.anchor_to_corpus(wb.analysis("dates"))`, its
+merged events `timeline.merge_events` of that.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import json
+import math
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import partial
+from importlib import import_module
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pandas as pd
+import pyarrow.dataset as ds
+
+from . import __version__, countries, stance, terms, timeline
+from .data import path as data_path
+from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for
+from .pipeline import Engine, Workbook, run_batches, settings_key, shard_index
+
+TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
+_UNIQUE = ("article_id", "sentence_id", "token_id", "_row")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A registered per-article layer (see the module docstring)."""
+
+    name: str
+    function: Callable[[Workbook, dict[str, pd.DataFrame], dict[str, str]], pd.DataFrame]
+    columns: tuple[str, ...]
+    data_files: tuple[str, ...] = ()
+    upstream: tuple[str, ...] = ()
+    article_fields: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+
+
+def _mentions(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
+    return countries.find_mentions(wb, files["actor_cues.yaml"], files["countries.csv"])
+
+
+def _stance(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
+    return stance.stance_by_article(wb, inputs["mentions"], files["stance_cues.yaml"], files["frames.yaml"])
+
+
+def _dates(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
+    # timeline reads data/dates.yaml once at import: an edit re-runs dates, a replacement path is not passed
+    return timeline.timeline(wb, corpus_anchor=False)
+
+
+def _term_counts(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
+    # terms' stopwords drop country names of the packaged gazetteer, hence countries.csv in the settings
+    kept = terms.term_tokens(wb, override_path=files["stopwords_override.yaml"]).query("kept")
+    return kept.groupby(["article_id", "term"], sort=False).size().rename("count").reset_index()
+
+
+def _entities(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
+    return entities_for(wb.sentences)
+
+
+REGISTRY: dict[str, Analysis] = {a.name: a for a in [
+    Analysis("mentions", _mentions, tuple(countries.MENTION_COLUMNS), ("actor_cues.yaml", "countries.csv"),
+             modules=("countries", "textnorm")),
+    Analysis("stance", _stance, tuple(stance.BY_ARTICLE_COLUMNS), ("stance_cues.yaml", "frames.yaml"),
+             upstream=("mentions",), modules=("stance", "textnorm")),
+    Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published",),
+             modules=("timeline", "textnorm")),
+    Analysis("term_counts", _term_counts, tuple(TERM_COUNT_COLUMNS), ("stopwords_override.yaml", "countries.csv"),
+             modules=("terms", "countries", "textnorm")),
+    Analysis("entities", _entities, tuple(ENTITY_COLUMNS), modules=("nlp",)),
+]}
+
+
+@dataclass(frozen=True)
+class Layer:
+    """One analysis planned on one workbook: settings key, data file copies, article keys, shard tables."""
+
+    analysis: Analysis
+    settings: str
+    files: dict[str, str]
+    keys: dict[str, str]  # article_id → article key
+
+    @property
+    def rows(self) -> str:
+        return f"analyses/{self.analysis.name}-{self.settings}/rows"
+
+    @property
+    def done(self) -> str:
+        return f"analyses/{self.analysis.name}-{self.settings}/done"
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _data_paths(data_files: dict[str, str] | None) -> dict[str, Path]:
+    known = {f for a in REGISTRY.values() for f in a.data_files}
+    unknown = set(data_files or {}) - known
+    if unknown:
+        raise ValueError(f"no analysis reads {', '.join(sorted(unknown))}; data files: {', '.join(sorted(known))}")
+    return {f: Path((data_files or {}).get(f) or data_path(f)) for f in known}
+
+
+def _settings(name: str, paths: dict[str, Path]) -> str:
+    a = REGISTRY[name]
+    facts = {"name": name, "vnpress": __version__, "fields": a.article_fields,
+             "code": [_sha(inspect.getsource(a.function).encode())] +
+                     [_sha(Path(import_module(f"vnpress.{m}").__file__).read_bytes()) for m in a.modules],
+             "data": {f: _sha(paths[f].read_bytes()) for f in a.data_files},
+             "upstream": {u: _settings(u, paths) for u in a.upstream}}
+    return _sha(json.dumps(facts, sort_keys=True).encode())[:16]
+
+
+def _copy(path: Path, base: Path) -> str:
+    """A content-addressed copy of a data file under `base` (so a changed file never meets a stale cache)."""
+    data = path.read_bytes()
+    target = base / "data" / _sha(data)[:16] / path.name
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return str(target)
+
+
+def plan(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> Layer:
+    """The layer `name` on `wb`: its settings key, data files, and the key of each article."""
+    if name not in REGISTRY:
+        raise ValueError(f"unknown analysis {name!r}; registered: {', '.join(REGISTRY)}")
+    a = REGISTRY[name]
+    paths = _data_paths(data_files)
+    base = wb.cache_dir / settings_key() if wb.cache_dir else Path(tempfile.gettempdir()) / "vnpress-data"
+    fields = _fields(name)
+    arts = wb.articles
+    keys = {aid: sha if not fields else _sha(json.dumps([sha] + [str(v) for v in vals]).encode())
+            for aid, sha, *vals in zip(arts["article_id"], arts["sha256"], *(arts[f] for f in fields))}
+    return Layer(a, _settings(name, paths), {f: _copy(paths[f], base) for f in a.data_files}, keys)
+
+
+def _fields(name: str) -> tuple[str, ...]:
+    """The article fields a layer reads, its upstream layers' included (they are part of its article key)."""
+    a = REGISTRY[name]
+    return tuple(sorted(set(a.article_fields).union(*(_fields(u) for u in a.upstream))))
+
+
+def run(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> Layer:
+    """Bring layer `name` and its upstream layers up to date for every article of `wb` (only articles
+    without a cached result are analysed); return the layer."""
+    layer = plan(wb, name, data_files)
+    upstream = {u: run(wb, u, data_files) for u in layer.analysis.upstream}
+    if wb.cache_dir is None and layer.rows in wb._tables:
+        return layer
+    items = _items(wb, layer, upstream)
+    job = partial(_analyse_batch, layer.analysis, layer.files, layer.rows, layer.done)
+    fresh = run_batches(layer.keys, items, job, (layer.rows, layer.done), wb.cache_dir, wb.engine, desc=name,
+                        batch_size=4 * wb.engine.batch_size)
+    if wb.cache_dir is None:
+        wb._tables[layer.rows] = _concat(fresh[layer.rows], layer.analysis.columns)
+    return layer
+
+
+def _items(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> dict[str, dict]:
+    """Per article id, what its batch job needs: content key, fields, and for each input table (source key,
+    found) where found is the list of shard files holding its rows or, without a cache, the rows."""
+    content = wb._keys()
+    if wb.cache_dir:
+        sources = {t: (content, wb._shard_index(t)) for t in ("sentences", "tokens")}
+        sources |= {u: (up.keys, shard_index(wb.cache_dir, up.rows)) for u, up in upstream.items()}
+    else:
+        sources = {t: ({a: a for a in content}, dict(tuple(wb._table(t).groupby("article_id", sort=False))))
+                   for t in ("sentences", "tokens")}
+        sources |= {u: (up.keys, dict(tuple(wb._tables[up.rows].groupby("article_id", sort=False))))
+                    for u, up in upstream.items()}
+    missing = [] if wb.cache_dir else None
+    fields = _fields(layer.analysis.name)
+    arts = wb.articles.set_index("article_id")
+    items = {a: {"sha256": content[a], "fields": {f: arts.at[a, f] for f in fields},
+                 "inputs": {t: (src[a], found.get(src[a], missing)) for t, (src, found) in sources.items()}}
+             for a in layer.keys}
+    if wb.cache_dir:  # batches of articles that share shard files: each file is read by few batches
+        return dict(sorted(items.items(), key=lambda kv: min(kv[1]["inputs"]["tokens"][1], default="")))
+    return items
+
+
+def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -> pd.DataFrame:
+    """One input table of a batch (`columns`), rows under the article keys, in the batch's article order."""
+    pairs = [(key, item["inputs"][table]) for key, item in items]
+    if pairs and all(isinstance(found, list) for _, (_, found) in pairs):
+        files = sorted({f for _, (_, found) in pairs for f in found})
+        sources = list({src for _, (src, _) in pairs})
+        frame = ds.dataset(files, format="parquet").to_table(
+            filter=ds.field("article_id").isin(sources)).to_pandas() if files else pd.DataFrame()
+        if frame.empty:
+            return pd.DataFrame(columns=columns)
+        frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
+        frame = frame.rename(columns={"article_id": "_src"}).merge(
+            pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}),
+            on="_src").drop(columns="_src")
+        frame["article_id"] = frame["article_id"].astype("string")
+    else:
+        frames = [found.assign(article_id=pd.array([key] * len(found), dtype=found["article_id"].dtype))
+                  for key, (_, found) in pairs if found is not None]
+        frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+        if frame.empty:
+            return pd.DataFrame(columns=columns)
+    position = {k: i for i, (k, _) in enumerate(items)}
+    order = [c for c in _UNIQUE if c in frame]
+    frame = frame.sort_values(order, key=lambda s: s.map(position) if s.name == "article_id" else s, kind="stable")
+    return frame[columns].reset_index(drop=True)
+
+
+def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: str,
+                   items: list[tuple[str, dict]]) -> dict[str, pd.DataFrame]:
+    """Worker job: build the batch's sub-workbook and inputs, run the layer, number each article's rows."""
+    keys = [k for k, _ in items]
+    articles = pd.DataFrame({"article_id": keys, "sha256": [it["sha256"] for _, it in items],
+                             **{f: [it["fields"][f] for _, it in items] for f in _fields(analysis.name)}})
+    columns = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, **{u: list(REGISTRY[u].columns)
+                                                                          for u in analysis.upstream}}
+    tables = {t: _read_input(t, items, cols) for t, cols in columns.items()}
+    empty = pd.DataFrame(columns=[])
+    sub = Workbook(articles, empty, empty, None, Engine(workers=1),
+                   {"sentences": tables["sentences"], "tokens": tables["tokens"]})
+    out = analysis.function(sub, {t: tables[t] for t in analysis.upstream}, files)
+    missing = [c for c in analysis.columns if c not in out]
+    if missing:
+        raise ValueError(f"analysis {analysis.name} returned no column(s) {', '.join(missing)}")
+    out = out[list(analysis.columns)].assign(_row=lambda d: d.groupby("article_id", sort=False).cumcount())
+    return {rows: out.reset_index(drop=True), done: pd.DataFrame({"article_id": pd.array(keys, dtype="string")})}
+
+
+def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*columns, "_row"])
+
+
+def _rows(wb: Workbook, layer: Layer, article_ids: list[str], index: dict[str, list[str]]) -> pd.DataFrame:
+    """The layer's rows for these articles (shard files from `index`), under their article ids, in order."""
+    keys = {a: layer.keys[a] for a in article_ids}
+    wanted = set(keys.values())
+    if wb.cache_dir:
+        files = sorted({f for k in wanted for f in index.get(k, [])})
+        frame = ds.dataset(files, format="parquet").to_table(
+            filter=ds.field("article_id").isin(list(wanted))).to_pandas() if files else None
+    else:
+        frame = wb._tables[layer.rows]
+        frame = frame[frame["article_id"].isin(wanted)]
+    columns = list(layer.analysis.columns)
+    if frame is None or frame.empty:
+        return pd.DataFrame(columns=columns)
+    frame = frame.drop_duplicates(subset=["article_id", "_row"])
+    dtype = frame["article_id"].dtype
+    ids = pd.DataFrame({"article_id": list(keys), "_key": list(keys.values())})
+    merged = ids.merge(frame.rename(columns={"article_id": "_key"}), on="_key")
+    position = {a: i for i, a in enumerate(keys)}
+    merged = merged.sort_values(["article_id", "_row"], key=lambda s: s.map(position) if s.name == "article_id"
+                                else s, kind="stable")
+    return merged[columns].astype({"article_id": dtype}).reset_index(drop=True)
+
+
+def result(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> pd.DataFrame:
+    """Layer `name` for every article of `wb` (analysing those not cached yet), in corpus order."""
+    layer = run(wb, name, data_files)
+    return _rows(wb, layer, wb.articles["article_id"].tolist(), _index(wb, layer))
+
+
+def _index(wb: Workbook, layer: Layer) -> dict[str, list[str]]:
+    return shard_index(wb.cache_dir, layer.rows) if wb.cache_dir else {}
+
+
+def scan(wb: Workbook, name: str, articles_per_batch: int = 500,
+         data_files: dict[str, str] | None = None) -> Iterator[pd.DataFrame]:
+    """Layer `name` in batches of whole articles (corpus order), read from the shards batch by batch."""
+    layer = run(wb, name, data_files)
+    index = _index(wb, layer)
+    ids = wb.articles["article_id"].tolist()
+    for i in range(0, len(ids), articles_per_batch):
+        yield _rows(wb, layer, ids[i:i + articles_per_batch], index)
+
+
+def stance_by_country(wb: Workbook, data_files: dict[str, str] | None = None) -> pd.DataFrame:
+    """`stance.stance_by_country` reduced from the cached per-article stance rows (BY_COUNTRY_COLUMNS)."""
+    return stance.stance_by_country(result(wb, "stance", data_files))
+
+
+def term_frequencies(wb: Workbook, by: str | None = None, top: int | None = None,
+                     data_files: dict[str, str] | None = None) -> pd.DataFrame:
+    """`terms.frequencies` with its default filters, reduced from the cached per-article term counts
+    streamed batch by batch: [by,] term, count, per_10k, doc_freq."""
+    parts = []
+    for batch in scan(wb, "term_counts", data_files=data_files):
+        batch = batch.assign(group=terms._groups(wb, batch, by))
+        parts.append(batch.groupby(["group", "term"]).agg(count=("count", "sum"),
+                                                           doc_freq=("article_id", "nunique")))
+    columns = ([by] if by else []) + terms.FREQ_COLUMNS
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    counts = pd.concat(parts).groupby(level=["group", "term"]).sum().reset_index()
+    counts["per_10k"] = (counts["count"] / counts.groupby("group")["count"].transform("sum") * 10_000).round(2)
+    counts = counts.sort_values(["group", "count", "term"], ascending=[True, False, True])
+    if top:
+        counts = counts.groupby("group").head(top)
+    return counts.rename(columns={"group": by or "group"})[columns].reset_index(drop=True)
+
+
+def tfidf(wb: Workbook, top: int = 10, data_files: dict[str, str] | None = None) -> pd.DataFrame:
+    """`terms.tfidf` with its default filters, from the cached per-article term counts in two streaming
+    passes (document frequencies, then each article's top terms): article_id, term, count, tf, idf, tfidf."""
+    doc_freq: dict[str, int] = {}
+    for batch in scan(wb, "term_counts", data_files=data_files):
+        for term, n in batch["term"].value_counts().items():
+            doc_freq[term] = doc_freq.get(term, 0) + n
+    n_docs = wb.articles["article_id"].nunique()
+    parts = []
+    for counts in scan(wb, "term_counts", data_files=data_files):
+        counts["tf"] = counts["count"] / counts.groupby("article_id")["count"].transform("sum")
+        counts["idf"] = counts["term"].map(lambda t: math.log((1 + n_docs) / (1 + doc_freq[t])) + 1)
+        counts["tfidf"] = (counts["tf"] * counts["idf"]).round(5)
+        counts = counts.sort_values(["article_id", "tfidf", "term"], ascending=[True, False, True])
+        parts.append(counts.groupby("article_id").head(top))
+    columns = ["article_id", "term", "count", "tf", "idf", "tfidf"]
+    out = pd.concat(parts) if parts else pd.DataFrame(columns=columns)
+    return out.sort_values("article_id", kind="stable")[columns].reset_index(drop=True)
