@@ -8,8 +8,9 @@ maps it over the articles that have no cached result yet, by `wb.engine` (local 
 Dask), after its upstream layers; workers read their inputs from the shards and write their results.
 
 Keys. A layer's rows are stored per article key: the content key (SHA-256 of the cleaned text), combined
-with the article fields the layer reads (`article_fields`, e.g. `published` for dates), so an edited
-article or a corrected publication date re-runs only that article. They live under
+with the article fields the layer reads (`article_fields`, e.g. `published` for dates, or `cleaning_log`: the
+lines cleaning removed from it, as JSON), so an edited article or a corrected publication date re-runs only
+that article. They live under
 `cache_dir/<processing settings>/analyses/<name>-<layer settings>/` (`rows/` the results, `done/` the
 articles analysed, written last so an interrupted batch is redone). The layer settings key hashes the
 vnpress version, the source of the layer's adapter and modules, the contents of its data files and the
@@ -47,6 +48,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from . import __version__, countries, stance, terms, timeline
+from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for
 from .pipeline import Engine, Workbook, run_batches, settings_key, shard_index
@@ -96,7 +98,7 @@ REGISTRY: dict[str, Analysis] = {a.name: a for a in [
              modules=("countries", "textnorm")),
     Analysis("stance", _stance, tuple(stance.BY_ARTICLE_COLUMNS), ("stance_cues.yaml", "frames.yaml"),
              upstream=("mentions",), modules=("stance", "textnorm")),
-    Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published",),
+    Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published", "cleaning_log"),
              modules=("timeline", "textnorm")),
     Analysis("term_counts", _term_counts, tuple(TERM_COUNT_COLUMNS), ("stopwords_override.yaml", "countries.csv"),
              modules=("terms", "countries", "textnorm")),
@@ -164,10 +166,20 @@ def plan(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> L
     paths = _data_paths(data_files)
     base = wb.cache_dir / settings_key() if wb.cache_dir else Path(tempfile.gettempdir()) / "vnpress-data"
     fields = _fields(name)
-    arts = wb.articles
+    arts = _article_fields(wb, fields).reset_index()
     keys = {aid: sha if not fields else _sha(json.dumps([sha] + [str(v) for v in vals]).encode())
             for aid, sha, *vals in zip(arts["article_id"], arts["sha256"], *(arts[f] for f in fields))}
     return Layer(a, _settings(name, paths), {f: _copy(paths[f], base) for f in a.data_files}, keys)
+
+
+def _article_fields(wb: Workbook, fields: tuple[str, ...]) -> pd.DataFrame:
+    """wb.articles indexed by article_id, with `cleaning_log` (the article's removed lines as JSON) if asked for."""
+    arts = wb.articles.set_index("article_id")
+    if "cleaning_log" in fields:
+        log = wb.cleaning_log.groupby("article_id", sort=False)[LOG_COLUMNS[1:]]
+        removed = {a: g.to_json(orient="values", force_ascii=False) for a, g in log}
+        arts = arts.assign(cleaning_log=[removed.get(a, "[]") for a in arts.index])
+    return arts
 
 
 def _fields(name: str) -> tuple[str, ...]:
@@ -206,7 +218,7 @@ def _items(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> dict[str, 
                     for u, up in upstream.items()}
     missing = [] if wb.cache_dir else None
     fields = _fields(layer.analysis.name)
-    arts = wb.articles.set_index("article_id")
+    arts = _article_fields(wb, fields)
     items = {a: {"sha256": content[a], "fields": {f: arts.at[a, f] for f in fields},
                  "inputs": {t: (src[a], found.get(src[a], missing)) for t, (src, found) in sources.items()}}
              for a in layer.keys}
@@ -252,7 +264,9 @@ def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: s
                                                                           for u in analysis.upstream}}
     tables = {t: _read_input(t, items, cols) for t, cols in columns.items()}
     empty = pd.DataFrame(columns=[])
-    sub = Workbook(articles, empty, empty, None, Engine(workers=1),
+    log = pd.DataFrame([(k, *row) for k, it in items for row in json.loads(it["fields"].get("cleaning_log", "[]"))],
+                       columns=LOG_COLUMNS)
+    sub = Workbook(articles, empty, log, None, Engine(workers=1),
                    {"sentences": tables["sentences"], "tokens": tables["tokens"]})
     out = analysis.function(sub, {t: tables[t] for t in analysis.upstream}, files)
     missing = [c for c in analysis.columns if c not in out]
