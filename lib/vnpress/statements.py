@@ -1,0 +1,749 @@
+"""Statements and acts: who speaks or acts, for whom, and what they say or do.
+
+One row per statement or act (STATEMENT_COLUMNS), found on word-segmented sentences:
+
+- `quote`: words in quotation marks (“…”, "…", «…») with a speech verb and its subject before them
+  ("Ông X nói: “…”") or after them ("“…”, ông X nói.", "“…” - bà X cho biết"), also when the quote spans
+  several sentences; and interview answers labelled with the speaker ("+ Thứ trưởng X: …").
+- `reported`: a subject, a speech verb (`data/speech_verbs.yaml`) and the content that follows it
+  ("Đại diện Nhật Bản cho biết nước này đang xem xét ..."); or "Theo ông X, ...".
+- `act`: a subject and an act toward the Convention (`data/acts.yaml`: sign, host, ratify, adopt, call on
+  others to sign, refuse, abstain, stay undecided), with a polarity. A list of countries as subject gives one
+  row per country ("Đại diện Việt Nam, Lào và Campuchia đã ký").
+
+The speaker's affiliation comes from the subject: a country named in it (from `countries.find_mentions`), an
+organization from `data/organizations.csv`, a Vietnamese official or ministry (Vietnam: the press is
+Vietnamese; `data/actor_cues.yaml`), or a person introduced earlier in the article, followed through
+surnames ("bà Waly"), titles ("vị Bộ trưởng") and anaphors ("Ông", "nhà ngoại giao này", "nước này";
+`data/speakers.yaml`). `iso` is the country code, or `org:<id>`, or empty when unknown.
+
+`extract_article` is a pure function of one article's sentences, tokens and country mentions, so an engine
+can map it over batches and cache it; `extract` maps it over a workbook.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from .countries import find_mentions, load_cues
+from .data import path as data_path
+from .textnorm import fold, normalize
+
+STATEMENT_COLUMNS = ["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind", "verb",
+                     "content", "polarity", "predicate", "sentence", "start", "end", "rule"]
+_HARD_BREAK = {";", ".", "!", "?", "…"}
+_SOFT_BREAK = {",", ":", "(", ")", "–", "—", "-"}
+_QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
+
+
+@lru_cache(maxsize=8)
+def _yaml(name: str) -> dict:
+    return yaml.safe_load(Path(data_path(name)).read_text(encoding="utf-8"))
+
+
+def _folded(items: list[str]) -> set[str]:
+    return {fold(x) for x in items}
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> dict:
+    """Speech verbs, acts, speaker words and organizations, folded, from the data files."""
+    speech, acts, spk = _yaml("speech_verbs.yaml"), _yaml("acts.yaml"), _yaml("speakers.yaml")
+    verbs: dict[tuple[str, ...], tuple[str, str, str]] = {}  # syllables -> (type, kind, polarity)
+    for v in speech["speech"]:
+        verbs[tuple(fold(v).split())] = ("speech", "speech", "")
+    for group in acts["acts"]:
+        for v in group["verbs"]:
+            verbs[tuple(fold(v).split())] = ("act" if not group.get("needs_object") else "act_obj", group["kind"],
+                                             group["polarity"])
+    for v in acts["call_verbs"]:
+        verbs[tuple(fold(v).split())] = ("speech", "call", "")
+    return {
+        "verbs": verbs, "adverbs": _folded(speech["adverbs"]), "complementizers": _folded(speech["complementizers"]),
+        "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),
+        "negation": {fold(k): v for k, v in acts["negation"].items()},
+        "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
+        "foreign_objects": _folded(acts["foreign_objects"]), "nominalizers": _folded(acts["nominalizers"]),
+        "sign_kinds": {"sign", "ratify", "adopt"},
+        "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
+        "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
+        "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
+        "behalf": _folded(spk["behalf"]),
+    }
+
+
+@lru_cache(maxsize=2)
+def organizations(path: str | None = None) -> pd.DataFrame:
+    """The organization gazetteer: id, name, variants (list), kind, parent."""
+    lines = [ln for ln in Path(path or data_path("organizations.csv")).read_text(encoding="utf-8").splitlines()
+             if ln.strip() and not ln.startswith("#")]
+    df = pd.read_csv(pd.io.common.StringIO("\n".join(lines)), dtype=str, keep_default_na=False)
+    df["variants"] = df["variants"].map(lambda v: [normalize(x.strip()) for x in v.split(";") if x.strip()])
+    return df
+
+
+@lru_cache(maxsize=2)
+def _org_index(path: str | None = None) -> dict[tuple[str, ...], str]:
+    return {tuple(fold(v).split()): oid for oid, vs in zip(organizations(path)["id"], organizations(path)["variants"])
+            for v in vs}
+
+
+def org_name(org_id: str) -> str:
+    """Canonical name of an organization id (with or without the `org:` prefix)."""
+    df = organizations()
+    hit = df.loc[df["id"] == org_id.removeprefix("org:"), "name"]
+    return hit.iloc[0] if len(hit) else org_id
+
+
+# --- token-level helpers -----------------------------------------------------------------------------
+
+def _phrases(folded: list[str], index: dict[tuple[str, ...], object]) -> list[tuple[int, int, object]]:
+    """Non-overlapping (first token, end token, value) of phrases aligned to token boundaries, longest first."""
+    sylls, owner, starts, ends = [], [], set(), set()
+    for t, tok in enumerate(folded):
+        starts.add(len(sylls))
+        for s in tok.split():
+            sylls.append(s)
+            owner.append(t)
+        ends.add(len(sylls))
+    longest = max((len(k) for k in index), default=1)
+    out, s = [], 0
+    while s < len(sylls):
+        hit = None
+        if s in starts:
+            for n in range(min(longest, len(sylls) - s), 0, -1):
+                key = tuple(sylls[s:s + n])
+                if key in index and s + n in ends:
+                    hit = (owner[s], owner[s + n - 1] + 1, index[key])
+                    s += n
+                    break
+        if hit:
+            out.append(hit)
+        else:
+            s += 1
+    return out
+
+
+def _at(folded: list[str], i: int, words: set[str], max_len: int = 4) -> int:
+    """Length in tokens of the longest phrase of `words` starting at token i (0 if none)."""
+    for n in range(max_len, 0, -1):
+        if i + n <= len(folded) and " ".join(folded[i:i + n]) in words:
+            return n
+    return 0
+
+
+def _ends_with(folded: list[str], j: int, words: set[str], max_len: int = 4) -> int:
+    """Length of the longest phrase of `words` ending just before token j (0 if none)."""
+    for n in range(max_len, 0, -1):
+        if j - n >= 0 and " ".join(folded[j - n:j]) in words:
+            return n
+    return 0
+
+
+@dataclass
+class Sentence:
+    sid: int
+    paragraph: int
+    text: str
+    start: int
+    tokens: list[str]
+    pos: list[str]
+    tstart: list[int]
+    tend: list[int]
+    folded: list[str] = field(init=False)
+    entities: list[tuple[int, int, str]] = field(default_factory=list)  # (first, end, iso or org:<id>)
+
+    def __post_init__(self) -> None:
+        self.folded = [fold(t) for t in self.tokens]
+
+    def span_text(self, a: int, b: int) -> str:
+        """Original text of tokens [a, b)."""
+        if a >= b:
+            return ""
+        s, e = self.tstart[a], self.tend[b - 1]
+        if s >= 0 and e >= 0 and self.start >= 0:
+            return self.text[s - self.start:e - self.start].strip()
+        return " ".join(self.tokens[a:b])
+
+
+@dataclass
+class Speaker:
+    name: str
+    title: str
+    affiliations: list[str]
+    rule: str
+
+
+@dataclass
+class State:
+    """What an article has introduced so far: people by name, the last person and the last country."""
+
+    people: dict[str, Speaker] = field(default_factory=dict)
+    last_person: Speaker | None = None
+    last_country: str = ""
+    interviewee: Speaker | None = None
+
+
+# --- speakers -----------------------------------------------------------------------------------------
+
+def _is_name_token(s: Sentence, k: int, lex: dict) -> bool:
+    tok = s.tokens[k]
+    return (tok[:1].isupper() and s.folded[k] not in lex["titles"] and s.folded[k] not in lex["honorifics"]
+            and s.pos[k] in {"Np", "N", "Nb", "Ny", "NNP", "FW", "V", "A", "X"} and not tok.isupper()
+            or s.pos[k] == "Np" and not tok.isupper())
+
+
+def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
+    """Affiliations named in tokens [a, b): the head entity and those listed with it, places excluded."""
+    found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b
+             and not _ends_with(s.folded, ea, lex["locatives"])
+             and not (ea > a and s.folded[ea - 1] in {"của"} and ea - 1 > a and s.folded[ea - 2] in lex["locatives"])]
+    if not found:
+        return []
+    out = [found[0][2]]
+    for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
+        gap = s.folded[pb:ea]
+        joined = all(g in lex["joiners"] or g in {",", "và"} for g in gap) if gap else True
+        if not joined:
+            break
+        out.append(e)
+    return list(dict.fromkeys(out))
+
+
+def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, str, bool]:
+    """(name, title, vietnamese) of the person named in tokens [a, b): the first proper name (outside
+    countries and organizations) and every title phrase ("Bộ trưởng Bộ Công an"), '' if none."""
+    in_entity = {k for ea, eb, _ in s.entities for k in range(ea, eb)}
+    titles, name, vietnamese = [], "", False
+    k = a
+    while k < b:
+        n = _at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() else 0
+        if n:
+            j = k + n
+            while j < b and s.tokens[j][:1].isupper() and s.pos[j] != "Np" and j not in in_entity:
+                j += 1  # the title's complement: "Bộ trưởng Bộ Công an", "Thứ trưởng Ngoại giao"
+            titles.append(s.span_text(k, j))
+            k = j
+            continue
+        if not name and s.pos[k] == "Np" and k not in in_entity and s.tokens[k][:1].isupper() \
+                and not s.tokens[k].isupper() and (k == a or s.folded[k - 1] in lex["honorifics"] or
+                                                   _ends_with(s.folded, k, lex["titles"]) or titles):
+            j = k
+            while j < b and j not in in_entity and s.tokens[j][:1].isupper() and not _at(s.folded, j, lex["titles"]) \
+                    and (s.pos[j] == "Np" or j == k):
+                j += 1
+            name = s.span_text(k, j)
+            syllables = " ".join(s.folded[k:j]).split()
+            vietnamese = syllables[0] in cues["vietnamese_surnames"] and len(syllables) > 1
+            k = j
+            continue
+        k += 1
+    return name, ", ".join(titles), vietnamese
+
+
+def _lookup(state: State, name: str) -> Speaker | None:
+    key = fold(name)
+    if key in state.people:
+        return state.people[key]
+    last = key.split()[-1] if key else ""
+    hits = [p for k, p in state.people.items() if k.split()[-1] == last]
+    return hits[-1] if hits else None
+
+
+def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -> Speaker | None:
+    """The speaker named by the subject tokens [a, b), or None."""
+    while a < b and (s.tokens[a] in _SOFT_BREAK or s.folded[a] in {"và", "còn", "trong khi", "trong khi đó",
+                                                                       "đồng thời", "ngoài ra", "bên cạnh đó",
+                                                                       "theo đó", "do đó", "vì vậy", "tuy nhiên",
+                                                                       "mặt khác", "về phần mình", "riêng", "do"}):
+        a += 1
+    if a >= b:
+        return None
+    verbs = [t for t in range(a, b) if _is_verb(s, t, lex)]
+    if verbs and any(ea > verbs[-1] and not _ends_with(s.folded, ea, lex["locatives"]) for ea, _, _ in s.entities
+                     if ea < b):  # "Đây là lần đầu Việt Nam đăng cai"
+        a = verbs[-1] + 1
+    subj = " ".join(s.folded[a:b])
+    text = s.span_text(a, b)
+    affiliations = _entities_in(s, a, b, lex)
+    name, title, vietnamese = _person(s, a, b, lex, cues)
+    if name:
+        known = _lookup(state, name)
+        if known and not affiliations:
+            return Speaker(known.name, title or known.title, known.affiliations, "name_followed")
+        if not affiliations and (vietnamese and (title or any(w in subj for w in ("ông", "bà")))):
+            affiliations = [cues["home_country"]]
+        return Speaker(name, title, affiliations, "named")
+    if subj in lex["country_anaphors"] or any(subj.endswith(" " + w) or subj == w for w in lex["country_anaphors"]):
+        return Speaker(text, "", [state.last_country] if state.last_country else [], "country_anaphor")
+    if affiliations:
+        return Speaker(text, title, affiliations, "entity")
+    if _at(s.folded, a, cues["home_ministries"]) == b - a or (
+            title and _at(s.folded, a, cues["official_titles"]) and b - a <= 3 and state.last_person is None):
+        return Speaker(text, title, [cues["home_country"]], "home_official")
+    if subj in lex["person_anaphors"] or (title and b - a <= 3):
+        ref = state.last_person
+        if title and state.people:  # "vị Bộ trưởng", "Đại sứ": the last person with that title
+            same = [p for p in state.people.values() if fold(title).split()[-1] in fold(p.title)]
+            ref = same[-1] if same else ref
+        if ref:
+            return Speaker(ref.name, ref.title, ref.affiliations, "person_anaphor")
+        if title and _at(s.folded, a, cues["official_titles"]):
+            return Speaker(text, title, [cues["home_country"]], "home_official")
+    return None
+
+
+def _remember(state: State, sp: Speaker) -> None:
+    if sp.rule in {"named", "name_followed"} and sp.name:
+        state.people[fold(sp.name)] = sp
+    if sp.rule in {"named", "name_followed", "person_anaphor"} and sp.name:
+        state.last_person = sp
+    countries = [x for x in sp.affiliations if x and not x.startswith("org:")]
+    if countries:
+        state.last_country = countries[-1]
+
+
+# --- events in a sentence -----------------------------------------------------------------------------
+
+@dataclass
+class Event:
+    a: int  # first verb token
+    b: int  # end of the verb
+    verb: str
+    type: str  # speech | act | act_obj
+    kind: str
+    polarity: str
+    pre: int  # first token of the adverbs before the verb
+
+
+def _events(s: Sentence, lex: dict) -> list[Event]:
+    out = []
+    entity_tokens = {k for ea, eb, _ in s.entities for k in range(ea, eb)}
+    for a, b, (typ, kind, pol) in _phrases(s.folded, lex["verbs"]):
+        if any(k in entity_tokens for k in range(a, b)):
+            continue
+        if _ends_with(s.folded, a, lex["nominalizers"]) and typ != "speech":
+            continue
+        pre = a
+        while pre > 0 and (n := _ends_with(s.folded, pre, lex["adverbs"])):
+            pre -= n
+        out.append(Event(a, b, s.span_text(a, b), typ, kind, pol, pre))
+    return out
+
+
+def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
+    """First token of the subject of `e`: back to a clause break, across appositives ("Bà X, Giám đốc UNODC,
+    cho biết", "Ông X (Bộ Ngoại giao) nói")."""
+    breaks = _HARD_BREAK | _SOFT_BREAK | set(_QUOTES)
+
+    def seg_start(k: int) -> int:
+        while k > floor and (s.tokens[k - 1] not in breaks or s.tokens[k - 1] == ")"):
+            if s.tokens[k - 1] == ")":  # a bracket group belongs to its segment: "Văn phòng ... (UNODC)"
+                while k > floor and s.tokens[k - 1] != "(":
+                    k -= 1
+            k -= 1
+        return k
+
+    k = seg_start(e.pre)
+    if k == e.pre and k > floor and s.tokens[k - 1] in {",", ")"}:  # the verb right after an appositive
+        j = seg_start(k - 1)
+        if not any(_is_verb(s, t, lex) for t in range(j, k - 1)):
+            k = j
+    # "Bà Yang Yuya, Trưởng phòng, Vụ Điều ước, Bộ Ngoại giao Trung Quốc, khẳng định": back to the person
+    # across segments without verbs (titles, units, entities, brackets)
+    cand, j = k, k
+    for _ in range(5):
+        if j <= floor or s.tokens[j - 1] not in {",", "("}:
+            break
+        if s.tokens[j - 1] == "(" and j == cand:  # an alias or affiliation in brackets: "Liên minh châu Âu (EU)"
+            j = cand = seg_start(j - 1)
+            continue
+        i = seg_start(j - 1)
+        seg = range(i, j - 1)
+        if not len(seg) or any(_is_verb(s, t, lex) for t in seg):
+            break
+        head = i
+        while head < j - 1 and s.folded[head] in {"+", "-"}:
+            head += 1
+        if s.folded[head] in lex["honorifics"] or _at(s.folded, head, lex["titles"]) or s.pos[head] == "Np":
+            cand = i
+        j = i
+    return cand if cand < k and (_at(s.folded, k, lex["titles"]) or s.tokens[k][:1].isupper()
+                                 or _at(s.folded, k, lex["behalf"]) or s.tokens[k - 1] == "(") else k
+
+
+def _is_verb(s: Sentence, t: int, lex: dict) -> bool:
+    """A verb that is not part of a title, an entity or a capitalized name ("Vụ Điều ước")."""
+    return s.pos[t] == "V" and not s.tokens[t][:1].isupper() and not _in_title(s, t, lex) and not any(
+        _at(s.folded, i, lex["behalf"]) > t - i for i in range(max(0, t - 2), t + 1))
+
+
+def _in_title(s: Sentence, t: int, lex: dict) -> bool:
+    """Token t belongs to a title or an entity ("Giám đốc điều hành", "Bộ Công an")."""
+    return any(ea <= t < eb for ea, eb, _ in s.entities) or any(
+        _at(s.folded, i, lex["titles"]) > t - i for i in range(max(0, t - 3), t + 1))
+
+
+def _quote_spans(sents: list[Sentence]) -> list[tuple[int, int]]:
+    """(start, end) article offsets of quoted passages (inside the marks), also across sentences."""
+    spans, open_at = [], None
+    for s in sents:
+        if s.start < 0:
+            continue
+        for m in re.finditer(r"[“”«»\"]", s.text):
+            role = _QUOTES[m.group()]
+            at = s.start + m.start()
+            if role == "open" or (role == "toggle" and open_at is None):
+                open_at = at + 1
+            elif open_at is not None:
+                spans.append((open_at, at))
+                open_at = None
+    return spans
+
+
+def _article_text(sents: list[Sentence], a: int, b: int) -> str:
+    parts = []
+    for s in sents:
+        if s.start < 0 or s.start + len(s.text) <= a or s.start >= b:
+            continue
+        parts.append(s.text[max(0, a - s.start):max(0, b - s.start)])
+    return " ".join(p.strip() for p in parts).strip()
+
+
+def _act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
+    """An act with an object the Convention (or its ceremony), or a sign/ratify with no other object."""
+    end = next((k for k in range(e.b, end) if s.tokens[k] in _SOFT_BREAK), end)
+    clause = s.folded[e.b:end]
+    if any(_at(clause, i, lex["object_terms"]) for i in range(len(clause))):
+        first = next((i for i, t in enumerate(clause) if s.pos[e.b + i] in {"N", "Np"}), None)
+        return first is None or not _at(clause, first, lex["foreign_objects"])
+    if e.type == "act_obj":
+        return False
+    nouns = [i for i, t in enumerate(clause[:3]) if s.pos[e.b + i] in {"N", "Np", "Nc"}
+             and t not in {"tại", "vào", "ngay", "trong", "hôm"}]
+    return not nouns
+
+
+def _act_polarity(s: Sentence, e: Event, end: int, lex: dict) -> str:
+    pol = e.polarity
+    before = s.folded[e.pre:e.a]
+    for w in before:
+        if w in lex["negation"] and pol == "support":
+            pol = lex["negation"][w]
+    clause = " ".join(s.folded[e.b:end])
+    if pol == "support" and any(re.search(rf"(?<!\w){re.escape(m)}(?!\w)", clause) for m in lex["conditional_markers"]):
+        pol = "conditional"
+    return pol
+
+
+def _call_polarity(content_folded: str, lex: dict) -> str:
+    """Polarity of a call on others: to sign or ratify (support), not to sign (oppose); '' if not about that."""
+    signs = [v for v, (t, kind, _) in lex["verbs"].items() if kind in lex["sign_kinds"]]
+    pat = "|".join(sorted((re.escape(" ".join(v)) for v in signs), key=len, reverse=True))
+    m = re.search(rf"(?<!\w)(không |chưa |đừng |từ chối )?({pat}|tham gia công ước|tham gia văn kiện)(?!\w)",
+                  content_folded)
+    if not m:
+        return ""
+    return "oppose" if m.group(1) else "support"
+
+
+def _row(s: Sentence, sp: Speaker, aff: str, kind: str, verb: str, content: str, polarity: str, predicate: str,
+         a: int, b: int, rule: str) -> dict:
+    start = s.tstart[a] if 0 <= a < len(s.tstart) else -1
+    end = s.tend[b - 1] if 0 < b <= len(s.tend) else -1
+    return {"sentence_id": s.sid, "speaker": sp.name, "title": sp.title, "affiliation": aff, "kind": kind,
+            "verb": verb, "content": content, "polarity": polarity, "predicate": predicate, "sentence": s.text,
+            "start": int(start), "end": int(end), "rule": f"{rule}/{sp.rule}"}
+
+
+def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tuple[int, int]], state: State,
+                   lex: dict, cues: dict) -> list[dict]:
+    rows: list[dict] = []
+    events = _events(s, lex)
+    floor = 0
+    prev_speaker: Speaker | None = None
+    prev_end, prev_kind = -1, ""
+    for n, e in enumerate(events):
+        start = _subject_start(s, e, floor, lex)
+        sp = _resolve(s, start, e.pre, state, lex, cues)
+        explicit = sp is not None
+        if sp is None and prev_speaker is not None and prev_kind != "call" and \
+                not any(t in _HARD_BREAK for t in s.tokens[prev_end:e.pre]):
+            sp = Speaker(prev_speaker.name, prev_speaker.title, prev_speaker.affiliations, "coordinated")
+        nxt = next((x for x in events[n + 1:]), None)
+        clause_end = next((k for k in range(e.b, len(s.tokens)) if s.tokens[k] in _HARD_BREAK - {"…"}),
+                          len(s.tokens))
+        if sp is None or (not explicit and e.type == "speech"):  # a verb inside someone's content
+            continue
+        if explicit:
+            _remember(state, sp)
+            # a nested subject ends the previous statement's content
+            for last in rows:
+                if last["rule"].startswith("speech") and last["_cut"] is None and last["_content_start"] <= start:
+                    last["_cut"] = start
+        predicate = s.span_text(e.pre, e.b)
+        content_start = e.b
+        while content_start < len(s.tokens) and (s.tokens[content_start] in {",", ":"} or
+                                                 _at(s.folded, content_start, lex["complementizers"])):
+            content_start += _at(s.folded, content_start, lex["complementizers"]) or 1
+        if e.type == "speech":
+            kind, rule = "reported", "speech"
+            content = s.span_text(content_start, _content_end(s, content_start)).rstrip(".").strip()
+            q = _quote_after(s, content_start, quotes) or (_quote_before(s, start, quotes) if not content else None)
+            if q:
+                kind, rule, content = "quote", "quote", _article_text(sents, *q)
+            elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
+                content, kind, rule = sents[idx + 1].text, "quote", "quote_next"
+            polarity = ""
+            if e.kind == "call":
+                polarity = _call_polarity(fold(content), lex)
+                if polarity:
+                    kind, rule = "act", "call"
+            for aff in sp.affiliations or [""]:
+                row = _row(s, sp, aff, kind, e.verb, content, polarity, predicate, start, e.b, rule)
+                row["_cut"], row["_content_start"] = None, content_start
+                rows.append(row)
+        else:
+            end = nxt.pre if nxt and nxt.pre > e.b else clause_end
+            if not _act_ok(s, e, clause_end, lex):
+                continue
+            polarity = _act_polarity(s, e, clause_end, lex)
+            content = s.span_text(e.b, end).strip(" ,.")
+            for aff in sp.affiliations or [""]:
+                row = _row(s, sp, aff, "act", e.verb, content, polarity, predicate, start, e.b, f"act:{e.kind}")
+                row["_cut"], row["_content_start"] = None, e.b
+                rows.append(row)
+        prev_speaker, prev_end, prev_kind = sp, e.b, e.kind
+        floor = e.b
+    rows += _according_to(s, state, lex, cues)
+    for r in rows:
+        cut, begin = r.pop("_cut", None), r.pop("_content_start", None)
+        if cut is not None and r["kind"] == "reported":
+            r["content"] = s.span_text(begin, cut).strip(" ,.")
+    return rows
+
+
+def _content_end(s: Sentence, k: int) -> int:
+    """End of a reported clause: the sentence end, or a comma before "trong khi", "còn" (another topic)."""
+    for j in range(k, len(s.tokens)):
+        if s.tokens[j] in _HARD_BREAK - {"…"}:
+            return j
+        if s.tokens[j] == "," and j + 1 < len(s.tokens) and s.folded[j + 1] in {"trong khi", "trong khi đó", "còn"}:
+            return j
+    return len(s.tokens)
+
+
+def _quote_after(s: Sentence, k: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The quote opening at token k (after the verb), if any."""
+    if k < len(s.tokens) and s.tokens[k] in {"“", "«", '"'} and s.tstart[k] >= 0:
+        return next((q for q in quotes if q[0] == s.tend[k]), None)
+    return None
+
+
+def _quote_before(s: Sentence, k: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The quote closing just before the subject at token k ("“…”, ông X nói"), if any."""
+    j = k - 1
+    while j >= 0 and s.tokens[j] in {",", "-", "–", "—"}:
+        j -= 1
+    if j >= 0 and s.tokens[j] in {"”", "»", '"'} and s.tstart[j] >= 0:
+        return next((q for q in quotes if q[1] == s.tstart[j]), None)
+    return None
+
+
+def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
+    """"Theo ông X, Phó Vụ trưởng ..., <content>": a reported statement."""
+    rows = []
+    for i in range(len(s.tokens)):
+        n = _at(s.folded, i, lex["according_to"], 2)
+        if not n or not (i == 0 or s.tokens[i - 1] in _SOFT_BREAK | {"“"}):
+            continue
+        k = i + n
+        end = k
+        while end < len(s.tokens) and s.tokens[end] not in {",", ":"} | _HARD_BREAK:
+            end += 1
+        # appositives after the name: ", Phó Vụ trưởng Vụ ... (Bộ Ngoại giao),"
+        while end < len(s.tokens) and s.tokens[end] == ",":
+            j = end + 1
+            if j < len(s.tokens) and (_at(s.folded, j, lex["titles"]) or s.tokens[j] == "("):
+                end = j
+                while end < len(s.tokens) and s.tokens[end] not in {","} | _HARD_BREAK:
+                    end += 1
+                continue
+            break
+        sp = _resolve(s, k, end, state, lex, cues)
+        if sp is None or (sp.rule == "entity" and not sp.title and not any(
+                fold(w) in s.folded[k:end] for w in ("đại diện", "bộ", "chính phủ", "phái đoàn", "người phát ngôn"))
+                and sp.affiliations and not sp.affiliations[0].startswith("org:")):
+            continue  # "Theo Việt Nam, ..." is rare; "Theo quy định" has no speaker
+        _remember(state, sp)
+        content = s.span_text(end + 1, len(s.tokens)).rstrip(".").strip()
+        for aff in sp.affiliations or [""]:
+            rows.append(_row(s, sp, aff, "reported", s.span_text(i, k), content, "", s.span_text(i, k), i, end,
+                             "according_to"))
+    return rows
+
+
+def _actor_act(s: Sentence, iso: str, start: int, end: int) -> dict:
+    """A row for a country that countries.find_mentions saw act in this sentence with no speech or act verb
+    from the lexicons ("Singapore ban hành luật mới"): verb = the first verb after it, no polarity."""
+    b = next((k for k, v in enumerate(s.tend) if v >= end), len(s.tokens) - 1) + 1
+    v = next((k for k in range(b, len(s.tokens)) if s.pos[k] == "V"), None)
+    a = next((k for k, v0 in enumerate(s.tstart) if v0 >= start), 0)
+    sp = Speaker(s.span_text(a, b), "", [iso], "actor_mention")
+    verb = s.tokens[v] if v is not None else ""
+    content = s.span_text(v + 1, _content_end(s, v + 1)).strip(" ,.") if v is not None else ""
+    return _row(s, sp, iso, "act", verb, content, "", s.span_text(b, v + 1) if v is not None else "", a, b, "act:other")
+
+
+@lru_cache(maxsize=1)
+def _short_names() -> dict[tuple[str, ...], str]:
+    """Ambiguous short country names (Mỹ, Anh, Pháp...), licensed here only after a title or representative."""
+    from .countries import gazetteer
+
+    gaz = gazetteer()
+    amb = gaz[gaz["ambiguous"]]
+    return {tuple(fold(v).split()): iso for iso, v in zip(amb["iso"], amb["variant"])}
+
+
+def _label_line(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
+    """Interview lines: "+ Thứ trưởng X: ..." (an answer) and "PV: ..." (a question, skipped)."""
+    if ":" not in s.tokens[:14]:
+        return []
+    colon = s.tokens.index(":")
+    a = 0
+    while a < colon and s.tokens[a] in {"+", "-", "–", "•", "*"}:
+        a += 1
+    head = " ".join(s.folded[a:colon])
+    if head in lex["reporter"] or any(v in head.split() for v in ("nói", "cho", "biết")):
+        return []
+    if any(p[0] in {"speech"} for _, _, p in _phrases(s.folded[a:colon], lex["verbs"])):
+        return []
+    sp = _resolve(s, a, colon, state, lex, cues)
+    if sp is None or not (sp.title or _at(s.folded, a, lex["honorifics"])):
+        return []
+    _remember(state, sp)
+    state.interviewee = sp
+    content = s.span_text(colon + 1, len(s.tokens))
+    return [_row(s, sp, aff, "quote", ":", content, "", "", a, colon, "interview_label")
+            for aff in sp.affiliations or [""]]
+
+
+def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFrame,
+                    mentions: pd.DataFrame) -> pd.DataFrame:
+    """Statements and acts of one article (STATEMENT_COLUMNS), from its sentences, tokens and country
+    mentions (the rows of `countries.find_mentions` for this article)."""
+    lex, cues = lexicon(), load_cues()
+    org_index = _org_index()
+    by_sid = {sid: t for sid, t in tokens.groupby("sentence_id", sort=True)}
+    names = mentions[mentions["via"] == "name"] if len(mentions) else mentions
+    sents: list[Sentence] = []
+    for r in sentences.sort_values("sentence_id").itertuples(index=False):
+        t = by_sid.get(r.sentence_id)
+        if t is None:
+            continue
+        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), t["token"].tolist(),
+                     t["pos"].tolist(), t["start"].astype(int).tolist(), t["end"].astype(int).tolist())
+        ents = []
+        for m in names[names["sentence_id"] == r.sentence_id].itertuples(index=False):
+            first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
+            last = next((k for k, v in enumerate(s.tend) if v == m.end), None)
+            if first is not None and last is not None:
+                ents.append((first, last + 1, m.iso))
+        taken = {k for a, b, _ in ents for k in range(a, b)}
+        for a, b, oid in _phrases(s.folded, org_index):
+            if not any(k in taken for k in range(a, b)):
+                ents.append((a, b, f"org:{oid}"))
+                taken.update(range(a, b))
+        for a, b, iso in _phrases(s.folded, _short_names()):  # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"
+            if not any(k in taken for k in range(a, b)) and s.tokens[a][:1].isupper() and \
+                    _ends_with(s.folded, a, cues["representatives"] | lex["titles"]):
+                ents.append((a, b, iso))
+        s.entities = sorted(ents)
+        sents.append(s)
+    quotes = _quote_spans(sents)
+    state = State()
+    rows: list[dict] = []
+    actors = mentions[(mentions["role"] == "actor") & (mentions["via"] == "name")] if len(mentions) else mentions
+    for i, s in enumerate(sents):
+        found = _label_line(s, state, lex, cues) or _sentence_rows(s, sents, i, quotes, state, lex, cues)
+        have = {r["affiliation"] for r in found}
+        for m in actors[actors["sentence_id"] == s.sid].itertuples(index=False):
+            if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
+                found.append(_actor_act(s, m.iso, m.start, m.end))
+                have.add(m.iso)
+        rows += found
+    df = pd.DataFrame(rows, columns=[c for c in STATEMENT_COLUMNS if c not in {"article_id", "iso"}])
+    df.insert(0, "article_id", article_id)
+    df["iso"] = df["affiliation"]
+    df["affiliation"] = df["affiliation"].map(_affiliation_name)
+    return df[STATEMENT_COLUMNS].astype({"sentence_id": "int64", "start": "int64", "end": "int64"})
+
+
+@lru_cache(maxsize=512)
+def _affiliation_name(code: str) -> str:
+    if not code:
+        return "unknown"
+    if code.startswith("org:"):
+        return org_name(code)
+    from .countries import gazetteer
+
+    gaz = gazetteer()
+    hit = gaz.loc[gaz["iso"] == code, "name"]
+    return hit.iloc[0] if len(hit) else code
+
+
+def extract(wb, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Statements and acts of every article of a workbook (STATEMENT_COLUMNS).
+
+    article_id, sentence_id, speaker (name as written, or the subject when no person is named), title,
+    affiliation (country or organization name, or 'unknown'), iso (ISO code, `org:<id>`, or ''), kind
+    (quote|reported|act), verb, content (the quote, the reported clause, or the act's object), polarity
+    (acts: support|conditional|oppose; '' for statements, whose stance comes from their content), predicate
+    (adverbs + verb as written: "không ủng hộ"), sentence (evidence), start, end (character offsets of
+    subject and verb in the article), rule (which rule fired / how the speaker was resolved).
+    """
+    mentions = find_mentions(wb) if mentions is None else mentions
+    by_article = dict(tuple(mentions.groupby("article_id", sort=False)))
+    sentences = dict(tuple(wb.sentences.groupby("article_id", sort=False)))
+    frames = []
+    empty = mentions.iloc[0:0]
+    for article_id, toks in wb.tokens.groupby("article_id", sort=False):
+        frames.append(extract_article(article_id, sentences[article_id], toks, by_article.get(article_id, empty)))
+    if not frames:
+        return pd.DataFrame(columns=STATEMENT_COLUMNS)
+    return pd.concat(frames, ignore_index=True)
+
+
+def statements_in_text(text: str, article_id: str = "text") -> pd.DataFrame:
+    """Statements and acts in one raw text (cleaned and processed like a corpus article)."""
+    from .pipeline import from_texts
+
+    return extract(from_texts({article_id: text}))
+
+
+def mark_actors(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+    """Mentions with role `actor` wherever the same country has a statement or act in that sentence."""
+    keys = set(zip(statements["article_id"], statements["sentence_id"], statements["iso"]))
+    hit = [k in keys for k in zip(mentions["article_id"], mentions["sentence_id"], mentions["iso"])]
+    out = mentions.copy()
+    out.loc[hit, "role"] = "actor"
+    return out
+
+
+def speakers(statements: pd.DataFrame) -> pd.DataFrame:
+    """Who speaks and how often: speaker, title, affiliation, iso, statements, acts, articles."""
+    cols = ["speaker", "title", "affiliation", "iso", "statements", "acts", "articles"]
+    if statements.empty:
+        return pd.DataFrame(columns=cols)
+    df = statements.assign(is_act=statements["kind"] == "act")
+    out = df.groupby(["speaker", "affiliation", "iso"], dropna=False).agg(
+        title=("title", lambda t: next((x for x in t if x), "")), statements=("is_act", lambda a: int((~a).sum())),
+        acts=("is_act", "sum"), articles=("article_id", "nunique")).reset_index()
+    out["acts"] = out["acts"].astype(int)
+    return out[cols].sort_values(["statements", "acts", "articles"], ascending=False, ignore_index=True)
