@@ -16,7 +16,7 @@ statement or an act). Each row gets a polarity:
   ... bị lạm dụng") is not the speaker's.
 
 An actor's label in an article, from the polarities of its rows: `oppose` if oppose rows are at least as many
-as support rows, or if it only criticizes; else `conditional` if any row is conditional, or it criticizes or
+as support rows and none is conditional, or if it only criticizes; else `conditional` if any row is conditional, or it criticizes or
 opposes while also supporting; else `support` if any row supports; else `neutral` (it speaks or acts, but on
 something else). Confidence = share of the actor's polar rows behind the label × (1 − 0.5^n), n = number of
 distinct sentences behind it; a neutral label gets 0.3. Frames (`data/frames.yaml`) come from the same words.
@@ -99,7 +99,7 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
 
     out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
     oppose = hits("oppose")
-    covered = [m.span() for m in oppose]
+    covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")]
     out["oppose"] = [m.group(1) for m in oppose]
     support_at = []
     for m in hits("support"):
@@ -114,6 +114,7 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
             out["support"].append(m.group(1))
             support_at.append(m.start())
     out["conditional"] += [m.group(1) for m in hits("conditional")]
+    out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
     first_support = min(support_at, default=len(t))
     out["conditional"] += [m.group(1) for m in hits("concessive") if m.start() > first_support]
     rebuttal = bool(hits("rebuttal"))
@@ -156,7 +157,7 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
 def label(polarities: list[str]) -> str:
     """An actor's label from its rows' polarities (module docstring)."""
     n = {p: polarities.count(p) for p in ("support", "conditional", "oppose", "critical")}
-    if n["oppose"] and n["oppose"] >= n["support"]:
+    if n["oppose"] and n["oppose"] >= n["support"] and not n["conditional"]:
         return "oppose"
     if n["critical"] and not n["support"] and not n["conditional"]:
         return "oppose"

@@ -74,7 +74,10 @@ def lexicon() -> dict:
         "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
         "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
-        "behalf": _folded(spk["behalf"]),
+        "behalf": _folded(spk["behalf"]), "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
+        "question": _folded(acts["question_markers"]), "that_was": _folded(speech["that_was"]),
+        "speech_nouns": _folded(speech["speech_nouns"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
+                                                                         "có", "như", "lần lượt là", "gồm có"},
     }
 
 
@@ -203,13 +206,15 @@ def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     """Affiliations named in tokens [a, b): the head entity and those listed with it, places excluded."""
     found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b
              and not _ends_with(s.folded, ea, lex["locatives"])
+             and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in {"nước", "quốc gia", "các nước"})
              and not (ea > a and s.folded[ea - 1] in {"của"} and ea - 1 > a and s.folded[ea - 2] in lex["locatives"])]
     if not found:
         return []
     out = [found[0][2]]
+    places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if _ends_with(s.folded, ea, lex["locatives"])}
     for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
-        gap = s.folded[pb:ea]
-        joined = all(g in lex["joiners"] or g in {",", "và"} for g in gap) if gap else True
+        gap = [g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places]
+        joined = all(g in lex["joiners"] or g in lex["behalf"] or g in {",", "và"} for g in gap) if gap else True
         if not joined:
             break
         out.append(e)
@@ -272,6 +277,10 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
     subj = " ".join(s.folded[a:b])
     text = s.span_text(a, b)
     affiliations = _entities_in(s, a, b, lex)
+    first = min((ea for ea, _, e in s.entities if a <= ea < b and e in affiliations), default=b)
+    if affiliations and first > a and s.folded[first - 1] in lex["joiners"] | {"cùng"} and (
+            _at(s.folded, a, cues["home_ministries"] | cues["official_titles"])):
+        affiliations = [cues["home_country"]] + affiliations
     name, title, vietnamese = _person(s, a, b, lex, cues)
     if name:
         known = _lookup(state, name)
@@ -425,6 +434,8 @@ def _act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
         return first is None or not _at(clause, first, lex["foreign_objects"])
     if e.type == "act_obj":
         return False
+    if e.polarity != "support":
+        return True
     nouns = [i for i, t in enumerate(clause[:3]) if s.pos[e.b + i] in {"N", "Np", "Nc"}
              and t not in {"tại", "vào", "ngay", "trong", "hôm"}]
     return not nouns
@@ -473,13 +484,17 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         start = _subject_start(s, e, floor, lex)
         sp = _resolve(s, start, e.pre, state, lex, cues)
         explicit = sp is not None
+        # "X chúc mừng Việt Nam và nói ...": a verb after "và" shares the previous subject
+        conjoined = prev_speaker is not None and e.pre > 0 and s.folded[e.pre - 1] == "và" and e.type == "speech"
+        if conjoined and sp is not None and sp.rule == "entity":
+            sp, explicit = None, False
         if sp is None and prev_speaker is not None and prev_kind != "call" and \
                 not any(t in _HARD_BREAK for t in s.tokens[prev_end:e.pre]):
             sp = Speaker(prev_speaker.name, prev_speaker.title, prev_speaker.affiliations, "coordinated")
         nxt = next((x for x in events[n + 1:]), None)
         clause_end = next((k for k in range(e.b, len(s.tokens)) if s.tokens[k] in _HARD_BREAK - {"…"}),
                           len(s.tokens))
-        if sp is None or (not explicit and e.type == "speech"):  # a verb inside someone's content
+        if sp is None or (not explicit and e.type == "speech" and not conjoined):  # a verb inside someone's content
             continue
         if explicit:
             _remember(state, sp)
@@ -495,7 +510,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         if e.type == "speech":
             kind, rule = "reported", "speech"
             content = s.span_text(content_start, _content_end(s, content_start)).rstrip(".").strip()
-            q = _quote_after(s, content_start, quotes) or (_quote_before(s, start, quotes) if not content else None)
+            q = _quote_before(s, start, quotes) or _quote_after(s, content_start, quotes)
             if q:
                 kind, rule, content = "quote", "quote", _article_text(sents, *q)
             elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
@@ -511,7 +526,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                 rows.append(row)
         else:
             end = nxt.pre if nxt and nxt.pre > e.b else clause_end
-            if not _act_ok(s, e, clause_end, lex):
+            if not _act_ok(s, e, clause_end, lex) or _in_question(s, e, clause_end, lex):
                 continue
             polarity = _act_polarity(s, e, clause_end, lex)
             content = s.span_text(e.b, end).strip(" ,.")
@@ -540,10 +555,22 @@ def _content_end(s: Sentence, k: int) -> int:
 
 
 def _quote_after(s: Sentence, k: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The quote opening at token k (after the verb), if any."""
-    if k < len(s.tokens) and s.tokens[k] in {"“", "«", '"'} and s.tstart[k] >= 0:
-        return next((q for q in quotes if q[0] == s.tend[k]), None)
+    """The quote opening at token k (after the verb) or after a short "với phóng viên:", if any."""
+    for j in range(k, min(len(s.tokens), k + 8)):
+        if s.tokens[j] in {"“", "«", '"'} and s.tstart[j] >= 0 and (j == k or s.tokens[j - 1] in {":", ","}):
+            return next((q for q in quotes if q[0] == s.tend[j]), None)
+        if s.tokens[j] in _HARD_BREAK:
+            break
     return None
+
+
+def _in_question(s: Sentence, e: Event, end: int, lex: dict) -> bool:
+    """An act inside an indirect question ("liệu Washington có ký hay không")."""
+    if e.polarity != "support":
+        return False
+    before = s.folded[max(0, e.pre - 6):e.pre]
+    after = " ".join(s.folded[e.b:end])
+    return any(m in before for m in lex["question"]) or any(m in after for m in lex["question"] if " " in m)
 
 
 def _quote_before(s: Sentence, k: int, quotes: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -587,6 +614,74 @@ def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict
             rows.append(_row(s, sp, aff, "reported", s.span_text(i, k), content, "", s.span_text(i, k), i, end,
                              "according_to"))
     return rows
+
+
+def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
+    """"Những nước ký đầu tiên gồm Việt Nam, Nga và Brazil": one act per listed country."""
+    signs = [(a, b, v) for a, b, v in _phrases(s.folded, lex["verbs"]) if v[1] in lex["sign_kinds"]]
+    if not signs:
+        return []
+    a, b, (_, kind, pol) = signs[0]
+    pre = s.folded[max(0, a - 2):a]
+    pol = next((lex["negation"][w] for w in pre if w in lex["negation"]), pol)
+    have = {r["affiliation"] for r in found}
+    rows = []
+    for k in range(len(s.tokens)):
+        n = _at(s.folded, k, lex["list_markers"]) or (1 if s.tokens[k] == "(" else 0)
+        if not n or not any(ea == k + n for ea, _, _ in s.entities):
+            continue
+        listed = _entities_in(s, k + n, len(s.tokens), lex)
+        for iso in listed:
+            if iso not in have:
+                sp = Speaker(s.span_text(k + n, len(s.tokens)).rstrip(" .)"), "", [iso], "list")
+                rows.append(_row(s, sp, iso, "act", s.span_text(a, b), s.span_text(b, k).strip(" ,"), pol,
+                                 s.span_text(a, b), k + n, len(s.tokens), f"act:{kind}_list"))
+                have.add(iso)
+        break
+    return rows
+
+
+def _that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], state: State, lex: dict,
+              cues: dict) -> list[dict]:
+    """"“...” Đó là chia sẻ của ông X, trưởng đoàn Y": the quote before this sentence is X's."""
+    n = _at(s.folded, 0, lex["that_was"])
+    m = _at(s.folded, n, lex["speech_nouns"]) if n else 0
+    if not m or n + m >= len(s.tokens) or s.folded[n + m] != "của":
+        return []
+    k = n + m + 1
+    end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in _HARD_BREAK
+                or s.folded[j] in {"ngay", "khi", "sau khi", "sau", "trong", "bên lề"}), len(s.tokens))
+    sp = _resolve(s, k, end, state, lex, cues)
+    before = [q for q in quotes if q[1] <= s.start]
+    if sp is None or not before:
+        return []
+    _remember(state, sp)
+    text = _article_text(sents, *before[-1])
+    return [_row(s, sp, aff, "quote", s.span_text(n, n + m), text, "", "", k, end, "quote_that_was")
+            for aff in sp.affiliations or [""]]
+
+
+def _introduce(s: Sentence, state: State, lex: dict, cues: dict) -> None:
+    """Remember people a sentence introduces with a title and an affiliation, even when they do not speak in it
+    ("Bà Yuki Sato là trưởng đoàn Nhật Bản", "Đồng Bộ trưởng Ngoại giao Australia đã dự lễ")."""
+    for k in range(len(s.tokens)):
+        n = _at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() else 0
+        if not n and not (s.folded[k] in {"ông", "bà", "ngài"} and k + 1 < len(s.tokens) and s.pos[k + 1] == "Np"):
+            continue
+        a = k
+        while a > 0 and s.tokens[a - 1] not in _HARD_BREAK | _SOFT_BREAK and s.pos[a - 1] != "V":
+            a -= 1
+        end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in _HARD_BREAK | {";"}), len(s.tokens))
+        end = min(end, k + 14)
+        affs = _entities_in(s, k, end, lex)
+        name, title, _ = _person(s, a, end, lex, cues)
+        if not affs or not title or (name and fold(name) in state.people):
+            continue
+        sp = Speaker(name or s.span_text(k, k + n), title, affs[:1], "named" if name else "introduced")
+        if name:
+            state.people[fold(name)] = sp
+        state.last_person = sp
+        break
 
 
 def _actor_act(s: Sentence, iso: str, start: int, end: int) -> dict:
@@ -660,10 +755,16 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
             if not any(k in taken for k in range(a, b)):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
-        for a, b, iso in _phrases(s.folded, _short_names()):  # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"
-            if not any(k in taken for k in range(a, b)) and s.tokens[a][:1].isupper() and \
-                    _ends_with(s.folded, a, cues["representatives"] | lex["titles"]):
+        for a, b, iso in _phrases(s.folded, {**_short_names(), **lex["capitals"]}):
+            # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"; or the subject of a clause: "Mỹ không ký", "Tokyo cân nhắc"
+            if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
+                    _ends_with(s.folded, a, lex["locatives"] | {"công ước"}):
+                continue
+            subject = (a == 0 or s.tokens[a - 1] in _HARD_BREAK | _SOFT_BREAK | {"và"}) and b < len(s.tokens) and \
+                s.pos[b] in {"V", "R"} and s.pos[a - 1 if a else a] != "Np"
+            if subject or _ends_with(s.folded, a, cues["representatives"] | lex["titles"]):
                 ents.append((a, b, iso))
+                taken.update(range(a, b))
         s.entities = sorted(ents)
         sents.append(s)
     quotes = _quote_spans(sents)
@@ -672,6 +773,8 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     actors = mentions[(mentions["role"] == "actor") & (mentions["via"] == "name")] if len(mentions) else mentions
     for i, s in enumerate(sents):
         found = _label_line(s, state, lex, cues) or _sentence_rows(s, sents, i, quotes, state, lex, cues)
+        found += _that_was(s, sents, quotes, state, lex, cues) + _listed(s, found, lex)
+        _introduce(s, state, lex, cues)
         have = {r["affiliation"] for r in found}
         for m in actors[actors["sentence_id"] == s.sid].itertuples(index=False):
             if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
