@@ -81,16 +81,28 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _countries_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .countries import find_mentions
+    from .statements import extract, mark_actors
 
-    return find_mentions(wb)[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
+    mentions = find_mentions(wb)
+    mentions = mark_actors(mentions, extract(wb, mentions))  # a country with a statement or act is an actor
+    return mentions[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
+
+
+def _statements_table(wb, args: argparse.Namespace) -> pd.DataFrame:
+    from .statements import extract
+
+    return extract(wb)[["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind", "verb",
+                        "content"]]
 
 
 def _stance_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .stance import stance_by_article, stance_by_country
+    from .stance import stance_by_article, stance_by_country, stance_by_organization
 
     by_article = stance_by_article(wb)
     if args.by == "article":
         return by_article[["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence"]]
+    if args.by == "organization":
+        return stance_by_organization(by_article)[["iso", "name", "articles", "stance", "frames", "evidence"]]
     return stance_by_country(by_article)[["iso", "name", "articles", "stance", "frames", "evidence"]]
 
 
@@ -158,8 +170,9 @@ def parser() -> argparse.ArgumentParser:
 
     # analysis subcommands register below, one block each
     _table_command(sub, "countries", _countries_table, "one row per country mention, with its role and sentence")
+    _table_command(sub, "statements", _statements_table, "one row per statement or act: speaker, affiliation, content")
     p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
-    p.add_argument("--by", choices=("country", "article"), default="country")
+    p.add_argument("--by", choices=("country", "article", "organization"), default="country")
     p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
     p.add_argument("--top", type=int, default=50, help="terms per group")
     p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np")

@@ -39,6 +39,9 @@ STATEMENT_COLUMNS = ["article_id", "sentence_id", "speaker", "title", "affiliati
                      "content", "polarity", "predicate", "sentence", "start", "end", "rule"]
 _HARD_BREAK = {";", ".", "!", "?", "…"}
 _SOFT_BREAK = {",", ":", "(", ")", "–", "—", "-"}
+_TIME_WORDS = {"tại", "vào", "ngay", "trong", "hôm", "chiều", "sáng", "trưa", "tối", "ngày", "lúc", "sau", "trước",
+               "ở", "cùng", "với", "đầu tiên", "hôm nay", "năm", "tháng", "tuần"}
+_OPENERS = {"trong khi", "trong khi đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
 _QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
 
 
@@ -76,7 +79,8 @@ def lexicon() -> dict:
         "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
         "behalf": _folded(spk["behalf"]), "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
         "question": _folded(acts["question_markers"]), "that_was": _folded(speech["that_was"]),
-        "speech_nouns": _folded(speech["speech_nouns"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
+        "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
+        "praise_heads": _folded(acts["praise_heads"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
                                                                          "có", "như", "lần lượt là", "gồm có"},
     }
 
@@ -207,14 +211,23 @@ def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b
              and not _ends_with(s.folded, ea, lex["locatives"])
              and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in {"nước", "quốc gia", "các nước"})
+             and not (e.startswith("org:") and ea > 0 and (s.folded[ea - 1] in {"công ước", "văn kiện"} or
+                                                          s.folded[max(0, ea - 2):ea] == ["công ước", "của"]))
              and not (ea > a and s.folded[ea - 1] in {"của"} and ea - 1 > a and s.folded[ea - 2] in lex["locatives"])]
     if not found:
         return []
+    if len(found) > 1 and found[0][0] > 0 and s.folded[found[0][0] - 1] == "với" and \
+            not _ends_with(s.folded, found[0][0], lex["behalf"]):
+        found = found[1:]  # "hợp tác chặt chẽ với Việt Nam": an object, not the subject
+    parents = dict(zip("org:" + organizations()["id"], "org:" + organizations()["parent"]))
+    children = {parents.get(e) for _, _, e in found}
+    found = [f for f in found if f[2] not in children] or found  # "Phó Tổng Thư ký LHQ, Giám đốc UNODC" → UNODC
     out = [found[0][2]]
     places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if _ends_with(s.folded, ea, lex["locatives"])}
     for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
         gap = [g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places]
-        joined = all(g in lex["joiners"] or g in lex["behalf"] or g in {",", "và"} for g in gap) if gap else True
+        joined = all(g in lex["joiners"] or g in lex["behalf"] or g in lex["adverbs"] or g in {",", "và", "(", ")"}
+                     for g in gap) if gap else True
         if not joined:
             break
         out.append(e)
@@ -270,7 +283,20 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
         a += 1
     if a >= b:
         return None
+    agent = next((t for t in range(b - 1, a - 1, -1) if s.folded[t] in {"do", "được", "bởi"}
+                  and any(ea == t + 1 for ea, _, _ in s.entities)), None)
+    if agent is not None:  # "Lễ mở ký do Việt Nam đăng cai", "Công ước được Đại hội đồng LHQ thông qua"
+        a = agent + 1
+    elif s.folded[b - 1] == "vì" or s.folded[b - 2:b] == ["vì", "đã"]:  # "cảm ơn Việt Nam vì đã đăng cai"
+        last = [e for ea, eb, e in s.entities if a <= ea and eb <= b]
+        if last:
+            return Speaker(s.span_text(a, b), "", last[-1:], "object_of_thanks")
     verbs = [t for t in range(a, b) if _is_verb(s, t, lex)]
+    if s.folded[b - 1] in {"để", "nhằm"}:
+        return None  # a purpose clause: the subject is the main clause's
+    if s.folded[b - 1] == "và" and verbs:  # "đón ông X thăm Việt Nam và tham dự": the subject of the first verb
+        b = verbs[-1]
+        verbs = [t for t in range(a, b) if _is_verb(s, t, lex)]
     if verbs and any(ea > verbs[-1] and not _ends_with(s.folded, ea, lex["locatives"]) for ea, _, _ in s.entities
                      if ea < b):  # "Đây là lần đầu Việt Nam đăng cai"
         a = verbs[-1] + 1
@@ -282,6 +308,11 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
             _at(s.folded, a, cues["home_ministries"] | cues["official_titles"])):
         affiliations = [cues["home_country"]] + affiliations
     name, title, vietnamese = _person(s, a, b, lex, cues)
+    if not affiliations and a > 0:  # "Thay mặt Chính phủ Mông Cổ, Phó Thủ tướng X đã ký"
+        lead = next((i for i in range(a) if _at(s.folded, i, lex["behalf"]) and (i == 0 or s.tokens[i - 1] in
+                                                                                 _SOFT_BREAK)), None)
+        if lead is not None:
+            affiliations = _entities_in(s, lead, a, lex)
     if name:
         known = _lookup(state, name)
         if known and not affiliations:
@@ -360,22 +391,23 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
         return k
 
     k = seg_start(e.pre)
-    if k == e.pre and k > floor and s.tokens[k - 1] in {",", ")"}:  # the verb right after an appositive
+    if k == e.pre and k > floor and s.tokens[k - 1] in {",", ")", "—", "–"}:  # the verb right after an appositive
         j = seg_start(k - 1)
-        if not any(_is_verb(s, t, lex) for t in range(j, k - 1)):
+        titled = _at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
+        if titled or not any(_is_verb(s, t, lex) for t in range(j, k - 1)):
             k = j
     # "Bà Yang Yuya, Trưởng phòng, Vụ Điều ước, Bộ Ngoại giao Trung Quốc, khẳng định": back to the person
-    # across segments without verbs (titles, units, entities, brackets)
-    cand, j = k, k
-    for _ in range(5):
-        if j <= floor or s.tokens[j - 1] not in {",", "("}:
+    # across up to five appositive segments (titles, units, entities, brackets)
+    cand, j, bracketed = k, k, False
+    for _ in range(6):
+        if j <= floor or s.tokens[j - 1] not in {",", "(", "—", "–"}:
             break
-        if s.tokens[j - 1] == "(" and j == cand:  # an alias or affiliation in brackets: "Liên minh châu Âu (EU)"
+        if s.tokens[j - 1] in {"(", "—", "–"} and j == cand:  # an alias or appositive in brackets or dashes
             j = cand = seg_start(j - 1)
+            bracketed = True
             continue
         i = seg_start(j - 1)
-        seg = range(i, j - 1)
-        if not len(seg) or any(_is_verb(s, t, lex) for t in seg):
+        if i >= j - 1:
             break
         head = i
         while head < j - 1 and s.folded[head] in {"+", "-"}:
@@ -384,7 +416,8 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
             cand = i
         j = i
     return cand if cand < k and (_at(s.folded, k, lex["titles"]) or s.tokens[k][:1].isupper()
-                                 or _at(s.folded, k, lex["behalf"]) or s.tokens[k - 1] == "(") else k
+                                 or s.folded[k] in lex["honorifics"]
+                                 or _at(s.folded, k, lex["behalf"]) or bracketed) else k
 
 
 def _is_verb(s: Sentence, t: int, lex: dict) -> bool:
@@ -432,12 +465,15 @@ def _act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
     if any(_at(clause, i, lex["object_terms"]) for i in range(len(clause))):
         first = next((i for i, t in enumerate(clause) if s.pos[e.b + i] in {"N", "Np"}), None)
         return first is None or not _at(clause, first, lex["foreign_objects"])
+    before = s.folded[:e.pre]
+    if "được" in before and any(_at(before, i, lex["object_terms"]) for i in range(len(before))):
+        return True  # "Công ước đã được Kazakhstan ký"
     if e.type == "act_obj":
         return False
     if e.polarity != "support":
         return True
     nouns = [i for i, t in enumerate(clause[:3]) if s.pos[e.b + i] in {"N", "Np", "Nc"}
-             and t not in {"tại", "vào", "ngay", "trong", "hôm"}]
+             and t not in _TIME_WORDS]
     return not nouns
 
 
@@ -454,14 +490,22 @@ def _act_polarity(s: Sentence, e: Event, end: int, lex: dict) -> str:
 
 
 def _call_polarity(content_folded: str, lex: dict) -> str:
-    """Polarity of a call on others: to sign or ratify (support), not to sign (oppose); '' if not about that."""
+    """Polarity of a call on others: to sign or ratify (support), not to sign (oppose), to weigh it carefully
+    (conditional); '' if the call is not about that. "các nước chưa ký" describes whom it calls on."""
     signs = [v for v, (t, kind, _) in lex["verbs"].items() if kind in lex["sign_kinds"]]
     pat = "|".join(sorted((re.escape(" ".join(v)) for v in signs), key=len, reverse=True))
-    m = re.search(rf"(?<!\w)(không |chưa |đừng |từ chối )?({pat}|tham gia công ước|tham gia văn kiện)(?!\w)",
-                  content_folded)
-    if not m:
+    nominal = "|".join(re.escape(w) for w in sorted(lex["nominalizers"], key=len, reverse=True))
+    found = [m for m in re.finditer(rf"(?<!\w)(?:(không|đừng|từ chối|chưa) )?({pat}|tham gia công ước|tham gia văn kiện)"
+                                    rf"(?!\w)", content_folded)
+             if not re.search(rf"(?<!\w)({nominal})\s*$", content_folded[:m.start()])]
+    if any(m.group(1) in {"không", "đừng", "từ chối"} for m in found):
+        return "oppose"
+    active = [m for m in found if not m.group(1)]
+    if not active:
         return ""
-    return "oppose" if m.group(1) else "support"
+    if re.search(r"(?<!\w)(cân nhắc kỹ|thận trọng|xem xét kỹ|cân nhắc thận trọng)(?!\w)", content_folded):
+        return "conditional"
+    return "support"
 
 
 def _row(s: Sentence, sp: Speaker, aff: str, kind: str, verb: str, content: str, polarity: str, predicate: str,
@@ -489,7 +533,8 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         if conjoined and sp is not None and sp.rule == "entity":
             sp, explicit = None, False
         if sp is None and prev_speaker is not None and prev_kind != "call" and \
-                not any(t in _HARD_BREAK for t in s.tokens[prev_end:e.pre]):
+                not any(t in _HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
+                not any(t in {"trong khi", "trong khi đó", "còn"} for t in s.folded[prev_end:e.pre]):
             sp = Speaker(prev_speaker.name, prev_speaker.title, prev_speaker.affiliations, "coordinated")
         nxt = next((x for x in events[n + 1:]), None)
         clause_end = next((k for k in range(e.b, len(s.tokens)) if s.tokens[k] in _HARD_BREAK - {"…"}),
@@ -530,7 +575,9 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                 continue
             polarity = _act_polarity(s, e, clause_end, lex)
             content = s.span_text(e.b, end).strip(" ,.")
-            for aff in sp.affiliations or [""]:
+            co = next((t for t in range(e.b, end) if s.folded[t] in {"cùng", "cùng với"}), None)
+            extra = _entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
+            for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
                 row = _row(s, sp, aff, "act", e.verb, content, polarity, predicate, start, e.b, f"act:{e.kind}")
                 row["_cut"], row["_content_start"] = None, e.b
                 rows.append(row)
@@ -618,12 +665,12 @@ def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict
 
 def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     """"Những nước ký đầu tiên gồm Việt Nam, Nga và Brazil": one act per listed country."""
-    signs = [(a, b, v) for a, b, v in _phrases(s.folded, lex["verbs"]) if v[1] in lex["sign_kinds"]]
-    if not signs:
+    acts = [e for e in _events(s, lex) if e.type != "speech"]
+    if not acts:
         return []
-    a, b, (_, kind, pol) = signs[0]
-    pre = s.folded[max(0, a - 2):a]
-    pol = next((lex["negation"][w] for w in pre if w in lex["negation"]), pol)
+    e = acts[0]
+    a, b, kind = e.a, e.b, e.kind
+    pol = _act_polarity(s, e, len(s.tokens), lex)
     have = {r["affiliation"] for r in found}
     rows = []
     for k in range(len(s.tokens)):
@@ -638,6 +685,36 @@ def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
                                  s.span_text(a, b), k + n, len(s.tokens), f"act:{kind}_list"))
                 have.add(iso)
         break
+    return rows
+
+
+def _nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
+    """"dưới sự chủ trì của X", "có sự tham dự của X" (acts), "vai trò tiên phong của Việt Nam" (the press's
+    praise of an actor's role, when a support cue is near): one support row per entity."""
+    from .stance import sentence_cues
+
+    have = {(r["affiliation"], r["rule"].split("/")[0]) for r in found}
+    rows = []
+    for k in range(len(s.tokens) - 2):
+        n = _at(s.folded, k + 1, lex["nominal_acts"]) if s.folded[k] == "sự" else 0
+        rule, head = ("act:nominal", k + 1) if n else ("press_praise", k)
+        if not n:
+            n = _at(s.folded, k, lex["praise_heads"])
+            if not n:
+                continue
+        j = next((t for t in range(head + n, min(len(s.tokens), head + n + 8))
+                  if s.folded[t] in {"của", "đối với"} or s.tokens[t] in _HARD_BREAK | {";"}), None)
+        if j is None or s.folded[j] not in {"của", "đối với"} or not any(ea == j + 1 for ea, _, _ in s.entities):
+            continue
+        span = s.span_text(k, j)
+        if rule == "press_praise" and not sentence_cues(span)["support"]:
+            continue
+        end = next((t for t in range(j + 1, len(s.tokens)) if s.tokens[t] in _HARD_BREAK | {";"}), len(s.tokens))
+        for iso in _entities_in(s, j + 1, end, lex):
+            if (iso, rule) not in have and not (rule == "press_praise" and iso.startswith("org:")):
+                sp = Speaker(s.span_text(j + 1, end).strip(" ,."), "", [iso], rule)
+                rows.append(_row(s, sp, iso, "act", s.span_text(head, head + n), span, "support", "", k, end, rule))
+                have.add((iso, rule))
     return rows
 
 
@@ -760,7 +837,8 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
             if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
                     _ends_with(s.folded, a, lex["locatives"] | {"công ước"}):
                 continue
-            subject = (a == 0 or s.tokens[a - 1] in _HARD_BREAK | _SOFT_BREAK | {"và"}) and b < len(s.tokens) and \
+            subject = (a == 0 or s.tokens[a - 1] in _HARD_BREAK | _SOFT_BREAK or s.folded[a - 1] in _OPENERS) and \
+                b < len(s.tokens) and \
                 s.pos[b] in {"V", "R"} and s.pos[a - 1 if a else a] != "Np"
             if subject or _ends_with(s.folded, a, cues["representatives"] | lex["titles"]):
                 ents.append((a, b, iso))
@@ -774,6 +852,7 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     for i, s in enumerate(sents):
         found = _label_line(s, state, lex, cues) or _sentence_rows(s, sents, i, quotes, state, lex, cues)
         found += _that_was(s, sents, quotes, state, lex, cues) + _listed(s, found, lex)
+        found += _nominal_and_praise(s, found, lex)
         _introduce(s, state, lex, cues)
         have = {r["affiliation"] for r in found}
         for m in actors[actors["sentence_id"] == s.sid].itertuples(index=False):
