@@ -59,16 +59,19 @@ def lexicon() -> dict:
     """Speech verbs, acts, speaker words and organizations, folded, from the data files."""
     speech, acts, spk = _yaml("speech_verbs.yaml"), _yaml("acts.yaml"), _yaml("speakers.yaml")
     verbs: dict[tuple[str, ...], tuple[str, str, str]] = {}  # syllables -> (type, kind, polarity)
+    objects: dict[str, set[str]] = {}  # act kind -> its own object terms
     for v in speech["speech"]:
         verbs[tuple(fold(v).split())] = ("speech", "speech", "")
     for group in acts["acts"]:
         for v in group["verbs"]:
             verbs[tuple(fold(v).split())] = ("act" if not group.get("needs_object") else "act_obj", group["kind"],
                                              group["polarity"])
+        if group.get("objects"):
+            objects[group["kind"]] = _folded(group["objects"])
     for v in acts["call_verbs"]:
         verbs[tuple(fold(v).split())] = ("speech", "call", "")
     return {
-        "verbs": verbs, "adverbs": _folded(speech["adverbs"]), "complementizers": _folded(speech["complementizers"]),
+        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]), "adverbs": _folded(speech["adverbs"]), "complementizers": _folded(speech["complementizers"]),
         "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),
         "negation": {fold(k): v for k, v in acts["negation"].items()},
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
@@ -110,14 +113,19 @@ def org_name(org_id: str) -> str:
 
 # --- token-level helpers -----------------------------------------------------------------------------
 
-def _phrases(folded: list[str], index: dict[tuple[str, ...], object]) -> list[tuple[int, int, object]]:
-    """Non-overlapping (first token, end token, value) of phrases aligned to token boundaries, longest first."""
+def _phrases(folded: list[str], index: dict[tuple[str, ...], object],
+             tokens: list[str] | None = None) -> list[tuple[int, int, object]]:
+    """Non-overlapping (first token, end token, value) of phrases aligned to token boundaries, longest first.
+    With `tokens` (original case), a phrase may also end inside a token whose rest is capitalized: the
+    segmenter's "đăng | cai Lễ" for "đăng cai Lễ"."""
     sylls, owner, starts, ends = [], [], set(), set()
     for t, tok in enumerate(folded):
         starts.add(len(sylls))
-        for s in tok.split():
+        for k, s in enumerate(tok.split()):
             sylls.append(s)
             owner.append(t)
+            if tokens is not None and k + 1 < len(tok.split()) and tokens[t].split()[k + 1][:1].isupper():
+                ends.add(len(sylls))
         ends.add(len(sylls))
     longest = max((len(k) for k in index), default=1)
     out, s = [], 0
@@ -194,6 +202,7 @@ class State:
     people: dict[str, Speaker] = field(default_factory=dict)
     last_person: Speaker | None = None
     last_country: str = ""
+    last_org: str = ""
     interviewee: Speaker | None = None
 
 
@@ -320,8 +329,12 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
         if not affiliations and (vietnamese and (title or any(w in subj for w in ("ông", "bà")))):
             affiliations = [cues["home_country"]]
         return Speaker(name, title, affiliations, "named")
-    if subj in lex["country_anaphors"] or any(subj.endswith(" " + w) or subj == w for w in lex["country_anaphors"]):
+    words = subj.split()
+    if subj in lex["country_anaphors"] or any(subj.endswith(" " + w) or subj == w for w in lex["country_anaphors"]) \
+            or (words[:2] in (["quốc", "gia"], ["nước"]) and words[-1] == "này" and not affiliations):
         return Speaker(text, "", [state.last_country] if state.last_country else [], "country_anaphor")
+    if (subj in lex["org_anaphors"] or any(subj.endswith(" " + w) for w in lex["org_anaphors"])) and state.last_org:
+        return Speaker(text, "", [state.last_org], "org_anaphor")
     if affiliations:
         return Speaker(text, title, affiliations, "entity")
     if _at(s.folded, a, cues["home_ministries"]) == b - a or (
@@ -347,6 +360,9 @@ def _remember(state: State, sp: Speaker) -> None:
     countries = [x for x in sp.affiliations if x and not x.startswith("org:")]
     if countries:
         state.last_country = countries[-1]
+    orgs = [x for x in sp.affiliations if x.startswith("org:")]
+    if orgs:
+        state.last_org = orgs[-1]
 
 
 # --- events in a sentence -----------------------------------------------------------------------------
@@ -365,7 +381,7 @@ class Event:
 def _events(s: Sentence, lex: dict) -> list[Event]:
     out = []
     entity_tokens = {k for ea, eb, _ in s.entities for k in range(ea, eb)}
-    for a, b, (typ, kind, pol) in _phrases(s.folded, lex["verbs"]):
+    for a, b, (typ, kind, pol) in _phrases(s.folded, lex["verbs"], s.tokens):
         if any(k in entity_tokens for k in range(a, b)):
             continue
         if _ends_with(s.folded, a, lex["nominalizers"]) and typ != "speech":
@@ -462,7 +478,8 @@ def _act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
     """An act with an object the Convention (or its ceremony), or a sign/ratify with no other object."""
     end = next((k for k in range(e.b, end) if s.tokens[k] in _SOFT_BREAK), end)
     clause = s.folded[e.b:end]
-    if any(_at(clause, i, lex["object_terms"]) for i in range(len(clause))):
+    terms = lex["objects"].get(e.kind, lex["object_terms"])
+    if any(_at(clause, i, terms) for i in range(len(clause))):
         first = next((i for i, t in enumerate(clause) if s.pos[e.b + i] in {"N", "Np"}), None)
         return first is None or not _at(clause, first, lex["foreign_objects"])
     before = s.folded[:e.pre]
@@ -815,6 +832,7 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     by_sid = {sid: t for sid, t in tokens.groupby("sentence_id", sort=True)}
     names = mentions[mentions["via"] == "name"] if len(mentions) else mentions
     sents: list[Sentence] = []
+    candidates: list[tuple[int, int, int, str, bool]] = []  # short names: sentence, first, end, iso, licensed here
     for r in sentences.sort_values("sentence_id").itertuples(index=False):
         t = by_sid.get(r.sentence_id)
         if t is None:
@@ -833,18 +851,25 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
         for a, b, iso in _phrases(s.folded, {**_short_names(), **lex["capitals"]}):
-            # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"; or the subject of a clause: "Mỹ không ký", "Tokyo cân nhắc"
+            # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"; the subject of a clause: "Mỹ không ký", "Tokyo cân nhắc"; or a
+            # name the article licenses elsewhere
             if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
-                    _ends_with(s.folded, a, lex["locatives"] | {"công ước"}):
+                    _ends_with(s.folded, a, lex["locatives"] | {"công ước"}) or (a and s.pos[a - 1] == "Np"):
                 continue
             subject = (a == 0 or s.tokens[a - 1] in _HARD_BREAK | _SOFT_BREAK or s.folded[a - 1] in _OPENERS) and \
-                b < len(s.tokens) and \
-                s.pos[b] in {"V", "R"} and s.pos[a - 1 if a else a] != "Np"
-            if subject or _ends_with(s.folded, a, cues["representatives"] | lex["titles"]):
-                ents.append((a, b, iso))
-                taken.update(range(a, b))
-        s.entities = sorted(ents)
+                b < len(s.tokens) and s.pos[b] in {"V", "R"}
+            titled = _ends_with(s.folded, a, cues["representatives"] | lex["titles"]) or (
+                a > 0 and s.tokens[a - 1][:1].isupper() and s.pos[a - 1] in {"N", "V"})  # "Bộ Nội vụ Đức"
+            candidates.append((len(sents), a, b, iso, subject or titled))
+            taken.update(range(a, b))
+        s.entities = ents
         sents.append(s)
+    licensed = set(names["iso"]) | {iso for *_, iso, ok in candidates if ok}
+    for n, a, b, iso, ok in candidates:
+        if ok or iso in licensed:
+            sents[n].entities.append((a, b, iso))
+    for s in sents:
+        s.entities.sort()
     quotes = _quote_spans(sents)
     state = State()
     rows: list[dict] = []
