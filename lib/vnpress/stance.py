@@ -138,7 +138,12 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
                           cues_path, frames_path)
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
     if row.kind == "act" and row.polarity:
-        return row.polarity, [f"act:{row.rule.split('/')[0].removeprefix('act:')}:{fold(row.verb)}"] + fired, \
+        pol = row.polarity
+        concessive = {fold(w) for w in _lexicons(*_paths(cues_path, frames_path))[2].get("concessive", [])}
+        reserved = [c for c in found["conditional"] if c not in concessive]
+        if pol == "support" and (reserved or found["critical"] or found["oppose"]):
+            pol = "conditional"  # "Dù còn lo ngại ..., Đức đã ký", "ký kèm tuyên bố"
+        return pol, [f"act:{row.rule.split('/')[0].removeprefix('act:')}:{fold(row.verb)}"] + fired, \
             found["frames"]
     s, c, o, k = (len(found[x]) for x in ("support", "conditional", "oppose", "critical"))
     if o and not s:

@@ -41,6 +41,8 @@ _HARD_BREAK = {";", ".", "!", "?", "…"}
 _SOFT_BREAK = {",", ":", "(", ")", "–", "—", "-"}
 _TIME_WORDS = {"tại", "vào", "ngay", "trong", "hôm", "chiều", "sáng", "trưa", "tối", "ngày", "lúc", "sau", "trước",
                "ở", "cùng", "với", "đầu tiên", "hôm nay", "năm", "tháng", "tuần"}
+_REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đoàn", "chính", "phủ", "đại", "sứ", "quán", "trưởng",
+                    "các", "nước", "quốc", "gia"}
 _OPENERS = {"trong khi", "trong khi đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
 _QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
 
@@ -80,7 +82,8 @@ def lexicon() -> dict:
         "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
         "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
-        "behalf": _folded(spk["behalf"]), "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
+        "behalf": _folded(spk["behalf"]), "home_institutions": _folded(spk["home_institutions"]),
+        "home_titles": _folded(spk["home_titles"]), "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
         "question": _folded(acts["question_markers"]), "that_was": _folded(speech["that_was"]),
         "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
         "praise_heads": _folded(acts["praise_heads"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
@@ -236,7 +239,7 @@ def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
         gap = [g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places]
         joined = all(g in lex["joiners"] or g in lex["behalf"] or g in lex["adverbs"] or g in {",", "và", "(", ")"}
-                     for g in gap) if gap else True
+                     or g in _REPRESENTATIVES for g in " ".join(gap).split(" ")) if gap else True
         if not joined:
             break
         out.append(e)
@@ -250,7 +253,7 @@ def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, st
     titles, name, vietnamese = [], "", False
     k = a
     while k < b:
-        n = _at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() else 0
+        n = _at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() or (k and s.folded[k - 1] == "là") else 0
         if n:
             j = k + n
             while j < b and s.tokens[j][:1].isupper() and s.pos[j] != "Np" and j not in in_entity:
@@ -337,6 +340,9 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
         return Speaker(text, "", [state.last_org], "org_anaphor")
     if affiliations:
         return Speaker(text, title, affiliations, "entity")
+    home = lex["home_institutions"] | cues["home_ministries"]
+    if _at(s.folded, a, lex["home_titles"] | home) or any(_at(s.folded, i, home) for i in range(a, b)):
+        return Speaker(text, title, [cues["home_country"]], "home_official")
     if _at(s.folded, a, cues["home_ministries"]) == b - a or (
             title and _at(s.folded, a, cues["official_titles"]) and b - a <= 3 and state.last_person is None):
         return Speaker(text, title, [cues["home_country"]], "home_official")
@@ -546,7 +552,8 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         sp = _resolve(s, start, e.pre, state, lex, cues)
         explicit = sp is not None
         # "X chúc mừng Việt Nam và nói ...": a verb after "và" shares the previous subject
-        conjoined = prev_speaker is not None and e.pre > 0 and s.folded[e.pre - 1] == "và" and e.type == "speech"
+        conjoined = prev_speaker is not None and e.pre > 0 and e.type == "speech" and (
+            s.folded[e.pre - 1] in {"và", "nhưng", "song", "đồng thời", "nhưng vẫn", "song vẫn"})
         if conjoined and sp is not None and sp.rule == "entity":
             sp, explicit = None, False
         if sp is None and prev_speaker is not None and prev_kind != "call" and \
@@ -557,6 +564,8 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         clause_end = next((k for k in range(e.b, len(s.tokens)) if s.tokens[k] in _HARD_BREAK - {"…"}),
                           len(s.tokens))
         if sp is None or (not explicit and e.type == "speech" and not conjoined):  # a verb inside someone's content
+            continue
+        if e.type != "speech" and (not _act_ok(s, e, clause_end, lex) or _in_question(s, e, clause_end, lex)):
             continue
         if explicit:
             _remember(state, sp)
@@ -592,6 +601,9 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                 continue
             polarity = _act_polarity(s, e, clause_end, lex)
             content = s.span_text(e.b, end).strip(" ,.")
+            lead = _concessive_lead(s, start)
+            if lead:
+                content = f"{content} [{lead}]"
             co = next((t for t in range(e.b, end) if s.folded[t] in {"cùng", "cùng với"}), None)
             extra = _entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
             for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
@@ -606,6 +618,15 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         if cut is not None and r["kind"] == "reported":
             r["content"] = s.span_text(begin, cut).strip(" ,.")
     return rows
+
+
+def _concessive_lead(s: Sentence, start: int) -> str:
+    """A concessive clause opening the sentence before the subject ("Dù còn lo ngại ..., Đức đã ký")."""
+    if start and s.folded[0] in {"dù", "mặc dù", "tuy", "tuy rằng", "bất chấp", "dẫu"}:
+        comma = next((k for k in range(start) if s.tokens[k] == ","), None)
+        if comma is not None:
+            return s.span_text(0, comma)
+    return ""
 
 
 def _content_end(s: Sentence, k: int) -> int:
@@ -682,6 +703,7 @@ def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict
 
 def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     """"Những nước ký đầu tiên gồm Việt Nam, Nga và Brazil": one act per listed country."""
+    cues_reps = {"đại diện", "trưởng đoàn", "phái đoàn", "các nước", "các quốc gia", "nước", "quốc gia"}
     acts = [e for e in _events(s, lex) if e.type != "speech"]
     if not acts:
         return []
@@ -692,9 +714,13 @@ def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     rows = []
     for k in range(len(s.tokens)):
         n = _at(s.folded, k, lex["list_markers"]) or (1 if s.tokens[k] == "(" else 0)
+        while n and k + n < len(s.tokens) and (s.folded[k + n] in cues_reps or _at(s.folded, k + n, lex["titles"])):
+            n += _at(s.folded, k + n, lex["titles"]) or 1  # "có đại diện Cuba", "là trưởng đoàn Chile"
         if not n or not any(ea == k + n for ea, _, _ in s.entities):
             continue
         listed = _entities_in(s, k + n, len(s.tokens), lex)
+        if s.folded[0] == "cùng":  # "Cùng ký Công ước với Việt Nam ... có X, Y": Việt Nam signs too
+            listed += _entities_in(s, 0, k, lex)
         for iso in listed:
             if iso not in have:
                 sp = Speaker(s.span_text(k + n, len(s.tokens)).rstrip(" .)"), "", [iso], "list")
@@ -759,7 +785,7 @@ def _introduce(s: Sentence, state: State, lex: dict, cues: dict) -> None:
     """Remember people a sentence introduces with a title and an affiliation, even when they do not speak in it
     ("Bà Yuki Sato là trưởng đoàn Nhật Bản", "Đồng Bộ trưởng Ngoại giao Australia đã dự lễ")."""
     for k in range(len(s.tokens)):
-        n = _at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() else 0
+        n = _at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() or (k and s.folded[k - 1] == "là") else 0
         if not n and not (s.folded[k] in {"ông", "bà", "ngài"} and k + 1 < len(s.tokens) and s.pos[k + 1] == "Np"):
             continue
         a = k
@@ -769,7 +795,8 @@ def _introduce(s: Sentence, state: State, lex: dict, cues: dict) -> None:
         end = min(end, k + 14)
         affs = _entities_in(s, k, end, lex)
         name, title, _ = _person(s, a, end, lex, cues)
-        if not affs or not title or (name and fold(name) in state.people):
+        title = title or s.span_text(k, k + n)
+        if not affs or not n and not title or (name and fold(name) in state.people):
             continue
         sp = Speaker(name or s.span_text(k, k + n), title, affs[:1], "named" if name else "introduced")
         if name:
@@ -857,7 +884,8 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
                     _ends_with(s.folded, a, lex["locatives"] | {"công ước"}) or (a and s.pos[a - 1] == "Np"):
                 continue
             subject = (a == 0 or s.tokens[a - 1] in _HARD_BREAK | _SOFT_BREAK or s.folded[a - 1] in _OPENERS) and \
-                b < len(s.tokens) and s.pos[b] in {"V", "R"}
+                b < len(s.tokens) and (s.pos[b] in {"V", "R"} or any(x == 0 for x, _, _ in _phrases(s.folded[b:b + 4],
+                                                                                                     lex["verbs"])))
             titled = _ends_with(s.folded, a, cues["representatives"] | lex["titles"]) or (
                 a > 0 and s.tokens[a - 1][:1].isupper() and s.pos[a - 1] in {"N", "V"})  # "Bộ Nội vụ Đức"
             candidates.append((len(sents), a, b, iso, subject or titled))
