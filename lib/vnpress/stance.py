@@ -15,9 +15,9 @@ statement or an act). Each row gets a polarity:
   song) makes a reservation only after a support cue; criticism inside a rebuttal ("luận điệu xuyên tạc rằng
   ... bị lạm dụng") is not the speaker's.
 
-An actor's label in an article, from the polarities of its rows: `oppose` if oppose rows are at least as many
-as support rows and none is conditional, or if it only criticizes; else `conditional` if any row is conditional, or it criticizes or
-opposes while also supporting; else `support` if any row supports; else `neutral` (it speaks or acts, but on
+An actor's label in an article, from the polarities of its rows: `oppose` if it only opposes or criticizes;
+`conditional` if any row is conditional, or it criticizes or opposes while also supporting (signs but
+criticizes); else `support` if any row supports; else `neutral` (it speaks or acts, but on
 something else). Confidence = share of the actor's polar rows behind the label × (1 − 0.5^n), n = number of
 distinct sentences behind it; a neutral label gets 0.3. Frames (`data/frames.yaml`) come from the same words.
 Aggregation over articles uses the per-article labels only (see `aggregate`), so researcher codes that
@@ -162,9 +162,7 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
 def label(polarities: list[str]) -> str:
     """An actor's label from its rows' polarities (module docstring)."""
     n = {p: polarities.count(p) for p in ("support", "conditional", "oppose", "critical")}
-    if n["oppose"] and n["oppose"] >= n["support"] and not n["conditional"]:
-        return "oppose"
-    if n["critical"] and not n["support"] and not n["conditional"]:
+    if (n["oppose"] or n["critical"]) and not n["support"] and not n["conditional"]:
         return "oppose"
     if n["conditional"] or (n["support"] and (n["critical"] or n["oppose"])):
         return "conditional"

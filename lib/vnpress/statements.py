@@ -43,7 +43,7 @@ _TIME_WORDS = {"tại", "vào", "ngay", "trong", "hôm", "chiều", "sáng", "tr
                "ở", "cùng", "với", "đầu tiên", "hôm nay", "năm", "tháng", "tuần"}
 _REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đoàn", "chính", "phủ", "đại", "sứ", "quán", "trưởng",
                     "các", "nước", "quốc", "gia"}
-_OPENERS = {"trong khi", "trong khi đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
+_OPENERS = {"trong khi", "trong khi đó", "khi", "đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
 _QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
 
 
@@ -176,6 +176,7 @@ class Sentence:
     tend: list[int]
     folded: list[str] = field(init=False)
     entities: list[tuple[int, int, str]] = field(default_factory=list)  # (first, end, iso or org:<id>)
+    prefixed: dict[int, int] = field(default_factory=dict)  # token -> syllables of a country glued to a name
 
     def __post_init__(self) -> None:
         self.folded = [fold(t) for t in self.tokens]
@@ -259,6 +260,14 @@ def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, st
             while j < b and s.tokens[j][:1].isupper() and s.pos[j] != "Np" and j not in in_entity:
                 j += 1  # the title's complement: "Bộ trưởng Bộ Công an", "Thứ trưởng Ngoại giao"
             titles.append(s.span_text(k, j))
+            k = j
+            continue
+        if not name and k in s.prefixed:
+            j = k + 1
+            while j < b and s.pos[j] == "Np" and j not in in_entity:
+                j += 1
+            rest = " ".join(s.tokens[k].split()[s.prefixed[k]:])
+            name = " ".join([rest] + s.tokens[k + 1:j])
             k = j
             continue
         if not name and s.pos[k] == "Np" and k not in in_entity and s.tokens[k][:1].isupper() \
@@ -384,11 +393,12 @@ class Event:
     pre: int  # first token of the adverbs before the verb
 
 
-def _events(s: Sentence, lex: dict) -> list[Event]:
+def _events(s: Sentence, lex: dict, quotes: list[tuple[int, int]] = ()) -> list[Event]:
+    """Speech and act verbs of a sentence, outside entities and quotations (a quote is its speaker's words)."""
     out = []
     entity_tokens = {k for ea, eb, _ in s.entities for k in range(ea, eb)}
     for a, b, (typ, kind, pol) in _phrases(s.folded, lex["verbs"], s.tokens):
-        if any(k in entity_tokens for k in range(a, b)):
+        if any(k in entity_tokens for k in range(a, b)) or any(qa <= s.tstart[a] < qb for qa, qb in quotes):
             continue
         if _ends_with(s.folded, a, lex["nominalizers"]) and typ != "speech":
             continue
@@ -507,7 +517,8 @@ def _act_polarity(s: Sentence, e: Event, end: int, lex: dict) -> str:
         if w in lex["negation"] and pol == "support":
             pol = lex["negation"][w]
     clause = " ".join(s.folded[e.b:end])
-    if pol == "support" and any(re.search(rf"(?<!\w){re.escape(m)}(?!\w)", clause) for m in lex["conditional_markers"]):
+    if pol in {"support", "oppose"} and any(re.search(rf"(?<!\w){re.escape(m)}(?!\w)", clause)
+                                            for m in lex["conditional_markers"]):
         pol = "conditional"
     return pol
 
@@ -543,7 +554,7 @@ def _row(s: Sentence, sp: Speaker, aff: str, kind: str, verb: str, content: str,
 def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tuple[int, int]], state: State,
                    lex: dict, cues: dict) -> list[dict]:
     rows: list[dict] = []
-    events = _events(s, lex)
+    events = _events(s, lex, quotes)
     floor = 0
     prev_speaker: Speaker | None = None
     prev_end, prev_kind = -1, ""
@@ -558,7 +569,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             sp, explicit = None, False
         if sp is None and prev_speaker is not None and prev_kind != "call" and \
                 not any(t in _HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
-                not any(t in {"trong khi", "trong khi đó", "còn"} for t in s.folded[prev_end:e.pre]):
+                not re.search(r"(?<!\w)(trong khi|còn)(?!\w)", " ".join(s.folded[prev_end:e.pre])):
             sp = Speaker(prev_speaker.name, prev_speaker.title, prev_speaker.affiliations, "coordinated")
         nxt = next((x for x in events[n + 1:]), None)
         clause_end = next((k for k in range(e.b, len(s.tokens)) if s.tokens[k] in _HARD_BREAK - {"…"}),
@@ -581,20 +592,21 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         if e.type == "speech":
             kind, rule = "reported", "speech"
             content = s.span_text(content_start, _content_end(s, content_start)).rstrip(".").strip()
+            lead = _concessive_lead(s, start)
+            if lead:
+                content = f"[{lead}] {content}"
             q = _quote_before(s, start, quotes) or _quote_after(s, content_start, quotes)
             if q:
                 kind, rule, content = "quote", "quote", _article_text(sents, *q)
             elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
                 content, kind, rule = sents[idx + 1].text, "quote", "quote_next"
-            polarity = ""
-            if e.kind == "call":
-                polarity = _call_polarity(fold(content), lex)
-                if polarity:
-                    kind, rule = "act", "call"
+            call = _call_polarity(fold(content), lex) if e.kind == "call" else ""
             for aff in sp.affiliations or [""]:
-                row = _row(s, sp, aff, kind, e.verb, content, polarity, predicate, start, e.b, rule)
+                row = _row(s, sp, aff, kind, e.verb, content, "", predicate, start, e.b, rule)
                 row["_cut"], row["_content_start"] = None, content_start
                 rows.append(row)
+                if call:  # "kêu gọi các nước sớm phê chuẩn": also an act, with its own polarity
+                    rows.append({**row, "kind": "act", "polarity": call, "rule": f"call/{sp.rule}", "_cut": None})
         else:
             end = nxt.pre if nxt and nxt.pre > e.b else clause_end
             if not _act_ok(s, e, clause_end, lex) or _in_question(s, e, clause_end, lex):
@@ -603,7 +615,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             content = s.span_text(e.b, end).strip(" ,.")
             lead = _concessive_lead(s, start)
             if lead:
-                content = f"{content} [{lead}]"
+                content = f"[{lead}] {content}"
             co = next((t for t in range(e.b, end) if s.folded[t] in {"cùng", "cùng với"}), None)
             extra = _entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
             for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
@@ -622,7 +634,8 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
 
 def _concessive_lead(s: Sentence, start: int) -> str:
     """A concessive clause opening the sentence before the subject ("Dù còn lo ngại ..., Đức đã ký")."""
-    if start and s.folded[0] in {"dù", "mặc dù", "tuy", "tuy rằng", "bất chấp", "dẫu"}:
+    if start and (s.folded[0] in {"dù", "mặc dù", "tuy", "tuy rằng", "bất chấp", "dẫu"} or
+                  " ".join(s.folded[:2]) in {"bên cạnh", "ngoài việc", "bên cạnh việc"}):
         comma = next((k for k in range(start) if s.tokens[k] == ","), None)
         if comma is not None:
             return s.span_text(0, comma)
@@ -818,6 +831,17 @@ def _actor_act(s: Sentence, iso: str, start: int, end: int) -> dict:
 
 
 @lru_cache(maxsize=1)
+def _long_names() -> dict[tuple[str, ...], str]:
+    """Unambiguous country names (and organizations), to split them off a name the segmenter glued on."""
+    from .countries import gazetteer
+
+    gaz = gazetteer()
+    names = {tuple(fold(v).split()): iso for iso, v in zip(gaz.loc[~gaz["ambiguous"], "iso"],
+                                                         gaz.loc[~gaz["ambiguous"], "variant"])}
+    return {**{k: f"org:{v}" for k, v in _org_index().items()}, **names}
+
+
+@lru_cache(maxsize=1)
 def _short_names() -> dict[tuple[str, ...], str]:
     """Ambiguous short country names (Mỹ, Anh, Pháp...), licensed here only after a title or representative."""
     from .countries import gazetteer
@@ -890,6 +914,16 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
                 a > 0 and s.tokens[a - 1][:1].isupper() and s.pos[a - 1] in {"N", "V"})  # "Bộ Nội vụ Đức"
             candidates.append((len(sents), a, b, iso, subject or titled))
             taken.update(range(a, b))
+        for k, tok in enumerate(s.tokens):  # the segmenter's "Kenya Grace Wanjiru": a country, then a name
+            sy = s.folded[k].split()
+            if s.pos[k] != "Np" or len(sy) < 2 or k in taken:
+                continue
+            for n in range(len(sy) - 1, 0, -1):
+                iso = _long_names().get(tuple(sy[:n]))
+                if iso and tok.split()[n][:1].isupper():
+                    ents.append((k, k + 1, iso))
+                    s.prefixed[k] = n
+                    break
         s.entities = ents
         sents.append(s)
     licensed = set(names["iso"]) | {iso for *_, iso, ok in candidates if ok}
