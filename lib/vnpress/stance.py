@@ -134,8 +134,11 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
 
 def row_polarity(row, cues_path: str | None = None, frames_path: str | None = None) -> tuple[str, list[str], dict]:
     """(polarity, cues, frame hits) of one statement row: support|conditional|oppose|critical|'' ."""
-    found = sentence_cues(f"{row.predicate} {row.content}" if row.kind != "act" else f"{row.verb} {row.content}",
-                          cues_path, frames_path)
+    content, lead = str(row.content), ""
+    if content.startswith("[") and "]" in content:  # a leading clause of the sentence: "[Dù còn lo ngại ...] ..."
+        lead, content = content[1:content.index("]")], content[content.index("]") + 1:]
+    head = row.predicate if row.kind != "act" else row.verb
+    found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path)
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
     if row.kind == "act" and row.polarity:
         pol = row.polarity
