@@ -222,7 +222,7 @@ def _is_name_token(s: Sentence, k: int, lex: dict) -> bool:
 def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     """Affiliations named in tokens [a, b): the head entity and those listed with it, places excluded."""
     found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b
-             and not _ends_with(s.folded, ea, lex["locatives"])
+             and (not _ends_with(s.folded, ea, lex["locatives"]) or _ends_with(s.folded, ea, lex["behalf"]))
              and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in {"nước", "quốc gia", "các nước"})
              and not (e.startswith("org:") and ea > 0 and (s.folded[ea - 1] in {"công ước", "văn kiện"} or
                                                           s.folded[max(0, ea - 2):ea] == ["công ước", "của"]))
@@ -340,7 +340,8 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
             return Speaker(known.name, title or known.title, known.affiliations, "name_followed")
         if not affiliations and (vietnamese and (title or any(w in subj for w in ("ông", "bà")))):
             affiliations = [cues["home_country"]]
-        return Speaker(name, title, affiliations, "named")
+        introduced = bool(title) or any(w in lex["honorifics"] for w in s.folded[a:b])
+        return Speaker(name, title, affiliations, "named" if introduced else "bare_name")
     words = subj.split()
     if subj in lex["country_anaphors"] or any(subj.endswith(" " + w) or subj == w for w in lex["country_anaphors"]) \
             or (words[:2] in (["quốc", "gia"], ["nước"]) and words[-1] == "này" and not affiliations):
@@ -370,7 +371,7 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
 def _remember(state: State, sp: Speaker) -> None:
     if sp.rule in {"named", "name_followed"} and sp.name:
         state.people[fold(sp.name)] = sp
-    if sp.rule in {"named", "name_followed", "person_anaphor"} and sp.name:
+    if sp.rule in {"named", "name_followed", "person_anaphor", "bare_name"} and sp.name and sp.affiliations:
         state.last_person = sp
     countries = [x for x in sp.affiliations if x and not x.startswith("org:")]
     if countries:
@@ -608,7 +609,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                 if call:  # "kêu gọi các nước sớm phê chuẩn": also an act, with its own polarity
                     rows.append({**row, "kind": "act", "polarity": call, "rule": f"call/{sp.rule}", "_cut": None})
         else:
-            end = nxt.pre if nxt and nxt.pre > e.b else clause_end
+            end = min(nxt.pre if nxt and nxt.pre > e.b else clause_end, _content_end(s, e.b))
             if not _act_ok(s, e, clause_end, lex) or _in_question(s, e, clause_end, lex):
                 continue
             polarity = _act_polarity(s, e, clause_end, lex)
