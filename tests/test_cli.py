@@ -41,9 +41,11 @@ def test_analysis_commands_print_their_contract_columns(tmp_path):
     cache = str(tmp_path / "cache")
     expected = {
         ("countries",): "article_id,sentence_id,iso,name,surface,role,sentence",
-        ("stance", "--by", "article"): "article_id,iso,name,stance,confidence,frames,cues,evidence,"
+        ("stance", "--by", "article"): "article_id,iso,name,actor_type,stance,confidence,frames,cues,evidence,"
                                        "source,machine_stance,machine_frames,coded",
         ("stance", "--by", "country"): "iso,name,articles,stance,frames,evidence,sources",
+        ("stance", "--by", "organization"): "iso,name,articles,stance,frames,evidence,sources",
+        ("statements",): "article_id,sentence_id,speaker,title,affiliation,iso,kind,verb,content",
         ("timeline",): "article_id,sentence_id,value,granularity,surface,anchor,event,sentence",
         ("timeline", "--merge"): "value,granularity,event,sources,articles,conflict,anchored_from",
     }
@@ -51,3 +53,14 @@ def test_analysis_commands_print_their_contract_columns(tmp_path):
         code, out, err = _run([args[0], str(CORPUS), *args[1:], "--format", "csv", "--cache", cache])
         assert code == 0, err
         assert out.splitlines()[0] == header and len(out.splitlines()) > 5, args
+
+
+def test_statements_command_keeps_going_past_a_bad_file(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "ok.txt").write_text("Đại diện Nhật Bản cho biết nước này sẽ ký Công ước.", encoding="utf-8")
+    (corpus / "bad.txt").write_bytes(b"Vi\xe9t Nam")
+    code, out, err = _run(["statements", str(corpus), "--format", "csv", "--cache", ""])
+    assert code == 1 and "bad.txt: not UTF-8 text" in err
+    assert out.splitlines()[0] == "article_id,sentence_id,speaker,title,affiliation,iso,kind,verb,content"
+    assert any(line.startswith("ok,0,") and ",JP," in line for line in out.splitlines()[1:])

@@ -65,10 +65,10 @@ def test_frames_and_cues_are_reported():
 
 def test_edited_lexicon_is_honoured(tmp_path):
     cues = yaml.safe_load(data_path("stance_cues.yaml").read_text(encoding="utf-8"))
-    cues["support"] = [c for c in cues["support"] if c != "cam kết"]
+    cues["support"] = [c for c in cues["support"] if c != "cột mốc"]
     path = tmp_path / "cues.yaml"
     path.write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")
-    text = "Đại diện Indonesia cam kết tham gia Công ước."
+    text = "Đại diện Indonesia gọi Công ước là một cột mốc."
     assert _one(text)["ID"].stance == "support"
     assert _one(text, cues_path=str(path))["ID"].stance == "neutral"
 

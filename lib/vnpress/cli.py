@@ -98,8 +98,18 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 def _countries_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .countries import find_mentions
+    from .statements import extract, mark_actors
 
-    return find_mentions(wb)[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
+    mentions = find_mentions(wb)
+    mentions = mark_actors(mentions, extract(wb, mentions))  # a country with a statement or act is an actor
+    return mentions[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
+
+
+def _statements_table(wb, args: argparse.Namespace) -> pd.DataFrame:
+    from .statements import extract
+
+    return extract(wb)[["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind", "verb",
+                        "content"]]
 
 
 def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
@@ -114,15 +124,16 @@ def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .coding import APPLIED_EXTRA, apply_codes, sources_by_country
-    from .stance import stance_by_country
+    from .stance import stance_by_country, stance_by_organization
 
     by_article, codes, problems = _coded(wb, args)
     applied = apply_codes(by_article, codes)
     if args.by == "article":
-        columns = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence"]
+        columns = ["article_id", "iso", "name", "actor_type", "stance", "confidence", "frames", "cues", "evidence"]
         return applied[columns + APPLIED_EXTRA], problems
-    by_country = stance_by_country(applied).merge(sources_by_country(applied), on="iso", how="left")
-    return by_country[["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
+    aggregate = stance_by_organization if args.by == "organization" else stance_by_country
+    grouped = aggregate(applied).merge(sources_by_country(applied), on="iso", how="left")
+    return grouped[["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
 
 
 def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -139,26 +150,17 @@ def _cmd_code(args: argparse.Namespace) -> int:
     """Write a coding sheet (to --out with a BOM, else CSV to stdout); exit code 1 if an article failed to load."""
     from .coding import coding_sheet, write_sheet
     from .stance import stance_by_article
+    from .statements import extract
 
     wb = _load(args)
     failed = report_problems(wb.problems)
-    units = _statement_units(wb) if args.by == "statement" else stance_by_article(wb)
+    units = extract(wb) if args.by == "statement" else stance_by_article(wb)
     sheet = coding_sheet(units, n=args.sample, seed=args.seed)
     if args.out:
         print(write_sheet(sheet, args.out))
     else:
         sheet.to_csv(sys.stdout, index=False)
     return 1 if failed else 0
-
-
-def _statement_units(wb) -> pd.DataFrame:
-    """One row per statement from `vnpress.statements.extract(wb)`, if that module exists."""
-    try:
-        from .statements import extract
-    except ImportError:
-        raise ValueError("--by statement needs vnpress.statements.extract, which this version of vnpress does not "
-                         "have; use --by article") from None
-    return extract(wb)
 
 
 def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
@@ -233,8 +235,9 @@ def parser() -> argparse.ArgumentParser:
 
     # analysis subcommands register below, one block each
     _table_command(sub, "countries", _countries_table, "one row per country mention, with its role and sentence")
+    _table_command(sub, "statements", _statements_table, "one row per statement or act: speaker, affiliation, content")
     p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
-    p.add_argument("--by", choices=("country", "article"), default="country")
+    p.add_argument("--by", choices=("country", "article", "organization"), default="country")
     p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
     p.add_argument("--top", type=int, default=50, help="terms per group")
     p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np")

@@ -264,26 +264,14 @@ def _missing_rows(by_article: pd.DataFrame, cons: pd.DataFrame) -> pd.DataFrame:
     return with_actor_type(rows).reindex(columns=by_article.columns)
 
 
-def _label_weights(applied: pd.DataFrame, coded: pd.Series) -> pd.DataFrame:
-    """On coded rows, put the row's cue weight (at least 1) on the coded label's sum, so an aggregation
-    over the cue sums follows the coded label; a coded `neutral` has no weight."""
-    sums = ["support", "conditional", "oppose"]
-    if not set(sums) <= set(applied.columns):
-        return applied
-    weight = applied.loc[coded, sums].sum(axis=1).clip(lower=1.0)
-    for s in sums:
-        applied.loc[coded, s] = np.where(applied.loc[coded, "stance"] == s, weight, 0.0)
-    return applied
-
-
 def apply_codes(by_article: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     """`by_article` with coded labels overriding the machine's: its columns (plus actor_type) + APPLIED_EXTRA.
 
     source: machine (no code), coded (the coders agree: their stance, and their frames if they coded
     frames) or disputed (coders disagree: the machine's label stays). machine_stance, machine_frames: the
     machine's labels (empty for actors only the coders found, which are added). coded: 'coder:label;...'.
-    support/conditional/oppose of coded rows carry the coded label (see `_label_weights`); confidence,
-    cues and evidence stay the machine's.
+    Confidence, cues and evidence stay the machine's; `stance.stance_by_country` aggregates the labels, so
+    the coded ones carry into it.
     """
     base = with_actor_type(by_article)
     cons = consensus(codes)
@@ -297,7 +285,6 @@ def apply_codes(by_article: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     own_frames = coded & merged["frames"].notna()
     out.loc[own_frames, "frames"] = merged.loc[own_frames, "frames"]
     out["coded"] = merged["coded"].fillna("")
-    out = _label_weights(out, coded)
     return out[list(base.columns) + APPLIED_EXTRA]
 
 

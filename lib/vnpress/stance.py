@@ -1,22 +1,27 @@
-"""Stance toward the Convention and frames, per actor country, with evidence.
+"""Stance toward the Convention and frames, per (article, actor), from statements and acts.
 
-Evidence of a country in an article = the sentences where it is an actor
-(`vnpress.countries.find_mentions`, including continuation sentences and
-Vietnamese officials); where several countries act in one sentence, each is
-scored on its own part of it (from its mention to the next country's). Cues from `data/stance_cues.yaml` and frames from
-`data/frames.yaml` are matched on the normalized, case-folded sentence as whole
-syllable sequences. A support cue right after a negation ("không ủng hộ")
-counts as opposition; after "chưa" as a reservation; a concessive ("dù",
-"tuy nhiên") counts as a reservation only after a support cue. A sentence that names the
-Convention (its signature or ratification) weighs 1, any other 0.5.
+Actors are the countries and organizations with at least one row in `vnpress.statements` (a quote, a reported
+statement or an act). Each row gets a polarity:
 
-Stance from the weighted cue sums S (support), C (reservation), O (oppose):
-`oppose` if O > 0 and O ≥ S; else `conditional` if C > 0 (supports with
-reservations or conditions, or is still considering); else `support` if S > 0;
-else `neutral`. Confidence = agreement × strength × relevance: the share of
-cue weight behind the label, 1 − 0.5^(number of cues), and 1 if an evidence
-sentence names the Convention, else 0.6; a neutral label (no cue) gets 0.3.
-Frames: each frame whose cues occur in the evidence, most hits first.
+- an act carries its own (`data/acts.yaml`: sign, host, chair, ratify, co-organize, call on others to sign →
+  support; sign with a declaration or reservation, still considering, refuses to say → conditional; refuse,
+  vote against, boycott, withdraw, call on others not to sign → oppose);
+- a statement (and an act of unknown polarity, such as the press's "Việt Nam đóng vai trò tích cực") is scored on
+  its own words: the verb with its adverbs and the content (the quote or the reported clause), never the rest of
+  the sentence. Cues come from `data/stance_cues.yaml`: support; conditional (conditions, reservations, still
+  considering); concern (lo ngại, cảnh báo: conditional with support, nothing alone); criticism (misuse,
+  repression, surveillance, vagueness, missing safeguards: conditional with support, `critical` without);
+  oppose. A negation (không, chưa) scopes over the cue right after it in the same clause; a concessive (dù,
+  song) makes a reservation only after a support cue; criticism inside a rebuttal ("luận điệu xuyên tạc rằng
+  ... bị lạm dụng") is not the speaker's.
+
+An actor's label in an article, from the polarities of its rows: `oppose` if it only opposes or criticizes;
+`conditional` if any row is conditional, or it criticizes or opposes while also supporting (signs but
+criticizes); else `support` if any row supports; else `neutral` (it speaks or acts, but on
+something else). Confidence = share of the actor's polar rows behind the label × (1 − 0.5^n), n = number of
+distinct sentences behind it; a neutral label gets 0.3. Frames (`data/frames.yaml`) come from the same words.
+Aggregation over articles uses the per-article labels only (see `aggregate`), so researcher codes that
+override a per-article label carry through.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import pandas as pd
 import yaml
 from matplotlib.figure import Figure
 
+from . import statements as st
 from .countries import find_mentions
 from .data import path as data_path
 from .report import escape
@@ -37,9 +43,11 @@ from .textnorm import fold
 
 FRAMES = ["sovereignty", "human_rights", "cooperation", "capacity_building", "implementation", "fraud_and_crime",
           "multilateralism", "legal_harmonization", "multistakeholder", "digital_trust"]
+STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
-                      "sentences", "support", "conditional", "oppose"]
+                      "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
+_CLASSES = ("support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive")
 
 
 @lru_cache(maxsize=8)
@@ -55,7 +63,7 @@ def _pattern(phrases: list[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=8)
 def _lexicons(cues_path: str, frames_path: str) -> tuple[dict[str, re.Pattern[str]], dict[str, re.Pattern[str]], dict]:
     cues = _yaml(cues_path)
-    stance = {k: _pattern(cues[k]) for k in ("support", "conditional", "concessive", "oppose", "convention_terms")}
+    stance = {k: _pattern(cues.get(k, [])) for k in _CLASSES + ("convention_terms",) if cues.get(k)}
     frames = {k: _pattern(v) for k, v in _yaml(frames_path).items()}
     return stance, frames, cues
 
@@ -72,136 +80,228 @@ def lexicon(cues_path: str | None = None, frames_path: str | None = None) -> pd.
     return pd.DataFrame(rows, columns=["kind", "label", "cues"])
 
 
-def sentence_cues(sentence: str, cues_path: str | None = None, frames_path: str | None = None) -> dict:
-    """Cues in one sentence: {'support'|'conditional'|'oppose': [cue...], 'frames': {frame: [cue...]},
-    'convention': bool}."""
+def _clause_of(text: str, at: int) -> int:
+    """Start of the clause holding position `at` (after the last , ; : before it)."""
+    return max(text.rfind(ch, 0, at) for ch in ",;:") + 1
+
+
+def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | None = None) -> dict:
+    """Cues in an actor's own words: {'support'|'conditional'|'oppose'|'critical': [cue...],
+    'frames': {frame: [cue...]}, 'convention': bool}, with negation and concession scoped to their clause."""
     stance, frames, cues = _lexicons(*_paths(cues_path, frames_path))
-    text = fold(sentence)
+    t = fold(text)
     negation = {fold(w) for w in cues.get("negation", [])}
     hesitation = {fold(w) for w in cues.get("hesitation", [])}
-    out: dict = {"support": [], "conditional": [], "oppose": []}
-    oppose_spans = [m.span() for m in stance["oppose"].finditer(text)]
-    out["oppose"] = [m.group(1) for m in stance["oppose"].finditer(text)]
-    for m in stance["support"].finditer(text):
-        if any(a <= m.start() < b for a, b in oppose_spans):
+    not_before = tuple(fold(w) for w in cues.get("criticism_not_before", []))
+
+    def hits(name: str) -> list[re.Match[str]]:
+        return list(stance[name].finditer(t)) if name in stance else []
+
+    out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
+    oppose = hits("oppose")
+    covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")]
+    out["oppose"] = [m.group(1) for m in oppose]
+    support_at = []
+    for m in hits("support"):
+        if any(a <= m.start() < b for a, b in covered):
             continue  # part of an oppose cue ("không ủng hộ")
-        before = text[:m.start()].split()[-2:]
+        before = t[_clause_of(t, m.start()):m.start()].split()[-2:]
         if any(w in negation for w in before):
             out["oppose"].append(f"{before[-1]} {m.group(1)}")
         elif any(w in hesitation for w in before):
             out["conditional"].append(f"{before[-1]} {m.group(1)}")
         else:
             out["support"].append(m.group(1))
-    out["conditional"] += [m.group(1) for m in stance["conditional"].finditer(text)]
-    first_support = min((m.start() for m in stance["support"].finditer(text)), default=len(text))
-    out["conditional"] += [m.group(1) for m in stance["concessive"].finditer(text) if m.start() > first_support]
-    out["frames"] = {k: [m.group(1) for m in p.finditer(text)] for k, p in frames.items()}
+            support_at.append(m.start())
+    out["conditional"] += [m.group(1) for m in hits("conditional")]
+    out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
+    first_support = min(support_at, default=len(t))
+    out["conditional"] += [m.group(1) for m in hits("concessive") if m.start() > first_support]
+    rebuttal = bool(hits("rebuttal"))
+    criticism = [m.group(1) for m in hits("criticism") if not t[m.end():].lstrip().startswith(not_before or ("\0",))
+                 and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])]
+    concern = [m.group(1) for m in hits("concern")]
+    if not rebuttal:
+        if criticism:
+            out["critical"] = criticism + concern
+        elif concern and out["support"]:
+            out["conditional"] += concern
+    out["frames"] = {k: [m.group(1) for m in p.finditer(t)] for k, p in frames.items()}
     out["frames"] = {k: v for k, v in out["frames"].items() if v}
-    out["convention"] = bool(stance["convention_terms"].search(text))
+    out["convention"] = bool(stance["convention_terms"].search(t)) if "convention_terms" in stance else False
     return out
 
 
-def _label(s: float, c: float, o: float, n_cues: int, relevant: bool) -> tuple[str, float]:
-    total = s + c + o
-    if total == 0:
-        return "neutral", 0.3
-    if o > 0 and o >= s:
-        label, behind = "oppose", o
-    elif c > 0:
-        label, behind = "conditional", s + c
+def row_polarity(row, cues_path: str | None = None, frames_path: str | None = None) -> tuple[str, list[str], dict]:
+    """(polarity, cues, frame hits) of one statement row: support|conditional|oppose|critical|'' ."""
+    content, lead = str(row.content), ""
+    if content.startswith("[") and "]" in content:  # a leading clause of the sentence: "[Dù còn lo ngại ...] ..."
+        lead, content = content[1:content.index("]")], content[content.index("]") + 1:]
+    head = row.predicate if row.kind != "act" else row.verb
+    found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path)
+    fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
+    if row.kind == "act" and row.polarity:
+        pol = row.polarity
+        concessive = {fold(w) for w in _lexicons(*_paths(cues_path, frames_path))[2].get("concessive", [])}
+        reserved = [c for c in found["conditional"] if c not in concessive]
+        if pol == "support" and (reserved or found["critical"] or found["oppose"]):
+            pol = "conditional"  # "Dù còn lo ngại ..., Đức đã ký", "ký kèm tuyên bố"
+        return pol, [f"act:{row.rule.split('/')[0].removeprefix('act:')}:{fold(row.verb)}"] + fired, \
+            found["frames"]
+    s, c, o, k = (len(found[x]) for x in ("support", "conditional", "oppose", "critical"))
+    if o and not s:
+        pol = "oppose"
+    elif k and not s:
+        pol = "critical"
+    elif c or (s and (k or o)):
+        pol = "conditional"
+    elif s:
+        pol = "support"
     else:
-        label, behind = "support", s
-    confidence = (behind / total) * (1 - 0.5 ** n_cues) * (1.0 if relevant else 0.6)
-    return label, round(confidence, 2)
+        pol = ""
+    return pol, fired, found["frames"]
 
 
-def _score(sentences: list[str], cues_path: str | None, frames_path: str | None) -> dict:
-    s = c = o = 0.0
-    n = 0
-    relevant = False
-    fired: list[str] = []
-    frame_hits: dict[str, int] = {}
-    for sent in sentences:
-        found = sentence_cues(sent, cues_path, frames_path)
-        weight = 1.0 if found["convention"] else 0.5
-        relevant |= found["convention"]
-        s += weight * len(found["support"])
-        c += weight * len(found["conditional"])
-        o += weight * len(found["oppose"])
-        n += len(found["support"]) + len(found["conditional"]) + len(found["oppose"])
-        fired += [f"{k}:{cue}" for k in ("support", "conditional", "oppose") for cue in found[k]]
-        for frame, hits in found["frames"].items():
-            frame_hits[frame] = frame_hits.get(frame, 0) + len(hits)
-            fired += [f"{frame}:{cue}" for cue in hits]
-    stance, confidence = _label(s, c, o, n, relevant)
-    frames = [f for f, _ in sorted(frame_hits.items(), key=lambda kv: (-kv[1], FRAMES.index(kv[0])
-                                                                       if kv[0] in FRAMES else 99))]
-    return {"stance": stance, "confidence": confidence, "frames": frames, "frame_hits": frame_hits,
-            "cues": list(dict.fromkeys(fired)), "support": s, "conditional": c, "oppose": o}
+def label(polarities: list[str]) -> str:
+    """An actor's label from its rows' polarities (module docstring)."""
+    n = {p: polarities.count(p) for p in ("support", "conditional", "oppose", "critical")}
+    if (n["oppose"] or n["critical"]) and not n["support"] and not n["conditional"]:
+        return "oppose"
+    if n["conditional"] or (n["support"] and (n["critical"] or n["oppose"])):
+        return "conditional"
+    return "support" if n["support"] else "neutral"
 
 
-def _evidence(mentions: pd.DataFrame, sentences: pd.DataFrame) -> pd.DataFrame:
-    """Actor rows, one per (article, country, sentence), with `segment`: the part of the sentence that
-    belongs to the country when several countries act in it (from its mention to the next one's)."""
-    actors = mentions[mentions["role"] == "actor"].drop_duplicates(["article_id", "iso", "sentence_id"])
-    starts = sentences.set_index(["article_id", "sentence_id"])["start"]
-    segments = {}
-    for (article_id, sentence_id), same in actors.groupby(["article_id", "sentence_id"], sort=False):
-        base = int(starts.get((article_id, sentence_id), -1))
-        for idx, r in same.iterrows():
-            others = sorted(same.loc[same["iso"] != r.iso, "start"])
-            if not others or base < 0 or r.start < 0:
-                segments[idx] = r.sentence
-                continue
-            begin = 0 if r.start <= min(others) else r.start - base
-            end = next((o - base for o in others if o > r.start), len(r.sentence))
-            segments[idx] = r.sentence[begin:end]
-    actors = actors.assign(segment=pd.Series(segments, dtype="object"))
-    return actors.sort_values(["article_id", "sentence_id"])
+def _name(code: str) -> str:
+    return st._affiliation_name(code)
+
+
+def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
+                      frames_path: str | None = None) -> pd.DataFrame:
+    """Statement rows with an actor (iso not empty) and their `stance_polarity`, `cues`, `frames`."""
+    rows = statements[statements["iso"].fillna("") != ""].copy()
+    scored = [row_polarity(r, cues_path, frames_path) for r in rows.itertuples(index=False)]
+    rows["stance_polarity"] = [p for p, _, _ in scored]
+    rows["cues"] = [";".join(dict.fromkeys(c)) for _, c, _ in scored]
+    rows["frame_hits"] = [f for _, _, f in scored]
+    return rows
 
 
 def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,
-                      frames_path: str | None = None) -> pd.DataFrame:
-    """One row per (article, actor country): BY_ARTICLE_COLUMNS.
+                      frames_path: str | None = None, statements: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per (article, actor): BY_ARTICLE_COLUMNS.
 
-    article_id, iso, name, stance (support|conditional|oppose|neutral), confidence (0–1), frames
-    (';'-separated, most hits first), cues (';'-separated `class:cue` that fired), evidence (the actor
-    sentences joined by ' | '), sentences (how many), support/conditional/oppose (weighted cue sums).
+    article_id, iso (ISO code, or `org:<id>`), name, stance (support|conditional|oppose|neutral), confidence
+    (0–1), frames (';'-separated, most hits first), cues (';'-separated `class:cue` and `act:<kind>:<verb>`),
+    evidence (the sentences of its statements and acts, ' | '), sentences (how many), support/conditional/oppose
+    (number of rows with that polarity; criticism counts as oppose), actor_type (country|organization),
+    statements (number of rows), sentence_ids (';'-separated).
     """
-    mentions = find_mentions(wb) if mentions is None else mentions
+    if statements is None:
+        statements = st.extract(wb, find_mentions(wb) if mentions is None else mentions)
+    scored = scored_statements(statements, cues_path, frames_path)
     rows = []
-    for (article_id, iso), grp in _evidence(mentions, wb.sentences).groupby(["article_id", "iso"], sort=False):
-        sents = grp["sentence"].tolist()
-        sc = _score(grp["segment"].tolist(), cues_path, frames_path)
-        rows.append((article_id, iso, grp["name"].iloc[0], sc["stance"], sc["confidence"], ";".join(sc["frames"]),
-                     ";".join(sc["cues"]), " | ".join(sents), len(sents), sc["support"], sc["conditional"],
-                     sc["oppose"]))
+    for (article_id, iso), grp in scored.groupby(["article_id", "iso"], sort=False):
+        pols = grp["stance_polarity"].tolist()
+        lab = label(pols)
+        sids = sorted(set(grp["sentence_id"]))
+        polar = [p for p in pols if p]
+        behind = {"support": {"support"}, "oppose": {"oppose", "critical"},
+                  "conditional": {"conditional", "support", "critical", "oppose"}}.get(lab, set())
+        agree = grp[grp["stance_polarity"].isin(behind)]
+        n = agree["sentence_id"].nunique()
+        confidence = round(len(agree) / len(polar) * (1 - 0.5 ** n), 2) if polar else 0.3
+        frame_hits: dict[str, int] = {}
+        for hits in grp["frame_hits"]:
+            for f, cs in hits.items():
+                frame_hits[f] = frame_hits.get(f, 0) + len(cs)
+        frames = sorted(frame_hits, key=lambda f: (-frame_hits[f], FRAMES.index(f) if f in FRAMES else 99))
+        fired = list(dict.fromkeys(c for cs in grp["cues"] for c in cs.split(";") if c))
+        fired += [f"{f}:{c}" for hits in grp["frame_hits"] for f, cs in hits.items() for c in cs]
+        evidence = " | ".join(dict.fromkeys(grp.sort_values("sentence_id")["sentence"]))
+        rows.append((article_id, iso, _name(iso), lab, confidence, ";".join(frames), ";".join(dict.fromkeys(fired)),
+                     evidence, len(sids), pols.count("support"), pols.count("conditional"),
+                     pols.count("oppose") + pols.count("critical"),
+                     "organization" if iso.startswith("org:") else "country", len(grp), ";".join(map(str, sids))))
     return pd.DataFrame(rows, columns=BY_ARTICLE_COLUMNS)
 
 
-def stance_by_country(by_article: pd.DataFrame) -> pd.DataFrame:
-    """Aggregate over articles: BY_COUNTRY_COLUMNS.
+def stance_in_text(text: str) -> pd.DataFrame:
+    """Stance per actor in one raw text (cleaned and processed like a corpus article)."""
+    from .pipeline import from_texts
 
-    iso, name, articles, stance (from the summed cue weights, same rule as per article), frames
-    (';'-separated, by number of articles then name), evidence (up to three sentences, strongest
-    articles first, ' | '), confidence (mean over articles), stances_by_article (e.g. 'support:2;neutral:1').
+    return stance_by_article(from_texts({"text": text}))
+
+
+def aggregate_label(labels: list[str]) -> str:
+    """A label over articles from per-article labels: the most frequent non-neutral one; a tie is
+    `conditional` (support against oppose, or any tie that includes conditional); all neutral is `neutral`."""
+    counts = {s: labels.count(s) for s in ("support", "conditional", "oppose")}
+    top = max(counts.values())
+    if top == 0:
+        return "neutral"
+    winners = [s for s, c in counts.items() if c == top]
+    return winners[0] if len(winners) == 1 else "conditional"
+
+
+def aggregate(by_article: pd.DataFrame, actor_type: str | None = "country") -> pd.DataFrame:
+    """Aggregate per-article labels per actor: BY_COUNTRY_COLUMNS (`iso` is the actor code).
+
+    iso, name, articles, stance (`aggregate_label` of the per-article `stance` column, so overriding a
+    per-article label changes it), frames (';'-separated, by number of articles then name), evidence (up to
+    three sentences, most confident articles first, ' | '), confidence (mean over articles), stances_by_article
+    (e.g. 'support:2;neutral:1').
     """
+    df = by_article
+    if actor_type and "actor_type" in df:
+        df = df[df["actor_type"] == actor_type]
     rows = []
-    for (iso, name), grp in by_article.groupby(["iso", "name"], sort=False):
-        s, c, o = grp["support"].sum(), grp["conditional"].sum(), grp["oppose"].sum()
-        label, _ = _label(s, c, o, int(s + c + o > 0), True)
+    for (iso, name), grp in df.groupby(["iso", "name"], sort=False):
         frame_counts: dict[str, int] = {}
-        for frames in grp["frames"]:
+        for frames in grp["frames"].fillna(""):
             for f in filter(None, frames.split(";")):
                 frame_counts[f] = frame_counts.get(f, 0) + 1
         frames = ";".join(sorted(frame_counts, key=lambda f: (-frame_counts[f], f)))
         best = grp.sort_values("confidence", ascending=False)
         evidence = " | ".join([e for ev in best["evidence"] for e in ev.split(" | ")][:3])
         counts = ";".join(f"{k}:{v}" for k, v in grp["stance"].value_counts().items())
-        rows.append((iso, name, grp["article_id"].nunique(), label, frames, evidence,
-                     round(float(grp["confidence"].mean()), 2), counts))
+        rows.append((iso, name, grp["article_id"].nunique(), aggregate_label(grp["stance"].tolist()), frames,
+                     evidence, round(float(grp["confidence"].mean()), 2), counts))
     out = pd.DataFrame(rows, columns=BY_COUNTRY_COLUMNS)
     return out.sort_values(["articles", "iso"], ascending=[False, True], ignore_index=True)
+
+
+def stance_by_country(by_article: pd.DataFrame) -> pd.DataFrame:
+    """Countries over articles (see `aggregate`): BY_COUNTRY_COLUMNS."""
+    return aggregate(by_article, "country")
+
+
+def stance_by_organization(by_article: pd.DataFrame) -> pd.DataFrame:
+    """Organizations over articles (see `aggregate`): BY_COUNTRY_COLUMNS, `iso` = `org:<id>`."""
+    return aggregate(by_article, "organization")
+
+
+def stance_figure(by_article: pd.DataFrame, actor_type: str = "country", top: int = 30) -> Figure:
+    """Stacked horizontal bars: per actor (one row each), the number of articles with each stance."""
+    df = by_article[by_article["actor_type"] == actor_type] if "actor_type" in by_article else by_article
+    table = pd.crosstab(df["name"], df["stance"]).reindex(columns=STANCES, fill_value=0) if len(df) else \
+        pd.DataFrame(columns=STANCES)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=True).index[-top:]] if len(table) else table
+    fig, ax = plt.subplots(figsize=(7, 1.2 + 0.35 * max(1, len(table))))
+    if table.empty:
+        ax.text(0.5, 0.5, f"no {actor_type} actors", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    colors = {"support": "#2b8a3e", "conditional": "#f08c00", "oppose": "#c92a2a", "neutral": "#adb5bd"}
+    left = pd.Series(0, index=table.index)
+    for s in STANCES:
+        ax.barh(table.index, table[s], left=left, color=colors[s], label=s)
+        left = left + table[s]
+    ax.set_xlabel("articles")
+    ax.legend(loc="lower right", fontsize=8)
+    ax.set_title(f"Stance per {actor_type} (number of articles)")
+    fig.tight_layout()
+    return fig
 
 
 def frame_matrix(by_article: pd.DataFrame) -> pd.DataFrame:
@@ -209,6 +309,8 @@ def frame_matrix(by_article: pd.DataFrame) -> pd.DataFrame:
 
     Index: country name; columns: FRAMES (plus any extra frames defined in the YAML).
     """
+    if "actor_type" in by_article:
+        by_article = by_article[by_article["actor_type"] == "country"]
     rows = [(name, f) for name, frames in zip(by_article["name"], by_article["frames"])
             for f in filter(None, frames.split(";"))]
     table = pd.crosstab(pd.Series([r[0] for r in rows], name="country"),
@@ -237,25 +339,44 @@ def heatmap(matrix: pd.DataFrame) -> Figure:
 
 
 def evidence_cards(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,
-                   frames_path: str | None = None) -> pd.DataFrame:
-    """One row per evidence sentence: iso, name, article_id, sentence_id, sentence, cues (that fired there)."""
-    mentions = find_mentions(wb) if mentions is None else mentions
-    rows = []
-    for r in _evidence(mentions, wb.sentences).itertuples(index=False):
-        found = sentence_cues(r.segment, cues_path, frames_path)
-        fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose") for c in found[k]]
-        fired += [f"{f}:{c}" for f, cs in found["frames"].items() for c in cs]
-        rows.append((r.iso, r.name, r.article_id, r.sentence_id, r.sentence, ";".join(dict.fromkeys(fired))))
-    return pd.DataFrame(rows, columns=["iso", "name", "article_id", "sentence_id", "sentence", "cues"])
+                   frames_path: str | None = None, statements: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per statement or act of an actor: iso, name, article_id, sentence_id, sentence, cues (that
+    fired in the actor's own words), kind, speaker, polarity (of that row), content."""
+    if statements is None:
+        statements = st.extract(wb, find_mentions(wb) if mentions is None else mentions)
+    scored = scored_statements(statements, cues_path, frames_path)
+    cues = [";".join(dict.fromkeys([*filter(None, c.split(";")), *(f"{f}:{x}" for f, xs in h.items() for x in xs)]))
+            for c, h in zip(scored["cues"], scored["frame_hits"])]
+    out = pd.DataFrame({"iso": scored["iso"], "name": scored["iso"].map(_name), "article_id": scored["article_id"],
+                        "sentence_id": scored["sentence_id"], "sentence": scored["sentence"], "cues": cues,
+                        "kind": scored["kind"], "speaker": scored["speaker"], "polarity": scored["stance_polarity"],
+                        "content": scored["content"]})
+    return out.sort_values(["article_id", "sentence_id"], ignore_index=True)
+
+
+def highlight(sentence: str, cues: str) -> str:
+    """The sentence as escaped HTML with each cue's words (`class:cue` list) marked."""
+    words = {c.split(":")[-1] for c in cues.split(";") if c}
+    folded = fold(sentence)
+    spans = sorted({m.span() for w in words if w for m in re.finditer(rf"(?<!\w){re.escape(w)}(?!\w)", folded)})
+    out, at = [], 0
+    for a, b in spans:
+        if a < at:
+            continue
+        out.append(escape(sentence[at:a]) + f"<mark>{escape(sentence[a:b])}</mark>")
+        at = b
+    return "".join(out) + escape(sentence[at:])
 
 
 def cards_html(by_country: pd.DataFrame, cards: pd.DataFrame, per_country: int = 4) -> str:
-    """Evidence cards as escaped HTML: per country its stance, frames and evidence sentences."""
+    """Evidence cards as escaped HTML: per actor its stance, frames and evidence sentences, cues marked."""
     parts = []
     for row in by_country.itertuples(index=False):
-        sents = cards[cards["iso"] == row.iso].head(per_country)
-        items = "".join(f"<li>{escape(s.sentence)} <small>[{escape(s.article_id)}:{s.sentence_id}; "
-                        f"{escape(s.cues)}]</small></li>" for s in sents.itertuples(index=False))
+        sents = cards[cards["iso"] == row.iso]
+        sents = pd.concat([sents[sents["polarity"] != ""], sents[sents["polarity"] == ""]]).head(per_country)
+        items = "".join(f"<li>{highlight(s.sentence, s.cues)} <small>[{escape(s.article_id)}:{s.sentence_id}; "
+                        f"{escape(s.kind)} {escape(s.polarity)}; {escape(s.cues)}]</small></li>"
+                        for s in sents.itertuples(index=False))
         parts.append(f"<div style='border:1px solid #ccc;padding:.5em;margin:.5em 0'><b>{escape(row.name)}</b> "
                      f"({escape(row.iso)}) · stance <b>{escape(row.stance)}</b> · frames {escape(row.frames)} · "
                      f"{row.articles} article(s)<ul>{items}</ul></div>")
