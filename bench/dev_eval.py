@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 import vnpress
-from vnpress import countries, stance, timeline
+from vnpress import countries, stance, statements, timeline
 from vnpress.textnorm import fold
 
 TASKS = ["countries", "actors", "stance", "frames", "dates"]
@@ -196,8 +196,10 @@ def run_system(texts: Path, cache: str, tasks: list[str]) -> dict[str, pd.DataFr
         print(wb.problems.to_string(index=False), file=sys.stderr)
     out: dict[str, pd.DataFrame] = {}
     if set(tasks) & {"countries", "actors", "stance", "frames"}:
-        out["mentions"] = countries.find_mentions(wb)
-        out["stance"] = stance.stance_by_article(wb, out["mentions"])
+        mentions = countries.find_mentions(wb)
+        stmts = statements.extract(wb, mentions)
+        out["mentions"] = statements.mark_actors(mentions, stmts)  # as `vnpress countries` reports roles
+        out["stance"] = stance.stance_by_article(wb, out["mentions"], statements=stmts)
     if "dates" in tasks:
         out["dates"] = timeline.timeline(wb)
     return out
