@@ -240,7 +240,8 @@ def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     out = [found[0][2]]
     places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if _ends_with(s.folded, ea, lex["locatives"])}
     for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
-        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places).split()
+        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places and not (
+            s.tokens[k][:1].isupper() and _ends_with(s.folded, k, lex["locatives"]))).split()  # "tại Geneva"
         if not _only_joiners(gap, lex):
             break
         out.append(e)
@@ -250,7 +251,7 @@ def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
 def _only_joiners(syllables: list[str], lex: dict) -> bool:
     """The syllables between two listed entities are all joiners, adverbs or representative words, matched as
     phrases ("phối hợp với Phái đoàn")."""
-    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | _REPRESENTATIVES | {",", "và", "(", ")"}
+    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | lex["locatives"] | _REPRESENTATIVES | {",", "và", "(", ")"}
     i = 0
     while i < len(syllables):
         n = _at(syllables, i, words, 3)
