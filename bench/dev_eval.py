@@ -145,7 +145,16 @@ def show(title: str, table: pd.DataFrame) -> None:
     print(table.to_string(index=False) if len(table) else "(none)")
 
 
-def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFrame) -> None:
+def stance_errors(system: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Gold (article, actor) pairs labelled wrong or missed: article_id, actor, gold, system, cues."""
+    merged = gold.merge(system[["article_id", "iso", "stance", "cues"]], on=["article_id", "iso"], how="left",
+                        suffixes=("_gold", "")).fillna({"stance": "(missing)", "cues": ""})
+    wrong = merged[merged["stance_gold"] != merged["stance"]]
+    return pd.DataFrame({"article_id": wrong["article_id"], "actor": wrong["iso"], "gold": wrong["stance_gold"],
+                         "system": wrong["stance"], "cues": wrong["cues"].str.slice(0, 80)})
+
+
+def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFrame, errors: bool = False) -> None:
     """Stance and frames tables, countries and (once the system outputs them) organizations apart."""
     sys_orgs = by_article["iso"].map(is_org).any()
     groups = [("countries", ~gold_s["iso"].map(is_org), ~by_article["iso"].map(is_org))]
@@ -157,6 +166,8 @@ def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFra
             summary, confusion = stance_tables(s, g)
             show(f"stance ({name})", summary)
             show(f"stance confusion ({name}; rows gold, columns system)", confusion.reset_index())
+            if errors:
+                show(f"stance errors ({name})", stance_errors(s, g))
         if "frames" in tasks:
             show(f"frames ({name}): P/R/F1 over (article, actor, frame)",
                  pd.DataFrame([prf(frame_triples(s), frame_triples(g))]))
@@ -180,7 +191,7 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
         if "countries" in tasks:
             show("country false positives by surface (look-alikes)", country_lookalikes(sub(system["mentions"]), gold_c))
     if set(tasks) & {"stance", "frames"}:
-        report_stance(tasks, gold_s, sub(system["stance"]))
+        report_stance(tasks, gold_s, sub(system["stance"]), errors)
     if "dates" in tasks:
         summary, hits = date_tables(sub(system["dates"]), sub(labels["dates"]))
         show("dates: P/R over (article, value), gold rows with a value", summary)
@@ -212,7 +223,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
     ap.add_argument("--task", choices=TASKS + ["all"], default="all")
     ap.add_argument("--cache", default="/tmp/devcache", help="processing cache folder ('' for none)")
-    ap.add_argument("--errors", action="store_true", help="list the missed and spurious dates")
+    ap.add_argument("--errors", action="store_true", help="list the missed and spurious dates and the wrong stance pairs")
     args = ap.parse_args(argv)
     tasks = TASKS if args.task == "all" else [args.task]
     labels = read_labels(args.labels)

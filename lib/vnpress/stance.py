@@ -97,14 +97,15 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     def hits(name: str) -> list[re.Match[str]]:
         return list(stance[name].finditer(t)) if name in stance else []
 
+    other = tuple(fold(w) for w in cues.get("other_treaties", [])) or ("\0",)
     out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
-    oppose = hits("oppose")
+    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other)]
     covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")]
     out["oppose"] = [m.group(1) for m in oppose]
     support_at = []
     for m in hits("support"):
-        if any(a <= m.start() < b for a, b in covered):
-            continue  # part of an oppose cue ("không ủng hộ")
+        if any(a <= m.start() < b for a, b in covered) or t[m.end():].lstrip().startswith(other):
+            continue  # part of an oppose cue ("không ủng hộ"), or about another treaty
         before = t[_clause_of(t, m.start()):m.start()].split()[-2:]
         if any(w in negation for w in before):
             out["oppose"].append(f"{before[-1]} {m.group(1)}")

@@ -44,6 +44,8 @@ _TIME_WORDS = {"tại", "vào", "ngay", "trong", "hôm", "chiều", "sáng", "tr
 _REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đoàn", "chính", "phủ", "đại", "sứ", "quán", "trưởng",
                     "các", "nước", "quốc", "gia"}
 _OPENERS = {"trong khi", "trong khi đó", "khi", "đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
+# words a wrapped line may end on (the sentence goes on in the next line)
+_WRAP_BEFORE = {"và", "của", "được", "với", "là", "các", "những", "do", "bởi", "ông", "bà", "ngài", "đại", "tại", "cùng"}
 _QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
 
 
@@ -86,7 +88,7 @@ def lexicon() -> dict:
         "home_titles": _folded(spk["home_titles"]), "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
         "question": _folded(acts["question_markers"]), "that_was": _folded(speech["that_was"]),
         "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
-        "praise_heads": _folded(acts["praise_heads"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
+        "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
                                                                          "có", "như", "lần lượt là", "gồm có"},
     }
 
@@ -238,13 +240,25 @@ def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     out = [found[0][2]]
     places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if _ends_with(s.folded, ea, lex["locatives"])}
     for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
-        gap = [g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places]
-        joined = all(g in lex["joiners"] or g in lex["behalf"] or g in lex["adverbs"] or g in {",", "và", "(", ")"}
-                     or g in _REPRESENTATIVES for g in " ".join(gap).split(" ")) if gap else True
-        if not joined:
+        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places and not (
+            s.tokens[k][:1].isupper() and _ends_with(s.folded, k, lex["locatives"]))).split()  # "tại Geneva"
+        if not _only_joiners(gap, lex):
             break
         out.append(e)
     return list(dict.fromkeys(out))
+
+
+def _only_joiners(syllables: list[str], lex: dict) -> bool:
+    """The syllables between two listed entities are all joiners, adverbs or representative words, matched as
+    phrases ("phối hợp với Phái đoàn")."""
+    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | lex["locatives"] | _REPRESENTATIVES | {",", "và", "(", ")"}
+    i = 0
+    while i < len(syllables):
+        n = _at(syllables, i, words, 3)
+        if not n:
+            return False
+        i += n
+    return True
 
 
 def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, str, bool]:
@@ -332,7 +346,7 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
     if not affiliations and a > 0:  # "Thay mặt Chính phủ Mông Cổ, Phó Thủ tướng X đã ký"
         lead = next((i for i in range(a) if _at(s.folded, i, lex["behalf"]) and (i == 0 or s.tokens[i - 1] in
                                                                                  _SOFT_BREAK)), None)
-        if lead is not None:
+        if lead is not None and not _phrases(s.folded[lead + 1:a], lex["verbs"]):  # not "thuộc Y, lưu ý X, các nước"
             affiliations = _entities_in(s, lead, a, lex)
     if name:
         known = _lookup(state, name)
@@ -424,6 +438,9 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
         return k
 
     k = seg_start(e.pre)
+    while k > floor + 1 and s.tokens[k - 1] == "," and any(eb == k - 1 for _, eb, _ in s.entities) and \
+            any(ea == k for ea, _, _ in s.entities):  # a list of countries: "được Belarus, Cam Bốt ... đồng bảo trợ"
+        k = seg_start(k - 1)
     if k == e.pre and k > floor and s.tokens[k - 1] in {",", ")", "—", "–"}:  # the verb right after an appositive
         j = seg_start(k - 1)
         titled = _at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
@@ -499,9 +516,10 @@ def _act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
     if any(_at(clause, i, terms) for i in range(len(clause))):
         first = next((i for i, t in enumerate(clause) if s.pos[e.b + i] in {"N", "Np"}), None)
         return first is None or not _at(clause, first, lex["foreign_objects"])
-    before = s.folded[:e.pre]
-    if "được" in before and any(_at(before, i, lex["object_terms"]) for i in range(len(before))):
-        return True  # "Công ước đã được Kazakhstan ký"
+    clause_start = max((k + 1 for k in range(e.pre) if s.tokens[k] in _SOFT_BREAK | _HARD_BREAK), default=0)
+    before = s.folded[clause_start:e.pre]
+    if ("được" in before or "do" in before) and any(_at(before, i, lex["object_terms"]) for i in range(len(before))):
+        return True  # "Công ước đã được Kazakhstan ký", "Sự kiện do Việt Nam đăng cai"
     if e.type == "act_obj":
         return False
     if e.polarity != "support":
@@ -568,7 +586,10 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             s.folded[e.pre - 1] in {"và", "nhưng", "song", "đồng thời", "nhưng vẫn", "song vẫn"})
         if conjoined and sp is not None and sp.rule == "entity":
             sp, explicit = None, False
-        if sp is None and prev_speaker is not None and prev_kind != "call" and \
+        # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
+        after_speech = prev_kind == "speech" and "," in s.tokens[prev_end:e.pre] and \
+            s.folded[e.pre - 1] not in {"và", ",", "đồng thời", "rồi"}
+        if sp is None and prev_speaker is not None and prev_kind != "call" and not after_speech and \
                 not any(t in _HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
                 not re.search(r"(?<!\w)(trong khi|còn)(?!\w)", " ".join(s.folded[prev_end:e.pre])):
             sp = Speaker(prev_speaker.name, prev_speaker.title, prev_speaker.affiliations, "coordinated")
@@ -755,6 +776,8 @@ def _nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]
     for k in range(len(s.tokens) - 2):
         n = _at(s.folded, k + 1, lex["nominal_acts"]) if s.folded[k] == "sự" else 0
         rule, head = ("act:nominal", k + 1) if n else ("press_praise", k)
+        if not n and (n := _at(s.folded, k, lex["author_heads"])) and _about_convention(s, lex):
+            rule = "act:author"
         if not n:
             n = _at(s.folded, k, lex["praise_heads"])
             if not n:
@@ -773,6 +796,13 @@ def _nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]
                 rows.append(_row(s, sp, iso, "act", s.span_text(head, head + n), span, "support", "", k, end, rule))
                 have.add((iso, rule))
     return rows
+
+
+def _about_convention(s: Sentence, lex: dict) -> bool:
+    """The sentence names the Convention (or a resolution), or refers back to it ("Đây là sáng kiến của Nga")."""
+    return _at(s.folded, 0, lex["that_was"]) > 0 or any(
+        _at(s.folded, i, lex["object_terms"] - {"lễ", "sự kiện", "phiên", "buổi lễ", "tiếp tân"})
+        for i in range(len(s.folded)))
 
 
 def _that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], state: State, lex: dict,
@@ -875,11 +905,44 @@ def _label_line(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
             for aff in sp.affiliations or [""]]
 
 
+def _continues(prev: list[str], nxt: list[str]) -> bool:
+    """A sentence cut by a hard line break: the previous one ends on a comma, an opening bracket or a word
+    that needs a complement ("được", "và", "Ông"), or the next one starts in lower case."""
+    last = prev[-1] if prev else "."
+    if last in _HARD_BREAK or last in {"”", "»", '"', ":"} or not nxt:
+        return False
+    return last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
+
+
+def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame,
+                  mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Sentences, tokens and mentions with hard-wrapped lines joined into one sentence (the first's id)."""
+    toks = {sid: t["token"].tolist() for sid, t in tokens.groupby("sentence_id", sort=True)}
+    rows, into = [], {}
+    for r in sentences.sort_values("sentence_id").to_dict("records"):
+        prev = rows[-1] if rows else None
+        if prev is not None and _continues(toks.get(prev["_last"], []), toks.get(r["sentence_id"], [])):
+            gap = r["start"] - (prev["start"] + len(prev["text"])) if min(r["start"], prev["start"]) >= 0 else 1
+            prev["text"] += " " * max(1, gap) + r["text"]
+            prev["_last"] = r["sentence_id"]
+            into[r["sentence_id"]] = prev["sentence_id"]
+            continue
+        rows.append({**r, "_last": r["sentence_id"]})
+    if not into:
+        return sentences, tokens, mentions
+    joined = pd.DataFrame(rows).drop(columns="_last")
+    tokens = tokens.assign(sentence_id=tokens["sentence_id"].map(lambda x: into.get(x, x)))
+    if len(mentions):
+        mentions = mentions.assign(sentence_id=mentions["sentence_id"].map(lambda x: into.get(x, x)))
+    return joined, tokens, mentions
+
+
 def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFrame,
                     mentions: pd.DataFrame) -> pd.DataFrame:
     """Statements and acts of one article (STATEMENT_COLUMNS), from its sentences, tokens and country
     mentions (the rows of `countries.find_mentions` for this article)."""
     lex, cues = lexicon(), load_cues()
+    sentences, tokens, mentions = _join_wrapped(sentences, tokens, mentions)
     org_index = _org_index()
     by_sid = {sid: t for sid, t in tokens.groupby("sentence_id", sort=True)}
     names = mentions[mentions["via"] == "name"] if len(mentions) else mentions
@@ -895,10 +958,12 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         for m in names[names["sentence_id"] == r.sentence_id].itertuples(index=False):
             first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
             last = next((k for k, v in enumerate(s.tend) if v == m.end), None)
+            if last is None:  # the segmenter glued the next word on: "Venezuela đồng | bảo trợ"
+                last = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.end < b0), None)
             if first is not None and last is not None:
                 ents.append((first, last + 1, m.iso))
         taken = {k for a, b, _ in ents for k in range(a, b)}
-        for a, b, oid in _phrases(s.folded, org_index):
+        for a, b, oid in _phrases(s.folded, org_index, s.tokens):
             if not any(k in taken for k in range(a, b)):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
