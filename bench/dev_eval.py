@@ -113,6 +113,18 @@ def frame_triples(df: pd.DataFrame) -> set[tuple[str, str, str]]:
             for f in str(fs).split(";") if f.strip()}
 
 
+def frame_errors(system: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Missed gold and spurious system (article, actor, frame) triples, with the frame cues that fired
+    (spurious) or the actor's system frames (missed; '(no actor)' if the system lacks the pair)."""
+    f, g = frame_triples(system), frame_triples(gold)
+    cues = {(a, i): str(c) for a, i, c in zip(system["article_id"], system["iso"], system["cues"].fillna(""))}
+    frames = {(a, i): str(fs) for a, i, fs in zip(system["article_id"], system["iso"], system["frames"].fillna(""))}
+    rows = [("missed", a, i, fr, frames.get((a, i), "(no actor)")) for a, i, fr in sorted(g - f)]
+    rows += [("spurious", a, i, fr, ";".join(c for c in cues[(a, i)].split(";") if c.startswith(fr + ":")))
+             for a, i, fr in sorted(f - g)]
+    return pd.DataFrame(rows, columns=["error", "article_id", "actor", "frame", "system frames / cues"])
+
+
 def date_tables(found: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """P/R over (article, value) for gold rows with a value, and the look-alikes found.
 
@@ -171,6 +183,8 @@ def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFra
         if "frames" in tasks:
             show(f"frames ({name}): P/R/F1 over (article, actor, frame)",
                  pd.DataFrame([prf(frame_triples(s), frame_triples(g))]))
+            if errors:
+                show(f"frame errors ({name})", frame_errors(s, g))
     if not sys_orgs:
         print(f"\n(organizations: {int(gold_s['iso'].map(is_org).sum())} gold rows not scored; "
               "the system outputs no org:* actors)")
@@ -223,7 +237,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
     ap.add_argument("--task", choices=TASKS + ["all"], default="all")
     ap.add_argument("--cache", default="/tmp/devcache", help="processing cache folder ('' for none)")
-    ap.add_argument("--errors", action="store_true", help="list the missed and spurious dates and the wrong stance pairs")
+    ap.add_argument("--errors", action="store_true",
+                    help="list the missed and spurious dates and frames and the wrong stance pairs")
     args = ap.parse_args(argv)
     tasks = TASKS if args.task == "all" else [args.task]
     labels = read_labels(args.labels)

@@ -38,11 +38,11 @@ HAND_MACHINE = {"accuracy (machine vs coded)": 5 / 8, "kappa (machine vs coded)"
                 "recall conditional": 2 / 3, "recall neutral": 0.0}
 # Frames coded by ana on two rows: 000 VN sovereignty;cooperation;multilateralism vs the machine's
 # implementation;multilateralism;sovereignty;cooperation;digital_trust (3 shared; machine 5, ana 3), 003 EU
-# implementation vs the machine's cooperation;capacity_building;implementation;fraud_and_crime;legal_harmonization
-# (1 shared; machine 5, ana 1). precision = 4/10, recall = 4/4, F1 = 2·0.4·1 / 1.4 = 4/7.
+# implementation vs the machine's implementation (1 shared; machine 1, ana 1). precision = 4/6 = 2/3,
+# recall = 4/4, F1 = 2·(2/3)·1 / (2/3 + 1) = (4/3) / (5/3) = 4/5.
 ANA_FRAMES = {(A0, "VN"): "sovereignty;cooperation;multilateralism", (A3, "EU"): "implementation"}
 MACHINE_FRAMES = {(A0, "VN"): "implementation;multilateralism;sovereignty;cooperation;digital_trust",
-                  (A3, "EU"): "cooperation;capacity_building;implementation;fraud_and_crime;legal_harmonization"}
+                  (A3, "EU"): "implementation"}
 # ana vs binh on rows 1–5: ana C C S C S, binh C C S S C → p_o = 3/5; marginals C 3, S 2 for both →
 # p_e = (3·3 + 2·2)/25 = 13/25; kappa = (15/25 − 13/25) / (12/25) = 1/6.
 # Krippendorff's alpha (nominal): 10 pairable values; coincidences o_CC = 4, o_SS = 2, o_CS + o_SC = 4;
@@ -178,8 +178,8 @@ def test_coding_loop_on_the_seed_corpus(tmp_path, seed_wb):
     for measure, value in HAND_MACHINE.items():
         assert m[measure]["value"] == round(value, 3), measure
     assert m["precision neutral"]["value"] is None and m["precision neutral"]["n"] == 0
-    assert m["frames F1 (machine vs coded)"]["value"] == pytest.approx(4 / 7, abs=1e-3)
-    assert m["frames precision (machine vs coded)"]["n"] == 10
+    assert m["frames F1 (machine vs coded)"]["value"] == pytest.approx(4 / 5, abs=1e-3)
+    assert m["frames precision (machine vs coded)"]["n"] == 6
 
     # 4. a second coder on rows 1–5: alpha and kappa between coders, disputed rows
     _write_codes(corpus / "codes" / "binh.csv", [(a, i, b, "", "", "") for a, i, _, _, b in ROWS[:5]])

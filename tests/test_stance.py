@@ -82,3 +82,42 @@ def test_country_aggregation_matrix_and_cards(seed_wb, seed_stance):
     cards = stance.evidence_cards(seed_wb)
     html = stance.cards_html(stance.stance_by_country(seed_stance), cards)
     assert "Thụy Sĩ" in html and "<script" not in html
+
+
+def _frames(text):
+    return {r.iso: set(filter(None, r.frames.split(";"))) for r in _one(text).values()}
+
+
+def test_longer_cue_of_another_frame_wins_and_shared_phrase_counts_twice():
+    assert _frames("Đại diện Thái Lan cam kết thúc đẩy hợp tác đa phương về an ninh mạng.")["TH"] == {"multilateralism"}
+    assert set(stance.frame_cues("cần hoàn thiện pháp luật trong nước")) == {"implementation", "legal_harmonization"}
+
+
+@pytest.mark.parametrize("text,iso,absent", [
+    ("Đại diện Canada kêu gọi tăng cường phối hợp giữa các cơ quan thực thi pháp luật.", "CA", "implementation"),
+    ("Đại diện Peru cho biết nước này đã ký Công ước Liên hợp quốc về chống tội phạm mạng.", "PE", "multilateralism"),
+    ("Đại diện Lào cho biết các bộ ngành đã triển khai việc chuẩn bị hội nghị.", "LA", "implementation"),
+])
+def test_set_phrases_and_names_are_not_frames(text, iso, absent):
+    assert absent not in _frames(text)[iso]
+
+
+def test_frames_stop_at_another_actors_clause():
+    frames = _frames("Đại diện Pháp cho biết nước này sẽ sớm phê chuẩn Công ước, trong khi Ba Lan tập trung đào tạo "
+                     "và chia sẻ kinh nghiệm.")
+    assert frames["FR"] == {"implementation"} and frames["PL"] == {"capacity_building"}
+
+
+def test_an_acts_object_described_in_apposition_is_not_its_frame():
+    text = "Việt Nam đăng cai lễ mở ký Công ước, một văn kiện nhằm tăng cường hợp tác quốc tế chống lừa đảo trực tuyến."
+    assert _frames(text)["VN"] == set()
+
+
+@pytest.mark.parametrize("text,iso,frame", [
+    ("Đại diện Na Uy cảnh báo các định nghĩa mơ hồ của Công ước.", "NO", "human_rights"),  # criticism
+    ("Đại diện Lào cam kết triển khai hiệu quả Công ước.", "LA", "implementation"),
+    ("Đại diện Kenya cho biết tội phạm mạng gắn với khủng bố và buôn bán ma túy.", "KE", "fraud_and_crime"),
+    ("Đại diện Ai Cập cho rằng Công ước lấp đầy lỗ hổng pháp lý.", "EG", "legal_harmonization"),
+])
+def test_frame_cues_in_own_words(text, iso, frame):
+    assert frame in _frames(text)[iso]

@@ -19,7 +19,10 @@ An actor's label in an article, from the polarities of its rows: `oppose` if it 
 `conditional` if any row is conditional, or it criticizes or opposes while also supporting (signs but
 criticizes); else `support` if any row supports; else `neutral` (it speaks or acts, but on
 something else). Confidence = share of the actor's polar rows behind the label × (1 − 0.5^n), n = number of
-distinct sentences behind it; a neutral label gets 0.3. Frames (`data/frames.yaml`) come from the same words.
+distinct sentences behind it; a neutral label gets 0.3. Frames (`data/frames.yaml`) come from the same words,
+up to a clause about another actor (", trong khi ...") and, in an act, up to an appositive describing its object;
+the longest cue wins where cues overlap, set phrases (`not_cues`) hide the cues inside them, and criticism
+is a human_rights frame.
 Aggregation over articles uses the per-article labels only (see `aggregate`), so researcher codes that
 override a per-article label carry through.
 """
@@ -48,6 +51,12 @@ BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "fram
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
 _CLASSES = ("support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive")
+NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
+# Where an actor's own words end for frames: a clause about someone else; in an act, an appositive that
+# describes the act's object (", một văn kiện được xem là ...", ", đặt mục tiêu tạo ...").
+_OTHER_CLAUSE = re.compile(r"(?<=.)(?<!\w)trong khi(?!\w)|,\s*còn\s")
+_ACT_APPOSITIVE = re.compile(r",\s*(là |một |được xem là|được coi là|đặt mục tiêu|nhằm tạo|tạo khuôn khổ|tạo khung|"
+                             r"tạo ra|văn kiện|hiệp ước|công ước|khuôn khổ|bộ khung)")
 
 
 @lru_cache(maxsize=8)
@@ -64,7 +73,7 @@ def _pattern(phrases: list[str]) -> re.Pattern[str]:
 def _lexicons(cues_path: str, frames_path: str) -> tuple[dict[str, re.Pattern[str]], dict[str, re.Pattern[str]], dict]:
     cues = _yaml(cues_path)
     stance = {k: _pattern(cues.get(k, [])) for k in _CLASSES + ("convention_terms",) if cues.get(k)}
-    frames = {k: _pattern(v) for k, v in _yaml(frames_path).items()}
+    frames = {k: _pattern(v) for k, v in _yaml(frames_path).items() if k != NOT_CUES}
     return stance, frames, cues
 
 
@@ -73,10 +82,10 @@ def _paths(cues_path: str | None, frames_path: str | None) -> tuple[str, str]:
 
 
 def lexicon(cues_path: str | None = None, frames_path: str | None = None) -> pd.DataFrame:
-    """The cue and frame lexicons as a table: kind (stance|frame), label, cues."""
+    """The cue and frame lexicons as a table: kind (stance|frame|not_frame), label, cues."""
     c, f = _paths(cues_path, frames_path)
     rows = [("stance", k, "; ".join(v)) for k, v in _yaml(c).items() if isinstance(v, list)]
-    rows += [("frame", k, "; ".join(v)) for k, v in _yaml(f).items()]
+    rows += [("frame" if k != NOT_CUES else "not_frame", k, "; ".join(v)) for k, v in _yaml(f).items()]
     return pd.DataFrame(rows, columns=["kind", "label", "cues"])
 
 
@@ -85,10 +94,48 @@ def _clause_of(text: str, at: int) -> int:
     return max(text.rfind(ch, 0, at) for ch in ",;:") + 1
 
 
-def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | None = None) -> dict:
+@lru_cache(maxsize=8)
+def _not_cues(frames_path: str) -> re.Pattern[str] | None:
+    phrases = _yaml(frames_path).get(NOT_CUES) or []
+    return _pattern(phrases) if phrases else None
+
+
+def own_words(t: str, act: bool = False) -> str:
+    """The part of an actor's folded words that frames are read from: up to a clause about someone else
+    (", trong khi Singapore ..."), and in an act up to an appositive describing the act's object."""
+    cuts = [m.start() for m in _OTHER_CLAUSE.finditer(t)][:1]
+    if act:
+        cuts += [m.start() for m in _ACT_APPOSITIVE.finditer(t)][:1]
+    return t[:min(cuts)] if cuts else t
+
+
+def frame_cues(t: str, frames_path: str | None = None) -> dict[str, list[str]]:
+    """{frame: [cue...]} in folded text, longest cue first: a cue inside a longer cue of another frame
+    ("hợp tác đa phương" is multilateralism, not cooperation) or inside a `not_cues` phrase ("cơ quan thực thi
+    pháp luật") does not count; one phrase listed under two frames counts for both."""
+    cues_path, path = _paths(None, frames_path)
+    found = [(m.start(), m.end(), f, m.group(1)) for f, p in _lexicons(cues_path, path)[1].items()
+             for m in p.finditer(t)]
+    block = _not_cues(path)
+    found += [(m.start(), m.end(), "", m.group(1)) for m in block.finditer(t)] if block else []
+    kept: list[tuple[int, int, str, str]] = []
+    for a, b, f, cue in sorted(found, key=lambda x: (x[0] - x[1], x[0])):
+        if not any(a < y and x < b and (x, y) != (a, b) for x, y, _, _ in kept):
+            kept.append((a, b, f, cue))
+    out: dict[str, list[str]] = {}
+    for _, _, f, cue in sorted(kept):
+        if f:
+            out.setdefault(f, []).append(cue)
+    return out
+
+
+def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | None = None,
+                  act: bool = False) -> dict:
     """Cues in an actor's own words: {'support'|'conditional'|'oppose'|'critical': [cue...],
-    'frames': {frame: [cue...]}, 'convention': bool}, with negation and concession scoped to their clause."""
-    stance, frames, cues = _lexicons(*_paths(cues_path, frames_path))
+    'frames': {frame: [cue...]}, 'convention': bool}, with negation and concession scoped to their clause.
+    Frames come from `own_words` (`act`: the words of an act row); criticism in them (misuse, repression,
+    surveillance, vagueness) is a human_rights frame."""
+    stance, _, cues = _lexicons(*_paths(cues_path, frames_path))
     t = fold(text)
     negation = {fold(w) for w in cues.get("negation", [])}
     hesitation = {fold(w) for w in cues.get("hesitation", [])}
@@ -127,8 +174,10 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
             out["critical"] = criticism + concern
         elif concern and out["support"]:
             out["conditional"] += concern
-    out["frames"] = {k: [m.group(1) for m in p.finditer(t)] for k, p in frames.items()}
-    out["frames"] = {k: v for k, v in out["frames"].items() if v}
+    out["frames"] = frame_cues(own_words(t, act), frames_path)
+    if criticism and not rebuttal:
+        rights = out["frames"].get("human_rights", [])
+        out["frames"]["human_rights"] = rights + [c for c in criticism if c not in rights]
     out["convention"] = bool(stance["convention_terms"].search(t)) if "convention_terms" in stance else False
     return out
 
@@ -139,7 +188,8 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
     if content.startswith("[") and "]" in content:  # a leading clause of the sentence: "[Dù còn lo ngại ...] ..."
         lead, content = content[1:content.index("]")], content[content.index("]") + 1:]
     head = row.predicate if row.kind != "act" else row.verb
-    found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path)
+    found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path,
+                          act=row.kind == "act")
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
     if row.kind == "act" and row.polarity:
         pol = row.polarity
