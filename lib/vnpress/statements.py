@@ -46,6 +46,7 @@ _REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đo
 _OPENERS = {"trong khi", "trong khi đó", "khi", "đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
 # words a wrapped line may end on (the sentence goes on in the next line)
 _WRAP_BEFORE = {"và", "của", "được", "với", "là", "các", "những", "do", "bởi", "ông", "bà", "ngài", "đại", "tại", "cùng"}
+_DASHES = {"—", "–", "-"}  # "ông X - Bộ trưởng Y": an appositive
 _QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
 
 
@@ -75,7 +76,7 @@ def lexicon() -> dict:
     for v in acts["call_verbs"]:
         verbs[tuple(fold(v).split())] = ("speech", "call", "")
     return {
-        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]), "adverbs": _folded(speech["adverbs"]), "complementizers": _folded(speech["complementizers"]),
+        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]), "group_anaphors": _folded(spk["group_anaphors"]), "adverbs": _folded(speech["adverbs"]), "complementizers": _folded(speech["complementizers"]),
         "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),
         "negation": {fold(k): v for k, v in acts["negation"].items()},
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
@@ -85,7 +86,7 @@ def lexicon() -> dict:
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
         "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
         "behalf": _folded(spk["behalf"]), "home_institutions": _folded(spk["home_institutions"]),
-        "home_titles": _folded(spk["home_titles"]), "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
+        "home_titles": _folded(spk["home_titles"]), "known_people": {fold(k): v for k, v in spk["known_people"].items()}, "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
         "question": _folded(acts["question_markers"]), "that_was": _folded(speech["that_was"]),
         "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
         "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
@@ -209,6 +210,7 @@ class State:
     last_person: Speaker | None = None
     last_country: str = ""
     last_org: str = ""
+    last_group: list[str] = field(default_factory=list)  # the last subject naming several actors
     interviewee: Speaker | None = None
 
 
@@ -300,6 +302,14 @@ def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, st
     return name, ", ".join(titles), vietnamese
 
 
+def _known_person(name: str, lex: dict) -> list[str]:
+    """The affiliation of a well-known person named without it ("António Guterres"), from speakers.yaml."""
+    words = fold(name).split()
+    hit = next((lex["known_people"][" ".join(words[i:])] for i in range(len(words))
+                if " ".join(words[i:]) in lex["known_people"]), None)
+    return [hit] if hit else []
+
+
 def _lookup(state: State, name: str) -> Speaker | None:
     key = fold(name)
     if key in state.people:
@@ -354,12 +364,15 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
             return Speaker(known.name, title or known.title, known.affiliations, "name_followed")
         if not affiliations and (vietnamese and (title or any(w in subj for w in ("ông", "bà")))):
             affiliations = [cues["home_country"]]
+        affiliations = affiliations or _known_person(name, lex)
         introduced = bool(title) or any(w in lex["honorifics"] for w in s.folded[a:b])
         return Speaker(name, title, affiliations, "named" if introduced else "bare_name")
     words = subj.split()
     if subj in lex["country_anaphors"] or any(subj.endswith(" " + w) or subj == w for w in lex["country_anaphors"]) \
             or (words[:2] in (["quốc", "gia"], ["nước"]) and words[-1] == "này" and not affiliations):
         return Speaker(text, "", [state.last_country] if state.last_country else [], "country_anaphor")
+    if subj in lex["group_anaphors"] and state.last_group:
+        return Speaker(text, "", list(state.last_group), "group_anaphor")
     if (subj in lex["org_anaphors"] or any(subj.endswith(" " + w) for w in lex["org_anaphors"])) and state.last_org:
         return Speaker(text, "", [state.last_org], "org_anaphor")
     if affiliations:
@@ -387,6 +400,8 @@ def _remember(state: State, sp: Speaker) -> None:
         state.people[fold(sp.name)] = sp
     if sp.rule in {"named", "name_followed", "person_anaphor", "bare_name"} and sp.name and sp.affiliations:
         state.last_person = sp
+    if len(sp.affiliations) > 1:
+        state.last_group = list(sp.affiliations)
     countries = [x for x in sp.affiliations if x and not x.startswith("org:")]
     if countries:
         state.last_country = countries[-1]
@@ -439,8 +454,12 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
 
     k = seg_start(e.pre)
     while k > floor + 1 and s.tokens[k - 1] == "," and any(eb == k - 1 for _, eb, _ in s.entities) and \
-            any(ea == k for ea, _, _ in s.entities):  # a list of countries: "được Belarus, Cam Bốt ... đồng bảo trợ"
-        k = seg_start(k - 1)
+            any(ea == k + _at(s.folded, k, lex["joiners"]) for ea, _, _ in s.entities):
+        k = seg_start(k - 1)  # a list: "được Belarus, Cam Bốt ... đồng bảo trợ", "Meta và Microsoft, cùng OHCHR"
+    if k == e.pre and k > floor + 1 and s.tokens[k - 1] in _DASHES:  # "X – một tổ chức “…” – đã gọi"
+        d = next((t for t in range(k - 2, floor - 1, -1) if s.tokens[t] in _DASHES | _HARD_BREAK), None)
+        if d is not None and s.tokens[d] in _DASHES and d > floor:
+            k = seg_start(d)
     if k == e.pre and k > floor and s.tokens[k - 1] in {",", ")", "—", "–"}:  # the verb right after an appositive
         j = seg_start(k - 1)
         titled = _at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
@@ -450,9 +469,9 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
     # across up to five appositive segments (titles, units, entities, brackets)
     cand, j, bracketed = k, k, False
     for _ in range(6):
-        if j <= floor or s.tokens[j - 1] not in {",", "(", "—", "–"}:
+        if j <= floor or s.tokens[j - 1] not in {",", "("} | _DASHES:
             break
-        if s.tokens[j - 1] in {"(", "—", "–"} and j == cand:  # an alias or appositive in brackets or dashes
+        if s.tokens[j - 1] in {"("} | _DASHES and j == cand:  # an alias or appositive in brackets or dashes
             j = cand = seg_start(j - 1)
             bracketed = True
             continue
