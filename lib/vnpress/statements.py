@@ -632,11 +632,17 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             content_start += _at(s.folded, content_start, lex["complementizers"]) or 1
         if e.type == "speech":
             kind, rule = "reported", "speech"
+            that = next((t for t in range(content_start, min(content_start + 4, len(s.tokens)))
+                         if s.folded[t] == "rằng" or s.tokens[t] in _SOFT_BREAK | _HARD_BREAK), None)
+            if that is not None and s.folded[that] == "rằng":  # "cáo buộc vô căn cứ rằng X": the press's qualifier
+                content_start = that + 1
             content = s.span_text(content_start, _content_end(s, content_start)).rstrip(".").strip()
             lead = _concessive_lead(s, start)
             if lead:
                 content = f"[{lead}] {content}"
             q = _quote_before(s, start, quotes) or _quote_after(s, content_start, quotes)
+            if q and _is_name(_article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
+                q = None
             if q:
                 kind, rule, content = "quote", "quote", _article_text(sents, *q)
             elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
@@ -671,6 +677,12 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         if cut is not None and r["kind"] == "reported":
             r["content"] = s.span_text(begin, cut).strip(" ,.")
     return rows
+
+
+def _is_name(text: str) -> bool:
+    """A short quoted span whose words are all capitalized: a name or title, not a quotation."""
+    words = text.split()
+    return 0 < len(words) <= 5 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
 def _concessive_lead(s: Sentence, start: int) -> str:
@@ -743,7 +755,8 @@ def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict
                 continue
             break
         sp = _resolve(s, k, end, state, lex, cues)
-        if sp is None or (sp.rule == "entity" and not sp.title and not any(
+        titled = _at(" ".join(s.folded[k:end]).split(), 0, lex["titles"])  # also glued: "Đại sứ Australia"
+        if sp is None or (sp.rule == "entity" and not sp.title and not titled and not any(
                 fold(w) in s.folded[k:end] for w in ("đại diện", "bộ", "chính phủ", "phái đoàn", "người phát ngôn"))
                 and sp.affiliations and not sp.affiliations[0].startswith("org:")):
             continue  # "Theo Việt Nam, ..." is rare; "Theo quy định" has no speaker
@@ -926,10 +939,13 @@ def _label_line(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
 
 def _continues(prev: list[str], nxt: list[str]) -> bool:
     """A sentence cut by a hard line break: the previous one ends on a comma, an opening bracket or a word
-    that needs a complement ("được", "và", "Ông"), or the next one starts in lower case."""
+    that needs a complement ("được", "và", "Ông"), or the next one starts in lower case (after a closing quote:
+    in lower case, with a dash or a comma)."""
     last = prev[-1] if prev else "."
-    if last in _HARD_BREAK or last in {"”", "»", '"', ":"} or not nxt:
+    if not nxt or last in _HARD_BREAK or last == ":":
         return False
+    if last in {"”", "»", '"'}:  # a quote closing a line: "… “tự do ngôn luận” / – đã công khai gọi"
+        return nxt[0] in _DASHES | {","} or nxt[0][:1].islower()
     return last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
 
 
@@ -976,6 +992,8 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         ents = []
         for m in names[names["sentence_id"] == r.sentence_id].itertuples(index=False):
             first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
+            if first is None:  # the segmenter glued a title on: "Đại sứ Australia"
+                first = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.start < b0), None)
             last = next((k for k, v in enumerate(s.tend) if v == m.end), None)
             if last is None:  # the segmenter glued the next word on: "Venezuela đồng | bảo trợ"
                 last = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.end < b0), None)
