@@ -89,7 +89,8 @@ def lexicon() -> dict:
         "home_titles": _folded(spk["home_titles"]), "known_people": {fold(k): v for k, v in spk["known_people"].items()}, "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
         "question": _folded(acts["question_markers"]), "that_was": _folded(speech["that_was"]),
         "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
-        "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
+        "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]),
+        "visit_heads": _folded(acts["visit_heads"]), "side_openers": _folded(acts["side_openers"]), "joint_events": _folded(acts["joint_events"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
                                                                          "có", "như", "lần lượt là", "gồm có"},
     }
 
@@ -329,7 +330,9 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
     if a >= b:
         return None
     agent = next((t for t in range(b - 1, a - 1, -1) if s.folded[t] in {"do", "được", "bởi"}
-                  and any(ea == t + 1 for ea, _, _ in s.entities)), None)
+                  and (any(ea == t + 1 for ea, _, _ in s.entities) or  # "được Thủ tướng X tiếp đón"
+                       _at(s.folded, t + 1, lex["home_titles"]) and t + 1 < b and s.tokens[t + 1][:1].isupper())),
+                 None)
     if agent is not None:  # "Lễ mở ký do Việt Nam đăng cai", "Công ước được Đại hội đồng LHQ thông qua"
         a = agent + 1
     elif s.folded[b - 1] == "vì" or s.folded[b - 2:b] == ["vì", "đã"]:  # "cảm ơn Việt Nam vì đã đăng cai"
@@ -537,7 +540,8 @@ def _act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
         return first is None or not _at(clause, first, lex["foreign_objects"])
     clause_start = max((k + 1 for k in range(e.pre) if s.tokens[k] in _SOFT_BREAK | _HARD_BREAK), default=0)
     before = s.folded[clause_start:e.pre]
-    if ("được" in before or "do" in before) and any(_at(before, i, lex["object_terms"]) for i in range(len(before))):
+    if ("được" in before or "do" in before) and any(_at(before, i, lex["object_terms"] | terms)
+                                                    for i in range(len(before))):
         return True  # "Công ước đã được Kazakhstan ký", "Sự kiện do Việt Nam đăng cai"
     if e.type == "act_obj":
         return False
@@ -665,6 +669,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                 content = f"[{lead}] {content}"
             co = next((t for t in range(e.b, end) if s.folded[t] in {"cùng", "cùng với"}), None)
             extra = _entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
+            extra += _side_actors(s, e, lex)
             for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
                 row = _row(s, sp, aff, "act", e.verb, content, polarity, predicate, start, e.b, f"act:{e.kind}")
                 row["_cut"], row["_content_start"] = None, e.b
@@ -672,6 +677,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         prev_speaker, prev_end, prev_kind = sp, e.b, e.kind
         floor = e.b
     rows += _according_to(s, state, lex, cues)
+    rows += _joint_event(s, rows, state, lex, cues)
     for r in rows:
         cut, begin = r.pop("_cut", None), r.pop("_content_start", None)
         if cut is not None and r["kind"] == "reported":
@@ -683,6 +689,36 @@ def _is_name(text: str) -> bool:
     """A short quoted span whose words are all capitalized: a name or title, not a quotation."""
     words = text.split()
     return 0 < len(words) <= 5 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+
+
+def _side_actors(s: Sentence, e: Event, lex: dict) -> list[str]:
+    """"Ngoài Trung Quốc, nghị quyết còn được X đồng bảo trợ": the entities of an opening "besides" phrase share
+    the act when "còn" or "cũng" marks it as additional."""
+    n = _at(s.folded, 0, lex["side_openers"])
+    comma = next((t for t in range(n, e.pre) if s.tokens[t] == ","), None)
+    if not n or comma is None or not any(w in {"còn", "cũng"} for w in s.folded[comma:e.a]):
+        return []
+    return _entities_in(s, n, comma, lex)
+
+
+def _joint_event(s: Sentence, found: list[dict], state: State, lex: dict, cues: dict) -> list[dict]:
+    """"Tại cuộc họp báo với Thủ tướng X, ...": X holds the event with the subject (an act of support), when the
+    sentence is about the Convention or its ceremony."""
+    have = {r["affiliation"] for r in found}
+    for k in range(len(s.tokens)):
+        n = _at(s.folded, k, lex["joint_events"])
+        if not n or k + n >= len(s.tokens) or s.folded[k + n] not in {"với", "cùng", "cùng với"} \
+                or not _about_convention(s, lex):
+            continue
+        a = k + n + 1
+        end = next((t for t in range(a, len(s.tokens)) if s.tokens[t] in _SOFT_BREAK | _HARD_BREAK
+                    or s.folded[t] in {"và"} or _is_verb(s, t, lex)), len(s.tokens))
+        sp = _resolve(s, a, end, state, lex, cues)
+        if sp is None:
+            return []
+        return [_row(s, sp, aff, "act", s.span_text(k, k + n), s.span_text(k, end), "support", "", a, end,
+                     "act:joint") for aff in sp.affiliations if aff not in have]
+    return []
 
 
 def _concessive_lead(s: Sentence, start: int) -> str:
@@ -771,7 +807,7 @@ def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict
 def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     """"Những nước ký đầu tiên gồm Việt Nam, Nga và Brazil": one act per listed country."""
     cues_reps = {"đại diện", "trưởng đoàn", "phái đoàn", "các nước", "các quốc gia", "nước", "quốc gia"}
-    acts = [e for e in _events(s, lex) if e.type != "speech"]
+    acts = [e for e in _events(s, lex) if e.type != "speech" and e.kind != "receive"]  # those received are guests
     if not acts:
         return []
     e = acts[0]
@@ -810,6 +846,8 @@ def _nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]
         rule, head = ("act:nominal", k + 1) if n else ("press_praise", k)
         if not n and (n := _at(s.folded, k, lex["author_heads"])) and _about_convention(s, lex):
             rule = "act:author"
+        elif not n and (n := _at(s.folded, k, lex["visit_heads"])) and _about_convention(s, lex):
+            rule = "act:visit"
         if not n:
             n = _at(s.folded, k, lex["praise_heads"])
             if not n:
@@ -1100,9 +1138,16 @@ def statements_in_text(text: str, article_id: str = "text") -> pd.DataFrame:
 
 
 def mark_actors(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
-    """Mentions with role `actor` wherever the same country has a statement or act in that sentence."""
+    """Mentions with role `actor` wherever the same country has a statement or act in that sentence, or inside
+    the subject span of one (a sentence wrapped over lines keeps its first line's id)."""
     keys = set(zip(statements["article_id"], statements["sentence_id"], statements["iso"]))
-    hit = [k in keys for k in zip(mentions["article_id"], mentions["sentence_id"], mentions["iso"])]
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for aid, iso, a, b in zip(statements["article_id"], statements["iso"], statements["start"], statements["end"]):
+        spans.setdefault((aid, iso), []).append((a, b))
+    starts, ends = (mentions[c] if c in mentions else [-1] * len(mentions) for c in ("start", "end"))
+    hit = [k in keys or any(0 <= a <= start and end <= b for a, b in spans.get((k[0], k[2]), []))
+           for k, start, end in zip(zip(mentions["article_id"], mentions["sentence_id"], mentions["iso"]),
+                                    starts, ends)]
     out = mentions.copy()
     out.loc[hit, "role"] = "actor"
     return out
