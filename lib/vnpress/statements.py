@@ -46,6 +46,7 @@ _REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đo
 _OPENERS = {"trong khi", "trong khi đó", "khi", "đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
 # words a wrapped line may end on (the sentence goes on in the next line)
 _WRAP_BEFORE = {"và", "của", "được", "với", "là", "các", "những", "do", "bởi", "ông", "bà", "ngài", "đại", "tại", "cùng"}
+_DASHES = {"—", "–", "-"}  # "ông X - Bộ trưởng Y": an appositive
 _QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
 
 
@@ -75,7 +76,7 @@ def lexicon() -> dict:
     for v in acts["call_verbs"]:
         verbs[tuple(fold(v).split())] = ("speech", "call", "")
     return {
-        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]), "adverbs": _folded(speech["adverbs"]), "complementizers": _folded(speech["complementizers"]),
+        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]), "group_anaphors": _folded(spk["group_anaphors"]), "adverbs": _folded(speech["adverbs"]), "complementizers": _folded(speech["complementizers"]),
         "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),
         "negation": {fold(k): v for k, v in acts["negation"].items()},
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
@@ -85,10 +86,11 @@ def lexicon() -> dict:
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
         "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
         "behalf": _folded(spk["behalf"]), "home_institutions": _folded(spk["home_institutions"]),
-        "home_titles": _folded(spk["home_titles"]), "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
+        "home_titles": _folded(spk["home_titles"]), "known_people": {fold(k): v for k, v in spk["known_people"].items()}, "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
         "question": _folded(acts["question_markers"]), "that_was": _folded(speech["that_was"]),
         "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
-        "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
+        "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]),
+        "visit_heads": _folded(acts["visit_heads"]), "side_openers": _folded(acts["side_openers"]), "joint_events": _folded(acts["joint_events"]), "list_markers": {"gồm", "bao gồm", "trong đó có", "là",
                                                                          "có", "như", "lần lượt là", "gồm có"},
     }
 
@@ -209,6 +211,7 @@ class State:
     last_person: Speaker | None = None
     last_country: str = ""
     last_org: str = ""
+    last_group: list[str] = field(default_factory=list)  # the last subject naming several actors
     interviewee: Speaker | None = None
 
 
@@ -300,6 +303,14 @@ def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, st
     return name, ", ".join(titles), vietnamese
 
 
+def _known_person(name: str, lex: dict) -> list[str]:
+    """The affiliation of a well-known person named without it ("António Guterres"), from speakers.yaml."""
+    words = fold(name).split()
+    hit = next((lex["known_people"][" ".join(words[i:])] for i in range(len(words))
+                if " ".join(words[i:]) in lex["known_people"]), None)
+    return [hit] if hit else []
+
+
 def _lookup(state: State, name: str) -> Speaker | None:
     key = fold(name)
     if key in state.people:
@@ -319,7 +330,9 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
     if a >= b:
         return None
     agent = next((t for t in range(b - 1, a - 1, -1) if s.folded[t] in {"do", "được", "bởi"}
-                  and any(ea == t + 1 for ea, _, _ in s.entities)), None)
+                  and (any(ea == t + 1 for ea, _, _ in s.entities) or  # "được Thủ tướng X tiếp đón"
+                       _at(s.folded, t + 1, lex["home_titles"]) and t + 1 < b and s.tokens[t + 1][:1].isupper())),
+                 None)
     if agent is not None:  # "Lễ mở ký do Việt Nam đăng cai", "Công ước được Đại hội đồng LHQ thông qua"
         a = agent + 1
     elif s.folded[b - 1] == "vì" or s.folded[b - 2:b] == ["vì", "đã"]:  # "cảm ơn Việt Nam vì đã đăng cai"
@@ -354,12 +367,15 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
             return Speaker(known.name, title or known.title, known.affiliations, "name_followed")
         if not affiliations and (vietnamese and (title or any(w in subj for w in ("ông", "bà")))):
             affiliations = [cues["home_country"]]
+        affiliations = affiliations or _known_person(name, lex)
         introduced = bool(title) or any(w in lex["honorifics"] for w in s.folded[a:b])
         return Speaker(name, title, affiliations, "named" if introduced else "bare_name")
     words = subj.split()
     if subj in lex["country_anaphors"] or any(subj.endswith(" " + w) or subj == w for w in lex["country_anaphors"]) \
             or (words[:2] in (["quốc", "gia"], ["nước"]) and words[-1] == "này" and not affiliations):
         return Speaker(text, "", [state.last_country] if state.last_country else [], "country_anaphor")
+    if subj in lex["group_anaphors"] and state.last_group:
+        return Speaker(text, "", list(state.last_group), "group_anaphor")
     if (subj in lex["org_anaphors"] or any(subj.endswith(" " + w) for w in lex["org_anaphors"])) and state.last_org:
         return Speaker(text, "", [state.last_org], "org_anaphor")
     if affiliations:
@@ -387,6 +403,8 @@ def _remember(state: State, sp: Speaker) -> None:
         state.people[fold(sp.name)] = sp
     if sp.rule in {"named", "name_followed", "person_anaphor", "bare_name"} and sp.name and sp.affiliations:
         state.last_person = sp
+    if len(sp.affiliations) > 1:
+        state.last_group = list(sp.affiliations)
     countries = [x for x in sp.affiliations if x and not x.startswith("org:")]
     if countries:
         state.last_country = countries[-1]
@@ -439,8 +457,12 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
 
     k = seg_start(e.pre)
     while k > floor + 1 and s.tokens[k - 1] == "," and any(eb == k - 1 for _, eb, _ in s.entities) and \
-            any(ea == k for ea, _, _ in s.entities):  # a list of countries: "được Belarus, Cam Bốt ... đồng bảo trợ"
-        k = seg_start(k - 1)
+            any(ea == k + _at(s.folded, k, lex["joiners"]) for ea, _, _ in s.entities):
+        k = seg_start(k - 1)  # a list: "được Belarus, Cam Bốt ... đồng bảo trợ", "Meta và Microsoft, cùng OHCHR"
+    if k == e.pre and k > floor + 1 and s.tokens[k - 1] in _DASHES:  # "X – một tổ chức “…” – đã gọi"
+        d = next((t for t in range(k - 2, floor - 1, -1) if s.tokens[t] in _DASHES | _HARD_BREAK), None)
+        if d is not None and s.tokens[d] in _DASHES and d > floor:
+            k = seg_start(d)
     if k == e.pre and k > floor and s.tokens[k - 1] in {",", ")", "—", "–"}:  # the verb right after an appositive
         j = seg_start(k - 1)
         titled = _at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
@@ -450,9 +472,9 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
     # across up to five appositive segments (titles, units, entities, brackets)
     cand, j, bracketed = k, k, False
     for _ in range(6):
-        if j <= floor or s.tokens[j - 1] not in {",", "(", "—", "–"}:
+        if j <= floor or s.tokens[j - 1] not in {",", "("} | _DASHES:
             break
-        if s.tokens[j - 1] in {"(", "—", "–"} and j == cand:  # an alias or appositive in brackets or dashes
+        if s.tokens[j - 1] in {"("} | _DASHES and j == cand:  # an alias or appositive in brackets or dashes
             j = cand = seg_start(j - 1)
             bracketed = True
             continue
@@ -518,7 +540,8 @@ def _act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
         return first is None or not _at(clause, first, lex["foreign_objects"])
     clause_start = max((k + 1 for k in range(e.pre) if s.tokens[k] in _SOFT_BREAK | _HARD_BREAK), default=0)
     before = s.folded[clause_start:e.pre]
-    if ("được" in before or "do" in before) and any(_at(before, i, lex["object_terms"]) for i in range(len(before))):
+    if ("được" in before or "do" in before) and any(_at(before, i, lex["object_terms"] | terms)
+                                                    for i in range(len(before))):
         return True  # "Công ước đã được Kazakhstan ký", "Sự kiện do Việt Nam đăng cai"
     if e.type == "act_obj":
         return False
@@ -613,11 +636,17 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             content_start += _at(s.folded, content_start, lex["complementizers"]) or 1
         if e.type == "speech":
             kind, rule = "reported", "speech"
+            that = next((t for t in range(content_start, min(content_start + 4, len(s.tokens)))
+                         if s.folded[t] == "rằng" or s.tokens[t] in _SOFT_BREAK | _HARD_BREAK), None)
+            if that is not None and s.folded[that] == "rằng":  # "cáo buộc vô căn cứ rằng X": the press's qualifier
+                content_start = that + 1
             content = s.span_text(content_start, _content_end(s, content_start)).rstrip(".").strip()
             lead = _concessive_lead(s, start)
             if lead:
                 content = f"[{lead}] {content}"
             q = _quote_before(s, start, quotes) or _quote_after(s, content_start, quotes)
+            if q and _is_name(_article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
+                q = None
             if q:
                 kind, rule, content = "quote", "quote", _article_text(sents, *q)
             elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
@@ -640,6 +669,7 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                 content = f"[{lead}] {content}"
             co = next((t for t in range(e.b, end) if s.folded[t] in {"cùng", "cùng với"}), None)
             extra = _entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
+            extra += _side_actors(s, e, lex)
             for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
                 row = _row(s, sp, aff, "act", e.verb, content, polarity, predicate, start, e.b, f"act:{e.kind}")
                 row["_cut"], row["_content_start"] = None, e.b
@@ -647,11 +677,48 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         prev_speaker, prev_end, prev_kind = sp, e.b, e.kind
         floor = e.b
     rows += _according_to(s, state, lex, cues)
+    rows += _joint_event(s, rows, state, lex, cues)
     for r in rows:
         cut, begin = r.pop("_cut", None), r.pop("_content_start", None)
         if cut is not None and r["kind"] == "reported":
             r["content"] = s.span_text(begin, cut).strip(" ,.")
     return rows
+
+
+def _is_name(text: str) -> bool:
+    """A short quoted span whose words are all capitalized: a name or title, not a quotation."""
+    words = text.split()
+    return 0 < len(words) <= 5 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
+
+
+def _side_actors(s: Sentence, e: Event, lex: dict) -> list[str]:
+    """"Ngoài Trung Quốc, nghị quyết còn được X đồng bảo trợ": the entities of an opening "besides" phrase share
+    the act when "còn" or "cũng" marks it as additional."""
+    n = _at(s.folded, 0, lex["side_openers"])
+    comma = next((t for t in range(n, e.pre) if s.tokens[t] == ","), None)
+    if not n or comma is None or not any(w in {"còn", "cũng"} for w in s.folded[comma:e.a]):
+        return []
+    return _entities_in(s, n, comma, lex)
+
+
+def _joint_event(s: Sentence, found: list[dict], state: State, lex: dict, cues: dict) -> list[dict]:
+    """"Tại cuộc họp báo với Thủ tướng X, ...": X holds the event with the subject (an act of support), when the
+    sentence is about the Convention or its ceremony."""
+    have = {r["affiliation"] for r in found}
+    for k in range(len(s.tokens)):
+        n = _at(s.folded, k, lex["joint_events"])
+        if not n or k + n >= len(s.tokens) or s.folded[k + n] not in {"với", "cùng", "cùng với"} \
+                or not _about_convention(s, lex):
+            continue
+        a = k + n + 1
+        end = next((t for t in range(a, len(s.tokens)) if s.tokens[t] in _SOFT_BREAK | _HARD_BREAK
+                    or s.folded[t] in {"và"} or _is_verb(s, t, lex)), len(s.tokens))
+        sp = _resolve(s, a, end, state, lex, cues)
+        if sp is None:
+            return []
+        return [_row(s, sp, aff, "act", s.span_text(k, k + n), s.span_text(k, end), "support", "", a, end,
+                     "act:joint") for aff in sp.affiliations if aff not in have]
+    return []
 
 
 def _concessive_lead(s: Sentence, start: int) -> str:
@@ -724,7 +791,8 @@ def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict
                 continue
             break
         sp = _resolve(s, k, end, state, lex, cues)
-        if sp is None or (sp.rule == "entity" and not sp.title and not any(
+        titled = _at(" ".join(s.folded[k:end]).split(), 0, lex["titles"])  # also glued: "Đại sứ Australia"
+        if sp is None or (sp.rule == "entity" and not sp.title and not titled and not any(
                 fold(w) in s.folded[k:end] for w in ("đại diện", "bộ", "chính phủ", "phái đoàn", "người phát ngôn"))
                 and sp.affiliations and not sp.affiliations[0].startswith("org:")):
             continue  # "Theo Việt Nam, ..." is rare; "Theo quy định" has no speaker
@@ -739,7 +807,7 @@ def _according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict
 def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     """"Những nước ký đầu tiên gồm Việt Nam, Nga và Brazil": one act per listed country."""
     cues_reps = {"đại diện", "trưởng đoàn", "phái đoàn", "các nước", "các quốc gia", "nước", "quốc gia"}
-    acts = [e for e in _events(s, lex) if e.type != "speech"]
+    acts = [e for e in _events(s, lex) if e.type != "speech" and e.kind != "receive"]  # those received are guests
     if not acts:
         return []
     e = acts[0]
@@ -778,6 +846,8 @@ def _nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]
         rule, head = ("act:nominal", k + 1) if n else ("press_praise", k)
         if not n and (n := _at(s.folded, k, lex["author_heads"])) and _about_convention(s, lex):
             rule = "act:author"
+        elif not n and (n := _at(s.folded, k, lex["visit_heads"])) and _about_convention(s, lex):
+            rule = "act:visit"
         if not n:
             n = _at(s.folded, k, lex["praise_heads"])
             if not n:
@@ -907,10 +977,13 @@ def _label_line(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
 
 def _continues(prev: list[str], nxt: list[str]) -> bool:
     """A sentence cut by a hard line break: the previous one ends on a comma, an opening bracket or a word
-    that needs a complement ("được", "và", "Ông"), or the next one starts in lower case."""
+    that needs a complement ("được", "và", "Ông"), or the next one starts in lower case (after a closing quote:
+    in lower case, with a dash or a comma)."""
     last = prev[-1] if prev else "."
-    if last in _HARD_BREAK or last in {"”", "»", '"', ":"} or not nxt:
+    if not nxt or last in _HARD_BREAK or last == ":":
         return False
+    if last in {"”", "»", '"'}:  # a quote closing a line: "… “tự do ngôn luận” / – đã công khai gọi"
+        return nxt[0] in _DASHES | {","} or nxt[0][:1].islower()
     return last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
 
 
@@ -957,6 +1030,8 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         ents = []
         for m in names[names["sentence_id"] == r.sentence_id].itertuples(index=False):
             first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
+            if first is None:  # the segmenter glued a title on: "Đại sứ Australia"
+                first = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.start < b0), None)
             last = next((k for k, v in enumerate(s.tend) if v == m.end), None)
             if last is None:  # the segmenter glued the next word on: "Venezuela đồng | bảo trợ"
                 last = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.end < b0), None)
@@ -1063,9 +1138,16 @@ def statements_in_text(text: str, article_id: str = "text") -> pd.DataFrame:
 
 
 def mark_actors(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
-    """Mentions with role `actor` wherever the same country has a statement or act in that sentence."""
+    """Mentions with role `actor` wherever the same country has a statement or act in that sentence, or inside
+    the subject span of one (a sentence wrapped over lines keeps its first line's id)."""
     keys = set(zip(statements["article_id"], statements["sentence_id"], statements["iso"]))
-    hit = [k in keys for k in zip(mentions["article_id"], mentions["sentence_id"], mentions["iso"])]
+    spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
+    for aid, iso, a, b in zip(statements["article_id"], statements["iso"], statements["start"], statements["end"]):
+        spans.setdefault((aid, iso), []).append((a, b))
+    starts, ends = (mentions[c] if c in mentions else [-1] * len(mentions) for c in ("start", "end"))
+    hit = [k in keys or any(0 <= a <= start and end <= b for a, b in spans.get((k[0], k[2]), []))
+           for k, start, end in zip(zip(mentions["article_id"], mentions["sentence_id"], mentions["iso"]),
+                                    starts, ends)]
     out = mentions.copy()
     out.loc[hit, "role"] = "actor"
     return out
