@@ -100,6 +100,14 @@ def _not_cues(frames_path: str) -> re.Pattern[str] | None:
     return _pattern(phrases) if phrases else None
 
 
+def _received(before: str, markers: set[str]) -> bool:
+    """The folded words before a cue end with a marker of criticism received ("gây ra nhiều", "bị")."""
+    words = before.split()
+    if words and words[-1] in {"nhiều", "những", "các", "không ít", "sự"}:
+        words = words[:-1]
+    return any(" ".join(words[-n:]) in markers for n in (1, 2, 3) if len(words) >= n)
+
+
 def own_words(t: str, act: bool = False) -> str:
     """The part of an actor's folded words that frames are read from: up to a clause about someone else
     (", trong khi Singapore ..."), and in an act up to an appositive describing the act's object."""
@@ -146,7 +154,9 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
 
     other = tuple(fold(w) for w in cues.get("other_treaties", [])) or ("\0",)
     out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
-    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other)]
+    received = {fold(w) for w in cues.get("received", [])}
+    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other)
+              and not _received(t[_clause_of(t, m.start()):m.start()], received)]
     covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")]
     out["oppose"] = [m.group(1) for m in oppose]
     support_at = []

@@ -81,6 +81,7 @@ def lexicon() -> dict:
         "negation": {fold(k): v for k, v in acts["negation"].items()},
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
         "foreign_objects": _folded(acts["foreign_objects"]), "nominalizers": _folded(acts["nominalizers"]),
+        "speech_nominalizers": _folded(speech["speech_nominalizers"]),
         "sign_kinds": {"sign", "ratify", "adopt"},
         "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
@@ -224,9 +225,26 @@ def _is_name_token(s: Sentence, k: int, lex: dict) -> bool:
             or s.pos[k] == "Np" and not tok.isupper())
 
 
+_PLACE_NOUNS = {"trụ sở", "thành phố", "thủ đô", "tp", "tp.", "thủ phủ", "bang"}
+
+
+def _locates_place(s: Sentence, ea: int, eb: int, lex: dict) -> bool:
+    """"tại trụ sở LHQ ở New York (Mỹ)", "tại Geneva, Thụy Sĩ.": a country named after the place it locates."""
+    if ea < 2 or s.tokens[ea - 1] not in {"(", ","}:
+        return False
+    if s.tokens[ea - 1] == "," and eb < len(s.tokens) and s.tokens[eb] not in _HARD_BREAK | {")"} and not (
+            s.tokens[eb] == "," and not any(x == eb + 1 for x, _, _ in s.entities)):
+        return False  # "Tại Hà Nội, Việt Nam đã ký": the subject
+    k = ea - 1
+    while k > 0 and (s.tokens[k - 1][:1].isupper() or s.tokens[k - 1] in {"(", ")", ","}
+                     or _ends_with(s.folded, k, _PLACE_NOUNS)):
+        k -= _ends_with(s.folded, k, _PLACE_NOUNS) or 1
+    return k < ea - 1 and bool(_ends_with(s.folded, k, lex["locatives"]))
+
+
 def _entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     """Affiliations named in tokens [a, b): the head entity and those listed with it, places excluded."""
-    found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b
+    found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b and not _locates_place(s, ea, eb, lex)
              and (not _ends_with(s.folded, ea, lex["locatives"]) or _ends_with(s.folded, ea, lex["behalf"]))
              and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in {"nước", "quốc gia", "các nước"})
              and not (e.startswith("org:") and ea > 0 and (s.folded[ea - 1] in {"công ước", "văn kiện"} or
@@ -433,7 +451,7 @@ def _events(s: Sentence, lex: dict, quotes: list[tuple[int, int]] = ()) -> list[
     for a, b, (typ, kind, pol) in _phrases(s.folded, lex["verbs"], s.tokens):
         if any(k in entity_tokens for k in range(a, b)) or any(qa <= s.tstart[a] < qb for qa, qb in quotes):
             continue
-        if _ends_with(s.folded, a, lex["nominalizers"]) and typ != "speech":
+        if _ends_with(s.folded, a, lex["nominalizers"] if typ != "speech" else lex["speech_nominalizers"]):
             continue
         pre = a
         while pre > 0 and (n := _ends_with(s.folded, pre, lex["adverbs"])):
@@ -484,6 +502,8 @@ def _subject_start(s: Sentence, e: Event, floor: int, lex: dict) -> int:
         head = i
         while head < j - 1 and s.folded[head] in {"+", "-"}:
             head += 1
+        if s.folded[head] in {"trong khuôn khổ", "bên lề", "nhân dịp"} or s.folded[head:head + 2] == ["trong", "khuôn khổ"]:
+            break  # "New York, Hoa Kỳ, trong khuôn khổ ..., UNODC đã": a setting, not an appositive
         if s.folded[head] in lex["honorifics"] or _at(s.folded, head, lex["titles"]) or s.pos[head] == "Np":
             cand = i
         j = i
@@ -816,7 +836,8 @@ def _listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     have = {r["affiliation"] for r in found}
     rows = []
     for k in range(len(s.tokens)):
-        n = _at(s.folded, k, lex["list_markers"]) or (1 if s.tokens[k] == "(" else 0)
+        n = _at(s.folded, k, lex["list_markers"]) or (
+            1 if s.tokens[k] == "(" and not any(eb == k for _, eb, _ in s.entities) else 0)  # not "LHQ (UN)"
         while n and k + n < len(s.tokens) and (s.folded[k + n] in cues_reps or _at(s.folded, k + n, lex["titles"])):
             n += _at(s.folded, k + n, lex["titles"]) or 1  # "có đại diện Cuba", "là trưởng đoàn Chile"
         if not n or not any(ea == k + n for ea, _, _ in s.entities):
