@@ -90,6 +90,16 @@ def country_lookalikes(mentions: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFra
             .reset_index().sort_values("mentions", ascending=False, ignore_index=True))
 
 
+def country_errors(mentions: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Missed gold and spurious system (article, iso) pairs, with the system's surfaces (spurious) or the gold note."""
+    found, want = set(zip(mentions["article_id"], mentions["iso"])), set(zip(gold["article_id"], gold["iso"]))
+    notes = {(a, i): n for a, i, n in zip(gold["article_id"], gold["iso"], gold["note"])}
+    surfaces = mentions.groupby(["article_id", "iso"])["surface"].agg(lambda s: "; ".join(sorted(set(s))))
+    rows = [("missed", a, i, notes.get((a, i), "")) for a, i in sorted(want - found)]
+    rows += [("spurious", a, i, surfaces[(a, i)]) for a, i in sorted(found - want)]
+    return pd.DataFrame(rows, columns=["error", "article_id", "iso", "surface / gold note"])
+
+
 def stance_tables(system: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Stance accuracy over gold pairs (missing = wrong) and on found pairs; confusion gold x system."""
     merged = gold.merge(system[["article_id", "iso", "stance"]], on=["article_id", "iso"], how="left",
@@ -204,6 +214,8 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
         show("countries / actors: P/R/F1 over (article, iso)", scores[scores["task"].isin(tasks)])
         if "countries" in tasks:
             show("country false positives by surface (look-alikes)", country_lookalikes(sub(system["mentions"]), gold_c))
+            if errors:
+                show("country errors (article, iso)", country_errors(sub(system["mentions"]), gold_c))
     if set(tasks) & {"stance", "frames"}:
         report_stance(tasks, gold_s, sub(system["stance"]), errors)
     if "dates" in tasks:
@@ -238,7 +250,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--task", choices=TASKS + ["all"], default="all")
     ap.add_argument("--cache", default="/tmp/devcache", help="processing cache folder ('' for none)")
     ap.add_argument("--errors", action="store_true",
-                    help="list the missed and spurious dates and frames and the wrong stance pairs")
+                    help="list the missed and spurious countries, dates and frames and the wrong stance pairs")
     args = ap.parse_args(argv)
     tasks = TASKS if args.task == "all" else [args.task]
     labels = read_labels(args.labels)

@@ -60,6 +60,9 @@ _ADVERBS = {"và", "cũng", "đã", "đang", "sẽ", "không", "chưa", "vẫn",
 _DASHES = {"-", "–", "—"}
 _DASH_SPLIT = re.compile(r"\s*([-–—])\s*")
 _INNER_DASH = re.compile(r"\w\s*[-–—]|[-–—]\s*\w")
+# Latin-script words that make a glued "<country> <Word>" a name of its own ("Vietnam Airlines", "China Daily").
+_ORG_TAILS = {"Air", "Airlines", "Airways", "Bank", "Cup", "Daily", "Express", "Group", "News", "Online", "Open",
+              "Post", "Radio", "Railways", "Telecom", "Television", "Times", "Today", "Tourism"}
 
 
 @lru_cache(maxsize=4)
@@ -189,8 +192,12 @@ def _split_pairs(tokens: list[str], pos: list[str], starts: list[int], ends: lis
             continue
         left = _edge(items[k - 1][0], index, longest, at_end=True)
         right = _edge(items[k + 1][0], index, longest, at_end=False)
-        if left and right and not _language_pair(items, k, index, longest, cues):
+        across = 0 if left or not right else _left_across(items, k, index, longest)
+        if (left or across) and right and not _language_pair(items, k, index, longest, cues):
             joins.add(k)
+            if across:  # "Việt" "Nam-EU": the name starts in the token before
+                cut.setdefault(k - 2, (True, across))
+                left = len(items[k - 1][0].split())
             cut.setdefault(k - 1, (True, left))
             cut[k + 1] = (False, right)
     for k, item in enumerate(items):  # a name glued to plain words: "Venezuela đồng", "Nga cử", "Đại sứ Anh"
@@ -221,13 +228,35 @@ def _split_pairs(tokens: list[str], pos: list[str], starts: list[int], ends: lis
     return out._replace(joins=frozenset(new_joins))
 
 
+def _left_across(items: list[list], k: int, index: Index, longest: int) -> int:
+    """Syllables of items[k-2] that start a name ending in items[k-1] before the dash at k ("Việt" "Nam-EU"),
+    0 if none (the segmenter cut the name in two)."""
+    if k < 2 or items[k - 2][0] in _DASHES:
+        return 0
+    last = items[k - 1][0].split()
+    n = _edge(f"{items[k - 2][0]} {items[k - 1][0]}", index, longest, at_end=True)
+    return n - len(last) if n > len(last) else 0
+
+
+def _before_latin_name(text: str, index: Index, longest: int) -> int:
+    """Syllables of an unambiguous name glued before a Latin-script personal name ("Australia Matt"), else 0."""
+    sylls = text.split()
+    for n in range(min(longest, len(sylls) - 1), 0, -1):
+        hit, rest = index.get(tuple(sylls[:n])), sylls[n:]
+        if hit and not (hit[2] or hit[3]) and not set(rest) & _ORG_TAILS \
+                and all(w.isascii() and w.isalpha() and w[:1].isupper() for w in rest):
+            return n
+    return 0
+
+
 def _glued(text: str, pos: str, index: Index, longest: int, cues: dict) -> tuple[bool, int] | None:
     """How to cut a country name off a token the segmenter glued to other words, or None.
 
-    An unambiguous name before or after lowercase words ("Venezuela đồng"); any name before a verb it was
-    glued to ("Nga cử" tagged V); any name after a licensing phrase ("Đại sứ Anh", "nước Anh").
+    An unambiguous name before or after lowercase words ("Venezuela đồng") or before a Latin-script personal
+    name ("Australia Matt"); any name before a verb it was glued to ("Nga cử" tagged V); any name after a
+    licensing phrase ("Đại sứ Anh", "nước Anh").
     """
-    n = _edge(text, index, longest, at_end=False, strong=pos != "V")
+    n = _edge(text, index, longest, at_end=False, strong=pos != "V") or _before_latin_name(text, index, longest)
     if n:
         return False, n
     n = _edge(text, index, longest, at_end=True)
@@ -288,9 +317,9 @@ def _licensed(sent: Segmented, i: int, j: int, spans: list[tuple[int, int]], lic
 
 
 def _apposition(sent: Segmented, folded: list[str], i: int, j: int, cues: dict) -> bool:
-    """A foreign city, then the country, after a place cue: "tại Đại học Vienna, Áo."."""
+    """A foreign city, then the country, after a place cue: "tại Đại học Vienna, Áo.", "ở New York - Mỹ."."""
     tokens, pos = sent.tokens, sent.pos
-    if i < 2 or tokens[i - 1] != "," or pos[i - 2] != "Np" or not tokens[i - 2].isascii():
+    if i < 2 or tokens[i - 1] not in _DASHES | {","} or pos[i - 2] != "Np" or not tokens[i - 2].isascii():
         return False
     if j < len(tokens) and tokens[j] not in {".", ",", ";", ")", "…"}:
         return False
@@ -361,10 +390,14 @@ def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, cou
     led_by_rep = rep_before and not any(pos[k] in _BLOCKING_POS and folded[k] not in reps for k in before)
     if before and not agent and not led_by_rep:
         return False
-    # predicate: a verb within a few tokens after the country (adverbs and coordinated countries skipped)
-    k = j
-    while k < end and k - j <= 5:
-        if k in country_spans or pos[k] in {"R", "C", "CC"} or folded[k] in {"và", "cũng", "đã", "đang", "sẽ"}:
+    # predicate: a verb within a few tokens after the country (adverbs and coordinated countries skipped;
+    # a list of countries does not count toward the distance: "Cam Bốt, Miến Điện, ... và Venezuela đồng bảo trợ")
+    k, listed = j, 0
+    while k < end and k - j - listed <= 5:
+        if k in country_spans or k in joins:
+            k, listed = k + 1, listed + 1
+            continue
+        if pos[k] in {"R", "C", "CC"} or folded[k] in {"và", "cũng", "đã", "đang", "sẽ"}:
             k += 1
             continue
         if rep_before and folded[k] in {"tại", "ở"} and k + 1 < end and pos[k + 1] == "Np":

@@ -82,6 +82,9 @@ _MW = rf"(\d{{1,2}}|{_any(list(GRAMMAR['month_words']))}(?!\w))"  # a month as a
 _YR = r"((?:19|20)\d{2})"
 _NB = r"(?<![\d/.,-])"  # not glued to a preceding number
 _NA = r"(?![\d/.,-]\d|\d|%)"  # not followed by more digits or a percent sign
+_NUMBER_WORDS: dict[str, int] = GRAMMAR["number_words"]
+_NUM = _any(list(_NUMBER_WORDS))
+_COUNT = rf"(\d{{1,3}}|{_NUM}\s+mươi(?:\s+{_NUM})?|mười(?:\s+{_NUM})?|{_NUM})"  # 20, hai mươi, mười lăm, năm
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 # (kind, regex); tried in order, earlier matches win over overlapping later ones
@@ -92,6 +95,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p
     ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
     ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
     ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng|hôm)\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
+    ("month_span", rf"{_NB}{_M}\s*/\s*{_Y}\s*[-–—]\s*{_M}\s*/\s*{_Y}{_NA}"),
     ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
     ("partial", rf"(?<![\w/.-])(?P<cue>{_CUE}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
     ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
@@ -103,6 +107,7 @@ PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p
     ("year_part", rf"(đầu|giữa|cuối)\s+năm(?:\s+{_Y}|\s+(nay|ngoái|tới|sau))?(?!\w)"),
     ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
     ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
+    ("years_ago", rf"(?<![\w.,])(?:hơn\s+|khoảng\s+|gần\s+)?{_COUNT}\s+năm\s+(?:về\s+)?trước(?!\s+(?:khi|đó)|\w)"),
     ("relative", rf"(?<!\w)({_any(list(GRAMMAR['relative']))})(?!\w)"),
     ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?!\d|\s*[/.-]\s*\d|\s+tháng)"),
 ]]
@@ -117,6 +122,11 @@ _TARGET = re.compile(rf"(?:(?<!\w){_any(GRAMMAR['target_heads'])}(?:\s+(?:đến
 _CODE_BEFORE = re.compile(rf"(?<!\w){_any(GRAMMAR['code_before'])}\s*[:.]?\s*$", re.I)
 _UNIT_AFTER = re.compile(rf"^\s*{_any(GRAMMAR['units'])}(?!\w)", re.I)
 _YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
+_CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)")
+_CLOCK_REST = re.compile(rf"{_any(GRAMMAR['clock_labels'])}|{_WEEKDAY}|\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*\d{{4}}"
+                         r"|[+-]\d{1,2}|[^\w]", re.I)
+# A year opening a line that continues the sentence before it ("... ngày 25–26 tháng 10" / "năm 2025, là ...").
+_YEAR_START = re.compile(r"\s*năm\s+(?:19|20)\d{2}(?!\d)", re.I)
 Bounds = tuple[date | None, date | None] | None  # (not before, before) the writing time
 
 
@@ -363,12 +373,33 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense
     if kind == "year_bare":
         part = {"đầu": "early", "giữa": "mid", "cuối": "late"}.get(g[0].lower(), "")
         return [_row(g[1], "year", "explicit", part)]
+    if kind == "month_span":
+        (m1, y1), (m2, y2) = (int(g[0]), int(g[1])), (int(g[2]), int(g[3]))
+        if not (1 <= m1 <= 12 and 1 <= m2 <= 12 and (y1, m1) < (y2, m2)):
+            return []
+        return [_row(f"{y1}-{m1:02d}", "month", "explicit", rng="start"),
+                _row(f"{y2}-{m2:02d}", "month", "explicit", rng="end")]
+    if kind == "years_ago":  # N years before the publication year, else before the writing year the bounds give
+        n, year = _count(g[0]), pub.year if pub else _ctx_year(ctx, 1, 1)
+        if not 0 < n < 100:
+            return []
+        return [_row(str(year - n) if year else "", "year", "published" if pub else "inferred" if year else "unresolved")]
     if kind == "relative":
         if pub is None:
             return [_row("", "relative", "unresolved")]
         value, gran = _relative(g[0], pub)
         return [_row(value, gran, "published")]
     return []
+
+
+def _count(text: str) -> int:
+    """A count written in digits or words: "20", "hai mươi", "mười lăm", "năm" → 20, 20, 15, 5."""
+    if text.isdigit():
+        return int(text)
+    words = text.lower().split()
+    if "mươi" in words:
+        return _NUMBER_WORDS[words[0]] * 10 + (_NUMBER_WORDS[words[2]] if len(words) > 2 else 0)
+    return sum(_NUMBER_WORDS[w] for w in words)
 
 
 def _month_no(text: str) -> int | None:
@@ -440,12 +471,24 @@ def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None
     takes the month of the last date before it."""
     leads = [""] + [prev if not re.search(r"[.!?:;…\"”)]\s*$", prev) else "" for _, prev in texts[:-1]]
     out: list[tuple[int, str, dict]] = []
-    hint = None
-    for (sid, text), lead in zip(texts, leads):
-        rows = extract_dates(text, published, bounds=bounds, lead=lead, month=month, month_hint=hint)
+    hint, taken = None, 0  # taken: characters of this sentence a date of the previous one consumed
+    for n, ((sid, text), lead) in enumerate(zip(texts, leads)):
+        year = _YEAR_START.match(texts[n + 1][1]) if n + 1 < len(texts) and leads[n + 1] else None
+        rows = extract_dates(f"{text} {year.group(0)}" if year else text, published, bounds=bounds, lead=lead,
+                             month=month, month_hint=hint)
+        rows = [r for r in rows if r["start"] >= taken and r["start"] < len(text)]
+        taken = len(year.group(0)) if year and any(r["end"] > len(text) for r in rows) else 0
+        rows = [{**r, "end": min(r["end"], len(text))} for r in rows]
         out += [(sid, text, r) for r in rows]
         hint = _last_month(rows, len(text)) or hint
     return out
+
+
+def _stale_clock(text: str, row: dict, published: pd.Timestamp | None) -> bool:
+    """A page clock line (labels, weekday, date and time only) dated after the publication date."""
+    if published is None or row["granularity"] != "day" or not row["value"] or not _CLOCK_TIME.search(text):
+        return False
+    return _CLOCK_REST.sub("", _CLOCK_TIME.sub("", text)) == "" and row["value"] > published.strftime("%Y-%m-%d")
 
 
 def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None,
@@ -464,7 +507,7 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
              "sentence": text, "published": pub, "anchor_article": ""}
-            for sid, text, r in _sentence_dates(texts, published, bounds, month)]
+            for sid, text, r in _sentence_dates(texts, published, bounds, month) if not _stale_clock(text, r, published)]
     return _typed(pd.DataFrame(rows, columns=COLUMNS))
 
 
