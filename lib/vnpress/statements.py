@@ -82,6 +82,7 @@ def lexicon() -> dict:
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
         "foreign_objects": _folded(acts["foreign_objects"]), "nominalizers": _folded(acts["nominalizers"]),
         "speech_nominalizers": _folded(speech["speech_nominalizers"]),
+        "willing": _folded(speech.get("willing", [])),
         "sign_kinds": {"sign", "ratify", "adopt"},
         "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
@@ -453,6 +454,8 @@ def _events(s: Sentence, lex: dict, quotes: list[tuple[int, int]] = ()) -> list[
             continue
         if _ends_with(s.folded, a, lex["nominalizers"] if typ != "speech" else lex["speech_nominalizers"]):
             continue
+        if typ == "speech" and _ends_with(s.folded, a, lex["willing"]):
+            continue  # "sẵn sàng chia sẻ kinh nghiệm": an offer, not a statement
         pre = a
         while pre > 0 and (n := _ends_with(s.folded, pre, lex["adverbs"])):
             pre -= n
@@ -898,16 +901,19 @@ def _about_convention(s: Sentence, lex: dict) -> bool:
 
 def _that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], state: State, lex: dict,
               cues: dict) -> list[dict]:
-    """"“...” Đó là chia sẻ của ông X, trưởng đoàn Y": the quote before this sentence is X's."""
-    n = _at(s.folded, 0, lex["that_was"])
-    m = _at(s.folded, n, lex["speech_nouns"]) if n else 0
+    """"“...” Đó là chia sẻ của ông X, trưởng đoàn Y": the quote before this sentence is X's (its closing mark may
+    open this sentence)."""
+    lead = next((i for i, t in enumerate(s.tokens) if t not in _QUOTES), len(s.tokens))
+    n = _at(s.folded, lead, lex["that_was"])
+    m = _at(s.folded, lead + n, lex["speech_nouns"]) if n else 0
+    n += lead
     if not m or n + m >= len(s.tokens) or s.folded[n + m] != "của":
         return []
     k = n + m + 1
     end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in _HARD_BREAK
                 or s.folded[j] in {"ngay", "khi", "sau khi", "sau", "trong", "bên lề"}), len(s.tokens))
     sp = _resolve(s, k, end, state, lex, cues)
-    before = [q for q in quotes if q[1] <= s.start]
+    before = [q for q in quotes if q[1] <= s.tstart[lead]]
     if sp is None or not before:
         return []
     _remember(state, sp)
