@@ -179,7 +179,9 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
         else:
             out["support"].append(m.group(1))
             support_at.append(m.start())
-    out["conditional"] += [m.group(1) for m in hits("conditional")]
+    settled = [fold(w) for w in cues.get("settled", [])]
+    out["conditional"] += [m.group(1) for m in hits("conditional")  # "sau khi cân nhắc" is no reservation
+                           if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
     out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
     first_support = min(support_at, default=len(t))
     out["conditional"] += [m.group(1) for k in ("concessive", "condition_after_support") for m in hits(k)
@@ -206,7 +208,7 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
     content, lead = str(row.content), ""
     if content.startswith("[") and "]" in content:  # a leading clause of the sentence: "[Dù còn lo ngại ...] ..."
         lead, content = content[1:content.index("]")], content[content.index("]") + 1:]
-    head = row.predicate if row.kind != "act" else row.verb
+    head = row.predicate if row.kind != "act" or not row.polarity else row.verb
     found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path,
                           act=row.kind == "act")
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]

@@ -582,19 +582,21 @@ def _act_polarity(s: Sentence, e: Event, end: int, lex: dict) -> str:
         if w in lex["negation"] and pol == "support":
             pol = lex["negation"][w]
     clause = " ".join(s.folded[e.b:end])
-    if pol in {"support", "oppose"} and any(re.search(rf"(?<!\w){re.escape(m)}(?!\w)", clause)
-                                            for m in lex["conditional_markers"]):
+    if pol in {"support", "oppose"} and any(re.search(rf"(?<!\w)(?<!sau khi )(?<!sau khi các )(?<!sau khi những )"
+                                                      rf"{re.escape(m)}(?!\w)", clause)
+                                            for m in lex["conditional_markers"]):  # "sau khi": settled
         pol = "conditional"
     return pol
 
 
 def _call_polarity(content_folded: str, lex: dict) -> str:
-    """Polarity of a call on others: to sign or ratify (support), not to sign (oppose), to weigh it carefully
-    (conditional); '' if the call is not about that. "các nước chưa ký" describes whom it calls on."""
+    """Polarity of a call on others: to sign, ratify or use the Convention (support), not to sign (oppose), to
+    weigh it carefully (conditional); '' if the call is not about that. "các nước chưa ký" describes whom it calls on."""
     signs = [v for v, (t, kind, _) in lex["verbs"].items() if kind in lex["sign_kinds"]]
     pat = "|".join(sorted((re.escape(" ".join(v)) for v in signs), key=len, reverse=True))
     nominal = "|".join(re.escape(w) for w in sorted(lex["nominalizers"], key=len, reverse=True))
-    found = [m for m in re.finditer(rf"(?<!\w)(?:(không|đừng|từ chối|chưa) )?({pat}|tham gia công ước|tham gia văn kiện)"
+    uses = r"(?:tận dụng|thực thi|áp dụng|triển khai) (?:công ước|văn kiện)"
+    found = [m for m in re.finditer(rf"(?<!\w)(?:(không|đừng|từ chối|chưa) )?({pat}|tham gia công ước|tham gia văn kiện|{uses})"
                                     rf"(?!\w)", content_folded)
              if not re.search(rf"(?<!\w)({nominal})\s*$", content_folded[:m.start()])]
     if any(m.group(1) in {"không", "đừng", "từ chối"} for m in found):
