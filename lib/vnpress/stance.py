@@ -11,8 +11,9 @@ statement or an act). Each row gets a polarity:
   the sentence. Cues come from `data/stance_cues.yaml`: support; conditional (conditions, reservations, still
   considering); concern (lo ngại, cảnh báo: conditional with support, nothing alone); criticism (misuse,
   repression, surveillance, vagueness, missing safeguards: conditional with support, `critical` without);
-  oppose. A negation (không, chưa) scopes over the cue right after it in the same clause; a concessive (dù,
-  song) makes a reservation only after a support cue; criticism inside a rebuttal ("luận điệu xuyên tạc rằng
+  oppose. A negation (không, chưa) scopes over the cue right after it in the same clause, a negated judgement
+  ("không coi ... là") over the rest of its clause, and a support cue just after "thiếu" is what is lacking; a
+  concessive (dù, tuy, song) or a condition (nếu) makes a reservation only after a support cue; criticism inside a rebuttal ("luận điệu xuyên tạc rằng
   ... bị lạm dụng") is not the speaker's.
 
 An actor's label in an article, from the polarities of its rows: `oppose` if it only opposes or criticizes;
@@ -50,7 +51,8 @@ STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
-_CLASSES = ("support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive")
+_CLASSES = ("support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive",
+            "condition_after_support")
 NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
 # Where an actor's own words end for frames: a clause about someone else; in an act, an appositive that
 # describes the act's object (", một văn kiện được xem là ...", ", đặt mục tiêu tạo ...").
@@ -147,6 +149,8 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     t = fold(text)
     negation = {fold(w) for w in cues.get("negation", [])}
     hesitation = {fold(w) for w in cues.get("hesitation", [])}
+    lack = {fold(w) for w in cues.get("lack", [])}
+    judged = [fold(w) for w in cues.get("negated_judgement", [])]
     not_before = tuple(fold(w) for w in cues.get("criticism_not_before", []))
 
     def hits(name: str) -> list[re.Match[str]]:
@@ -163,18 +167,25 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     for m in hits("support"):
         if any(a <= m.start() < b for a, b in covered) or t[m.end():].lstrip().startswith(other):
             continue  # part of an oppose cue ("không ủng hộ"), or about another treaty
-        before = t[_clause_of(t, m.start()):m.start()].split()[-2:]
-        if any(w in negation for w in before):
+        clause = t[_clause_of(t, m.start()):m.start()]
+        before = clause.split()[-2:]
+        if any(w in lack for w in clause.split()[-6:]):
+            continue  # what is lacking ("thiếu các bảo đảm cần thiết")
+        if any(w in negation for w in before) or any(re.search(rf"(?<!\w){re.escape(j)}(?!\w)", clause)
+                                                     for j in judged):
             out["oppose"].append(f"{before[-1]} {m.group(1)}")
         elif any(w in hesitation for w in before):
             out["conditional"].append(f"{before[-1]} {m.group(1)}")
         else:
             out["support"].append(m.group(1))
             support_at.append(m.start())
-    out["conditional"] += [m.group(1) for m in hits("conditional")]
+    settled = [fold(w) for w in cues.get("settled", [])]
+    out["conditional"] += [m.group(1) for m in hits("conditional")  # "sau khi cân nhắc" is no reservation
+                           if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
     out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
     first_support = min(support_at, default=len(t))
-    out["conditional"] += [m.group(1) for m in hits("concessive") if m.start() > first_support]
+    out["conditional"] += [m.group(1) for k in ("concessive", "condition_after_support") for m in hits(k)
+                           if m.start() > first_support]
     rebuttal = bool(hits("rebuttal"))
     criticism = [m.group(1) for m in hits("criticism") if not t[m.end():].lstrip().startswith(not_before or ("\0",))
                  and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])]
@@ -197,7 +208,7 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
     content, lead = str(row.content), ""
     if content.startswith("[") and "]" in content:  # a leading clause of the sentence: "[Dù còn lo ngại ...] ..."
         lead, content = content[1:content.index("]")], content[content.index("]") + 1:]
-    head = row.predicate if row.kind != "act" else row.verb
+    head = row.predicate if row.kind != "act" or not row.polarity else row.verb
     found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path,
                           act=row.kind == "act")
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
@@ -205,7 +216,8 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
         pol = row.polarity
         concessive = {fold(w) for w in _lexicons(*_paths(cues_path, frames_path))[2].get("concessive", [])}
         reserved = [c for c in found["conditional"] if c not in concessive]
-        if pol == "support" and (reserved or found["critical"] or found["oppose"]):
+        call = str(row.rule).startswith("call/")  # its content is what others should do
+        if pol == "support" and not call and (reserved or found["critical"] or found["oppose"]):
             pol = "conditional"  # "Dù còn lo ngại ..., Đức đã ký", "ký kèm tuyên bố"
         return pol, [f"act:{row.rule.split('/')[0].removeprefix('act:')}:{fold(row.verb)}"] + fired, \
             found["frames"]
@@ -245,7 +257,21 @@ def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
     rows["stance_polarity"] = [p for p, _, _ in scored]
     rows["cues"] = [";".join(dict.fromkeys(c)) for _, c, _ in scored]
     rows["frame_hits"] = [f for _, _, f in scored]
+    twin = _call_twins(rows)
+    rows.loc[twin, "stance_polarity"] = ""
+    rows.loc[twin, "cues"] = ""
     return rows
+
+
+def _call_twins(rows: pd.DataFrame) -> pd.Series:
+    """Statement rows that are also a call act ("kêu gọi các nước chưa ký ..."): the act's polarity stands for
+    them, since the call's words describe the others it calls on."""
+    key = ["article_id", "sentence_id", "speaker", "verb", "content"]
+    calls = rows[rows["rule"].astype(str).str.startswith("call/")][key].drop_duplicates()
+    if calls.empty:
+        return pd.Series(False, index=rows.index)
+    marked = rows[key].merge(calls.assign(_call=True), how="left", on=key)["_call"].eq(True).to_numpy()
+    return pd.Series(marked, index=rows.index) & (rows["kind"] != "act")
 
 
 def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,

@@ -82,6 +82,7 @@ def lexicon() -> dict:
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
         "foreign_objects": _folded(acts["foreign_objects"]), "nominalizers": _folded(acts["nominalizers"]),
         "speech_nominalizers": _folded(speech["speech_nominalizers"]),
+        "willing": _folded(speech.get("willing", [])),
         "sign_kinds": {"sign", "ratify", "adopt"},
         "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
@@ -453,6 +454,8 @@ def _events(s: Sentence, lex: dict, quotes: list[tuple[int, int]] = ()) -> list[
             continue
         if _ends_with(s.folded, a, lex["nominalizers"] if typ != "speech" else lex["speech_nominalizers"]):
             continue
+        if typ == "speech" and _ends_with(s.folded, a, lex["willing"]):
+            continue  # "sẵn sàng chia sẻ kinh nghiệm": an offer, not a statement
         pre = a
         while pre > 0 and (n := _ends_with(s.folded, pre, lex["adverbs"])):
             pre -= n
@@ -579,19 +582,21 @@ def _act_polarity(s: Sentence, e: Event, end: int, lex: dict) -> str:
         if w in lex["negation"] and pol == "support":
             pol = lex["negation"][w]
     clause = " ".join(s.folded[e.b:end])
-    if pol in {"support", "oppose"} and any(re.search(rf"(?<!\w){re.escape(m)}(?!\w)", clause)
-                                            for m in lex["conditional_markers"]):
+    if pol in {"support", "oppose"} and any(re.search(rf"(?<!\w)(?<!sau khi )(?<!sau khi các )(?<!sau khi những )"
+                                                      rf"{re.escape(m)}(?!\w)", clause)
+                                            for m in lex["conditional_markers"]):  # "sau khi": settled
         pol = "conditional"
     return pol
 
 
 def _call_polarity(content_folded: str, lex: dict) -> str:
-    """Polarity of a call on others: to sign or ratify (support), not to sign (oppose), to weigh it carefully
-    (conditional); '' if the call is not about that. "các nước chưa ký" describes whom it calls on."""
+    """Polarity of a call on others: to sign, ratify or use the Convention (support), not to sign (oppose), to
+    weigh it carefully (conditional); '' if the call is not about that. "các nước chưa ký" describes whom it calls on."""
     signs = [v for v, (t, kind, _) in lex["verbs"].items() if kind in lex["sign_kinds"]]
     pat = "|".join(sorted((re.escape(" ".join(v)) for v in signs), key=len, reverse=True))
     nominal = "|".join(re.escape(w) for w in sorted(lex["nominalizers"], key=len, reverse=True))
-    found = [m for m in re.finditer(rf"(?<!\w)(?:(không|đừng|từ chối|chưa) )?({pat}|tham gia công ước|tham gia văn kiện)"
+    uses = r"(?:tận dụng|thực thi|áp dụng|triển khai) (?:công ước|văn kiện)"
+    found = [m for m in re.finditer(rf"(?<!\w)(?:(không|đừng|từ chối|chưa) )?({pat}|tham gia công ước|tham gia văn kiện|{uses})"
                                     rf"(?!\w)", content_folded)
              if not re.search(rf"(?<!\w)({nominal})\s*$", content_folded[:m.start()])]
     if any(m.group(1) in {"không", "đừng", "từ chối"} for m in found):
@@ -898,16 +903,19 @@ def _about_convention(s: Sentence, lex: dict) -> bool:
 
 def _that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], state: State, lex: dict,
               cues: dict) -> list[dict]:
-    """"“...” Đó là chia sẻ của ông X, trưởng đoàn Y": the quote before this sentence is X's."""
-    n = _at(s.folded, 0, lex["that_was"])
-    m = _at(s.folded, n, lex["speech_nouns"]) if n else 0
+    """"“...” Đó là chia sẻ của ông X, trưởng đoàn Y": the quote before this sentence is X's (its closing mark may
+    open this sentence)."""
+    lead = next((i for i, t in enumerate(s.tokens) if t not in _QUOTES), len(s.tokens))
+    n = _at(s.folded, lead, lex["that_was"])
+    m = _at(s.folded, lead + n, lex["speech_nouns"]) if n else 0
+    n += lead
     if not m or n + m >= len(s.tokens) or s.folded[n + m] != "của":
         return []
     k = n + m + 1
     end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in _HARD_BREAK
                 or s.folded[j] in {"ngay", "khi", "sau khi", "sau", "trong", "bên lề"}), len(s.tokens))
     sp = _resolve(s, k, end, state, lex, cues)
-    before = [q for q in quotes if q[1] <= s.start]
+    before = [q for q in quotes if q[1] <= s.tstart[lead]]
     if sp is None or not before:
         return []
     _remember(state, sp)
