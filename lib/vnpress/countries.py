@@ -48,6 +48,7 @@ import pandas as pd
 import yaml
 
 from .data import path as data_path
+from .phrases import match_phrases
 from .textnorm import fold, normalize
 
 MENTION_COLUMNS = ["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence", "start", "end", "via"]
@@ -94,35 +95,9 @@ def _index(gaz: pd.DataFrame) -> tuple[Index, int]:
     return index, max(len(k) for k in index)
 
 
-def _syllables(tokens: list[str]) -> tuple[list[str], list[int], set[int], set[int]]:
-    sylls, owner, starts, ends = [], [], set(), set()
-    for t, tok in enumerate(tokens):
-        starts.add(len(sylls))
-        for s in tok.split():
-            sylls.append(s)
-            owner.append(t)
-        ends.add(len(sylls))
-    return sylls, owner, starts, ends
-
-
 def _raw_matches(tokens: list[str], index: Index, longest: int) -> list[tuple[int, int, str, str, bool, bool]]:
     """(first token, last token + 1, iso, name, ambiguous, pair_only) for whole-token matches, longest first."""
-    sylls, owner, starts, ends = _syllables(tokens)
-    out, s = [], 0
-    while s < len(sylls):
-        hit = None
-        if s in starts:
-            for length in range(min(longest, len(sylls) - s), 0, -1):
-                key = tuple(sylls[s:s + length])
-                if key in index and s + length in ends:
-                    hit = (owner[s], owner[s + length - 1] + 1, *index[key])
-                    s += length
-                    break
-        if hit:
-            out.append(hit)
-        else:
-            s += 1
-    return out
+    return [(a, b, *value) for a, b, value in match_phrases(tokens, index, longest=longest)]
 
 
 class Segmented(NamedTuple):

@@ -33,6 +33,7 @@ import yaml
 
 from .countries import find_mentions, load_cues
 from .data import path as data_path
+from .phrases import match_phrases
 from .textnorm import fold, normalize
 
 STATEMENT_COLUMNS = ["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind", "verb",
@@ -121,38 +122,6 @@ def org_name(org_id: str) -> str:
 
 
 # --- token-level helpers -----------------------------------------------------------------------------
-
-def _phrases(folded: list[str], index: dict[tuple[str, ...], object],
-             tokens: list[str] | None = None) -> list[tuple[int, int, object]]:
-    """Non-overlapping (first token, end token, value) of phrases aligned to token boundaries, longest first.
-    With `tokens` (original case), a phrase may also end inside a token whose rest is capitalized: the
-    segmenter's "đăng | cai Lễ" for "đăng cai Lễ"."""
-    sylls, owner, starts, ends = [], [], set(), set()
-    for t, tok in enumerate(folded):
-        starts.add(len(sylls))
-        for k, s in enumerate(tok.split()):
-            sylls.append(s)
-            owner.append(t)
-            if tokens is not None and k + 1 < len(tok.split()) and tokens[t].split()[k + 1][:1].isupper():
-                ends.add(len(sylls))
-        ends.add(len(sylls))
-    longest = max((len(k) for k in index), default=1)
-    out, s = [], 0
-    while s < len(sylls):
-        hit = None
-        if s in starts:
-            for n in range(min(longest, len(sylls) - s), 0, -1):
-                key = tuple(sylls[s:s + n])
-                if key in index and s + n in ends:
-                    hit = (owner[s], owner[s + n - 1] + 1, index[key])
-                    s += n
-                    break
-        if hit:
-            out.append(hit)
-        else:
-            s += 1
-    return out
-
 
 def _at(folded: list[str], i: int, words: set[str], max_len: int = 4) -> int:
     """Length in tokens of the longest phrase of `words` starting at token i (0 if none)."""
@@ -378,7 +347,7 @@ def _resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -
     if not affiliations and a > 0:  # "Thay mặt Chính phủ Mông Cổ, Phó Thủ tướng X đã ký"
         lead = next((i for i in range(a) if _at(s.folded, i, lex["behalf"]) and (i == 0 or s.tokens[i - 1] in
                                                                                  _SOFT_BREAK)), None)
-        if lead is not None and not _phrases(s.folded[lead + 1:a], lex["verbs"]):  # not "thuộc Y, lưu ý X, các nước"
+        if lead is not None and not match_phrases(s.folded[lead + 1:a], lex["verbs"]):  # not "thuộc Y, lưu ý X, các nước"
             affiliations = _entities_in(s, lead, a, lex)
     if name:
         known = _lookup(state, name)
@@ -449,7 +418,7 @@ def _events(s: Sentence, lex: dict, quotes: list[tuple[int, int]] = ()) -> list[
     """Speech and act verbs of a sentence, outside entities and quotations (a quote is its speaker's words)."""
     out = []
     entity_tokens = {k for ea, eb, _ in s.entities for k in range(ea, eb)}
-    for a, b, (typ, kind, pol) in _phrases(s.folded, lex["verbs"], s.tokens):
+    for a, b, (typ, kind, pol) in match_phrases(s.folded, lex["verbs"], s.tokens):
         if any(k in entity_tokens for k in range(a, b)) or any(qa <= s.tstart[a] < qb for qa, qb in quotes):
             continue
         if _ends_with(s.folded, a, lex["nominalizers"] if typ != "speech" else lex["speech_nominalizers"]):
@@ -992,7 +961,7 @@ def _label_line(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
     head = " ".join(s.folded[a:colon])
     if head in lex["reporter"] or any(v in head.split() for v in ("nói", "cho", "biết")):
         return []
-    if any(p[0] in {"speech"} for _, _, p in _phrases(s.folded[a:colon], lex["verbs"])):
+    if any(p[0] in {"speech"} for _, _, p in match_phrases(s.folded[a:colon], lex["verbs"])):
         return []
     sp = _resolve(s, a, colon, state, lex, cues)
     if sp is None or not (sp.title or _at(s.folded, a, lex["honorifics"])):
@@ -1067,18 +1036,18 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
             if first is not None and last is not None:
                 ents.append((first, last + 1, m.iso))
         taken = {k for a, b, _ in ents for k in range(a, b)}
-        for a, b, oid in _phrases(s.folded, org_index, s.tokens):
+        for a, b, oid in match_phrases(s.folded, org_index, s.tokens):
             if not any(k in taken for k in range(a, b)):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
-        for a, b, iso in _phrases(s.folded, {**_short_names(), **lex["capitals"]}):
+        for a, b, iso in match_phrases(s.folded, {**_short_names(), **lex["capitals"]}):
             # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"; the subject of a clause: "Mỹ không ký", "Tokyo cân nhắc"; or a
             # name the article licenses elsewhere
             if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
                     _ends_with(s.folded, a, lex["locatives"] | {"công ước"}) or (a and s.pos[a - 1] == "Np"):
                 continue
             subject = (a == 0 or s.tokens[a - 1] in _HARD_BREAK | _SOFT_BREAK or s.folded[a - 1] in _OPENERS) and \
-                b < len(s.tokens) and (s.pos[b] in {"V", "R"} or any(x == 0 for x, _, _ in _phrases(s.folded[b:b + 4],
+                b < len(s.tokens) and (s.pos[b] in {"V", "R"} or any(x == 0 for x, _, _ in match_phrases(s.folded[b:b + 4],
                                                                                                      lex["verbs"])))
             titled = _ends_with(s.folded, a, cues["representatives"] | lex["titles"]) or (
                 a > 0 and s.tokens[a - 1][:1].isupper() and s.pos[a - 1] in {"N", "V"})  # "Bộ Nội vụ Đức"
