@@ -105,8 +105,8 @@ def _countries_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _statements_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    return wb.analysis("statements")[["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind", "verb",
-                        "content"]]
+    return wb.analysis("statements")[["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind",
+                                      "verb", "content"]]
 
 
 def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
