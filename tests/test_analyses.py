@@ -114,11 +114,15 @@ def test_analyses_read_shards_not_the_whole_token_table(tmp_path):
     by_country = analyses.stance_by_country(lazy)
     actors = analyses.actor_mentions(lazy)
     freq = analyses.term_frequencies(lazy)
+    events = timeline.merge_events(timeline.anchor_to_corpus(lazy.analysis("dates")))
+    streamed = [terms.ngrams(lazy), terms.keyness(lazy), terms.kwic(lazy, "chủ quyền"),
+                terms.dispersion(lazy, ["chủ quyền"]), analyses.term_frequencies(lazy, pos="N")]
     batches = list(lazy.scan("mentions", articles_per_batch=2))
     assert "tokens" not in lazy._tables and "sentences" not in lazy._tables
     assert [b["article_id"].nunique() for b in batches] == [2, 2, 1]
     same(pd.concat(batches, ignore_index=True), lazy.analysis("mentions"))
-    assert len(by_country) and len(freq) and (actors["role"] == "actor").any()
+    assert len(by_country) and len(freq) and len(events) and all(len(t) for t in streamed)
+    assert (actors["role"] == "actor").any()
 
 
 def test_a_new_or_edited_article_is_the_only_one_analysed(tmp_path, seen):
