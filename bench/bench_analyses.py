@@ -7,8 +7,10 @@ has its own content hash. For each size it measures, each step in a fresh proces
 - time with 1 worker and with all cores, and the speed-up (target ≥ 1.8 on 2 cores);
 - peak RSS of the process tree (sampled every 50 ms) and of its largest worker process, all cores;
 - the incremental cases against the cold run (all cores): +1 % new articles (processing and every analysis,
-  target ≤ 0.1 of the cold total), and an edited `stance_cues.yaml` (only stance re-runs).
+  target ≤ 0.1 of the cold total), and an edited `stance_cues.yaml` (statements and stance re-run, as a fraction
+  of all analyses cold).
 Targets across sizes: seconds per 1k articles flat (linear time), worker peak memory flat.
+Rows are printed as they are measured, so a long run's output file shows the sizes finished so far.
 
 Usage: python bench/bench_analyses.py [--sizes 1000,5000,20000] [--engine local|dask] [--analyses a,b]
 """
@@ -77,28 +79,38 @@ def step(corpus: Path, cache: Path, workers: int, engine: str, names: list[str],
             "print(json.dumps(out))")
 
 
-def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, cores: int) -> list[tuple]:
-    """Rows (size, step, 1 worker s, all cores s, speed-up, s per 1k, tree MB, worker MB) plus incremental rows."""
+HEADER = ("articles", "step", "1 worker s", "all cores s", "speed-up", "s / 1k art.", "tree MB", "worker MB")
+WIDTHS = (8, 52, 10, 11, 8, 11, 8, 9)
+
+
+def show(row: tuple) -> None:
+    """Print one table row (None → empty, floats with two decimals), flushed."""
+    fmt = lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)  # noqa: E731
+    print("  ".join(fmt(v).ljust(w) for v, w in zip(row, WIDTHS)), flush=True)
+
+
+def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, cores: int) -> None:
+    """Print rows (size, step, 1 worker s, all cores s, speed-up, s per 1k, tree MB, worker MB), then the
+    incremental rows."""
     corpus, cache = tmp / f"corpus{n}", tmp / f"cache{n}"
     write_articles(seeds, corpus, 0, n)
     rows: dict[str, list] = {}
     for workers in (1, cores):
         shutil.rmtree(cache, ignore_errors=True)
-        times, tree, child = timed(step(corpus, cache, workers, engine, []))
-        rows.setdefault("processing", []).append((times["processing"], tree, child))
-        for name in names:  # each in its own process, upstream layers already cached
-            times, tree, child = timed(step(corpus, cache, workers, engine, [name]))
+        for name in ["processing", *names]:  # each in its own process, upstream steps already cached
+            times, tree, child = timed(step(corpus, cache, workers, engine, [] if name == "processing" else [name]))
             rows.setdefault(name, []).append((times[name], tree, child))
-    table = []
+            print(f"# {n} articles, {workers} worker(s), {name}: {times[name]:.1f} s", flush=True)
     for name, ((t1, _, _), (tn, tree, child)) in rows.items():
-        table.append((n, name, t1, tn, t1 / tn if tn else float("nan"), tn / n * 1000, tree, child))
+        show((n, name, t1, tn, t1 / tn if tn else float("nan"), tn / n * 1000, tree, child))
     cold = sum(r[1][0] for r in rows.values())
+    show((n, "cold total (all steps, all cores)", sum(r[0][0] for r in rows.values()), cold, None, cold / n * 1000,
+          None, None))
 
     write_articles(seeds, corpus, n, max(1, n // 100))
     times, tree, child = timed(step(corpus, cache, cores, engine, names))
     more = sum(times.values())
-    table.append((n, f"+1 % articles (all steps): {more / cold:.3f} of cold [<= 0.1]", None, more, None, None,
-                  tree, child))
+    show((n, f"+1 % articles (all steps): {more / cold:.3f} of cold [<= 0.1]", None, more, None, None, tree, child))
 
     cues = tmp / "stance_cues.yaml"
     shutil.copy(ROOT / "lib" / "vnpress" / "data" / "stance_cues.yaml", cues)
@@ -107,9 +119,8 @@ def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, co
     times, tree, child = timed(step(corpus, cache, cores, engine, names, {"stance_cues.yaml": str(cues)}))
     edited = sum(times[name] for name in names)
     cold_analyses = sum(r[1][0] for name, r in rows.items() if name != "processing")
-    table.append((n, f"edited stance_cues.yaml (analyses): {edited / cold_analyses:.3f} of cold", None, edited,
-                  None, None, tree, child))
-    return table
+    show((n, f"edited stance_cues.yaml (analyses): {edited / cold_analyses:.3f} of cold", None, edited, None, None,
+          tree, child))
 
 
 def main() -> None:
@@ -124,18 +135,11 @@ def main() -> None:
 
     names = [a for a in args.analyses.split(",") if a] or list(REGISTRY)
     cores = os.cpu_count() or 1
-    print(f"{cores} cores, engine {args.engine}; analyses: {', '.join(names)}")
-    header = ("articles", "step", "1 worker s", f"{cores} workers s", "speed-up", "s / 1k art.", "tree MB",
-              "worker MB")
-    lines = []
+    print(f"{cores} cores, engine {args.engine}; analyses: {', '.join(names)}", flush=True)
+    show(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            lines += bench_size(Path(args.corpus), Path(tmp), n, names, args.engine, cores)
-    fmt = lambda v: "" if v is None else f"{v:.2f}" if isinstance(v, float) else str(v)  # noqa: E731
-    widths = [max(len(h), *(len(fmt(r[i])) for r in lines)) for i, h in enumerate(header)]
-    print("  ".join(h.ljust(w) for h, w in zip(header, widths)))
-    for r in lines:
-        print("  ".join(fmt(v).ljust(w) for v, w in zip(r, widths)))
+            bench_size(Path(args.corpus), Path(tmp), n, names, args.engine, cores)
     print("targets: speed-up >= 1.8 on 2 cores; s / 1k and worker MB flat across sizes; +1 % <= 0.1 of cold")
 
 

@@ -1,24 +1,29 @@
 import shutil
+import subprocess
+import sys
+import textwrap
 
 import pandas as pd
 import pytest
 import yaml
 
 import vnpress
-from conftest import CORPUS
-from vnpress import analyses, countries, pipeline, stance, terms, timeline
+from conftest import CORPUS, ROOT
+from vnpress import analyses, coding, countries, pipeline, stance, statements, terms, timeline
 from vnpress.corpus import load_corpus
 from vnpress.data import path as data_path
 from vnpress.nlp import entities_for
 
-LAYERS = ["mentions", "stance", "dates", "term_counts", "entities"]
-CHEAP = ["mentions", "stance", "dates", "term_counts"]  # without NER
+LAYERS = ["mentions", "statements", "stance", "dates", "term_counts", "entities"]
+CHEAP = ["mentions", "statements", "stance", "dates", "term_counts"]  # without NER
 
 
 def _direct(wb, name: str) -> pd.DataFrame:
     """Today's direct call on the whole workbook, for each registered analysis."""
     if name == "mentions":
         return countries.find_mentions(wb)
+    if name == "statements":
+        return statements.extract(wb, countries.find_mentions(wb))
     if name == "stance":
         return stance.stance_by_article(wb)
     if name == "dates":
@@ -72,12 +77,21 @@ def test_each_analysis_matches_the_direct_call(tmp_path, cached):
         assert got["article_id"].nunique() > 1
         same(got, _direct(wb, name), obj=name)
     same(wb.entities(), entities_for(wb.sentences))
-    by_article = stance.stance_by_article(wb)
+    mentions = countries.find_mentions(wb)
+    stmts = statements.extract(wb, mentions)
+    same(analyses.actor_mentions(wb), statements.mark_actors(mentions, stmts))
+    by_article = stance.stance_by_article(wb, mentions, statements=stmts)
     same(analyses.stance_by_country(wb), stance.stance_by_country(by_article))
+    codes = pd.DataFrame([("c.csv", 2, "A", by_article["article_id"][0], by_article["iso"][0], "", "oppose", "", "")],
+                         columns=coding.CODE_COLUMNS)
+    for aggregate in (stance.stance_by_country, stance.stance_by_organization):
+        same(aggregate(coding.apply_codes(wb.analysis("stance"), codes)),
+             aggregate(coding.apply_codes(by_article, codes)))
     for by in (None, "outlet", "article"):
         expected = terms.frequencies(wb, by=by, top=30)
         same(analyses.term_frequencies(wb, by=by, top=30), expected)
     same(analyses.tfidf(wb, top=5), terms.tfidf(wb, top=5))
+    same(analyses.term_frequencies(wb, pos="N", top=30), terms.frequencies(wb, pos="N", top=30))  # on tokens
     anchored = timeline.anchor_to_corpus(wb.analysis("dates"))
     same(anchored, timeline.timeline(wb))
     same(timeline.merge_events(anchored), timeline.merge_events(timeline.timeline(wb)))
@@ -98,12 +112,17 @@ def test_analyses_read_shards_not_the_whole_token_table(tmp_path):
     _build(CORPUS, tmp_path, workers=1)
     lazy = vnpress.load(CORPUS, tmp_path, workers=1, lazy=True)
     by_country = analyses.stance_by_country(lazy)
+    actors = analyses.actor_mentions(lazy)
     freq = analyses.term_frequencies(lazy)
+    events = timeline.merge_events(timeline.anchor_to_corpus(lazy.analysis("dates")))
+    streamed = [terms.ngrams(lazy), terms.keyness(lazy), terms.kwic(lazy, "chủ quyền"),
+                terms.dispersion(lazy, ["chủ quyền"]), analyses.term_frequencies(lazy, pos="N")]
     batches = list(lazy.scan("mentions", articles_per_batch=2))
     assert "tokens" not in lazy._tables and "sentences" not in lazy._tables
     assert [b["article_id"].nunique() for b in batches] == [2, 2, 1]
     same(pd.concat(batches, ignore_index=True), lazy.analysis("mentions"))
-    assert len(by_country) and len(freq)
+    assert len(by_country) and len(freq) and len(events) and all(len(t) for t in streamed)
+    assert (actors["role"] == "actor").any()
 
 
 def test_a_new_or_edited_article_is_the_only_one_analysed(tmp_path, seen):
@@ -141,10 +160,10 @@ def _edit_yaml(path, key, value):
 
 def test_an_edited_data_file_reruns_only_the_layers_that_read_it(tmp_path, seen):
     wb = _build(CORPUS, tmp_path / "cache", workers=1)
-    cues, actors = tmp_path / "stance_cues.yaml", tmp_path / "actor_cues.yaml"
-    shutil.copy(data_path("stance_cues.yaml"), cues)
-    shutil.copy(data_path("actor_cues.yaml"), actors)
-    files = {"stance_cues.yaml": str(cues), "actor_cues.yaml": str(actors)}
+    cues, actors, frames = tmp_path / "stance_cues.yaml", tmp_path / "actor_cues.yaml", tmp_path / "frames.yaml"
+    for f in (cues, actors, frames):
+        shutil.copy(data_path(f.name), f)
+    files = {f.name: str(f) for f in (cues, actors, frames)}
     before = {name: wb.analysis(name, files) for name in CHEAP}
     n = len(wb.articles)
 
@@ -153,15 +172,23 @@ def test_an_edited_data_file_reruns_only_the_layers_that_read_it(tmp_path, seen)
     after = wb.analysis("stance", files)
     for name in CHEAP:
         wb.analysis(name, files)
-    assert {k: len(v) for k, v in seen.items()} == {"stance": n}
+    # statements reads the support cues (the press's praise of an actor's role), stance all of them
+    assert {k: len(v) for k, v in seen.items()} == {"statements": n, "stance": n}
     assert not after.equals(before["stance"]) and (after["stance"] == "oppose").sum() > 0
     same(after, stance.stance_by_article(wb, cues_path=str(cues)))
+
+    seen.clear()
+    _edit_yaml(frames, "sovereignty", "độc lập")
+    same(wb.analysis("stance", files), stance.stance_by_article(wb, cues_path=str(cues), frames_path=str(frames)))
+    for name in CHEAP:
+        wb.analysis(name, files)
+    assert {k: len(v) for k, v in seen.items()} == {"stance": n}
 
     seen.clear()
     _edit_yaml(actors, "speech_verbs", "tuyên bố mạnh mẽ")
     for name in CHEAP:
         wb.analysis(name, files)
-    assert {k: len(v) for k, v in seen.items()} == {"mentions": n, "stance": n}
+    assert {k: len(v) for k, v in seen.items()} == {"mentions": n, "statements": n, "stance": n}
     with pytest.raises(ValueError, match="no analysis reads"):
         wb.analysis("stance", {"nonexistent.yaml": str(cues)})
     with pytest.raises(ValueError, match="unknown analysis"):
@@ -202,3 +229,56 @@ def test_a_corrected_publication_date_reruns_only_the_layers_that_read_it(tmp_pa
         fixed.analysis(name)
     assert {k: len(v) for k, v in seen.items()} == {"dates": 1}
     same(fixed.analysis("dates"), timeline.timeline(fixed, corpus_anchor=False))
+
+
+_READS = textwrap.dedent("""
+    import functools, gc, json, sys
+    from pathlib import Path
+    import vnpress
+    from vnpress import analyses
+    from vnpress.data import path as data_path
+
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))[:2]}
+    wb = vnpress.from_texts(texts)
+    opened, reads = None, {}
+
+    def hook(event, args):
+        if event == "open" and opened is not None and isinstance(args[0], (str, Path)) \\
+                and Path(args[0]).parent == data_path("x").parent:
+            opened.add(Path(args[0]).name)
+
+    sys.addaudithook(hook)
+    for name, a in analyses.REGISTRY.items():
+        inputs = {u: analyses.result(wb, u) for u in a.upstream}
+        for f in gc.get_objects():  # forget every data file read so far
+            if isinstance(f, functools._lru_cache_wrapper) and f.__module__.startswith("vnpress"):
+                f.cache_clear()
+        opened = set()
+        a.function(wb, inputs, {f: str(data_path(f)) for f in a.data_files})
+        reads[name], opened = sorted(opened), None
+    print(json.dumps(reads))
+""")
+
+
+def test_each_layer_declares_exactly_the_data_files_it_reads():
+    """Every data file a layer's code opens is in its settings (an edit re-runs it), and no other."""
+    env = {"PYTHONPATH": str(ROOT / "lib"), "PATH": ""}
+    out = subprocess.run([sys.executable, "-c", _READS, str(CORPUS)], capture_output=True, text=True, env=env,
+                         check=True).stdout
+    reads = {name: set(files) for name, files in yaml.safe_load(out.splitlines()[-1]).items()}
+    read_at_import = {"dates": {"dates.yaml"}}  # timeline's grammar, read when the module is imported
+    loaded_unused = {"statements": {"frames.yaml"}}  # loaded with the stance cues; no statement depends on it
+    for name, a in analyses.REGISTRY.items():
+        assert reads[name] - loaded_unused.get(name, set()) <= set(a.data_files), name
+        assert set(a.data_files) <= reads[name] | read_at_import.get(name, set()), name
+
+
+def test_a_process_forgets_what_it_read_from_an_edited_data_file():
+    """Modules cache data files by name: a new copy of one (an edit) clears those caches before a batch."""
+    files = {"speech_verbs.yaml": "/cache/data/aaaa/speech_verbs.yaml"}
+    analyses._forget_edited(files)
+    statements.lexicon()
+    analyses._forget_edited(files)
+    assert statements.lexicon.cache_info().currsize == 1  # unchanged: kept
+    analyses._forget_edited({"speech_verbs.yaml": "/cache/data/bbbb/speech_verbs.yaml"})
+    assert statements.lexicon.cache_info().currsize == 0

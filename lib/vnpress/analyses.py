@@ -15,19 +15,25 @@ that article. They live under
 articles analysed, written last so an interrupted batch is redone). The layer settings key hashes the
 vnpress version, the source of the layer's adapter and modules, the contents of its data files and the
 settings of its upstream layers: an edited `frames.yaml` re-runs stance and nothing else; an edited
-`actor_cues.yaml` re-runs mentions and stance. Data files are passed to the layer as content-addressed
-copies (`.../data/<hash>/<name>`), on the cache's shared storage for Dask workers.
+`stance_cues.yaml` re-runs statements (its praise rule reads the support cues) and stance; an edited
+`actor_cues.yaml` re-runs mentions, statements and stance. Data files are passed to the layer as
+content-addressed copies (`.../data/<hash>/<name>`), on the cache's shared storage for Dask workers.
+`statements` and `dates` read their data files from the package (their modules take no paths): a replacement
+given by `data_files=` changes their settings key but not their result.
 
 Layers (columns documented by their modules):
 - mentions: country mentions with roles (`countries.MENTION_COLUMNS`)
-- stance: stance and frames per (article, actor country) (`stance.BY_ARTICLE_COLUMNS`), from mentions
+- statements: statements and acts with speakers and affiliations (`statements.STATEMENT_COLUMNS`), from mentions
+- stance: stance and frames per (article, actor) (`stance.BY_ARTICLE_COLUMNS`), from mentions and statements
 - dates: date expressions of each article, before corpus anchoring (`timeline.COLUMNS`)
 - term_counts: article_id, term, count — kept terms per article with `terms`' default filters
 - entities: named entities (`nlp.ENTITY_COLUMNS`)
 
-Corpus-level steps reduce the per-article rows without the token table: `stance_by_country`,
-`term_frequencies`, `tfidf` here; the timeline is `timeline.anchor_to_corpus(wb.analysis("dates"))`, its
-merged events `timeline.merge_events` of that.
+The `mentions` rows are the mentions as found, the input of statements; the reports show them marked by
+statements and acts (a country with a statement or act in a sentence is an actor there): `actor_mentions`.
+Corpus-level steps reduce the per-article rows without the token table: `actor_mentions`, `stance_by_country`,
+`term_frequencies`, `tfidf` here (the last two hand other filters to `terms`, on the tokens); the timeline is
+`timeline.anchor_to_corpus(wb.analysis("dates"))`, its merged events `timeline.merge_events` of that.
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ import inspect
 import json
 import math
 import os
+import sys
 import tempfile
 from dataclasses import dataclass
 from functools import partial
@@ -47,7 +54,7 @@ from typing import Callable, Iterator
 import pandas as pd
 import pyarrow.dataset as ds
 
-from . import __version__, countries, stance, terms, timeline
+from . import __version__, countries, stance, statements, terms, timeline
 from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for
@@ -55,6 +62,7 @@ from .pipeline import Engine, Workbook, run_batches, settings_key, shard_index
 
 TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
 _UNIQUE = ("article_id", "sentence_id", "token_id", "_row")
+_SEEN_FILES: dict[str, str] = {}  # data file name → the copy a layer last got in this process
 
 
 @dataclass(frozen=True)
@@ -74,8 +82,14 @@ def _mentions(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
     return countries.find_mentions(wb, files["actor_cues.yaml"], files["countries.csv"])
 
 
+def _statements(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
+    # statements reads its data files from the package (see the module docstring), so `files` is not passed
+    return statements.extract(wb, inputs["mentions"])
+
+
 def _stance(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
-    return stance.stance_by_article(wb, inputs["mentions"], files["stance_cues.yaml"], files["frames.yaml"])
+    return stance.stance_by_article(wb, inputs["mentions"], files["stance_cues.yaml"], files["frames.yaml"],
+                                    statements=inputs["statements"])
 
 
 def _dates(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
@@ -93,13 +107,22 @@ def _entities(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
     return entities_for(wb.sentences)
 
 
+# data files and modules: what each layer's code reads (an edit of one re-runs exactly the layers listing it).
+# statements: actor_cues.yaml (countries.load_cues), countries.csv (gazetteer), organizations.csv, its lexicons,
+# and stance_cues.yaml (stance.sentence_cues licenses the press's praise); frames.yaml is loaded with those cues
+# but no statement depends on it. stance: affiliation names (organizations.csv, countries.csv) via statements.
 REGISTRY: dict[str, Analysis] = {a.name: a for a in [
     Analysis("mentions", _mentions, tuple(countries.MENTION_COLUMNS), ("actor_cues.yaml", "countries.csv"),
              modules=("countries", "textnorm")),
-    Analysis("stance", _stance, tuple(stance.BY_ARTICLE_COLUMNS), ("stance_cues.yaml", "frames.yaml"),
-             upstream=("mentions",), modules=("stance", "textnorm")),
+    Analysis("statements", _statements, tuple(statements.STATEMENT_COLUMNS),
+             ("speech_verbs.yaml", "acts.yaml", "speakers.yaml", "organizations.csv", "actor_cues.yaml",
+              "countries.csv", "stance_cues.yaml"),
+             upstream=("mentions",), modules=("statements", "stance", "countries", "textnorm")),
+    Analysis("stance", _stance, tuple(stance.BY_ARTICLE_COLUMNS),
+             ("stance_cues.yaml", "frames.yaml", "organizations.csv", "countries.csv"),
+             upstream=("mentions", "statements"), modules=("stance", "statements", "countries", "textnorm")),
     Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published", "cleaning_log"),
-             modules=("timeline", "textnorm")),
+             modules=("timeline", "clean", "textnorm")),
     Analysis("term_counts", _term_counts, tuple(TERM_COUNT_COLUMNS), ("stopwords_override.yaml", "countries.csv"),
              modules=("terms", "countries", "textnorm")),
     Analysis("entities", _entities, tuple(ENTITY_COLUMNS), modules=("nlp",)),
@@ -263,6 +286,7 @@ def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: s
     columns = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, **{u: list(REGISTRY[u].columns)
                                                                           for u in analysis.upstream}}
     tables = {t: _read_input(t, items, cols) for t, cols in columns.items()}
+    _forget_edited(files)
     empty = pd.DataFrame(columns=[])
     log = pd.DataFrame([(k, *row) for k, it in items for row in json.loads(it["fields"].get("cleaning_log", "[]"))],
                        columns=LOG_COLUMNS)
@@ -274,6 +298,18 @@ def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: s
         raise ValueError(f"analysis {analysis.name} returned no column(s) {', '.join(missing)}")
     out = out[list(analysis.columns)].assign(_row=lambda d: d.groupby("article_id", sort=False).cumcount())
     return {rows: out.reset_index(drop=True), done: pd.DataFrame({"article_id": pd.array(keys, dtype="string")})}
+
+
+def _forget_edited(files: dict[str, str]) -> None:
+    """Modules keep what they read from data files (`lru_cache`, some by file name): when a data file is new to
+    this process or changed since a layer last got it (another content-addressed copy), clear those caches, so a
+    long-lived process (a kernel, a Dask worker) never analyses with an edited file's old contents."""
+    if any(_SEEN_FILES.get(name) != copy for name, copy in files.items()):
+        for module in [m for n, m in list(sys.modules.items()) if n.startswith("vnpress.")]:
+            for f in vars(module).values():
+                if callable(getattr(f, "cache_clear", None)):
+                    f.cache_clear()
+    _SEEN_FILES.update(files)
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
@@ -325,15 +361,33 @@ def scan(wb: Workbook, name: str, articles_per_batch: int = 500,
         yield _rows(wb, layer, ids[i:i + articles_per_batch], index)
 
 
+def actor_mentions(wb: Workbook, data_files: dict[str, str] | None = None) -> pd.DataFrame:
+    """Country mentions as the reports show them (MENTION_COLUMNS): the cached `mentions` rows with role `actor`
+    wherever the country has a statement or act in that sentence (`statements.mark_actors`)."""
+    return statements.mark_actors(result(wb, "mentions", data_files), result(wb, "statements", data_files))
+
+
 def stance_by_country(wb: Workbook, data_files: dict[str, str] | None = None) -> pd.DataFrame:
     """`stance.stance_by_country` reduced from the cached per-article stance rows (BY_COUNTRY_COLUMNS)."""
     return stance.stance_by_country(result(wb, "stance", data_files))
 
 
+def _default_filters(filters: dict) -> bool:
+    """Whether `terms` filters are the defaults the `term_counts` layer counts with."""
+    defaults = {"level": "word", "pos": None, "keep_numbers": False, "override_path": None}
+    unknown = set(filters) - set(defaults)
+    if unknown:
+        raise TypeError(f"unknown term filter(s): {', '.join(sorted(unknown))}")
+    return all((filters.get(k) or defaults[k]) == v for k, v in defaults.items())
+
+
 def term_frequencies(wb: Workbook, by: str | None = None, top: int | None = None,
-                     data_files: dict[str, str] | None = None) -> pd.DataFrame:
+                     data_files: dict[str, str] | None = None, **filters) -> pd.DataFrame:
     """`terms.frequencies` with its default filters, reduced from the cached per-article term counts
-    streamed batch by batch: [by,] term, count, per_10k, doc_freq."""
+    streamed batch by batch: [by,] term, count, per_10k, doc_freq. Other `filters` (level, pos,
+    keep_numbers, override_path) go to `terms.frequencies`, which streams the tokens."""
+    if not _default_filters(filters):
+        return terms.frequencies(wb, by=by, top=top, **filters)
     parts = []
     for batch in scan(wb, "term_counts", data_files=data_files):
         batch = batch.assign(group=terms._groups(wb, batch, by))
@@ -350,9 +404,12 @@ def term_frequencies(wb: Workbook, by: str | None = None, top: int | None = None
     return counts.rename(columns={"group": by or "group"})[columns].reset_index(drop=True)
 
 
-def tfidf(wb: Workbook, top: int = 10, data_files: dict[str, str] | None = None) -> pd.DataFrame:
+def tfidf(wb: Workbook, top: int = 10, data_files: dict[str, str] | None = None, **filters) -> pd.DataFrame:
     """`terms.tfidf` with its default filters, from the cached per-article term counts in two streaming
-    passes (document frequencies, then each article's top terms): article_id, term, count, tf, idf, tfidf."""
+    passes (document frequencies, then each article's top terms): article_id, term, count, tf, idf, tfidf.
+    Other `filters` go to `terms.tfidf` (which reads the whole token table)."""
+    if not _default_filters(filters):
+        return terms.tfidf(wb, top=top, **filters)
     doc_freq: dict[str, int] = {}
     for batch in scan(wb, "term_counts", data_files=data_files):
         for term, n in batch["term"].value_counts().items():

@@ -50,10 +50,11 @@ def _run_table(args: argparse.Namespace) -> int:
 
 
 def _load(args: argparse.Namespace):
+    """The corpus as a lazy workbook: analyses read the cache, the token table loads only if a command uses it."""
     from .pipeline import load
 
     return load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
-                engine=args.engine, scheduler=args.scheduler)
+                engine=args.engine, scheduler=args.scheduler, lazy=True)
 
 
 def _corpus_table(wb, args: argparse.Namespace) -> pd.DataFrame:
@@ -97,27 +98,22 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _countries_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .countries import find_mentions
-    from .statements import extract, mark_actors
+    from .analyses import actor_mentions
 
-    mentions = find_mentions(wb)
-    mentions = mark_actors(mentions, extract(wb, mentions))  # a country with a statement or act is an actor
+    mentions = actor_mentions(wb)  # a country with a statement or act is an actor
     return mentions[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
 
 
 def _statements_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .statements import extract
-
-    return extract(wb)[["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind", "verb",
-                        "content"]]
+    return wb.analysis("statements")[["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind",
+                                      "verb", "content"]]
 
 
 def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Machine labels per (article, actor), the codes in DIR/codes/ and their problems."""
     from .coding import read_codes
-    from .stance import stance_by_article
 
-    by_article = stance_by_article(wb)
+    by_article = wb.analysis("stance")
     codes, problems = read_codes(args.dir, by_article["iso"])
     return by_article, codes, problems
 
@@ -149,12 +145,10 @@ def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Dat
 def _cmd_code(args: argparse.Namespace) -> int:
     """Write a coding sheet (to --out with a BOM, else CSV to stdout); exit code 1 if an article failed to load."""
     from .coding import coding_sheet, write_sheet
-    from .stance import stance_by_article
-    from .statements import extract
 
     wb = _load(args)
     failed = report_problems(wb.problems)
-    units = extract(wb) if args.by == "statement" else stance_by_article(wb)
+    units = wb.analysis("statements" if args.by == "statement" else "stance")
     sheet = coding_sheet(units, n=args.sample, seed=args.seed)
     if args.out:
         print(write_sheet(sheet, args.out))
@@ -164,9 +158,9 @@ def _cmd_code(args: argparse.Namespace) -> int:
 
 
 def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .timeline import merge_events, timeline
+    from .timeline import anchor_to_corpus, merge_events
 
-    dates = timeline(wb)
+    dates = anchor_to_corpus(wb.analysis("dates"))
     if args.merge:
         return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict",
                                     "anchored_from"]]
@@ -174,9 +168,9 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .terms import frequencies
+    from .analyses import term_frequencies
 
-    return frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
+    return term_frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
 
 
 def _kwic_table(wb, args: argparse.Namespace) -> pd.DataFrame:

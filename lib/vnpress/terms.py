@@ -192,18 +192,19 @@ def ngrams(wb, n: int = 2, min_freq: int = 2, **filters) -> pd.DataFrame:
 
     pmi = log2(p(w1..wn) / Π p(wi)) with p(n-gram) = count / all n-grams and p(w) = count / all kept
     terms. g2 = log-likelihood of the 2×2 table of (first n−1 words) × (last word) over all n-grams.
+    Tokens are streamed a batch of whole articles at a time (`wb.scan`); runs never cross articles.
     """
     if n not in (2, 3):
         raise ValueError(f"n must be 2 or 3, got {n}")
-    runs = _runs(term_tokens(wb, **filters))
     unigrams: dict[str, int] = {}
     grams: dict[tuple[str, ...], int] = {}
-    for run in runs:
-        for w in run:
-            unigrams[w] = unigrams.get(w, 0) + 1
-        for i in range(len(run) - n + 1):
-            key = tuple(run[i:i + n])
-            grams[key] = grams.get(key, 0) + 1
+    for batch in wb.scan("tokens"):
+        for run in _runs(term_tokens(wb, tokens=batch, **filters)):
+            for w in run:
+                unigrams[w] = unigrams.get(w, 0) + 1
+            for i in range(len(run) - n + 1):
+                key = tuple(run[i:i + n])
+                grams[key] = grams.get(key, 0) + 1
     total_uni, total_grams = sum(unigrams.values()), sum(grams.values())
     heads: dict[tuple[str, ...], int] = {}
     tails: dict[str, int] = {}
@@ -254,18 +255,23 @@ def keyness(wb, target: str = "", min_freq: int = 2, **filters) -> pd.DataFrame:
 
     Columns: term, target_count, reference_count, target_per_10k, reference_per_10k, g2 (log-likelihood,
     Rayson & Garside), log_ratio (Hardie: log2 of the ratio of relative frequencies, zero counts set to
-    0.5), p_value (χ² with 1 df), sorted by g2; positive log_ratio = more typical of the target.
+    0.5), p_value (χ² with 1 df), sorted by g2; positive log_ratio = more typical of the target. Tokens are
+    streamed a batch of articles at a time (`wb.scan`).
     """
     ids, _ = split_groups(wb, target)
-    terms = term_tokens(wb, **filters)
-    terms = terms[terms["kept"]]
-    in_target = terms["article_id"].isin(ids)
-    t_counts = terms.loc[in_target, "term"].value_counts()
-    r_counts = terms.loc[~in_target, "term"].value_counts()
-    c, d = int(t_counts.sum()), int(r_counts.sum())
+    t_counts: dict[str, int] = {}
+    r_counts: dict[str, int] = {}
+    for batch in wb.scan("tokens"):
+        terms = term_tokens(wb, tokens=batch, **filters)
+        terms = terms[terms["kept"]]
+        in_target = terms["article_id"].isin(ids)
+        for counts, part in ((t_counts, terms.loc[in_target, "term"]), (r_counts, terms.loc[~in_target, "term"])):
+            for term, k in part.value_counts().items():
+                counts[term] = counts.get(term, 0) + int(k)
+    c, d = sum(t_counts.values()), sum(r_counts.values())
     rows = []
-    for term in set(t_counts.index) | set(r_counts.index):
-        a, b = int(t_counts.get(term, 0)), int(r_counts.get(term, 0))
+    for term in set(t_counts) | set(r_counts):
+        a, b = t_counts.get(term, 0), r_counts.get(term, 0)
         if a + b < min_freq or not c or not d:
             continue
         score = g2(a, b, c - a, d - b)
@@ -297,26 +303,31 @@ def kwic(wb, query: str, window: int = 5) -> pd.DataFrame:
     """Concordance of `query` (one or more words; case and tone marks ignored): KWIC_COLUMNS.
 
     A match is a run of whole segmented tokens whose syllables equal the query's ("tội phạm mạng" matches
-    one token, or "tội phạm" + "mạng"); left/right hold up to `window` tokens of the same sentence.
+    one token, or "tội phạm" + "mạng"); left/right hold up to `window` tokens of the same sentence. Tokens
+    are streamed a batch of articles at a time (`wb.scan`).
     """
     q = _query(query)
     if not q:
         raise ValueError("empty query")
     rows = []
-    for (art, sid), grp in wb.tokens.groupby(["article_id", "sentence_id"], sort=False):
-        toks = grp["token"].tolist()
-        rows += [(art, sid, " ".join(toks[max(0, i - window):i]), " ".join(toks[i:j]), " ".join(toks[j:j + window]))
-                 for i, j in _matches(toks, q)]
+    for batch in wb.scan("tokens"):
+        for (art, sid), grp in batch.groupby(["article_id", "sentence_id"], sort=False):
+            toks = grp["token"].tolist()
+            rows += [(art, sid, " ".join(toks[max(0, i - window):i]), " ".join(toks[i:j]),
+                      " ".join(toks[j:j + window])) for i, j in _matches(toks, q)]
     return pd.DataFrame(rows, columns=KWIC_COLUMNS)
 
 
 def dispersion(wb, queries: list[str]) -> pd.DataFrame:
-    """Where each query occurs: term, article_id, position (token index in the article), relative (0–1)."""
+    """Where each query occurs: term, article_id, position (token index in the article), relative (0–1).
+    Tokens are streamed a batch of articles at a time (`wb.scan`)."""
     rows = []
-    for art, grp in wb.tokens.groupby("article_id", sort=False):
-        toks = grp["token"].tolist()
-        for query in queries:
-            rows += [(query, art, i, round(i / max(1, len(toks) - 1), 4)) for i, _ in _matches(toks, _query(query))]
+    for batch in wb.scan("tokens"):
+        for art, grp in batch.groupby("article_id", sort=False):
+            toks = grp["token"].tolist()
+            for query in queries:
+                rows += [(query, art, i, round(i / max(1, len(toks) - 1), 4))
+                         for i, _ in _matches(toks, _query(query))]
     return pd.DataFrame(rows, columns=["term", "article_id", "position", "relative"])
 
 
