@@ -13,7 +13,7 @@ lines cleaning removed from it, as JSON), so an edited article or a corrected pu
 that article. They live under
 `cache_dir/<processing settings>/analyses/<name>-<layer settings>/` (`rows/` the results, `done/` the
 articles analysed, written last so an interrupted batch is redone). The layer settings key hashes the
-vnpress version, the source of the layer's adapter and modules, the contents of its data files and the
+vnpress version, the source of the layer's adapter and of its modules with every vnpress module they import, the contents of its data files and the
 settings of its upstream layers: an edited `frames.yaml` re-runs stance and nothing else; an edited
 `stance_cues.yaml` re-runs statements (its praise rule reads the support cues) and stance; an edited
 `actor_cues.yaml` re-runs mentions, statements and stance. Data files are passed to the layer as
@@ -43,6 +43,7 @@ import inspect
 import json
 import math
 import os
+import re
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -159,11 +160,27 @@ def _data_paths(data_files: dict[str, str] | None) -> dict[str, Path]:
     return {f: Path((data_files or {}).get(f) or data_path(f)) for f in known}
 
 
+def _source(module: str) -> str:
+    return Path(import_module(f"vnpress.{module}").__file__).read_text(encoding="utf-8")
+
+
+def _closure(modules: tuple[str, ...]) -> set[str]:
+    """The modules and every vnpress module they import, transitively (their code is part of a layer's key)."""
+    seen: set[str] = set()
+    todo = list(modules)
+    while todo:
+        m = todo.pop()
+        if m not in seen:
+            seen.add(m)
+            todo += re.findall(r"^from \.(\w+) import", _source(m), flags=re.M)
+    return seen
+
+
 def _settings(name: str, paths: dict[str, Path]) -> str:
     a = REGISTRY[name]
     facts = {"name": name, "vnpress": __version__, "fields": a.article_fields,
              "code": [_sha(inspect.getsource(a.function).encode())] +
-                     [_sha(Path(import_module(f"vnpress.{m}").__file__).read_bytes()) for m in a.modules],
+                     [_sha(_source(m).encode()) for m in sorted(_closure(a.modules))],
              "data": {f: _sha(paths[f].read_bytes()) for f in a.data_files},
              "upstream": {u: _settings(u, paths) for u in a.upstream}}
     return _sha(json.dumps(facts, sort_keys=True).encode())[:16]
