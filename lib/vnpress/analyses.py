@@ -13,8 +13,8 @@ lines cleaning removed from it, as JSON), so an edited article or a corrected pu
 that article. They live under
 `cache_dir/<processing settings>/analyses/<name>-<layer settings>/` (`rows/` the results, `done/` the
 articles analysed, written last so an interrupted batch is redone). The layer settings key hashes the
-vnpress version, the source of the layer's adapter and of its modules with every vnpress module they import, the contents of its data files and the
-settings of its upstream layers: an edited `frames.yaml` re-runs stance and nothing else; an edited
+vnpress version, the source of the layer's adapter and of its modules with every vnpress module they import,
+the contents of its data files and the settings of its upstream layers: an edited `frames.yaml` re-runs stance and nothing else; an edited
 `stance_cues.yaml` re-runs statements (its praise rule reads the support cues) and stance; an edited
 `actor_cues.yaml` re-runs mentions, statements and stance. Data files are passed to the layer as
 content-addressed copies (`.../data/<hash>/<name>`), on the cache's shared storage for Dask workers.
