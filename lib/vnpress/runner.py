@@ -11,9 +11,10 @@ inputs are unchanged since the latest run is not executed again (see `run`).
 Reports are self-contained: no script, style sheet, font or image is loaded
 from outside the file (figures are data URIs). The kernels' output and the
 libraries' log messages go to `logs/` in the run folder, not to the terminal.
-The first notebook runs alone and builds the shared processing cache; the
-others then run concurrently (`jobs`), reading it. Each notebook writes only
-into its own folder, so the tables equal those of a sequential run.
+With `jobs` > 1 the runner first processes the corpus and runs every
+per-article analysis into the shared cache on `jobs` worker processes; the
+notebooks then run concurrently (`jobs` at a time), reading it. Each notebook
+writes only into its own folder, so the tables equal those of a sequential run.
 """
 
 from __future__ import annotations
@@ -271,6 +272,8 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
         else:
             to_execute.append(nb)
     with _library_logs_to(run_dir / "logs" / "run.log"):
+        if to_execute and jobs > 1 and extra.get("engine", "local") == "local":
+            _prebuild(corpus_dir, cache_dir, jobs)
         _execute_all(to_execute, results, run_dir, show_code, jobs, progress)
     ordered = [results[nb.stem] for nb in chosen]
     manifest = {
@@ -285,10 +288,21 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     return RunResult(run_dir, index, ordered, problems)
 
 
+def _prebuild(corpus_dir: Path, cache_dir: str, jobs: int) -> None:
+    """Process the corpus and run every per-article analysis into the shared cache with `jobs` worker
+    processes, so that the notebooks, executed concurrently, only read it."""
+    from .analyses import REGISTRY, run as run_layer
+    from .pipeline import load
+
+    wb = load(corpus_dir, cache_dir or None, workers=jobs, lazy=True)
+    for name in REGISTRY:
+        run_layer(wb, name)
+
+
 def _execute_all(chosen: list[Path], results: dict[str, dict], run_dir: Path, show_code: bool, jobs: int,
                  progress: Callable[[dict], None] | None) -> None:
-    """Execute `chosen`, filling in `results`: the first alone (it builds the shared processing cache), then
-    the others `jobs` at a time (they read it)."""
+    """Execute `chosen`, filling in `results`, `jobs` at a time. With more than one job the shared cache is
+    built first (`_prebuild`); with one, the first notebook builds it."""
 
     def one(nb: Path) -> dict:
         started = time.monotonic()
@@ -297,7 +311,6 @@ def _execute_all(chosen: list[Path], results: dict[str, dict], run_dir: Path, sh
         return results[nb.stem]
 
     with ThreadPoolExecutor(max_workers=jobs) as pool:
-        for batch in (chosen[:1], chosen[1:]):
-            for done in as_completed([pool.submit(one, nb) for nb in batch]):
-                if progress:
-                    progress(done.result())
+        for done in as_completed([pool.submit(one, nb) for nb in chosen]):
+            if progress:
+                progress(done.result())
