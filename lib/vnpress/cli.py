@@ -119,17 +119,14 @@ def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 
 def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .coding import APPLIED_EXTRA, apply_codes, sources_by_country
-    from .stance import stance_by_country, stance_by_organization
+    from .coding import APPLIED_EXTRA, aggregate, apply_codes
 
     by_article, codes, problems = _coded(wb, args)
     applied = apply_codes(by_article, codes)
     if args.by == "article":
         columns = ["article_id", "iso", "name", "actor_type", "stance", "confidence", "frames", "cues", "evidence"]
         return applied[columns + APPLIED_EXTRA], problems
-    aggregate = stance_by_organization if args.by == "organization" else stance_by_country
-    grouped = aggregate(applied).merge(sources_by_country(applied), on="iso", how="left")
-    return grouped[["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
+    return aggregate(applied, args.by)[["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
 
 
 def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:

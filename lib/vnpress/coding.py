@@ -37,7 +37,7 @@ from matplotlib.figure import Figure
 
 from .corpus import PROBLEM_COLUMNS, SUFFIXES
 from .countries import gazetteer
-from .stance import FRAMES, lexicon
+from .stance import FRAMES, lexicon, stance_by_country, stance_by_organization
 
 STANCES = ["support", "conditional", "oppose", "neutral"]
 SOURCES = ["machine", "coded", "disputed"]
@@ -293,6 +293,13 @@ def sources_by_country(applied: pd.DataFrame) -> pd.DataFrame:
     counts = applied.groupby("iso")["source"].value_counts().unstack(fill_value=0)
     text = counts.apply(lambda r: ";".join(f"{s}:{r[s]}" for s in SOURCES if s in r and r[s]), axis=1)
     return text.rename("sources").reset_index()
+
+
+def aggregate(applied: pd.DataFrame, by: str = "country") -> pd.DataFrame:
+    """Stance over articles of the coded table (`apply_codes`), per country or per organization:
+    `stance.BY_COUNTRY_COLUMNS` + sources (see `sources_by_country`)."""
+    grouped = (stance_by_organization if by == "organization" else stance_by_country)(applied)
+    return grouped.merge(sources_by_country(applied), on="iso", how="left")
 
 
 # ---- agreement ------------------------------------------------------------------------------------------
