@@ -42,6 +42,7 @@ from matplotlib.figure import Figure
 from . import statements as st
 from .countries import find_mentions
 from .data import path as data_path
+from .lexicon import affiliation_name
 from .report import escape
 from .textnorm import fold
 
@@ -245,8 +246,6 @@ def label(polarities: list[str]) -> str:
     return "support" if n["support"] else "neutral"
 
 
-def _name(code: str) -> str:
-    return st._affiliation_name(code)
 
 
 def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
@@ -306,8 +305,8 @@ def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str |
         fired = list(dict.fromkeys(c for cs in grp["cues"] for c in cs.split(";") if c))
         fired += [f"{f}:{c}" for hits in grp["frame_hits"] for f, cs in hits.items() for c in cs]
         evidence = " | ".join(dict.fromkeys(grp.sort_values("sentence_id")["sentence"]))
-        rows.append((article_id, iso, _name(iso), lab, confidence, ";".join(frames), ";".join(dict.fromkeys(fired)),
-                     evidence, len(sids), pols.count("support"), pols.count("conditional"),
+        rows.append((article_id, iso, affiliation_name(iso), lab, confidence, ";".join(frames),
+                     ";".join(dict.fromkeys(fired)), evidence, len(sids), pols.count("support"), pols.count("conditional"),
                      pols.count("oppose") + pols.count("critical"),
                      "organization" if iso.startswith("org:") else "country", len(grp), ";".join(map(str, sids))))
     return pd.DataFrame(rows, columns=BY_ARTICLE_COLUMNS)
@@ -434,8 +433,9 @@ def evidence_cards(wb, mentions: pd.DataFrame | None = None, cues_path: str | No
     scored = scored_statements(statements, cues_path, frames_path)
     cues = [";".join(dict.fromkeys([*filter(None, c.split(";")), *(f"{f}:{x}" for f, xs in h.items() for x in xs)]))
             for c, h in zip(scored["cues"], scored["frame_hits"])]
-    out = pd.DataFrame({"iso": scored["iso"], "name": scored["iso"].map(_name), "article_id": scored["article_id"],
-                        "sentence_id": scored["sentence_id"], "sentence": scored["sentence"], "cues": cues,
+    out = pd.DataFrame({"iso": scored["iso"], "name": scored["iso"].map(affiliation_name),
+                        "article_id": scored["article_id"], "sentence_id": scored["sentence_id"],
+                        "sentence": scored["sentence"], "cues": cues,
                         "kind": scored["kind"], "speaker": scored["speaker"], "polarity": scored["stance_polarity"],
                         "content": scored["content"]})
     return out.sort_values(["article_id", "sentence_id"], ignore_index=True)
