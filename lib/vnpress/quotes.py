@@ -90,8 +90,12 @@ def that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], 
 
 
 def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
-    """"Theo ông X, Phó Vụ trưởng ..., <content>": a reported statement."""
+    """"Theo ông X, Phó Vụ trưởng ..., <content>": a reported statement. Its content is the clause after it, and
+    the clause before it when it closes or interrupts the sentence ("<content>, theo Thứ trưởng X."). A question
+    ("Theo ông, ... là gì?") asks the addressee and states nothing."""
     rows = []
+    if s.tokens and s.tokens[-1] == "?":
+        return rows
     for i in range(len(s.tokens)):
         n = at(s.folded, i, lex["according_to"], 2)
         if not n or not (i == 0 or s.tokens[i - 1] in SOFT_BREAK | {"“"}):
@@ -116,7 +120,8 @@ def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]
                 and sp.affiliations and not sp.affiliations[0].startswith("org:")):
             continue  # "Theo Việt Nam, ..." is rare; "Theo quy định" has no speaker
         remember(state, sp)
-        content = s.span_text(end + 1, len(s.tokens)).rstrip(".").strip()
+        before = s.span_text(0, i - 1).strip(" ,") if i > 1 and s.tokens[i - 1] == "," else ""
+        content = " ".join(x for x in (before, s.span_text(end + 1, len(s.tokens)).rstrip(".").strip()) if x)
         for aff in sp.affiliations or [""]:
             rows.append(statement_row(s, sp, aff, "reported", s.span_text(i, k), content, "", s.span_text(i, k),
                                       i, end, "according_to"))

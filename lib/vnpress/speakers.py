@@ -24,6 +24,9 @@ _OPENERS = {"trong khi", "trong khi đó", "khi", "đó", "còn", "nhưng", "son
 _REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đoàn", "chính", "phủ", "đại", "sứ", "quán", "trưởng",
                     "các", "nước", "quốc", "gia"}
 _PLACE_NOUNS = {"trụ sở", "thành phố", "thủ đô", "tp", "tp.", "thủ phủ", "bang"}
+# first words of a time or place adjunct set off by commas after the subject ("Đại hội đồng, ngày 27-12, đã ...")
+_ADJUNCTS = {"ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "vào", "tháng", "năm", "tuần", "hôm qua", "hôm nay",
+             "sáng nay", "chiều nay", "tối qua", "tại", "ở", "lúc"}
 
 
 @dataclass
@@ -138,6 +141,7 @@ def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, st
             k = j
             continue
         if not name and s.pos[k] == "Np" and k not in in_entity and s.tokens[k][:1].isupper() \
+                and not ends_with(s.folded, k, lex["locatives"]) \
                 and not s.tokens[k].isupper() and (k == a or s.folded[k - 1] in lex["honorifics"] or
                                                    ends_with(s.folded, k, lex["titles"]) or titles):
             j = k
@@ -315,6 +319,10 @@ def subject_start(s: Sentence, pre: int, floor: int, lex: dict) -> int:
         titled = at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
         if titled or not any(is_verb(s, t, lex) for t in range(j, k - 1)):
             k = j
+    if k > floor + 1 and s.tokens[k - 1] == "," and k < pre and (
+            s.folded[k] in _ADJUNCTS or s.folded[k].split()[0] in _ADJUNCTS) and \
+            not any(is_verb(s, t, lex) for t in range(k, pre)) and seg_start(k - 1) < k - 1:
+        k = seg_start(k - 1)  # "Đại hội đồng LHQ, ngày 27-12, đã thông qua": the subject before the adjunct
     # "Bà Yang Yuya, Trưởng phòng, Vụ Điều ước, Bộ Ngoại giao Trung Quốc, khẳng định": back to the person
     # across up to five appositive segments (titles, units, entities, brackets)
     cand, j, bracketed = k, k, False
@@ -354,6 +362,26 @@ def _in_title(s: Sentence, t: int, lex: dict) -> bool:
         at(s.folded, i, lex["titles"]) > t - i for i in range(max(0, t - 3), t + 1))
 
 
+def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], ends: list[int],
+                       lex: dict) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Tokens, POS tags and offsets with a capitalized name the segmenter glued to a speech or act verb split in
+    two ("Liên Hợp Quốc thông qua" → "Liên Hợp Quốc" | "thông qua")."""
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    for tok, p, a, b in zip(tokens, pos, starts, ends):
+        sy = tok.split()
+        n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
+                  and tuple(fold(" ".join(sy[i:])).split()) in lex["verbs"]), None)
+        if n is None:
+            parts = [(tok, p, a, b)]
+        else:
+            head, tail = " ".join(sy[:n]), " ".join(sy[n:])
+            cut = a + len(head) if a >= 0 and b - a == len(tok) else -1
+            parts = [(head, "Np", a, cut), (tail, "V", cut + 1 if cut >= 0 else -1, b)]
+        for column, values in zip(out, zip(*parts)):
+            column.extend(values)
+    return out
+
+
 def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: dict,
                   cues: dict) -> list[Sentence]:
     """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
@@ -366,8 +394,9 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
         t = by_sid.get(r.sentence_id)
         if t is None:
             continue
-        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), t["token"].tolist(),
-                     t["pos"].tolist(), t["start"].astype(int).tolist(), t["end"].astype(int).tolist())
+        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start),
+                     *_split_glued_verbs(t["token"].tolist(), t["pos"].tolist(), t["start"].astype(int).tolist(),
+                                         t["end"].astype(int).tolist(), lex))
         ents = []
         for m in names[names["sentence_id"] == r.sentence_id].itertuples(index=False):
             first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
