@@ -4,9 +4,10 @@
 counts when its object is the Convention or its ceremony (`act_ok`), not inside an indirect question, with
 its polarity (`act_polarity`: negation, conditions; `call_polarity`: a call on others to sign or not). Acts
 found without a subject and verb of their own: a list of signatories (`listed`: one row per country), nominal
-acts and the press's praise of a role ("dưới sự chủ trì của X", "vai trò tiên phong của X"), an event held
-jointly ("họp báo với Thủ tướng X"), the actors of an opening "Ngoài X, …" (`side_actors`), and a country
-`countries.find_mentions` saw act with no verb from the lexicons (`actor_act`).
+acts and the press's praise of a role ("dưới sự chủ trì của X", "Nghị quyết … của X", "vai trò tiên phong của X"),
+hosting told in narration ("LHQ chọn Hà Nội làm nơi mở ký", "Với vai trò là nước chủ nhà, X …": `hosting`), an
+event held jointly ("họp báo với Thủ tướng X"), the actors of an opening "Ngoài X, …" (`side_actors`), and a
+country `countries.find_mentions` saw act with no verb from the lexicons (`actor_act`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from .lexicon import HARD_BREAK, SOFT_BREAK, Sentence, at, content_end, ends_with
 from .phrases import match_phrases
-from .speakers import Speaker, State, entities_in, is_verb, resolve, statement_row
+from .speakers import Speaker, State, entities_in, is_verb, resolve, statement_row, subject_start
 
 _TIME_WORDS = {"tại", "vào", "ngay", "trong", "hôm", "chiều", "sáng", "trưa", "tối", "ngày", "lúc", "sau", "trước",
                "ở", "cùng", "với", "đầu tiên", "hôm nay", "năm", "tháng", "tuần"}
@@ -194,8 +195,9 @@ def listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
 
 
 def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
-    """"dưới sự chủ trì của X", "có sự tham dự của X" (acts), "vai trò tiên phong của Việt Nam" (the press's
-    praise of an actor's role, when a support cue is near): one support row per entity."""
+    """"dưới sự chủ trì của X", "có sự tham dự của X" (acts), "sáng kiến của X" (authorship), "Nghị quyết 79/243
+    của X" (adoption), "chuyến thăm ... của X" (a visit), "vai trò tiên phong của Việt Nam" (the press's praise of
+    an actor's role, when a support cue is near): one support row per entity."""
     from .stance import sentence_cues
 
     have = {(r["affiliation"], r["rule"].split("/")[0]) for r in found}
@@ -207,6 +209,10 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
             rule = "act:author"
         elif not n and (n := at(s.folded, k, lex["visit_heads"])) and about_convention(s, lex):
             rule = "act:visit"
+        elif not n and at(s.folded, k, lex["resolution_heads"]) and not ends_with(
+                s.folded, k, lex["author_heads"] | {"dự thảo"}) and any(
+                at(s.folded, i, lex["treaty_terms"]) for i in range(len(s.folded))):
+            n, rule = at(s.folded, k, lex["resolution_heads"]), "act:resolution"  # the body adopted it
         if not n:
             n = at(s.folded, k, lex["praise_heads"])
             if not n:
@@ -225,6 +231,55 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
                 rows.append(statement_row(s, sp, iso, "act", s.span_text(head, head + n), span, "support", "", k,
                                           end, rule))
                 have.add((iso, rule))
+    return rows
+
+
+def hosting(s: Sentence, found: list[dict], state: State, lex: dict, cues: dict) -> list[dict]:
+    """Hosting told in narration: the choice of a venue ("LHQ chọn Hà Nội làm nơi mở ký", "Việc chọn Hà Nội làm
+    địa điểm tổ chức": the chooser acts, the country chosen hosts; a capital stands for its country) and a host
+    role in an opening phrase ("Với vai trò là nước chủ nhà, Việt Nam đã ..."): support rows."""
+    have = {(r["affiliation"], r["rule"].split("/")[0]) for r in found}
+    rows = []
+
+    def add(sp: Speaker, verb: str, content: str, a: int, b: int, rule: str) -> None:
+        for aff in sp.affiliations:
+            if (aff, rule) not in have:
+                rows.append(statement_row(s, sp, aff, "act", verb, content, "support", verb, a, b, rule))
+                have.add((aff, rule))
+
+    for k in range(len(s.tokens)):
+        n = at(s.folded, k, lex["choose_verbs"])
+        role = next((j for j in range(k + n, min(len(s.tokens), k + n + 12)) if s.folded[j] in {"làm", "là"}
+                     and at(s.folded, j + 1, lex["venue_roles"])), None) if n else None
+        if role is None or (k and s.folded[k - 1] == "được"):  # "Hà Nội được chọn làm nơi": an act of its own
+            continue
+        floor = max((e.b for e in verb_events(s, lex) if e.b <= k), default=0)
+        start = subject_start(s, k, floor, lex)
+        passive = next((t for t in range(start, k) if s.folded[t] == "được"), None)  # "Hà Nội được LHQ chọn làm"
+        a, b = (start, passive) if passive is not None else (k + n, role)
+        chosen = entities_in(s, a, b, lex) + [iso for _, _, iso in match_phrases(s.folded[a:b], lex["capitals"])]
+        verb, content = s.span_text(k, k + n), s.span_text(k + n, role + 1 + at(s.folded, role + 1, lex["venue_roles"]))
+        if chosen:
+            add(Speaker(s.span_text(a, b), "", list(dict.fromkeys(chosen)), "chosen"), verb, content, a, b,
+                "act:host_chosen")
+        chooser = resolve(s, start, k, state, lex, cues) if start < k else None
+        if chooser is None and ends_with(s.folded, k, {"và", "và đã"}):  # "X đã thông qua ... và chọn Y làm nơi"
+            prior = [r for r in found if r["kind"] == "act" and r["affiliation"] and 0 <= r["end"] <= s.tstart[k]]
+            chooser = Speaker(prior[-1]["speaker"], prior[-1]["title"], [prior[-1]["affiliation"]],
+                              "coordinated") if prior else None
+        if chooser is not None and chooser.affiliations:
+            add(chooser, verb, content, start, k + n, "act:choose_venue")
+        break
+    n = at(s.folded, 0, lex["role_openers"])
+    n += 1 if n and s.folded[n:n + 1] == ["là"] else 0
+    m = at(s.folded, n, lex["host_roles"]) if n else 0
+    if m and n + m < len(s.tokens) and s.tokens[n + m] == ",":
+        end = next((t for t in range(n + m + 1, len(s.tokens)) if is_verb(s, t, lex)), len(s.tokens))
+        while end > n + m + 1 and (back := ends_with(s.folded, end, lex["adverbs"])):
+            end -= back
+        sp = resolve(s, n + m + 1, end, state, lex, cues)
+        if sp is not None and sp.affiliations:
+            add(sp, s.span_text(n, n + m), s.span_text(0, n + m), n + m + 1, end, "act:host_role")
     return rows
 
 

@@ -75,7 +75,10 @@ def lexicon() -> dict:
         "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
         "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]),
         "visit_heads": _folded(acts["visit_heads"]), "side_openers": _folded(acts["side_openers"]),
-        "joint_events": _folded(acts["joint_events"]),
+        "joint_events": _folded(acts["joint_events"]), "resolution_heads": _folded(acts["resolution_heads"]),
+        "treaty_terms": _folded(acts["treaty_terms"]), "choose_verbs": _folded(acts["choose_verbs"]),
+        "venue_roles": _folded(acts["venue_roles"]), "role_openers": _folded(acts["role_openers"]),
+        "host_roles": _folded(acts["host_roles"]),
         "list_markers": {"gồm", "bao gồm", "trong đó có", "là", "có", "như", "lần lượt là", "gồm có"},
     }
 

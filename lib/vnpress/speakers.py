@@ -321,6 +321,7 @@ def subject_start(s: Sentence, pre: int, floor: int, lex: dict) -> int:
             k = j
     if k > floor + 1 and s.tokens[k - 1] == "," and k < pre and (
             s.folded[k] in _ADJUNCTS or s.folded[k].split()[0] in _ADJUNCTS) and \
+            not any(k <= ea < pre for ea, _, _ in s.entities) and \
             not any(is_verb(s, t, lex) for t in range(k, pre)) and seg_start(k - 1) < k - 1:
         k = seg_start(k - 1)  # "Đại hội đồng LHQ, ngày 27-12, đã thông qua": the subject before the adjunct
     # "Bà Yang Yuya, Trưởng phòng, Vụ Điều ước, Bộ Ngoại giao Trung Quốc, khẳng định": back to the person
@@ -362,6 +363,12 @@ def _in_title(s: Sentence, t: int, lex: dict) -> bool:
         at(s.folded, i, lex["titles"]) > t - i for i in range(max(0, t - 3), t + 1))
 
 
+def _known_name(syllables: list[str], lex: dict) -> bool:
+    """The syllables are a country, capital or organization name of the gazetteers."""
+    key = tuple(fold(" ".join(syllables)).split())
+    return key in long_names() or key in short_names() or key in lex["capitals"]
+
+
 def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], ends: list[int],
                        lex: dict) -> tuple[list[str], list[str], list[int], list[int]]:
     """Tokens, POS tags and offsets with a capitalized name the segmenter glued to a speech or act verb split in
@@ -370,7 +377,7 @@ def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], end
     for tok, p, a, b in zip(tokens, pos, starts, ends):
         sy = tok.split()
         n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
-                  and tuple(fold(" ".join(sy[i:])).split()) in lex["verbs"]), None)
+                  and tuple(fold(" ".join(sy[i:])).split()) in lex["verbs"] and _known_name(sy[:i], lex)), None)
         if n is None:
             parts = [(tok, p, a, b)]
         else:

@@ -29,7 +29,7 @@ import re
 
 import pandas as pd
 
-from .acts import (act_ok, act_polarity, actor_act, call_polarity, in_question, joint_event, listed,
+from .acts import (act_ok, act_polarity, actor_act, call_polarity, hosting, in_question, joint_event, listed,
                    nominal_and_praise, side_actors, verb_events)
 from .countries import find_mentions, load_cues
 from .lexicon import DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, lexicon
@@ -67,6 +67,8 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
         after_speech = prev_kind == "speech" and "," in s.tokens[prev_end:e.pre] and \
             s.folded[e.pre - 1] not in {"và", ",", "đồng thời", "rồi"}
+        if sp is None and prev_speaker is None and e.type != "speech":
+            sp = _topic(s, e.pre, lex)  # "Với Việt Nam, đây là bước tiến ... khi đăng cai ..."
         if sp is None and prev_speaker is not None and prev_kind != "call" and not after_speech and \
                 not any(t in HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
                 not re.search(r"(?<!\w)(trong khi|còn)(?!\w)", " ".join(s.folded[prev_end:e.pre])):
@@ -141,6 +143,16 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
     return rows
 
 
+def _topic(s: Sentence, before: int, lex: dict) -> Speaker | None:
+    """The topic of an opening "Với X," / "Đối với X," (X a country or organization and nothing else), the
+    understood subject of a later act with no subject of its own."""
+    n = at(s.folded, 0, {"với", "đối với"})
+    comma = next((k for k in range(n, before) if s.tokens[k] == ","), None) if n else None
+    if comma is None or not any(ea == n and eb == comma for ea, eb, _ in s.entities):
+        return None
+    return Speaker(s.span_text(n, comma), "", entities_in(s, n, comma, lex), "topic")
+
+
 def _concessive_lead(s: Sentence, start: int) -> str:
     """A concessive clause opening the sentence before the subject ("Dù còn lo ngại ..., Đức đã ký")."""
     if start and (s.folded[0] in {"dù", "mặc dù", "tuy", "tuy rằng", "bất chấp", "dẫu"} or
@@ -201,6 +213,7 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         found = interview_answer(s, state, lex, cues) or _sentence_rows(s, sents, i, quotes, state, lex, cues)
         found += that_was(s, sents, quotes, state, lex, cues) + listed(s, found, lex)
         found += nominal_and_praise(s, found, lex)
+        found += hosting(s, found, state, lex, cues)
         introduce(s, state, lex, cues)
         have = {r["affiliation"] for r in found}
         for m in actors[actors["sentence_id"] == s.sid].itertuples(index=False):
