@@ -62,7 +62,7 @@ def act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
     if any(at(clause, i, terms) for i in range(len(clause))):
         first = next((i for i, t in enumerate(clause) if s.pos[e.b + i] in {"N", "Np"}), None)
         return first is None or not at(clause, first, lex["foreign_objects"])
-    breaks = [k for k in range(e.pre) if s.tokens[k] in SOFT_BREAK | HARD_BREAK]
+    breaks = [k for k in range(e.pre) if s.tokens[k] in (SOFT_BREAK - {"(", ")"}) | HARD_BREAK]
     clause_start = breaks[-1] + 1 if breaks else 0
     before = s.folded[clause_start:e.pre]
     if before[:1] in (["được"], ["do"]) and clause_start and s.tokens[clause_start - 1] in SOFT_BREAK:
