@@ -149,3 +149,37 @@ def interview_answer(s: Sentence, state: State, lex: dict, cues: dict) -> list[d
     content = s.span_text(colon + 1, len(s.tokens))
     return [statement_row(s, sp, aff, "quote", ":", content, "", "", a, colon, "interview_label")
             for aff in sp.affiliations or [""]]
+
+
+def interview_turns(sents: list[Sentence]) -> dict[int, str]:
+    """Sentence index → 'question' or 'answer' in an interview layout: in a paragraph that opens with a dash or a
+    label ("- …", "PV: …", "Sputnik: …") and ends in a question mark, the sentences ending in one are the question;
+    the paragraphs after it, up to the next question, are the answers (their sentences that end as sentences do,
+    not page furniture such as a related-link title)."""
+    paragraphs: dict[int, list[int]] = {}
+    for i, s in enumerate(sents):
+        paragraphs.setdefault(s.paragraph, []).append(i)
+    turns: dict[int, str] = {}
+    answering = False
+    for members in paragraphs.values():
+        first, last = sents[members[0]], sents[members[-1]]
+        opened = bool(first.tokens) and (first.tokens[0] in {"-", "–", "—", "+", "•"} or ":" in first.tokens[1:5])
+        if opened and last.tokens and last.tokens[-1] == "?":
+            turns.update({i: "question" for i in members if sents[i].tokens[-1] == "?"})
+            answering = True
+        elif answering:
+            turns.update({i: "answer" for i in members if sents[i].tokens and sents[i].tokens[-1] in
+                          HARD_BREAK | {"”", "»", '"'}})
+    return turns
+
+
+def interviewee_words(s: Sentence, found: list[dict], state: State) -> list[dict]:
+    """An answer sentence is the interviewee's words (a quote), besides whatever else it reports."""
+    sp = state.interviewee
+    have = {r["affiliation"] for r in found if r["kind"] != "act"}
+    if sp is None:
+        return []
+    a = 1 if s.tokens and s.tokens[0] in {"-", "–", "—", "+", "•"} else 0
+    return [statement_row(s, sp, aff, "quote", "", s.span_text(a, len(s.tokens)), "", "", a, a, "interview_answer")
+            for aff in sp.affiliations if aff not in have]
+

@@ -280,7 +280,8 @@ def introduce(s: Sentence, state: State, lex: dict, cues: dict) -> None:
         while a > 0 and s.tokens[a - 1] not in HARD_BREAK | SOFT_BREAK and s.pos[a - 1] != "V":
             a -= 1
         end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in HARD_BREAK | {";"}), len(s.tokens))
-        end = min(end, k + 14)
+        end = min(end, k + 14, next((j for j in range(k + max(n, 1), end) if is_verb(s, j, lex)), end))
+        end = max([end] + [eb for ea, eb, _ in s.entities if ea < end < eb])  # an entity is not cut
         affs = entities_in(s, k, end, lex)
         name, title, _ = _person(s, a, end, lex, cues)
         title = title or s.span_text(k, k + n)

@@ -33,8 +33,8 @@ from .acts import (act_ok, act_polarity, actor_act, call_polarity, hosting, in_q
                    nominal_and_praise, side_actors, verb_events)
 from .countries import find_mentions, load_cues
 from .lexicon import DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, lexicon
-from .quotes import (according_to, article_text, interview_answer, is_name, quote_after, quote_before, quote_spans,
-                     that_was)
+from .quotes import (according_to, article_text, interview_answer, interview_turns, interviewee_words, is_name,
+                     quote_after, quote_before, quote_spans, that_was)
 from .speakers import (Speaker, State, entities_in, introduce, mark_entities, remember, resolve, statement_row,
                        subject_start)
 from .textnorm import fold
@@ -209,12 +209,20 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     state = State()
     rows: list[dict] = []
     actors = mentions[(mentions["role"] == "actor") & (mentions["via"] == "name")] if len(mentions) else mentions
+    turns = interview_turns(sents)
     for i, s in enumerate(sents):
+        if turns.get(i) == "question":
+            introduce(s, state, lex, cues)
+            continue
         found = interview_answer(s, state, lex, cues) or _sentence_rows(s, sents, i, quotes, state, lex, cues)
         found += that_was(s, sents, quotes, state, lex, cues) + listed(s, found, lex)
         found += nominal_and_praise(s, found, lex)
         found += hosting(s, found, state, lex, cues)
+        if turns.get(i) == "answer":
+            found += interviewee_words(s, found, state)
         introduce(s, state, lex, cues)
+        if turns.get(i) != "answer" and any(at(s.folded, k, lex["interview_cues"]) for k in range(len(s.tokens))):
+            state.interviewee = state.last_person or state.interviewee  # "X trả lời phỏng vấn VietTimes"
         have = {r["affiliation"] for r in found}
         for m in actors[actors["sentence_id"] == s.sid].itertuples(index=False):
             if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
