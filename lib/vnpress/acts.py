@@ -90,8 +90,9 @@ def act_polarity(s: Sentence, e: Event, end: int, lex: dict) -> str:
             pol = lex["negation"][w]
     clause = " ".join(s.folded[e.b:end])
     if pol in {"support", "oppose"} and any(re.search(rf"(?<!\w)(?<!sau khi )(?<!sau khi các )(?<!sau khi những )"
-                                                      rf"{re.escape(m)}(?!\w)", clause)
-                                            for m in lex["conditional_markers"]):  # "sau khi": settled
+                                                      rf"(?<!tạo )(?<!tạo ra ){re.escape(m)}(?!\w)", clause)
+                                            for m in lex["conditional_markers"]):  # "sau khi": settled; "tạo điều
+        # kiện" enables
         pol = "conditional"
     return pol
 

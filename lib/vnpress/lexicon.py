@@ -68,7 +68,7 @@ def lexicon() -> dict:
         "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
         "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
-        "behalf": _folded(spk["behalf"]), "home_institutions": _folded(spk["home_institutions"]),
+        "behalf": _folded(spk["behalf"]), "ministries": _folded(spk["ministries"]), "home_institutions": _folded(spk["home_institutions"]),
         "home_titles": _folded(spk["home_titles"]),
         "known_people": {fold(k): v for k, v in spk["known_people"].items()},
         "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},

@@ -106,7 +106,7 @@ def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
 def _only_joiners(syllables: list[str], lex: dict) -> bool:
     """The syllables between two listed entities are all joiners, adverbs or representative words, matched as
     phrases ("phối hợp với Phái đoàn")."""
-    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | lex["locatives"] | _REPRESENTATIVES
+    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | lex["locatives"] | lex["ministries"] | _REPRESENTATIVES
     words = words | {",", "và", "(", ")"}
     i = 0
     while i < len(syllables):
@@ -209,6 +209,10 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) ->
     if affiliations and first > a and s.folded[first - 1] in lex["joiners"] | {"cùng"} and (
             at(s.folded, a, cues["home_ministries"] | cues["official_titles"])):
         affiliations = [cues["home_country"]] + affiliations
+    elif affiliations and cues["home_country"] not in affiliations and any(
+            (m := at(s.folded, i, cues["home_ministries"])) and s.folded[i - 1] in lex["joiners"] | {"cùng"}
+            and not any(ea == i + m for ea, _, _ in s.entities) for i in range(first + 1, b)):
+        affiliations = affiliations + [cues["home_country"]]  # "UNODC phối hợp với Bộ Công an" (not "Bộ Công an Nga")
     name, title, vietnamese = _person(s, a, b, lex, cues)
     if not affiliations and a > 0:  # "Thay mặt Chính phủ Mông Cổ, Phó Thủ tướng X đã ký"
         lead = next((i for i in range(a) if at(s.folded, i, lex["behalf"]) and (i == 0 or s.tokens[i - 1] in
@@ -216,6 +220,9 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) ->
         # not "thuộc Y, lưu ý X, các nước"
         if lead is not None and not match_phrases(s.folded[lead + 1:a], lex["verbs"]):
             affiliations = entities_in(s, lead, a, lex)
+        elif s.folded[0] == "đại diện" and not any(  # "Đại diện Thái Lan tham dự hội nghị, Bộ trưởng X nói"
+                p[0] == "speech" for _, _, p in match_phrases(s.folded[1:a], lex["verbs"])):
+            affiliations = entities_in(s, 0, next((k for k in range(a) if s.tokens[k] in SOFT_BREAK), a), lex)
     if name:
         known = _lookup(state, name)
         if known and not affiliations:

@@ -61,7 +61,8 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         explicit = sp is not None
         # "X chúc mừng Việt Nam và nói ...": a verb after "và" shares the previous subject
         conjoined = prev_speaker is not None and e.pre > 0 and e.type == "speech" and (
-            s.folded[e.pre - 1] in {"và", "nhưng", "song", "đồng thời", "nhưng vẫn", "song vẫn"})
+            s.folded[e.pre - 1] in {"và", "nhưng", "song", "đồng thời", "nhưng vẫn", "song vẫn"} or
+            (s.folded[e.pre] == "đồng thời" and s.tokens[e.pre - 1] == ","))  # "X khẳng định ..., đồng thời nêu rõ"
         if conjoined and sp is not None and sp.rule == "entity":
             sp, explicit = None, False
         # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
@@ -69,6 +70,9 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             s.folded[e.pre - 1] not in {"và", ",", "đồng thời", "rồi"}
         if sp is None and prev_speaker is None and e.type != "speech":
             sp = _topic(s, e.pre, lex)  # "Với Việt Nam, đây là bước tiến ... khi đăng cai ..."
+        if sp is None and n and events[n - 1].kind == "receive" and e.type != "speech" and (
+                guests := entities_in(s, events[n - 1].b, e.pre, lex)):  # "tiếp Bộ trưởng X, nhân dịp tham dự lễ ký"
+            sp = Speaker(s.span_text(events[n - 1].b, e.pre).strip(" ,"), "", guests, "received")
         if sp is None and prev_speaker is not None and prev_kind != "call" and not after_speech and \
                 not any(t in HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
                 not re.search(r"(?<!\w)(trong khi|còn)(?!\w)", " ".join(s.folded[prev_end:e.pre])):
@@ -80,12 +84,13 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             continue
         if e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex)):
             continue
-        if explicit:
-            remember(state, sp)
-            # a nested subject ends the previous statement's content
+        if explicit or conjoined:
+            if explicit:
+                remember(state, sp)
+            # a nested subject, or a verb conjoined to the previous one, ends the previous statement's content
             for last in rows:
                 if last["rule"].startswith("speech") and last["_cut"] is None and last["_content_start"] <= start:
-                    last["_cut"] = start
+                    last["_cut"] = start if explicit else e.pre - (s.folded[e.pre - 1] in {"và", "nhưng", "song"})
         predicate = s.span_text(e.pre, e.b)
         content_start = e.b
         while content_start < len(s.tokens) and (s.tokens[content_start] in {",", ":"} or
@@ -98,10 +103,12 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             if that is not None and s.folded[that] == "rằng":  # "cáo buộc vô căn cứ rằng X": the press's qualifier
                 content_start = that + 1
             content = s.span_text(content_start, content_end(s, content_start)).rstrip(".").strip()
+            if idx and _says_before(s, start, lex):  # "Đó là điều mà X khẳng định": the sentence before
+                content = sents[idx - 1].text.rstrip(".").strip()
             lead = _concessive_lead(s, start)
             if lead:
                 content = f"[{lead}] {content}"
-            q = quote_before(s, start, quotes) or quote_after(s, content_start, quotes)
+            q = (None if conjoined else quote_before(s, start, quotes)) or quote_after(s, content_start, quotes)
             if q and is_name(article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
                 q = None
             if q:
@@ -119,7 +126,11 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             end = min(nxt.pre if nxt and nxt.pre > e.b else clause_end, content_end(s, e.b))
             if not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex):
                 continue
-            polarity = act_polarity(s, e, clause_end, lex)
+            # the act's clause reaches the next verb's subject when it names one ("X tham dự hội nghị, Bộ trưởng Y
+            # khẳng định ... tạo điều kiện"), else the clause end ("ký với tuyên bố rằng ...")
+            nxt_start = subject_start(s, nxt.pre, e.b, lex) if nxt and nxt.pre > e.b else clause_end
+            polarity = act_polarity(s, e, nxt_start if nxt_start < clause_end and resolve(
+                s, nxt_start, nxt.pre, state, lex, cues) is not None else clause_end, lex)
             content = s.span_text(e.b, end).strip(" ,.")
             lead = _concessive_lead(s, start)
             if lead:
@@ -141,6 +152,13 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         if cut is not None and r["kind"] == "reported":
             r["content"] = s.span_text(begin, cut).strip(" ,.")
     return rows
+
+
+def _says_before(s: Sentence, start: int, lex: dict) -> bool:
+    """The sentence opens "Đó là điều (mà) X nói", "Đây là những gì X khẳng định": X's words are the sentence before."""
+    n = at(s.folded, 0, lex["that_was"])
+    m = at(s.folded, n, {"điều", "những điều", "những gì", "nhận định", "quan điểm"}) if n else 0
+    return bool(m) and start <= n + m + 1
 
 
 def _topic(s: Sentence, before: int, lex: dict) -> Speaker | None:
