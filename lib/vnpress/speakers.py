@@ -325,7 +325,9 @@ def subject_start(s: Sentence, pre: int, floor: int, lex: dict) -> int:
     if k == pre and k > floor and s.tokens[k - 1] in {",", ")", "—", "–"}:  # the verb right after an appositive
         j = seg_start(k - 1)
         titled = at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
-        if titled or not any(is_verb(s, t, lex) for t in range(j, k - 1)):
+        # "…, đặc biệt là HRW và một số cơ quan truyền thông, cho rằng": an entity and no verb of the lexicons
+        named = any(j <= ea < k - 1 for ea, _, _ in s.entities) and not match_phrases(s.folded[j:k - 1], lex["verbs"])
+        if titled or named or not any(is_verb(s, t, lex) for t in range(j, k - 1)):
             k = j
     if k > floor + 1 and s.tokens[k - 1] == "," and k < pre and (
             s.folded[k] in _ADJUNCTS or s.folded[k].split()[0] in _ADJUNCTS) and \

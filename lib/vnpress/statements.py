@@ -181,26 +181,33 @@ def _concessive_lead(s: Sentence, start: int) -> str:
     return ""
 
 
-def _continues(prev: list[str], nxt: list[str]) -> bool:
+def _continues(prev: list[str], nxt: list[str], wrapped: bool = False) -> bool:
     """A sentence cut by a hard line break: the previous one ends on a comma, an opening bracket or a word
     that needs a complement ("được", "và", "Ông"), or the next one starts in lower case (after a closing quote:
-    in lower case, with a dash or a comma)."""
+    in lower case, with a dash or a comma); in a hard-wrapped article, any full line (not a short heading or
+    byline) without final punctuation."""
     last = prev[-1] if prev else "."
     if not nxt or last in HARD_BREAK or last == ":":
         return False
     if last in {"”", "»", '"'}:  # a quote closing a line: "… “tự do ngôn luận” / – đã công khai gọi"
         return nxt[0] in DASHES | {","} or nxt[0][:1].islower()
-    return last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
+    return (wrapped and len(prev) >= 8 and ":" not in prev) or last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or \
+        nxt[0][:1].islower()
 
 
 def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame,
                   mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Sentences, tokens and mentions with hard-wrapped lines joined into one sentence (the first's id)."""
     toks = {sid: t["token"].tolist() for sid, t in tokens.groupby("sentence_id", sort=True)}
+    ordered = sentences.sort_values("sentence_id").to_dict("records")
+    ids = [r["sentence_id"] for r in ordered]
+    # a hard-wrapped article (a blog or PDF copy): at least three lines go on in lower case after no punctuation
+    wrapped = sum(bool(toks.get(a)) and toks[a][-1] not in HARD_BREAK | {":", "”", "»", '"'} and
+                  bool(toks.get(b)) and toks[b][0][:1].islower() for a, b in zip(ids, ids[1:])) >= 3
     rows, into = [], {}
-    for r in sentences.sort_values("sentence_id").to_dict("records"):
+    for r in ordered:
         prev = rows[-1] if rows else None
-        if prev is not None and _continues(toks.get(prev["_last"], []), toks.get(r["sentence_id"], [])):
+        if prev is not None and _continues(toks.get(prev["_last"], []), toks.get(r["sentence_id"], []), wrapped):
             gap = r["start"] - (prev["start"] + len(prev["text"])) if min(r["start"], prev["start"]) >= 0 else 1
             prev["text"] += " " * max(1, gap) + r["text"]
             prev["_last"] = r["sentence_id"]
