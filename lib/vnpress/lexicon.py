@@ -58,7 +58,7 @@ def lexicon() -> dict:
         "group_anaphors": _folded(spk["group_anaphors"]), "adverbs": _folded(speech["adverbs"]),
         "complementizers": _folded(speech["complementizers"]),
         "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),
-        "interview_cues": _folded(speech["interview_cues"]),
+        "interview_cues": _folded(speech["interview_cues"]), "speaker_nouns": _folded(speech["speaker_nouns"]),
         "negation": {fold(k): v for k, v in acts["negation"].items()},
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
         "foreign_objects": _folded(acts["foreign_objects"]), "nominalizers": _folded(acts["nominalizers"]),

@@ -9,7 +9,7 @@ import re
 
 from .lexicon import HARD_BREAK, QUOTES, SOFT_BREAK, Sentence, at
 from .phrases import match_phrases
-from .speakers import State, remember, resolve, statement_row
+from .speakers import Speaker, State, entities_in, remember, resolve, statement_row
 from .textnorm import fold
 
 
@@ -182,4 +182,22 @@ def interviewee_words(s: Sentence, found: list[dict], state: State) -> list[dict
     a = 1 if s.tokens and s.tokens[0] in {"-", "–", "—", "+", "•"} else 0
     return [statement_row(s, sp, aff, "quote", "", s.span_text(a, len(s.tokens)), "", "", a, a, "interview_answer")
             for aff in sp.affiliations if aff not in have]
+
+
+def event_speakers(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
+    """"các diễn giả (khách mời) đến từ Việt Nam, Nigeria, Hà Lan": each entity named speaks, its words not reported."""
+    have = {r["affiliation"] for r in found}
+    for k in range(len(s.tokens)):
+        n = at(s.folded, k, lex["speaker_nouns"])
+        j = k + n
+        if not n or at(s.folded, j, {"đến từ", "từ", "của"}) == 0:
+            continue
+        j += at(s.folded, j, {"đến từ", "từ", "của"})
+        end = next((t for t in range(j, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
+        isos = [iso for iso in entities_in(s, j, end, lex) if iso not in have] if any(
+            ea == j for ea, _, _ in s.entities) else []
+        sp = Speaker(s.span_text(k, end), "", isos, "event_speaker")
+        return [statement_row(s, sp, iso, "reported", s.span_text(k, k + n), "", "", "", k, j, "event_speaker")
+                for iso in isos]
+    return []
 

@@ -33,8 +33,8 @@ from .acts import (act_ok, act_polarity, actor_act, call_polarity, hosting, in_q
                    nominal_and_praise, side_actors, verb_events)
 from .countries import find_mentions, load_cues
 from .lexicon import DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, lexicon
-from .quotes import (according_to, article_text, interview_answer, interview_turns, interviewee_words, is_name,
-                     quote_after, quote_before, quote_spans, that_was)
+from .quotes import (according_to, article_text, event_speakers, interview_answer, interview_turns,
+                     interviewee_words, is_name, quote_after, quote_before, quote_spans, that_was)
 from .speakers import (Speaker, State, entities_in, introduce, mark_entities, remember, resolve, statement_row,
                        subject_start)
 from .textnorm import fold
@@ -242,7 +242,7 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         found = interview_answer(s, state, lex, cues) or _sentence_rows(s, sents, i, quotes, state, lex, cues)
         found += that_was(s, sents, quotes, state, lex, cues) + listed(s, found, lex)
         found += nominal_and_praise(s, found, lex)
-        found += hosting(s, found, state, lex, cues)
+        found += hosting(s, found, state, lex, cues) + event_speakers(s, found, lex)
         if turns.get(i) == "answer":
             found += interviewee_words(s, found, state)
         introduce(s, state, lex, cues)
