@@ -54,11 +54,12 @@ def lexicon() -> dict:
     for v in acts["call_verbs"]:
         verbs[tuple(fold(v).split())] = ("speech", "call", "")
     return {
-        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]),
+        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]), "org_heads": _folded(spk["org_heads"]),
         "group_anaphors": _folded(spk["group_anaphors"]), "adverbs": _folded(speech["adverbs"]),
         "complementizers": _folded(speech["complementizers"]),
         "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),
         "interview_cues": _folded(speech["interview_cues"]), "speaker_nouns": _folded(speech["speaker_nouns"]),
+        "continuations": _folded(speech["continuations"]),
         "negation": {fold(k): v for k, v in acts["negation"].items()},
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
         "foreign_objects": _folded(acts["foreign_objects"]), "nominalizers": _folded(acts["nominalizers"]),

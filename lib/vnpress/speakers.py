@@ -399,6 +399,24 @@ def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], end
     return out
 
 
+def _short_org_names(sents: list[Sentence], lex: dict) -> None:
+    """The head of an organization's name used alone after it ("Ủy ban đặc biệt ... Tại kỳ họp này, Ủy ban tập
+    trung thảo luận"): capitalized, not followed by a noun that would make another name, it names the same body."""
+    last: dict[str, str] = {}
+    for s in sents:
+        taken = {k for a, b, _ in s.entities for k in range(a, b)}
+        for k in range(len(s.tokens)):
+            n = at(s.folded, k, lex["org_heads"])
+            if not n or k in taken or " ".join(s.folded[k:k + n]) not in last or not s.tokens[k][:1].isupper() \
+                    or (k + n < len(s.tokens) and s.pos[k + n] in {"N", "Np", "Nc", "Ny"}):
+                continue
+            s.entities.append((k, k + n, last[" ".join(s.folded[k:k + n])]))
+        for a, b, e in s.entities:
+            n = at(s.folded, a, lex["org_heads"])
+            if e.startswith("org:") and n and b - a > n:
+                last[" ".join(s.folded[a:a + n])] = e
+
+
 def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: dict,
                   cues: dict) -> list[Sentence]:
     """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
@@ -454,6 +472,7 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
                     break
         s.entities = ents
         sents.append(s)
+    _short_org_names(sents, lex)
     licensed = set(names["iso"]) | {iso for *_, iso, ok in candidates if ok}
     for n, a, b, iso, ok in candidates:
         if ok or iso in licensed:

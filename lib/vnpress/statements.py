@@ -161,6 +161,32 @@ def _says_before(s: Sentence, start: int, lex: dict) -> bool:
     return bool(m) and start <= n + m + 1
 
 
+def _continued(s: Sentence, said: list[dict], n: int) -> list[dict]:
+    """"Theo đó, các quốc gia cần phê chuẩn ...": a sentence that opens by referring back to the statement before
+    goes on with its speaker's words."""
+    last = said[-1]
+    sp = Speaker(last["speaker"], last["title"], [r["affiliation"] for r in said if r["speaker"] == last["speaker"]],
+                 "continued")
+    content = s.span_text(n, len(s.tokens)).strip(" ,.")
+    return [statement_row(s, sp, aff, "reported", s.span_text(0, n), content, "", "", 0, n, "continued")
+            for aff in dict.fromkeys(sp.affiliations)]
+
+
+def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int, str]]:
+    """Organizations in subject position (opening a clause, then a verb past adverbs) with no row yet."""
+    out = []
+    for a, b, org in s.entities:
+        k = b
+        while k < len(s.tokens) and (n := at(s.folded, k, lex["adverbs"])):
+            k += n
+        opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK or s.folded[a - 1] in {"và", "còn", "khi"}
+        if org.startswith("org:") and org not in have and opens and k < len(s.tokens) and s.pos[k] == "V" and \
+                not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
+            out.append((a, b, org))
+            have = have | {org}
+    return out
+
+
 def _topic(s: Sentence, before: int, lex: dict) -> Speaker | None:
     """The topic of an opening "Với X," / "Đối với X," (X a country or organization and nothing else), the
     understood subject of a later act with no subject of its own."""
@@ -235,6 +261,7 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     rows: list[dict] = []
     actors = mentions[(mentions["role"] == "actor") & (mentions["via"] == "name")] if len(mentions) else mentions
     turns = interview_turns(sents)
+    said: list[dict] = []  # the previous sentence's statements
     for i, s in enumerate(sents):
         if turns.get(i) == "question":
             introduce(s, state, lex, cues)
@@ -245,6 +272,9 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         found += hosting(s, found, state, lex, cues) + event_speakers(s, found, lex)
         if turns.get(i) == "answer":
             found += interviewee_words(s, found, state)
+        elif said and at(s.folded, 0, lex["continuations"]) and not any(r["kind"] != "act" for r in found):
+            found += _continued(s, said, at(s.folded, 0, lex["continuations"]))
+        said = [r for r in found if r["kind"] != "act" and r["affiliation"]]
         introduce(s, state, lex, cues)
         if turns.get(i) != "answer" and any(at(s.folded, k, lex["interview_cues"]) for k in range(len(s.tokens))):
             state.interviewee = state.last_person or state.interviewee  # "X trả lời phỏng vấn VietTimes"
@@ -253,6 +283,9 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
             if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
                 found.append(actor_act(s, m.iso, m.start, m.end))
                 have.add(m.iso)
+        for a, b, org in _org_subjects(s, have, lex):  # so is an organization ("Ủy ban tập trung thảo luận ...")
+            found.append(actor_act(s, org, s.tstart[a], s.tend[b - 1]))
+            have.add(org)
         rows += found
     df = pd.DataFrame(rows, columns=[c for c in STATEMENT_COLUMNS if c not in {"article_id", "iso"}])
     df.insert(0, "article_id", article_id)
