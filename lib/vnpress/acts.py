@@ -176,8 +176,9 @@ def listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     have = {r["affiliation"] for r in found}
     rows = []
     for k in range(len(s.tokens)):
-        n = at(s.folded, k, lex["list_markers"]) or (
-            1 if s.tokens[k] == "(" and not any(eb == k for _, eb, _ in s.entities) else 0)  # not "LHQ (UN)"
+        n = at(s.folded, k, lex["list_markers"]) or (  # not "LHQ (UN)", "tờ The Star (Malaysia)"
+            1 if s.tokens[k] == "(" and not any(eb == k for _, eb, _ in s.entities) and k and
+            not s.tokens[k - 1][:1].isupper() else 0)
         while n and k + n < len(s.tokens) and (s.folded[k + n] in cues_reps or at(s.folded, k + n, lex["titles"])):
             n += at(s.folded, k + n, lex["titles"]) or 1  # "có đại diện Cuba", "là trưởng đoàn Chile"
         if not n or not any(ea == k + n for ea, _, _ in s.entities):

@@ -76,9 +76,21 @@ def _locates_place(s: Sentence, ea: int, eb: int, lex: dict) -> bool:
     return k < ea - 1 and bool(ends_with(s.folded, k, lex["locatives"]))
 
 
+def _locates_institution(s: Sentence, ea: int, lex: dict) -> bool:
+    """"Đại học Vienna, Áo", "tờ The Star (Malaysia)": a country right after a non-state institution's name."""
+    if ea < 2 or s.tokens[ea - 1] not in {",", "("}:
+        return False
+    k = ea - 1
+    while k > 0 and s.tokens[k - 1] not in SOFT_BREAK | HARD_BREAK:
+        k -= 1
+    return bool(at(s.folded, k, lex["institutions"]))
+
+
 def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
-    """Affiliations named in tokens [a, b): the head entity and those listed with it, places excluded."""
+    """Affiliations named in tokens [a, b): the head entity and those listed with it, places and the countries of
+    non-state institutions excluded."""
     found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b and not _locates_place(s, ea, eb, lex)
+             and not (_locates_institution(s, ea, lex) and not e.startswith("org:"))
              and (not ends_with(s.folded, ea, lex["locatives"]) or ends_with(s.folded, ea, lex["behalf"]))
              and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in {"nước", "quốc gia", "các nước"})
              and not (e.startswith("org:") and ea > 0 and (s.folded[ea - 1] in {"công ước", "văn kiện"} or
@@ -199,6 +211,8 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) ->
     if s.folded[b - 1] == "và" and verbs:  # "đón ông X thăm Việt Nam và tham dự": the subject of the first verb
         b = verbs[-1]
         verbs = [t for t in range(a, b) if is_verb(s, t, lex)]
+        if a >= b:
+            return None
     if verbs and any(ea > verbs[-1] and not ends_with(s.folded, ea, lex["locatives"]) for ea, _, _ in s.entities
                      if ea < b):  # "Đây là lần đầu Việt Nam đăng cai"
         a = verbs[-1] + 1

@@ -32,7 +32,8 @@ import pandas as pd
 from .acts import (act_ok, act_polarity, actor_act, call_polarity, hosting, in_question, joint_event, listed,
                    nominal_and_praise, side_actors, verb_events)
 from .countries import find_mentions, load_cues
-from .lexicon import DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, lexicon
+from .lexicon import (DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, ends_with,
+                      lexicon)
 from .quotes import (according_to, article_text, event_speakers, interview_answer, interview_turns,
                      interviewee_words, is_name, quote_after, quote_before, quote_spans, that_was)
 from .speakers import (Speaker, State, entities_in, introduce, mark_entities, remember, resolve, statement_row,
@@ -82,6 +83,8 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                           len(s.tokens))
         if sp is None or (not explicit and e.type == "speech" and not conjoined):  # a verb inside someone's content
             continue
+        if any(w in {"cần", "phải", "nên", "cần phải", "buộc phải"} for w in s.folded[start:e.pre]):
+            continue  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
         if e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex)):
             continue
         if explicit or conjoined:
