@@ -107,8 +107,9 @@ def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     out = [found[0][2]]
     places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if ends_with(s.folded, ea, lex["locatives"])}
     for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
-        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places and not (
-            s.tokens[k][:1].isupper() and ends_with(s.folded, k, lex["locatives"]))).split()  # "tại Geneva"
+        close = s.tokens.index(")", pb) if pb < ea and s.tokens[pb] == "(" and ")" in s.tokens[pb:ea] else pb - 1
+        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places and k > close and not (
+            s.tokens[k][:1].isupper() and ends_with(s.folded, k, lex["locatives"]))).split()  # "tại Geneva", "(EU)"
         if not _only_joiners(gap, lex):
             break
         out.append(e)

@@ -85,6 +85,9 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             continue
         if any(w in {"cần", "phải", "nên", "cần phải", "buộc phải"} for w in s.folded[start:e.pre]):
             continue  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
+        if e.type == "speech" and explicit and sp.rule == "entity" and any(
+                w in {"được", "bị"} for w in s.folded[start:e.pre]):
+            continue  # "X đã được nhiều phái đoàn đánh giá là ...": X is what is spoken of; the speaker is unnamed
         if e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex)):
             continue
         if explicit or conjoined:
@@ -175,17 +178,20 @@ def _continued(s: Sentence, said: list[dict], n: int) -> list[dict]:
             for aff in dict.fromkeys(sp.affiliations)]
 
 
-def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int, str]]:
-    """Organizations in subject position (opening a clause, then a verb past adverbs) with no row yet."""
+def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int, str, bool]]:
+    """Organizations in subject position (opening a clause, or the agent after "do"/"bởi", then a verb past
+    adverbs) with no row yet."""
     out = []
     for a, b, org in s.entities:
         k = b
         while k < len(s.tokens) and (n := at(s.folded, k, lex["adverbs"])):
             k += n
+        agent = next((j for j in range(a - 1, max(-1, a - 4), -1) if s.folded[j] in {"do", "bởi"}), None)
+        passive = agent is not None and all(p in {"N", "Nc", "Np"} for p in s.pos[agent + 1:a])  # "do Ban thư ký X"
         opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK or s.folded[a - 1] in {"và", "còn", "khi"}
-        if org.startswith("org:") and org not in have and opens and k < len(s.tokens) and s.pos[k] == "V" and \
-                not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
-            out.append((a, b, org))
+        if org.startswith("org:") and org not in have and (opens or passive) and k < len(s.tokens) and \
+                s.pos[k] == "V" and not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
+            out.append((a, b, org, passive and not opens))
             have = have | {org}
     return out
 
@@ -286,8 +292,10 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
             if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
                 found.append(actor_act(s, m.iso, m.start, m.end))
                 have.add(m.iso)
-        for a, b, org in _org_subjects(s, have, lex):  # so is an organization ("Ủy ban tập trung thảo luận ...")
+        for a, b, org, passive in _org_subjects(s, have, lex):  # so is an organization ("Ủy ban thảo luận ...")
             found.append(actor_act(s, org, s.tstart[a], s.tend[b - 1]))
+            if passive:  # "dự thảo do Ban thư ký Ủy ban X xây dựng đã ...": what follows is not the agent's
+                found[-1]["content"] = ""
             have.add(org)
         rows += found
     df = pd.DataFrame(rows, columns=[c for c in STATEMENT_COLUMNS if c not in {"article_id", "iso"}])
