@@ -99,8 +99,8 @@ def organizations(path: str | None = None) -> pd.DataFrame:
 @lru_cache(maxsize=2)
 def org_index(path: str | None = None) -> dict[tuple[str, ...], str]:
     """Organization variants (folded syllables) → organization id."""
-    return {tuple(fold(v).split()): oid for oid, vs in zip(organizations(path)["id"], organizations(path)["variants"])
-            for v in vs}
+    return {tuple(fold(v).replace("(", " ( ").replace(")", " ) ").split()): oid
+            for oid, vs in zip(organizations(path)["id"], organizations(path)["variants"]) for v in vs}
 
 
 def org_name(org_id: str) -> str:

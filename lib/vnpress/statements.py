@@ -188,7 +188,8 @@ def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int
             k += n
         agent = next((j for j in range(a - 1, max(-1, a - 4), -1) if s.folded[j] in {"do", "bởi"}), None)
         passive = agent is not None and all(p in {"N", "Nc", "Np"} for p in s.pos[agent + 1:a])  # "do Ban thư ký X"
-        opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK or s.folded[a - 1] in {"và", "còn", "khi"}
+        opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK - {"(", ")"} or s.folded[a - 1] in {"và", "còn",
+                                                                                                     "khi"}
         if org.startswith("org:") and org not in have and (opens or passive) and k < len(s.tokens) and \
                 s.pos[k] == "V" and not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
             out.append((a, b, org, passive and not opens))
