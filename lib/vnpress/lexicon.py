@@ -54,7 +54,8 @@ def lexicon() -> dict:
     for v in acts["call_verbs"]:
         verbs[tuple(fold(v).split())] = ("speech", "call", "")
     return {
-        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]), "org_heads": _folded(spk["org_heads"]),
+        "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]),
+        "org_heads": _folded(spk["org_heads"]),
         "group_anaphors": _folded(spk["group_anaphors"]), "adverbs": _folded(speech["adverbs"]),
         "complementizers": _folded(speech["complementizers"]),
         "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),

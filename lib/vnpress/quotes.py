@@ -1,6 +1,8 @@
 """Quotes and attributions: quoted passages (also across sentences, `quote_spans`), the quote just before a
 subject ("“…”, ông X nói") or just after a verb ("ông X nói: “…”"), the quote a later sentence attributes
-("Đó là chia sẻ của ông X"), "Theo ông X, …" (`according_to`), and interview answers ("+ Thứ trưởng X: …").
+("Đó là chia sẻ của ông X"), "Theo ông X, …" and "…, theo ông X" (`according_to`), interview answers
+("+ Thứ trưởng X: …", and the paragraphs after a question: `interview_turns`, `interviewee_words`), and speakers
+named by their role at an event ("các diễn giả đến từ X, Y": `event_speakers`).
 """
 
 from __future__ import annotations

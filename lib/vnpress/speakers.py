@@ -3,10 +3,12 @@
 `mark_entities` finds the countries and organizations each sentence names, the candidate affiliations:
 country mentions (`countries.find_mentions`), organizations (`data/organizations.csv`), short country names
 and capitals (`data/speakers.yaml` `capitals`: the capital speaks for its country) licensed by a title or
-the subject position, and a country the segmenter glued to a name. `subject_start` finds a subject back
-across appositives; `resolve` reads it: a named person with titles, an entity, a Vietnamese official or
-ministry (Vietnam: the press is Vietnamese; `data/actor_cues.yaml`), a well-known person, or an anaphor
-followed through the article's `State` ("bà Waly", "vị Bộ trưởng", "nước này", "tổ chức này").
+the subject position, a country the segmenter glued to a name, and the head of an organization's name used
+alone after it ("Ủy ban"); a name glued to a verb is split off. `subject_start` finds a subject back across
+appositives and time or place adjuncts; `resolve` reads it: a named person with titles, an entity (not the
+country of a non-state institution: "Đại học Vienna, Áo"), a Vietnamese official or ministry (Vietnam: the press
+is Vietnamese; `data/actor_cues.yaml`; not "Bộ Nội vụ Nga"), a well-known person, or an anaphor followed through
+the article's `State` ("bà Waly", "vị Bộ trưởng", "nước này", "tổ chức này").
 """
 
 from __future__ import annotations

@@ -4,12 +4,15 @@ One row per statement or act (STATEMENT_COLUMNS), found on word-segmented senten
 
 - `quote`: words in quotation marks (“…”, "…", «…») with a speech verb and its subject before them
   ("Ông X nói: “…”") or after them ("“…”, ông X nói.", "“…” - bà X cho biết"), also when the quote spans
-  several sentences; and interview answers labelled with the speaker ("+ Thứ trưởng X: …"). See `quotes`.
+  several sentences; interview answers labelled with the speaker ("+ Thứ trưởng X: …") or following a question
+  ("- …?") once a sentence named the interviewee. See `quotes`.
 - `reported`: a subject, a speech verb (`data/speech_verbs.yaml`) and the content that follows it
-  ("Đại diện Nhật Bản cho biết nước này đang xem xét ..."); or "Theo ông X, ...".
+  ("Đại diện Nhật Bản cho biết nước này đang xem xét ..."); "Theo ông X, ..." and "..., theo ông X."; "Đó là
+  điều mà X khẳng định" (the sentence before); "Theo đó, ..." after a statement (its speaker goes on).
 - `act`: a subject and an act toward the Convention (`data/acts.yaml`: sign, host, ratify, adopt, call on
   others to sign, refuse, abstain, stay undecided), with a polarity. A list of countries as subject gives one
-  row per country ("Đại diện Việt Nam, Lào và Campuchia đã ký"). See `acts`.
+  row per country ("Đại diện Việt Nam, Lào và Campuchia đã ký"). An organization that is the subject (or the
+  agent) of any other verb acts with no polarity, as `countries` makes such a country an actor. See `acts`.
 
 The speaker's affiliation comes from the subject (`speakers`): a country named in it (from
 `countries.find_mentions`), an organization from `data/organizations.csv`, a Vietnamese official or ministry
@@ -188,8 +191,8 @@ def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int
             k += n
         agent = next((j for j in range(a - 1, max(-1, a - 4), -1) if s.folded[j] in {"do", "bởi"}), None)
         passive = agent is not None and all(p in {"N", "Nc", "Np"} for p in s.pos[agent + 1:a])  # "do Ban thư ký X"
-        opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK - {"(", ")"} or s.folded[a - 1] in {"và", "còn",
-                                                                                                     "khi"}
+        opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK - {"(", ")"} or \
+            s.folded[a - 1] in {"và", "còn", "khi"}
         if org.startswith("org:") and org not in have and (opens or passive) and k < len(s.tokens) and \
                 s.pos[k] == "V" and not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
             out.append((a, b, org, passive and not opens))
@@ -227,8 +230,8 @@ def _continues(prev: list[str], nxt: list[str], wrapped: bool = False) -> bool:
         return False
     if last in {"”", "»", '"'}:  # a quote closing a line: "… “tự do ngôn luận” / – đã công khai gọi"
         return nxt[0] in DASHES | {","} or nxt[0][:1].islower()
-    return (wrapped and len(prev) >= 8 and ":" not in prev) or last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or \
-        nxt[0][:1].islower()
+    full_line = wrapped and len(prev) >= 8 and ":" not in prev
+    return full_line or last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
 
 
 def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame,
