@@ -88,8 +88,9 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             continue
         if any(w in {"cần", "phải", "nên", "cần phải", "buộc phải"} for w in s.folded[start:e.pre]):
             continue  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
+        named_end = max((eb for ea, eb, _ in s.entities if start <= ea and eb <= e.pre), default=start)
         if e.type == "speech" and explicit and sp.rule == "entity" and any(
-                w in {"được", "bị"} for w in s.folded[start:e.pre]):
+                w in {"được", "bị"} for w in s.folded[named_end:e.pre]):
             continue  # "X đã được nhiều phái đoàn đánh giá là ...": X is what is spoken of; the speaker is unnamed
         if e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex)):
             continue
