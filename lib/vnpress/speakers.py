@@ -181,11 +181,15 @@ def _known_person(name: str, lex: dict) -> list[str]:
 
 
 def _lookup(state: State, name: str) -> Speaker | None:
+    """A person introduced earlier, by full name, by the last syllable (Vietnamese given names, Western surnames:
+    "ông Giang", "bà Waly"), else by another part of the name (Thai given names, Japanese family names written
+    first: "ông Chaichanok" for Chaichanok Chidchob)."""
     key = fold(name)
     if key in state.people:
         return state.people[key]
     last = key.split()[-1] if key else ""
-    hits = [p for k, p in state.people.items() if k.split()[-1] == last]
+    hits = [p for k, p in state.people.items() if k.split()[-1] == last] or \
+        [p for k, p in state.people.items() if " " not in key and key in k.split()]
     return hits[-1] if hits else None
 
 
