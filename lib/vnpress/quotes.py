@@ -167,7 +167,7 @@ def interview_turns(sents: list[Sentence]) -> dict[int, str]:
         first, last = sents[members[0]], sents[members[-1]]
         opened = bool(first.tokens) and (first.tokens[0] in {"-", "–", "—", "+", "•"} or ":" in first.tokens[1:5])
         if opened and last.tokens and last.tokens[-1] == "?":
-            turns.update({i: "question" for i in members if sents[i].tokens[-1] == "?"})
+            turns.update({i: "question" for i in members if sents[i].tokens and sents[i].tokens[-1] == "?"})
             answering = True
         elif answering:
             turns.update({i: "answer" for i in members if sents[i].tokens and sents[i].tokens[-1] in
