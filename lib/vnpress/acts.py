@@ -211,7 +211,7 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
         if j is None or s.folded[j] not in {"của", "đối với"} or not any(ea == j + 1 for ea, _, _ in s.entities):
             continue
         span = s.span_text(k, j)
-        if rule == "press_praise" and not sentence_cues(span)["support"]:
+        if rule == "press_praise" and not sentence_cues(span, lex["stance_cues"])["support"]:
             continue
         end = next((t for t in range(j + 1, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
         for iso in entities_in(s, j + 1, end, lex):
