@@ -1,4 +1,5 @@
-"""Gazetteer phrases matched on word-segmented tokens, whole tokens only (shared by countries and statements)."""
+"""Gazetteer phrases matched on word-segmented tokens, whole tokens only (shared by countries and the statement
+rules)."""
 
 from __future__ import annotations
 

@@ -245,8 +245,6 @@ def label(polarities: list[str]) -> str:
     return "support" if n["support"] else "neutral"
 
 
-def _name(code: str) -> str:
-    return st._affiliation_name(code)
 
 
 def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
@@ -274,18 +272,26 @@ def _call_twins(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(marked, index=rows.index) & (rows["kind"] != "act")
 
 
+def _statements(wb, mentions: pd.DataFrame | None, cues_path: str | None) -> pd.DataFrame:
+    """`statements.extract` of the workbook (on `mentions`, else its country mentions); its praise rule reads the
+    support cues of `cues_path`, like the scoring."""
+    return st.extract(wb, find_mentions(wb) if mentions is None else mentions,
+                      {"stance_cues.yaml": cues_path} if cues_path else None)
+
+
 def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,
                       frames_path: str | None = None, statements: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (article, actor): BY_ARTICLE_COLUMNS.
 
-    article_id, iso (ISO code, or `org:<id>`), name, stance (support|conditional|oppose|neutral), confidence
-    (0–1), frames (';'-separated, most hits first), cues (';'-separated `class:cue` and `act:<kind>:<verb>`),
+    article_id, iso (ISO code, or `org:<id>`), name (the statements' affiliation), stance
+    (support|conditional|oppose|neutral), confidence (0–1), frames (';'-separated, most hits first), cues
+    (';'-separated `class:cue` and `act:<kind>:<verb>`),
     evidence (the sentences of its statements and acts, ' | '), sentences (how many), support/conditional/oppose
     (number of rows with that polarity; criticism counts as oppose), actor_type (country|organization),
     statements (number of rows), sentence_ids (';'-separated).
     """
     if statements is None:
-        statements = st.extract(wb, find_mentions(wb) if mentions is None else mentions)
+        statements = _statements(wb, mentions, cues_path)
     scored = scored_statements(statements, cues_path, frames_path)
     rows = []
     for (article_id, iso), grp in scored.groupby(["article_id", "iso"], sort=False):
@@ -306,8 +312,8 @@ def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str |
         fired = list(dict.fromkeys(c for cs in grp["cues"] for c in cs.split(";") if c))
         fired += [f"{f}:{c}" for hits in grp["frame_hits"] for f, cs in hits.items() for c in cs]
         evidence = " | ".join(dict.fromkeys(grp.sort_values("sentence_id")["sentence"]))
-        rows.append((article_id, iso, _name(iso), lab, confidence, ";".join(frames), ";".join(dict.fromkeys(fired)),
-                     evidence, len(sids), pols.count("support"), pols.count("conditional"),
+        rows.append((article_id, iso, grp["affiliation"].iloc[0], lab, confidence, ";".join(frames),
+                     ";".join(dict.fromkeys(fired)), evidence, len(sids), pols.count("support"), pols.count("conditional"),
                      pols.count("oppose") + pols.count("critical"),
                      "organization" if iso.startswith("org:") else "country", len(grp), ";".join(map(str, sids))))
     return pd.DataFrame(rows, columns=BY_ARTICLE_COLUMNS)
@@ -430,12 +436,13 @@ def evidence_cards(wb, mentions: pd.DataFrame | None = None, cues_path: str | No
     """One row per statement or act of an actor: iso, name, article_id, sentence_id, sentence, cues (that
     fired in the actor's own words), kind, speaker, polarity (of that row), content."""
     if statements is None:
-        statements = st.extract(wb, find_mentions(wb) if mentions is None else mentions)
+        statements = _statements(wb, mentions, cues_path)
     scored = scored_statements(statements, cues_path, frames_path)
     cues = [";".join(dict.fromkeys([*filter(None, c.split(";")), *(f"{f}:{x}" for f, xs in h.items() for x in xs)]))
             for c, h in zip(scored["cues"], scored["frame_hits"])]
-    out = pd.DataFrame({"iso": scored["iso"], "name": scored["iso"].map(_name), "article_id": scored["article_id"],
-                        "sentence_id": scored["sentence_id"], "sentence": scored["sentence"], "cues": cues,
+    out = pd.DataFrame({"iso": scored["iso"], "name": scored["affiliation"],
+                        "article_id": scored["article_id"], "sentence_id": scored["sentence_id"],
+                        "sentence": scored["sentence"], "cues": cues,
                         "kind": scored["kind"], "speaker": scored["speaker"], "polarity": scored["stance_polarity"],
                         "content": scored["content"]})
     return out.sort_values(["article_id", "sentence_id"], ignore_index=True)
