@@ -121,3 +121,43 @@ def test_an_acts_object_described_in_apposition_is_not_its_frame():
 ])
 def test_frame_cues_in_own_words(text, iso, frame):
     assert frame in _frames(text)[iso]
+
+
+def test_frames_read_the_whole_reported_clause_up_to_another_speaker():
+    # the content stops at the semicolon; the reported clause, and its frames, run on to the end of the sentence
+    text = ("Bộ trưởng Tư pháp Ghana khẳng định: đây là sự kiện đặc biệt quan trọng; đánh dấu một công ước đa phương "
+            "toàn cầu đầu tiên về tội phạm mạng.")
+    assert "multilateralism" in _frames(text)["GH"]
+    text = ("Đại diện Chile cho biết Công ước rất cần thiết, còn đại diện Peru nhấn mạnh việc tăng cường đào tạo "
+            "cho cảnh sát.")
+    assert "capacity_building" not in _frames(text)["CL"]
+
+
+def test_someone_elses_quote_about_an_actor_gives_it_no_frame():
+    text = ('Giáo sư Erik Lund nhận xét: "Việt Nam đã chứng minh được uy tín đa phương của mình và là đối tác '
+            'tin cậy của Liên hợp quốc".')
+    assert _frames(text)["VN"] == set()
+
+
+def test_criticism_an_act_receives_is_not_its_frame():
+    text = "Việc Việt Nam được chọn làm nơi tổ chức lễ mở ký đã gây ra nhiều chỉ trích do vấn đề nhân quyền."
+    assert _frames(text)["VN"] == set()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Công ước bảo đảm quyền con người", "support"),
+    ("văn kiện này sẽ giúp các nước trao đổi chứng cứ", "support"),
+    ("Công ước không bảo vệ nhà báo", "critical"),
+    ("văn kiện chưa đủ bảo đảm quyền riêng tư", "critical"),
+    ("Công ước trao cho các chế độ độc tài công cụ đàn áp", "critical"),
+])
+def test_the_convention_as_agent_of_a_beneficial_verb(text, expected):
+    found = stance.sentence_cues(text)
+    assert found[expected] and not found["support" if expected == "critical" else "critical"]
+
+
+def test_a_concessive_that_opens_a_supportive_clause_is_no_reservation():
+    assert not stance.sentence_cues("Công ước tuy được ký kết ngoài trụ sở song đã nhận được sự hưởng ứng rộng rãi, "
+                                    "với sự tham dự của nhiều nước")["conditional"]
+    assert stance.sentence_cues("ủng hộ Công ước, song vẫn còn băn khoăn")["conditional"]
+    assert not stance.sentence_cues("ủng hộ Công ước và thúc đẩy hợp tác song phương")["conditional"]

@@ -8,22 +8,31 @@ statement or an act). Each row gets a polarity:
   vote against, boycott, withdraw, call on others not to sign → oppose);
 - a statement (and an act of unknown polarity, such as the press's "Việt Nam đóng vai trò tích cực") is scored on
   its own words: the verb with its adverbs and the content (the quote or the reported clause), never the rest of
-  the sentence. Cues come from `data/stance_cues.yaml`: support; conditional (conditions, reservations, still
+  the sentence. Cues come from `data/stance_cues.yaml`: support (praise, commitment, and the Convention as the
+  agent of a beneficial verb: "Công ước bảo đảm quyền con người"); conditional (conditions, reservations, still
   considering); concern (lo ngại, cảnh báo: conditional with support, nothing alone); criticism (misuse,
-  repression, surveillance, vagueness, missing safeguards: conditional with support, `critical` without);
-  oppose. A negation (không, chưa) scopes over the cue right after it in the same clause, a negated judgement
-  ("không coi ... là") over the rest of its clause, and a support cue just after "thiếu" is what is lacking; a
-  concessive (dù, tuy, song) or a condition (nếu) makes a reservation only after a support cue; criticism inside a rebuttal ("luận điệu xuyên tạc rằng
-  ... bị lạm dụng") is not the speaker's.
+  repression, surveillance, vagueness, missing safeguards, "Công ước không bảo vệ ...": conditional with support,
+  `critical` without); oppose. A negation (không, chưa) scopes over the cue right after it in the same clause, a
+  negated judgement ("không coi ... là") over the rest of its clause, and a support cue just after "thiếu" is
+  what is lacking, before the host's logistics ("đánh giá cao công tác hậu cần") no praise of the Convention; a
+  concessive (dù, tuy, song) or a condition (nếu) makes a reservation only after a support cue, and a concessive
+  not when the clause it opens asserts support itself ("mặc dù được ký ngoài trụ sở ..., song đã nhận được sự
+  hưởng ứng"); criticism inside a rebuttal ("luận điệu xuyên tạc rằng ... bị lạm dụng"), or describing what
+  criminals do ("tội phạm ngày càng lạm dụng AI"), is not the speaker's criticism of the Convention.
 
-An actor's label in an article, from the polarities of its rows: `oppose` if it only opposes or criticizes;
-`conditional` if any row is conditional, or it criticizes or opposes while also supporting (signs but
-criticizes); else `support` if any row supports; else `neutral` (it speaks or acts, but on
-something else). Confidence = share of the actor's polar rows behind the label × (1 − 0.5^n), n = number of
-distinct sentences behind it; a neutral label gets 0.3. Frames (`data/frames.yaml`) come from the same words,
-up to a clause about another actor (", trong khi ...") and, in an act, up to an appositive describing its object;
-the longest cue wins where cues overlap, set phrases (`not_cues`) hide the cues inside them, and criticism
-is a human_rights frame.
+An actor's label in an article weighs the polarities of all its rows, each sentence's evidence counting alike:
+`oppose` if it only opposes or criticizes; `conditional` if any row states a reservation or condition, or it
+criticizes or opposes while also supporting (signs but criticizes: the reservation qualifies the support, it does
+not cancel it); else `support` if any row supports; else `neutral` (it speaks or acts, but on something else:
+rows with no cue never outweigh a polar one). Confidence = share of the actor's polar rows behind the label ×
+(1 − 0.5^n), n = number of distinct sentences behind it; a neutral label gets 0.3.
+
+Frames (`data/frames.yaml`) come from the actor's own words: the content of a quote or an act, and for reported
+speech the whole clause the verb introduces, to the end of the sentence (`reported_clause`); up to a clause about
+another actor (", trong khi ...", another speaker's statement) and, in an act, up to an appositive describing its
+object or criticism the act receives ("đã gây ra nhiều chỉ trích do ..."). Another speaker's quotation about the
+actor ("X nhận xét: 'Việt Nam đã chứng minh ...'") gives it no frame. The longest cue wins where cues overlap, set
+phrases (`not_cues`) hide the cues inside them, and criticism is a human_rights frame.
 Aggregation over articles uses the per-article labels only (see `aggregate`), so researcher codes that
 override a per-article label carry through.
 """
@@ -52,8 +61,9 @@ STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
-_CLASSES = ("support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive",
-            "condition_after_support")
+_CLASSES = ("support", "not_support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive",
+            "not_concessive", "condition_after_support")
+_OPEN_QUOTES, _CLOSE_QUOTES = ("“", "«"), ("”", "»")
 NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
 # Where an actor's own words end for frames: a clause about someone else; in an act, an appositive that
 # describes the act's object (", một văn kiện được xem là ...", ", đặt mục tiêu tạo ...").
@@ -80,6 +90,23 @@ def _lexicons(cues_path: str, frames_path: str) -> tuple[dict[str, re.Pattern[st
     return stance, frames, cues
 
 
+@lru_cache(maxsize=8)
+def _convention_agent(cues_path: str) -> re.Pattern[str] | None:
+    """The `convention_agent` pattern of stance_cues.yaml, with a named group `neg` for a negation before the verb."""
+    cues = _yaml(cues_path)
+    spec = cues.get("convention_agent")
+    if not spec:
+        return None
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
+
+    adverbs = rf"(?:(?:{alt(spec['adverbs'])}) )*"
+    neg = alt(cues.get("negation", []) + cues.get("hesitation", []))
+    return re.compile(rf"(?<!\w)(?:{alt(spec['subjects'])})(?: (?:{alt(spec['modifiers'])}))? {adverbs}"
+                      rf"(?P<neg>(?:{neg}) {adverbs})?(?:{alt(spec['verbs'])})(?!\w)")
+
+
 def _paths(cues_path: str | None, frames_path: str | None) -> tuple[str, str]:
     return str(cues_path or data_path("stance_cues.yaml")), str(frames_path or data_path("frames.yaml"))
 
@@ -95,6 +122,14 @@ def lexicon(cues_path: str | None = None, frames_path: str | None = None) -> pd.
 def _clause_of(text: str, at: int) -> int:
     """Start of the clause holding position `at` (after the last , ; : before it)."""
     return max(text.rfind(ch, 0, at) for ch in ",;:") + 1
+
+
+def _clause_after(text: str, at: int) -> tuple[int, int]:
+    """The clause that starts at `at` ("song đã nhận được ..."): up to the next , ; : (a comma right after `at`,
+    as in "Tuy nhiên, ...", is skipped)."""
+    a = at + len(text[at:]) - len(text[at:].lstrip(" ,"))
+    ends = [e for e in (text.find(ch, a) for ch in ",;:") if e >= 0]
+    return a, min(ends, default=len(text))
 
 
 @lru_cache(maxsize=8)
@@ -158,16 +193,17 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
         return list(stance[name].finditer(t)) if name in stance else []
 
     other = tuple(fold(w) for w in cues.get("other_treaties", [])) or ("\0",)
+    logistics = tuple(fold(w) for w in cues.get("logistics", [])) or ("\0",)
     out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
     received = {fold(w) for w in cues.get("received", [])}
-    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other)
-              and not _received(t[_clause_of(t, m.start()):m.start()], received)]
-    covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")]
+    is_received = {m.start(): _received(t[_clause_of(t, m.start()):m.start()], received) for m in hits("oppose")}
+    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other) and not is_received[m.start()]]
+    covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")] + [m.span() for m in hits("not_support")]
     out["oppose"] = [m.group(1) for m in oppose]
     support_at = []
     for m in hits("support"):
-        if any(a <= m.start() < b for a, b in covered) or t[m.end():].lstrip().startswith(other):
-            continue  # part of an oppose cue ("không ủng hộ"), or about another treaty
+        if any(a < m.end() and m.start() < b for a, b in covered) or t[m.end():].lstrip().startswith(other + logistics):
+            continue  # part of an oppose cue ("không ủng hộ") or of a longer word, or about another treaty or logistics
         clause = t[_clause_of(t, m.start()):m.start()]
         before = clause.split()[-2:]
         if any(w in lack for w in clause.split()[-6:]):
@@ -180,23 +216,43 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
         else:
             out["support"].append(m.group(1))
             support_at.append(m.start())
+    criticism_at = [m.start() for m in hits("criticism")]
+    agent = _convention_agent(_paths(cues_path, frames_path)[0])
+    defended = [m for m in agent.finditer(t)] if agent else []
+    for m in (m for m in defended if not m.group("neg")):
+        a, b = _clause_after(t, m.start())
+        if not any(a <= c < b for c in criticism_at):  # "Công ước trao cho các chế độ độc tài ...": criticism
+            out["support"].append(m.group(0))
+            support_at.append(m.start())
     settled = [fold(w) for w in cues.get("settled", [])]
     out["conditional"] += [m.group(1) for m in hits("conditional")  # "sau khi cân nhắc" is no reservation
                            if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
     out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
     first_support = min(support_at, default=len(t))
-    out["conditional"] += [m.group(1) for k in ("concessive", "condition_after_support") for m in hits(k)
-                           if m.start() > first_support]
+    compounds = [m.span() for m in hits("not_concessive")]
+    out["conditional"] += [m.group(1) for m in hits("concessive") if m.start() > first_support
+                           and not any(a <= m.start() < b for a, b in compounds)
+                           and not any(a <= at < b for at in support_at for a, b in [_clause_after(t, m.end())])]
+    out["conditional"] += [m.group(1) for m in hits("condition_after_support") if m.start() > first_support]
     rebuttal = bool(hits("rebuttal"))
+    criminals = [fold(w) for w in cues.get("criminal_agents", [])]
+
+    def by_criminals(m: re.Match[str]) -> bool:  # "tội phạm ngày càng lạm dụng AI": a crime, not criticism
+        near = " " + " ".join(t[_clause_of(t, m.start()):m.start()].split()[-5:]) + " "
+        return not m.group(1).startswith("bị ") and any(f" {c} " in near for c in criminals)
+
     criticism = [m.group(1) for m in hits("criticism") if not t[m.end():].lstrip().startswith(not_before or ("\0",))
-                 and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])]
+                 and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])
+                 and not by_criminals(m)]
+    undefended = [m.group(0) for m in defended if m.group("neg")]  # "Công ước không bảo vệ ...": no frame cue
     concern = [m.group(1) for m in hits("concern")]
     if not rebuttal:
-        if criticism:
-            out["critical"] = criticism + concern
+        if criticism or undefended:
+            out["critical"] = criticism + undefended + concern
         elif concern and out["support"]:
             out["conditional"] += concern
-    out["frames"] = frame_cues(own_words(t, act), frames_path)
+    received_at = min((at for at, r in is_received.items() if r), default=len(t))  # the critics' words follow
+    out["frames"] = frame_cues(own_words(t[:received_at], act), frames_path)
     if criticism and not rebuttal:
         rights = out["frames"].get("human_rights", [])
         out["frames"]["human_rights"] = rights + [c for c in criticism if c not in rights]
@@ -204,14 +260,62 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     return out
 
 
-def row_polarity(row, cues_path: str | None = None, frames_path: str | None = None) -> tuple[str, list[str], dict]:
-    """(polarity, cues, frame hits) of one statement row: support|conditional|oppose|critical|'' ."""
-    content, lead = str(row.content), ""
-    if content.startswith("[") and "]" in content:  # a leading clause of the sentence: "[Dù còn lo ngại ...] ..."
-        lead, content = content[1:content.index("]")], content[content.index("]") + 1:]
+def in_quote(sentence: str, at: int) -> bool:
+    """Position `at` of a sentence lies inside quotation marks, opened before it in the sentence or, when a
+    closing mark follows with no opening one before it, in an earlier sentence."""
+    before, after = sentence[:at], sentence[at:]
+    depth = sum(map(before.count, _OPEN_QUOTES)) - sum(map(before.count, _CLOSE_QUOTES))
+    closes = [i for i in map(after.find, _CLOSE_QUOTES) if i >= 0]
+    opens = [i for i in map(after.find, _OPEN_QUOTES) if i >= 0]
+    continued = bool(closes) and min(closes) < min(opens, default=len(after))
+    return depth > 0 or (depth == 0 and continued) or before.count('"') % 2 == 1 or \
+        (before.count('"') % 2 == 0 and after.count('"') % 2 == 1)
+
+
+def _quoted_narration(row) -> bool:
+    """An act row with no act verb ("VN đã chứng minh ...", `act:other`) inside someone else's quotation: that
+    speaker's words about the actor, which carry no frame of the actor's own."""
+    if not str(row.rule).startswith("act:other"):
+        return False
+    at = str(row.sentence).find(str(row.speaker))
+    return at >= 0 and in_quote(str(row.sentence), at)
+
+
+def _split_lead(content: str) -> tuple[str, str]:
+    """(lead, content) of a row's content: a leading clause of the sentence is given as "[Dù còn lo ngại ...] ..."."""
+    if content.startswith("[") and "]" in content:
+        return content[1:content.index("]")], content[content.index("]") + 1:].strip()
+    return "", content
+
+
+def reported_clause(row, others: tuple[str, ...] = ()) -> str:
+    """The whole clause a reported statement introduces, which frames are read from: from its content to the end
+    of the sentence, or to the subject of another speaker's statement in it (`others`). The content itself stops
+    at a nested subject or a semicolon ("nhấn mạnh việc LHQ thông qua Công ước ... tạo khuôn khổ pháp lý ...";
+    "khẳng định: ...; đánh dấu ..."), but in Vietnamese reported speech the complement clause runs on to the end."""
+    sentence, (_, content) = str(row.sentence), _split_lead(str(row.content))
+    at = sentence.find(content) if content else -1
+    if at < 0:
+        verb = sentence.find(str(row.verb), max(sentence.find(str(row.speaker)), 0)) if str(row.verb) else -1
+        if verb < 0:
+            return content
+        at = verb + len(str(row.verb))
+    end = min((i for i in (sentence.find(o, at) for o in others if o) if i >= 0), default=len(sentence))
+    return sentence[at:end].strip(" ,.")
+
+
+def row_polarity(row, cues_path: str | None = None, frames_path: str | None = None,
+                 clause: str | None = None) -> tuple[str, list[str], dict]:
+    """(polarity, cues, frame hits) of one statement row: support|conditional|oppose|critical|'' . Stance is read
+    from the row's content; frames from `clause` (a reported statement's `reported_clause`) when given."""
+    lead, content = _split_lead(str(row.content))
     head = row.predicate if row.kind != "act" or not row.polarity else row.verb
     found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path,
                           act=row.kind == "act")
+    if _quoted_narration(row):
+        found["frames"] = {}
+    elif clause and clause != content:
+        found["frames"] = sentence_cues(f"{head} {clause}", cues_path, frames_path)["frames"]
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
     if row.kind == "act" and row.polarity:
         pol = row.polarity
@@ -246,13 +350,19 @@ def label(polarities: list[str]) -> str:
     return "support" if n["support"] else "neutral"
 
 
-
-
 def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
                       frames_path: str | None = None) -> pd.DataFrame:
     """Statement rows with an actor (iso not empty) and their `stance_polarity`, `cues`, `frames`."""
     rows = statements[statements["iso"].fillna("") != ""].copy()
-    scored = [row_polarity(r, cues_path, frames_path) for r in rows.itertuples(index=False)]
+    speaking = rows[rows["kind"] != "act"]
+    speakers = speaking.groupby(["article_id", "sentence_id"])[["iso", "speaker"]].agg(list).to_dict("index")
+    scored = []
+    for r in rows.itertuples(index=False):
+        clause = None
+        if r.kind == "reported":
+            said = speakers.get((r.article_id, r.sentence_id), {"iso": [], "speaker": []})
+            clause = reported_clause(r, tuple(sp for iso, sp in zip(said["iso"], said["speaker"]) if iso != r.iso))
+        scored.append(row_polarity(r, cues_path, frames_path, clause))
     rows["stance_polarity"] = [p for p, _, _ in scored]
     rows["cues"] = [";".join(dict.fromkeys(c)) for _, c, _ in scored]
     rows["frame_hits"] = [f for _, _, f in scored]
