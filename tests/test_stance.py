@@ -161,3 +161,8 @@ def test_a_concessive_that_opens_a_supportive_clause_is_no_reservation():
                                     "với sự tham dự của nhiều nước")["conditional"]
     assert stance.sentence_cues("ủng hộ Công ước, song vẫn còn băn khoăn")["conditional"]
     assert not stance.sentence_cues("ủng hộ Công ước và thúc đẩy hợp tác song phương")["conditional"]
+
+
+def test_the_name_of_the_ceremony_is_no_act_of_support():
+    assert not stance.sentence_cues("lịch trình của lễ mở ký Công ước sẽ được công bố")["support"]
+    assert stance.sentence_cues("nước này đã ký Công ước")["support"]

@@ -14,7 +14,8 @@ statement or an act). Each row gets a polarity:
   repression, surveillance, vagueness, missing safeguards, "Công ước không bảo vệ ...": conditional with support,
   `critical` without); oppose. A negation (không, chưa) scopes over the cue right after it in the same clause, a
   negated judgement ("không coi ... là") over the rest of its clause, and a support cue just after "thiếu" is
-  what is lacking, before the host's logistics ("đánh giá cao công tác hậu cần") no praise of the Convention; a
+  what is lacking, before the host's logistics ("đánh giá cao công tác hậu cần") no praise of the Convention,
+  and after an event noun the name of an event ("lễ mở ký Công ước"), not an act; a
   concessive (dù, tuy, song) or a condition (nếu) makes a reservation only after a support cue, and a concessive
   not when the clause it opens asserts support itself ("mặc dù được ký ngoài trụ sở ..., song đã nhận được sự
   hưởng ứng"); criticism inside a rebuttal ("luận điệu xuyên tạc rằng ... bị lạm dụng"), or describing what
@@ -186,6 +187,7 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     negation = {fold(w) for w in cues.get("negation", [])}
     hesitation = {fold(w) for w in cues.get("hesitation", [])}
     lack = {fold(w) for w in cues.get("lack", [])}
+    nominal = {fold(w) for w in cues.get("event_nouns", [])}
     judged = [fold(w) for w in cues.get("negated_judgement", [])]
     not_before = tuple(fold(w) for w in cues.get("criticism_not_before", []))
 
@@ -206,6 +208,8 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
             continue  # part of an oppose cue ("không ủng hộ") or of a longer word, or about another treaty or logistics
         clause = t[_clause_of(t, m.start()):m.start()]
         before = clause.split()[-2:]
+        if before and before[-1] in nominal:
+            continue  # the name of an event, not an act ("lễ mở ký Công ước", "lễ ký kết")
         if any(w in lack for w in clause.split()[-6:]):
             continue  # what is lacking ("thiếu các bảo đảm cần thiết")
         if any(w in negation for w in before) or any(re.search(rf"(?<!\w){re.escape(j)}(?!\w)", clause)
