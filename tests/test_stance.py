@@ -166,3 +166,14 @@ def test_a_concessive_that_opens_a_supportive_clause_is_no_reservation():
 def test_the_name_of_the_ceremony_is_no_act_of_support():
     assert not stance.sentence_cues("lịch trình của lễ mở ký Công ước sẽ được công bố")["support"]
     assert stance.sentence_cues("nước này đã ký Công ước")["support"]
+
+
+@pytest.mark.parametrize("text,cls,present", [
+    ("cảnh báo tội phạm mạng ngày càng tinh vi và khẳng định sẵn sàng hợp tác", "conditional", False),
+    ("bày tỏ lo ngại về Công ước", "critical", True),
+    ("ủng hộ Công ước nhưng lo ngại", "conditional", True),
+    ("tội phạm mạng ngày càng lạm dụng trí tuệ nhân tạo", "critical", False),
+    ("Công ước về tội phạm mạng có thể bị lạm dụng", "critical", True),
+])
+def test_concern_and_misuse_are_about_the_convention_not_about_crime(text, cls, present):
+    assert bool(stance.sentence_cues(text)[cls]) == present

@@ -10,7 +10,8 @@ statement or an act). Each row gets a polarity:
   its own words: the verb with its adverbs and the content (the quote or the reported clause), never the rest of
   the sentence. Cues come from `data/stance_cues.yaml`: support (praise, commitment, and the Convention as the
   agent of a beneficial verb: "Công ước bảo đảm quyền con người"); conditional (conditions, reservations, still
-  considering); concern (lo ngại, cảnh báo: conditional with support, nothing alone); criticism (misuse,
+  considering); concern (lo ngại, cảnh báo: conditional with support, criticism when its object is the
+  Convention, nothing alone, and no reservation at all when it warns about crime); criticism (misuse,
   repression, surveillance, vagueness, missing safeguards, "Công ước không bảo vệ ...": conditional with support,
   `critical` without); oppose. A negation (không, chưa) scopes over the cue right after it in the same clause, a
   negated judgement ("không coi ... là") over the rest of its clause, and a support cue just after "thiếu" is
@@ -62,8 +63,8 @@ STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
-_CLASSES = ("support", "not_support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive",
-            "not_concessive", "condition_after_support")
+_CLASSES = ("support", "not_support", "conditional", "concern", "criticism", "crime_words", "oppose", "rebuttal",
+            "concessive", "not_concessive", "condition_after_support")
 _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "«"), ("”", "»")
 NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
 # Where an actor's own words end for frames: a clause about someone else; in an act, an appositive that
@@ -239,19 +240,28 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
                            and not any(a <= at < b for at in support_at for a, b in [_clause_after(t, m.end())])]
     out["conditional"] += [m.group(1) for m in hits("condition_after_support") if m.start() > first_support]
     rebuttal = bool(hits("rebuttal"))
-    criminals = [fold(w) for w in cues.get("criminal_agents", [])]
+    crime = [m.span() for m in hits("crime_words")]
 
     def by_criminals(m: re.Match[str]) -> bool:  # "tội phạm ngày càng lạm dụng AI": a crime, not criticism
-        near = " " + " ".join(t[_clause_of(t, m.start()):m.start()].split()[-5:]) + " "
-        return not m.group(1).startswith("bị ") and any(f" {c} " in near for c in criminals)
+        words = [w.start() for w in re.finditer(r"\S+", t[:m.start()])][-5:]
+        near = max([_clause_of(t, m.start())] + words[:1])
+        return not m.group(1).startswith("bị ") and any(near <= x < m.start() for x, _ in crime)
+
+    def object_of(m: re.Match[str]) -> str:  # what a concern is about: crime, the Convention, or unknown ('')
+        a, b = m.end(), _clause_after(t, m.end())[1]
+        first = sorted([(x, "crime") for x, _ in crime if a <= x < b] +
+                       [(c.start(), "convention") for c in stance["convention_terms"].finditer(t, a, b)]
+                       if "convention_terms" in stance else [(x, "crime") for x, _ in crime if a <= x < b])
+        return first[0][1] if first else ""
 
     criticism = [m.group(1) for m in hits("criticism") if not t[m.end():].lstrip().startswith(not_before or ("\0",))
                  and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])
                  and not by_criminals(m)]
     undefended = [m.group(0) for m in defended if m.group("neg")]  # "Công ước không bảo vệ ...": no frame cue
-    concern = [m.group(1) for m in hits("concern")]
+    concerns = [(m.group(1), object_of(m)) for m in hits("concern")]
+    concern = [c for c, about in concerns if about != "crime"]
     if not rebuttal:
-        if criticism or undefended:
+        if criticism or undefended or any(about == "convention" for _, about in concerns):
             out["critical"] = criticism + undefended + concern
         elif concern and out["support"]:
             out["conditional"] += concern
