@@ -177,3 +177,21 @@ def test_the_name_of_the_ceremony_is_no_act_of_support():
 ])
 def test_concern_and_misuse_are_about_the_convention_not_about_crime(text, cls, present):
     assert bool(stance.sentence_cues(text)[cls]) == present
+
+
+def test_not_only_is_no_negation():
+    found = stance.sentence_cues("Việt Nam không chỉ ủng hộ Công ước mà còn tích cực đóng góp")
+    assert "ủng hộ" in found["support"] and not found["oppose"]
+
+
+@pytest.mark.parametrize("text,iso,expected", [
+    ("Hungary được cho là sẽ ký Công ước với tuyên bố rằng văn kiện đã có đủ điều khoản bảo vệ quyền riêng tư.",
+     "HU", "support"),
+    ("Hungary sẽ ký Công ước kèm tuyên bố giải thích về điều 14.", "HU", "conditional"),
+    ("Hungary sẽ ký Công ước nếu các điều khoản về dẫn độ được sửa đổi.", "HU", "conditional"),
+    ("Hungary chưa ký Công ước.", "HU", "conditional"),
+    ("Canada và Anh đã ký Công ước, trong khi Mỹ không ký.", "CA", "support"),
+    ("Bồ Đào Nha đã ký Công ước sau khi các lo ngại về quyền riêng tư được giải đáp.", "PT", "support"),
+])
+def test_a_commitment_is_read_in_its_whole_clause_for_a_reservation(text, iso, expected):
+    assert _one(text)[iso].stance == expected

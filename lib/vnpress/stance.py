@@ -30,7 +30,7 @@ rows with no cue never outweigh a polar one). Confidence = share of the actor's 
 (1 − 0.5^n), n = number of distinct sentences behind it; a neutral label gets 0.3.
 
 Frames (`data/frames.yaml`) come from the actor's own words: the content of a quote or an act, and for reported
-speech the whole clause the verb introduces, to the end of the sentence (`reported_clause`); up to a clause about
+speech the whole clause the verb introduces, to the end of the sentence (`whole_clause`); up to a clause about
 another actor (", trong khi ...", another speaker's statement) and, in an act, up to an appositive describing its
 object or criticism the act receives ("đã gây ra nhiều chỉ trích do ..."). Another speaker's quotation about the
 actor ("X nhận xét: 'Việt Nam đã chứng minh ...'") gives it no frame. The longest cue wins where cues overlap, set
@@ -63,8 +63,9 @@ STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
-_CLASSES = ("support", "not_support", "conditional", "concern", "criticism", "crime_words", "oppose", "rebuttal",
+_CLASSES = ("support", "not_support", "not_negation", "conditional", "concern", "criticism", "crime_words", "oppose", "rebuttal",
             "concessive", "not_concessive", "condition_after_support")
+_UNCOMMITTED = ("undecided", "refuse", "abstain")  # act kinds that are no commitment a reservation could qualify
 _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "«"), ("”", "»")
 NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
 # Where an actor's own words end for frames: a clause about someone else; in an act, an appositive that
@@ -178,11 +179,12 @@ def frame_cues(t: str, frames_path: str | None = None) -> dict[str, list[str]]:
 
 
 def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | None = None,
-                  act: bool = False) -> dict:
+                  act: bool = False, committed_at: int | None = None) -> dict:
     """Cues in an actor's own words: {'support'|'conditional'|'oppose'|'critical': [cue...],
     'frames': {frame: [cue...]}, 'convention': bool}, with negation and concession scoped to their clause.
     Frames come from `own_words` (`act`: the words of an act row); criticism in them (misuse, repression,
-    surveillance, vagueness) is a human_rights frame."""
+    surveillance, vagueness) is a human_rights frame. `committed_at`: the position of an act of support that opens
+    the text ("ký Công ước, song ..."), after which a concession, a condition or a concern qualifies it."""
     stance, _, cues = _lexicons(*_paths(cues_path, frames_path))
     t = fold(text)
     negation = {fold(w) for w in cues.get("negation", [])}
@@ -208,7 +210,7 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
         if any(a < m.end() and m.start() < b for a, b in covered) or t[m.end():].lstrip().startswith(other + logistics):
             continue  # part of an oppose cue ("không ủng hộ") or of a longer word, or about another treaty or logistics
         clause = t[_clause_of(t, m.start()):m.start()]
-        before = clause.split()[-2:]
+        before = (stance["not_negation"].sub(" ", clause) if "not_negation" in stance else clause).split()[-2:]
         if before and before[-1] in nominal:
             continue  # the name of an event, not an act ("lễ mở ký Công ước", "lễ ký kết")
         if any(w in lack for w in clause.split()[-6:]):
@@ -233,11 +235,13 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     out["conditional"] += [m.group(1) for m in hits("conditional")  # "sau khi cân nhắc" is no reservation
                            if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
     out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
-    first_support = min(support_at, default=len(t))
+    first_support = min(support_at + ([committed_at] if committed_at is not None else []), default=len(t))
     compounds = [m.span() for m in hits("not_concessive")]
+    received_at = [at for at, r in is_received.items() if r]  # "dù bị chỉ trích": others' criticism, conceded
     out["conditional"] += [m.group(1) for m in hits("concessive") if m.start() > first_support
                            and not any(a <= m.start() < b for a, b in compounds)
-                           and not any(a <= at < b for at in support_at for a, b in [_clause_after(t, m.end())])]
+                           and not any(a <= at < b for at in support_at + received_at
+                                       for a, b in [_clause_after(t, m.end())])]
     out["conditional"] += [m.group(1) for m in hits("condition_after_support") if m.start() > first_support]
     rebuttal = bool(hits("rebuttal"))
     crime = [m.span() for m in hits("crime_words")]
@@ -258,15 +262,15 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
                  and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])
                  and not by_criminals(m)]
     undefended = [m.group(0) for m in defended if m.group("neg")]  # "Công ước không bảo vệ ...": no frame cue
-    concerns = [(m.group(1), object_of(m)) for m in hits("concern")]
+    concerns = [(m.group(1), object_of(m)) for m in hits("concern")  # "sau khi các lo ngại ... được giải đáp"
+                if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
     concern = [c for c, about in concerns if about != "crime"]
     if not rebuttal:
         if criticism or undefended or any(about == "convention" for _, about in concerns):
             out["critical"] = criticism + undefended + concern
-        elif concern and out["support"]:
+        elif concern and (out["support"] or committed_at is not None):
             out["conditional"] += concern
-    received_at = min((at for at, r in is_received.items() if r), default=len(t))  # the critics' words follow
-    out["frames"] = frame_cues(own_words(t[:received_at], act), frames_path)
+    out["frames"] = frame_cues(own_words(t[:min(received_at, default=len(t))], act), frames_path)  # then critics
     if criticism and not rebuttal:
         rights = out["frames"].get("human_rights", [])
         out["frames"]["human_rights"] = rights + [c for c in criticism if c not in rights]
@@ -302,15 +306,18 @@ def _split_lead(content: str) -> tuple[str, str]:
     return "", content
 
 
-def reported_clause(row, others: tuple[str, ...] = ()) -> str:
-    """The whole clause a reported statement introduces, which frames are read from: from its content to the end
-    of the sentence, or to the subject of another speaker's statement in it (`others`). The content itself stops
-    at a nested subject or a semicolon ("nhấn mạnh việc LHQ thông qua Công ước ... tạo khuôn khổ pháp lý ...";
-    "khẳng định: ...; đánh dấu ..."), but in Vietnamese reported speech the complement clause runs on to the end."""
+def whole_clause(row, others: tuple[str, ...] = ()) -> str:
+    """The whole clause a statement's verb or an act introduces: from its content to the end of the sentence, or
+    to the subject of another speaker's statement in it (`others`). The row's content stops at a nested subject
+    or a semicolon ("nhấn mạnh việc LHQ thông qua Công ước ... tạo khuôn khổ pháp lý ..."; "khẳng định: ...;
+    đánh dấu ..."), but in Vietnamese the complement of a speech verb, and the clause of an act with its side
+    remarks ("ký với tuyên bố rằng ..."), run on to the end. Reported statements take their frames from it, acts
+    of support are read in it for a reservation."""
     sentence, (_, content) = str(row.sentence), _split_lead(str(row.content))
-    at = sentence.find(content) if content else -1
+    speaker = max(sentence.find(str(row.speaker)), 0)
+    at = sentence.find(content, speaker) if content else -1
     if at < 0:
-        verb = sentence.find(str(row.verb), max(sentence.find(str(row.speaker)), 0)) if str(row.verb) else -1
+        verb = sentence.find(str(row.verb), speaker) if str(row.verb) else -1
         if verb < 0:
             return content
         at = verb + len(str(row.verb))
@@ -318,27 +325,41 @@ def reported_clause(row, others: tuple[str, ...] = ()) -> str:
     return sentence[at:end].strip(" ,.")
 
 
+def _hesitant(predicate: str, verb: str, cues_path: str | None, frames_path: str | None) -> bool:
+    """A negation or hesitation word before an act's verb in its predicate ("chưa ký", "chỉ ký")."""
+    cues = _lexicons(*_paths(cues_path, frames_path))[2]
+    words = {fold(w) for w in cues.get("negation", []) + cues.get("hesitation", [])}
+    before = fold(predicate)[:max(fold(predicate).rfind(fold(verb)), 0)]
+    return any(w in words for w in before.split())
+
+
 def row_polarity(row, cues_path: str | None = None, frames_path: str | None = None,
                  clause: str | None = None) -> tuple[str, list[str], dict]:
     """(polarity, cues, frame hits) of one statement row: support|conditional|oppose|critical|'' . Stance is read
-    from the row's content; frames from `clause` (a reported statement's `reported_clause`) when given."""
+    from the row's content, and for an act of support from `clause` (its `whole_clause`) too, which also gives a
+    reported statement its frames."""
     lead, content = _split_lead(str(row.content))
     head = row.predicate if row.kind != "act" or not row.polarity else row.verb
     found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path,
                           act=row.kind == "act")
     if _quoted_narration(row):
         found["frames"] = {}
-    elif clause and clause != content:
+    elif row.kind == "reported" and clause and clause != content:
         found["frames"] = sentence_cues(f"{head} {clause}", cues_path, frames_path)["frames"]
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
     if row.kind == "act" and row.polarity:
-        pol = row.polarity
-        concessive = {fold(w) for w in _lexicons(*_paths(cues_path, frames_path))[2].get("concessive", [])}
-        reserved = [c for c in found["conditional"] if c not in concessive]
-        call = str(row.rule).startswith("call/")  # its content is what others should do
-        if pol == "support" and not call and (reserved or found["critical"] or found["oppose"]):
-            pol = "conditional"  # "Dù còn lo ngại ..., Đức đã ký", "ký kèm tuyên bố"
-        return pol, [f"act:{row.rule.split('/')[0].removeprefix('act:')}:{fold(row.verb)}"] + fired, \
+        pol, kind = row.polarity, str(row.rule).split("/")[0].removeprefix("act:")
+        tag = f"act:{kind}:{fold(row.verb)}"
+        if pol == "oppose" or kind in _UNCOMMITTED or not str(row.rule).startswith("act:") or \
+                (pol == "conditional" and _hesitant(str(row.predicate), str(row.verb), cues_path, frames_path)):
+            return pol, [tag] + fired, found["frames"]  # a call's content is what others should do (call/...)
+        # a commitment (sign, host, attend...): whether it carries a reservation is read in its whole clause
+        verb = str(row.predicate) if fold(str(row.predicate)).endswith(fold(str(row.verb))) else str(row.verb)
+        opening = f"{lead}, {verb} " if lead else f"{verb} "
+        read = sentence_cues(opening + own_words(fold(clause or content), act=True), cues_path, frames_path,
+                             act=True, committed_at=len(opening) - len(verb) - 1)
+        reserved = [f"{k}:{c}" for k in ("conditional", "critical", "oppose") for c in read[k]]
+        return ("conditional" if reserved else "support"), [tag] + list(dict.fromkeys(fired + reserved)), \
             found["frames"]
     s, c, o, k = (len(found[x]) for x in ("support", "conditional", "oppose", "critical"))
     if o and not s:
@@ -370,12 +391,13 @@ def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
     rows = statements[statements["iso"].fillna("") != ""].copy()
     speaking = rows[rows["kind"] != "act"]
     speakers = speaking.groupby(["article_id", "sentence_id"])[["iso", "speaker"]].agg(list).to_dict("index")
+    actors = rows.groupby(["article_id", "sentence_id"])[["iso", "speaker"]].agg(list).to_dict("index")
     scored = []
     for r in rows.itertuples(index=False):
-        clause = None
-        if r.kind == "reported":
-            said = speakers.get((r.article_id, r.sentence_id), {"iso": [], "speaker": []})
-            clause = reported_clause(r, tuple(sp for iso, sp in zip(said["iso"], said["speaker"]) if iso != r.iso))
+        said = (speakers if r.kind == "reported" else actors).get((r.article_id, r.sentence_id),
+                                                                  {"iso": [], "speaker": []})
+        clause = whole_clause(r, tuple(sp for iso, sp in zip(said["iso"], said["speaker"]) if iso != r.iso)) \
+            if r.kind == "reported" or (r.kind == "act" and r.polarity) else None
         scored.append(row_polarity(r, cues_path, frames_path, clause))
     rows["stance_polarity"] = [p for p, _, _ in scored]
     rows["cues"] = [";".join(dict.fromkeys(c)) for _, c, _ in scored]
