@@ -63,8 +63,8 @@ STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
-_CLASSES = ("support", "not_support", "not_negation", "conditional", "concern", "criticism", "crime_words", "oppose", "rebuttal",
-            "concessive", "not_concessive", "condition_after_support")
+_CLASSES = ("support", "not_support", "not_negation", "conditional", "concern", "criticism", "crime_words", "oppose",
+            "rebuttal", "concessive", "not_concessive", "condition_after_support")
 _UNCOMMITTED = ("undecided", "refuse", "abstain")  # act kinds that are no commitment a reservation could qualify
 _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "«"), ("”", "»")
 NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
@@ -203,12 +203,13 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     received = {fold(w) for w in cues.get("received", [])}
     is_received = {m.start(): _received(t[_clause_of(t, m.start()):m.start()], received) for m in hits("oppose")}
     oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other) and not is_received[m.start()]]
-    covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")] + [m.span() for m in hits("not_support")]
+    covered = [m.span() for m in oppose + hits("criticism") + hits("not_support")]
     out["oppose"] = [m.group(1) for m in oppose]
     support_at = []
     for m in hits("support"):
-        if any(a < m.end() and m.start() < b for a, b in covered) or t[m.end():].lstrip().startswith(other + logistics):
-            continue  # part of an oppose cue ("không ủng hộ") or of a longer word, or about another treaty or logistics
+        if any(a < m.end() and m.start() < b for a, b in covered) or \
+                t[m.end():].lstrip().startswith(other + logistics):
+            continue  # part of an oppose cue ("không ủng hộ") or a longer word, or about another treaty or logistics
         clause = t[_clause_of(t, m.start()):m.start()]
         before = (stance["not_negation"].sub(" ", clause) if "not_negation" in stance else clause).split()[-2:]
         if before and before[-1] in nominal:
@@ -251,12 +252,12 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
         near = max([_clause_of(t, m.start())] + words[:1])
         return not m.group(1).startswith("bị ") and any(near <= x < m.start() for x, _ in crime)
 
-    def object_of(m: re.Match[str]) -> str:  # what a concern is about: crime, the Convention, or unknown ('')
+    def object_of(m: re.Match[str]) -> str:  # what a concern is about, named first: crime, convention or ''
         a, b = m.end(), _clause_after(t, m.end())[1]
-        first = sorted([(x, "crime") for x, _ in crime if a <= x < b] +
-                       [(c.start(), "convention") for c in stance["convention_terms"].finditer(t, a, b)]
-                       if "convention_terms" in stance else [(x, "crime") for x, _ in crime if a <= x < b])
-        return first[0][1] if first else ""
+        named = [(x, "crime") for x, _ in crime if a <= x < b]
+        named += [(c.start(), "convention") for c in stance["convention_terms"].finditer(t, a, b)] \
+            if "convention_terms" in stance else []
+        return min(named)[1] if named else ""
 
     criticism = [m.group(1) for m in hits("criticism") if not t[m.end():].lstrip().startswith(not_before or ("\0",))
                  and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])
@@ -326,7 +327,7 @@ def whole_clause(row, others: tuple[str, ...] = ()) -> str:
 
 
 def _hesitant(predicate: str, verb: str, cues_path: str | None, frames_path: str | None) -> bool:
-    """A negation or hesitation word before an act's verb in its predicate ("chưa ký", "chỉ ký")."""
+    """A negation or hesitation word before an act's verb in its predicate ("chưa ký", "không thể ký")."""
     cues = _lexicons(*_paths(cues_path, frames_path))[2]
     words = {fold(w) for w in cues.get("negation", []) + cues.get("hesitation", [])}
     before = fold(predicate)[:max(fold(predicate).rfind(fold(verb)), 0)]
@@ -352,7 +353,7 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
         tag = f"act:{kind}:{fold(row.verb)}"
         if pol == "oppose" or kind in _UNCOMMITTED or not str(row.rule).startswith("act:") or \
                 (pol == "conditional" and _hesitant(str(row.predicate), str(row.verb), cues_path, frames_path)):
-            return pol, [tag] + fired, found["frames"]  # a call's content is what others should do (call/...)
+            return pol, [tag] + fired, found["frames"]  # (a call's content is what others should do)
         # a commitment (sign, host, attend...): whether it carries a reservation is read in its whole clause
         verb = str(row.predicate) if fold(str(row.predicate)).endswith(fold(str(row.verb))) else str(row.verb)
         opening = f"{lead}, {verb} " if lead else f"{verb} "
