@@ -110,6 +110,12 @@ def _convention_agent(cues_path: str) -> re.Pattern[str] | None:
                       rf"(?P<neg>(?:{neg}) {adverbs})?(?:{alt(spec['verbs'])})(?!\w)")
 
 
+@lru_cache(maxsize=8)
+def _folded(cues_path: str) -> dict[str, tuple[str, ...]]:
+    """The word lists of stance_cues.yaml, folded: {key: (word, ...)}."""
+    return {k: tuple(fold(w) for w in v) for k, v in _yaml(cues_path).items() if isinstance(v, list)}
+
+
 def _paths(cues_path: str | None, frames_path: str | None) -> tuple[str, str]:
     return str(cues_path or data_path("stance_cues.yaml")), str(frames_path or data_path("frames.yaml"))
 
@@ -187,20 +193,20 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     the text ("ký Công ước, song ..."), after which a concession, a condition or a concern qualifies it."""
     stance, _, cues = _lexicons(*_paths(cues_path, frames_path))
     t = fold(text)
-    negation = {fold(w) for w in cues.get("negation", [])}
-    hesitation = {fold(w) for w in cues.get("hesitation", [])}
-    lack = {fold(w) for w in cues.get("lack", [])}
-    nominal = {fold(w) for w in cues.get("event_nouns", [])}
-    judged = [fold(w) for w in cues.get("negated_judgement", [])]
-    not_before = tuple(fold(w) for w in cues.get("criticism_not_before", []))
+    words = _folded(_paths(cues_path, frames_path)[0])
+    negation, hesitation, lack, nominal, received = (set(words.get(k, ())) for k in
+                                                     ("negation", "hesitation", "lack", "event_nouns", "received"))
+    judged, not_before, settled = (words.get(k, ()) for k in ("negated_judgement", "criticism_not_before", "settled"))
+    matched: dict[str, list[re.Match[str]]] = {}
 
     def hits(name: str) -> list[re.Match[str]]:
-        return list(stance[name].finditer(t)) if name in stance else []
+        if name not in matched:
+            matched[name] = list(stance[name].finditer(t)) if name in stance else []
+        return matched[name]
 
-    other = tuple(fold(w) for w in cues.get("other_treaties", [])) or ("\0",)
-    logistics = tuple(fold(w) for w in cues.get("logistics", [])) or ("\0",)
+    other = words.get("other_treaties") or ("\0",)
+    logistics = words.get("logistics") or ("\0",)
     out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
-    received = {fold(w) for w in cues.get("received", [])}
     is_received = {m.start(): _received(t[_clause_of(t, m.start()):m.start()], received) for m in hits("oppose")}
     oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other) and not is_received[m.start()]]
     covered = [m.span() for m in oppose + hits("criticism") + hits("not_support")]
@@ -232,7 +238,6 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
         if not any(a <= c < b for c in criticism_at):  # "Công ước trao cho các chế độ độc tài ...": criticism
             out["support"].append(m.group(0))
             support_at.append(m.start())
-    settled = [fold(w) for w in cues.get("settled", [])]
     out["conditional"] += [m.group(1) for m in hits("conditional")  # "sau khi cân nhắc" is no reservation
                            if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
     out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
@@ -248,8 +253,8 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     crime = [m.span() for m in hits("crime_words")]
 
     def by_criminals(m: re.Match[str]) -> bool:  # "tội phạm ngày càng lạm dụng AI": a crime, not criticism
-        words = [w.start() for w in re.finditer(r"\S+", t[:m.start()])][-5:]
-        near = max([_clause_of(t, m.start())] + words[:1])
+        starts = [w.start() for w in re.finditer(r"\S+", t[:m.start()])][-5:]
+        near = max([_clause_of(t, m.start())] + starts[:1])
         return not m.group(1).startswith("bị ") and any(near <= x < m.start() for x, _ in crime)
 
     def object_of(m: re.Match[str]) -> str:  # what a concern is about, named first: crime, convention or ''
@@ -328,8 +333,8 @@ def whole_clause(row, others: tuple[str, ...] = ()) -> str:
 
 def _hesitant(predicate: str, verb: str, cues_path: str | None, frames_path: str | None) -> bool:
     """A negation or hesitation word before an act's verb in its predicate ("chưa ký", "không thể ký")."""
-    cues = _lexicons(*_paths(cues_path, frames_path))[2]
-    words = {fold(w) for w in cues.get("negation", []) + cues.get("hesitation", [])}
+    folded = _folded(_paths(cues_path, frames_path)[0])
+    words = set(folded.get("negation", ()) + folded.get("hesitation", ()))
     before = fold(predicate)[:max(fold(predicate).rfind(fold(verb)), 0)]
     return any(w in words for w in before.split())
 
@@ -389,6 +394,7 @@ def label(polarities: list[str]) -> str:
 def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
                       frames_path: str | None = None) -> pd.DataFrame:
     """Statement rows with an actor (iso not empty) and their `stance_polarity`, `cues`, `frames`."""
+    cues_path, frames_path = _paths(cues_path, frames_path)
     rows = statements[statements["iso"].fillna("") != ""].copy()
     speaking = rows[rows["kind"] != "act"]
     speakers = speaking.groupby(["article_id", "sentence_id"])[["iso", "speaker"]].agg(list).to_dict("index")
