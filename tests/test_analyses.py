@@ -266,11 +266,46 @@ def test_each_layer_declares_exactly_the_data_files_it_reads():
     out = subprocess.run([sys.executable, "-c", _READS, str(CORPUS)], capture_output=True, text=True, env=env,
                          check=True).stdout
     reads = {name: set(files) for name, files in yaml.safe_load(out.splitlines()[-1]).items()}
-    read_at_import = {"dates": {"dates.yaml"}}  # timeline's grammar, read when the module is imported
     loaded_unused = {"statements": {"frames.yaml"}}  # loaded with the stance cues; no statement depends on it
     for name, a in analyses.REGISTRY.items():
         assert reads[name] - loaded_unused.get(name, set()) <= set(a.data_files), name
-        assert set(a.data_files) <= reads[name] | read_at_import.get(name, set()), name
+        assert set(a.data_files) <= reads[name], name
+
+
+def _edited_copy(tmp_path, name, edit) -> str:
+    """A copy of a packaged data file with `edit` applied to its YAML; the packaged file is left as it was."""
+    data = yaml.safe_load(data_path(name).read_text(encoding="utf-8"))
+    edit(data)
+    copy = tmp_path / name
+    copy.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    return str(copy)
+
+
+def test_statements_and_dates_read_the_data_files_they_are_given(tmp_path):
+    """An edited copy given by `data_files` changes the statements and dates layers' results (and the direct
+    calls'), without touching the packaged files."""
+    packaged = {n: data_path(n).read_bytes() for n in ("speech_verbs.yaml", "dates.yaml")}
+    wb = vnpress.from_texts({"speech": "Đại diện Nhật Bản thổ lộ rằng Công ước là một bước tiến quan trọng.",
+                             "date": "Lễ ký sẽ diễn ra ngày kia tại Hà Nội."},
+                            published={"speech": "2025-10-24", "date": "2025-10-24"}, cache_dir=tmp_path / "cache")
+    verbs = _edited_copy(tmp_path, "speech_verbs.yaml", lambda d: d["speech"].append("thổ lộ"))
+    dates = _edited_copy(tmp_path, "dates.yaml", lambda d: d["relative"].update({"ngày kia": ["day", 2]}))
+
+    def reported(rows):
+        return rows[(rows["kind"] == "reported") & (rows["verb"] == "thổ lộ")]
+
+    assert reported(wb.analysis("statements")).empty  # "thổ lộ" is no packaged speech verb
+    edited = wb.analysis("statements", {"speech_verbs.yaml": verbs})
+    assert reported(edited)[["iso", "content"]].values.tolist() == [["JP", "Công ước là một bước tiến quan trọng"]]
+    same(edited, statements.extract(wb, countries.find_mentions(wb), {"speech_verbs.yaml": verbs}))
+
+    assert wb.analysis("dates").query("surface == 'ngày kia'").empty  # no packaged relative expression
+    edited = wb.analysis("dates", {"dates.yaml": dates})
+    assert edited.query("surface == 'ngày kia'")[["value", "anchor"]].values.tolist() == [["2025-10-26", "published"]]
+    same(edited, timeline.timeline(wb, corpus_anchor=False, grammar_path=dates))
+
+    assert {n: data_path(n).read_bytes() for n in packaged} == packaged
+    assert reported(wb.analysis("statements")).empty and wb.analysis("dates").query("surface == 'ngày kia'").empty
 
 
 def test_a_process_forgets_what_it_read_from_an_edited_data_file():

@@ -121,3 +121,77 @@ def test_an_acts_object_described_in_apposition_is_not_its_frame():
 ])
 def test_frame_cues_in_own_words(text, iso, frame):
     assert frame in _frames(text)[iso]
+
+
+def test_frames_read_the_whole_reported_clause_up_to_another_speaker():
+    # the content stops at the semicolon; the reported clause, and its frames, run on to the end of the sentence
+    text = ("Bộ trưởng Tư pháp Ghana khẳng định: đây là sự kiện đặc biệt quan trọng; đánh dấu một công ước đa phương "
+            "toàn cầu đầu tiên về tội phạm mạng.")
+    assert "multilateralism" in _frames(text)["GH"]
+    text = ("Đại diện Chile cho biết Công ước rất cần thiết, còn đại diện Peru nhấn mạnh việc tăng cường đào tạo "
+            "cho cảnh sát.")
+    assert "capacity_building" not in _frames(text)["CL"]
+
+
+def test_someone_elses_quote_about_an_actor_gives_it_no_frame():
+    text = ('Giáo sư Erik Lund nhận xét: "Việt Nam đã chứng minh được uy tín đa phương của mình và là đối tác '
+            'tin cậy của Liên hợp quốc".')
+    assert _frames(text)["VN"] == set()
+
+
+def test_criticism_an_act_receives_is_not_its_frame():
+    text = "Việc Việt Nam được chọn làm nơi tổ chức lễ mở ký đã gây ra nhiều chỉ trích do vấn đề nhân quyền."
+    assert _frames(text)["VN"] == set()
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("Công ước bảo đảm quyền con người", "support"),
+    ("văn kiện này sẽ giúp các nước trao đổi chứng cứ", "support"),
+    ("Công ước không bảo vệ nhà báo", "critical"),
+    ("văn kiện chưa đủ bảo đảm quyền riêng tư", "critical"),
+    ("Công ước trao cho các chế độ độc tài công cụ đàn áp", "critical"),
+])
+def test_the_convention_as_agent_of_a_beneficial_verb(text, expected):
+    found = stance.sentence_cues(text)
+    assert found[expected] and not found["support" if expected == "critical" else "critical"]
+
+
+def test_a_concessive_that_opens_a_supportive_clause_is_no_reservation():
+    assert not stance.sentence_cues("Công ước tuy được ký kết ngoài trụ sở song đã nhận được sự hưởng ứng rộng rãi, "
+                                    "với sự tham dự của nhiều nước")["conditional"]
+    assert stance.sentence_cues("ủng hộ Công ước, song vẫn còn băn khoăn")["conditional"]
+    assert not stance.sentence_cues("ủng hộ Công ước và thúc đẩy hợp tác song phương")["conditional"]
+
+
+def test_the_name_of_the_ceremony_is_no_act_of_support():
+    assert not stance.sentence_cues("lịch trình của lễ mở ký Công ước sẽ được công bố")["support"]
+    assert stance.sentence_cues("nước này đã ký Công ước")["support"]
+
+
+@pytest.mark.parametrize("text,cls,present", [
+    ("cảnh báo tội phạm mạng ngày càng tinh vi và khẳng định sẵn sàng hợp tác", "conditional", False),
+    ("bày tỏ lo ngại về Công ước", "critical", True),
+    ("ủng hộ Công ước nhưng lo ngại", "conditional", True),
+    ("tội phạm mạng ngày càng lạm dụng trí tuệ nhân tạo", "critical", False),
+    ("Công ước về tội phạm mạng có thể bị lạm dụng", "critical", True),
+])
+def test_concern_and_misuse_are_about_the_convention_not_about_crime(text, cls, present):
+    assert bool(stance.sentence_cues(text)[cls]) == present
+
+
+def test_not_only_is_no_negation():
+    found = stance.sentence_cues("Việt Nam không chỉ ủng hộ Công ước mà còn tích cực đóng góp")
+    assert "ủng hộ" in found["support"] and not found["oppose"]
+
+
+@pytest.mark.parametrize("text,iso,expected", [
+    ("Hungary được cho là sẽ ký Công ước với tuyên bố rằng văn kiện đã có đủ điều khoản bảo vệ quyền riêng tư.",
+     "HU", "support"),
+    ("Hungary sẽ ký Công ước kèm tuyên bố giải thích về điều 14.", "HU", "conditional"),
+    ("Hungary sẽ ký Công ước nếu các điều khoản về dẫn độ được sửa đổi.", "HU", "conditional"),
+    ("Hungary chưa ký Công ước.", "HU", "conditional"),
+    ("Canada và Anh đã ký Công ước, trong khi Mỹ không ký.", "CA", "support"),
+    ("Bồ Đào Nha đã ký Công ước sau khi các lo ngại về quyền riêng tư được giải đáp.", "PT", "support"),
+])
+def test_a_commitment_is_read_in_its_whole_clause_for_a_reservation(text, iso, expected):
+    assert _one(text)[iso].stance == expected

@@ -224,7 +224,7 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
         if j is None or s.folded[j] not in {"của", "đối với"} or not any(ea == j + 1 for ea, _, _ in s.entities):
             continue
         span = s.span_text(k, j)
-        if rule == "press_praise" and not sentence_cues(span)["support"]:
+        if rule == "press_praise" and not sentence_cues(span, lex["stance_cues"])["support"]:
             continue
         end = next((t for t in range(j + 1, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
         for iso in entities_in(s, j + 1, end, lex):
@@ -287,12 +287,15 @@ def hosting(s: Sentence, found: list[dict], state: State, lex: dict, cues: dict)
 
 def actor_act(s: Sentence, iso: str, start: int, end: int) -> dict:
     """A row for a country that countries.find_mentions saw act in this sentence with no speech or act verb
-    from the lexicons ("Singapore ban hành luật mới"): verb = the first verb after it, no polarity."""
+    from the lexicons ("Singapore ban hành luật mới"), or an organization in subject position: verb = the first
+    verb after it, no polarity, no content when the verb is negated."""
     b = next((k for k, v in enumerate(s.tend) if v >= end), len(s.tokens) - 1) + 1
     v = next((k for k in range(b, len(s.tokens)) if s.pos[k] == "V"), None)
     a = next((k for k, v0 in enumerate(s.tstart) if v0 >= start), 0)
     sp = Speaker(s.span_text(a, b), "", [iso], "actor_mention")
     verb = s.tokens[v] if v is not None else ""
-    content = s.span_text(v + 1, content_end(s, v + 1)).strip(" ,.") if v is not None else ""
+    negated = v is not None and any(w in {"không", "chẳng", "từ chối"} for w in s.folded[b:v])
+    # "Google không bình luận về việc ký kết Công ước": what it does not do says nothing of its own
+    content = s.span_text(v + 1, content_end(s, v + 1)).strip(" ,.") if v is not None and not negated else ""
     return statement_row(s, sp, iso, "act", verb, content, "", s.span_text(b, v + 1) if v is not None else "", a, b,
                          "act:other")

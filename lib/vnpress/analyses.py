@@ -17,9 +17,9 @@ vnpress version, the source of the layer's adapter and of its modules with every
 the contents of its data files and the settings of its upstream layers: an edited `frames.yaml` re-runs stance and nothing else; an edited
 `stance_cues.yaml` re-runs statements (its praise rule reads the support cues) and stance; an edited
 `actor_cues.yaml` re-runs mentions, statements and stance. Data files are passed to the layer as
-content-addressed copies (`.../data/<hash>/<name>`), on the cache's shared storage for Dask workers.
-`statements` and `dates` read their data files from the package (their modules take no paths): a replacement
-given by `data_files=` changes their settings key but not their result.
+content-addressed copies (`.../data/<hash>/<name>`), on the cache's shared storage for Dask workers, and every
+layer reads the copies it is given: a replacement given by `data_files=` (file name → path) changes both the
+settings key and the result.
 
 Layers (columns documented by their modules):
 - mentions: country mentions with roles (`countries.MENTION_COLUMNS`)
@@ -55,7 +55,7 @@ from typing import Callable, Iterator
 import pandas as pd
 import pyarrow.dataset as ds
 
-from . import __version__, countries, stance, statements, terms, timeline
+from . import __version__, countries, lexicon, stance, statements, terms, timeline
 from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for
@@ -84,8 +84,7 @@ def _mentions(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
 
 
 def _statements(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
-    # statements reads its data files from the package (see the module docstring), so `files` is not passed
-    return statements.extract(wb, inputs["mentions"])
+    return statements.extract(wb, inputs["mentions"], files)
 
 
 def _stance(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
@@ -94,8 +93,7 @@ def _stance(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
 
 
 def _dates(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
-    # timeline reads data/dates.yaml once at import: an edit re-runs dates, a replacement path is not passed
-    return timeline.timeline(wb, corpus_anchor=False)
+    return timeline.timeline(wb, corpus_anchor=False, grammar_path=files["dates.yaml"])
 
 
 def _term_counts(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
@@ -108,22 +106,19 @@ def _entities(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
     return entities_for(wb.sentences)
 
 
-# data files and modules: what each layer's code reads (an edit of one re-runs exactly the layers listing it).
-# statements: actor_cues.yaml (countries.load_cues), countries.csv (gazetteer), organizations.csv, its lexicons,
+# data files and modules: what each layer's code reads (an edit of one re-runs exactly the layers listing it, and
+# those downstream). statements: lexicon.FILES — its lexicons, organizations.csv, countries.csv, actor_cues.yaml,
 # and stance_cues.yaml (stance.sentence_cues licenses the press's praise); frames.yaml is loaded with those cues
-# but no statement depends on it. stance: affiliation names (organizations.csv, countries.csv) via statements.
+# but no statement depends on it. stance names its actors with the statements' affiliations.
 REGISTRY: dict[str, Analysis] = {a.name: a for a in [
     Analysis("mentions", _mentions, tuple(countries.MENTION_COLUMNS), ("actor_cues.yaml", "countries.csv"),
              modules=("countries", "textnorm")),
-    Analysis("statements", _statements, tuple(statements.STATEMENT_COLUMNS),
-             ("speech_verbs.yaml", "acts.yaml", "speakers.yaml", "organizations.csv", "actor_cues.yaml",
-              "countries.csv", "stance_cues.yaml"),
+    Analysis("statements", _statements, tuple(statements.STATEMENT_COLUMNS), lexicon.FILES,
              upstream=("mentions",),
              modules=("statements", "speakers", "quotes", "acts", "lexicon", "stance", "countries", "textnorm")),
     Analysis("stance", _stance, tuple(stance.BY_ARTICLE_COLUMNS),
-             ("stance_cues.yaml", "frames.yaml", "organizations.csv", "countries.csv"),
-             upstream=("mentions", "statements"),
-             modules=("stance", "statements", "lexicon", "countries", "textnorm")),
+             ("stance_cues.yaml", "frames.yaml"), upstream=("mentions", "statements"),
+             modules=("stance", "statements", "countries", "textnorm")),
     Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published", "cleaning_log"),
              modules=("timeline", "clean", "textnorm")),
     Analysis("term_counts", _term_counts, tuple(TERM_COUNT_COLUMNS), ("stopwords_override.yaml", "countries.csv"),

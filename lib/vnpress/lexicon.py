@@ -1,12 +1,14 @@
 """What the statement rules match on: their word lists and gazetteers, and the segmented sentence.
 
-`lexicon()` holds the folded word lists of `data/speech_verbs.yaml` (speech verbs, adverbs, "theo", reporter
-labels), `data/acts.yaml` (act verbs with kind and polarity, their objects, negation, conditions) and
-`data/speakers.yaml` (titles, honorifics, anaphors, capitals, well-known people). `organizations()` is the
-organization gazetteer (`data/organizations.csv`: id, name, variants, kind, parent); `long_names`,
-`short_names` and `affiliation_name` add the country gazetteer (`countries.gazetteer`). A `Sentence` is one
-sentence's tokens with their folded forms and the countries and organizations it names; `at` and
-`ends_with` look a phrase up at a token, `content_end` ends a reported clause.
+`lexicon()` holds everything the rules read from the data files (FILES), folded: the word lists of
+`speech_verbs.yaml` (speech verbs, adverbs, "theo", reporter labels), `acts.yaml` (act verbs with kind and
+polarity, their objects, negation, conditions) and `speakers.yaml` (titles, honorifics, anaphors, capitals,
+well-known people); the organization gazetteer (`organizations()`: `organizations.csv`) and the country
+gazetteer (`countries.csv`), for the entities a sentence names and the names of affiliations; the actor cues
+(`actor_cues.yaml`); and the path of the stance cues (`stance_cues.yaml`, whose support cues license the
+press's praise of a role). Each file is the packaged one unless `paths(data_files)` names a replacement. A
+`Sentence` is one sentence's tokens with their folded forms and the countries and organizations it names;
+`at` and `ends_with` look a phrase up at a token, `content_end` ends a reported clause.
 """
 
 from __future__ import annotations
@@ -14,33 +16,44 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Mapping
 
 import pandas as pd
 import yaml
 
-from .countries import gazetteer
+from .countries import gazetteer, load_cues
 from .data import path as data_path
 from .textnorm import fold, normalize
 
+FILES = ("speech_verbs.yaml", "acts.yaml", "speakers.yaml", "organizations.csv", "countries.csv", "actor_cues.yaml",
+         "stance_cues.yaml")
 HARD_BREAK = {";", ".", "!", "?", "…"}
 SOFT_BREAK = {",", ":", "(", ")", "–", "—", "-"}
 DASHES = {"—", "–", "-"}  # "ông X - Bộ trưởng Y": an appositive
 QUOTES = {"“": "open", "«": "open", "”": "close", "»": "close", '"': "toggle"}
 
 
+def paths(data_files: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """The path of each of FILES, in order: its replacement in `data_files` (file name → path), else the
+    packaged file."""
+    return tuple(str((data_files or {}).get(f) or data_path(f)) for f in FILES)
+
+
 @lru_cache(maxsize=8)
-def _yaml(name: str) -> dict:
-    return yaml.safe_load(Path(data_path(name)).read_text(encoding="utf-8"))
+def _yaml(path: str) -> dict:
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
 
 
 def _folded(items: list[str]) -> set[str]:
     return {fold(x) for x in items}
 
 
-@lru_cache(maxsize=1)
-def lexicon() -> dict:
-    """Speech verbs, acts, speaker words and organizations, folded, from the data files."""
-    speech, acts, spk = _yaml("speech_verbs.yaml"), _yaml("acts.yaml"), _yaml("speakers.yaml")
+@lru_cache(maxsize=4)
+def lexicon(files: tuple[str, ...] | None = None) -> dict:
+    """Speech verbs, acts, speaker words, gazetteers and actor cues, folded, from the data files `files`
+    (`paths(...)`; default: the packaged files)."""
+    p = dict(zip(FILES, files or paths()))
+    speech, acts, spk = _yaml(p["speech_verbs.yaml"]), _yaml(p["acts.yaml"]), _yaml(p["speakers.yaml"])
     verbs: dict[tuple[str, ...], tuple[str, str, str]] = {}  # syllables -> (type, kind, polarity)
     objects: dict[str, set[str]] = {}  # act kind -> its own object terms
     for v in speech["speech"]:
@@ -53,6 +66,13 @@ def lexicon() -> dict:
             objects[group["kind"]] = _folded(group["objects"])
     for v in acts["call_verbs"]:
         verbs[tuple(fold(v).split())] = ("speech", "call", "")
+    orgs, gaz = organizations(p["organizations.csv"]), gazetteer(p["countries.csv"])
+    org_index = {tuple(fold(v).replace("(", " ( ").replace(")", " ) ").split()): oid  # "Đại hội đồng (ĐHĐ) LHQ"
+                 for oid, vs in zip(orgs["id"], orgs["variants"]) for v in vs}
+    plain, amb = gaz[~gaz["ambiguous"]], gaz[gaz["ambiguous"]]
+    org_names, country_names = orgs.drop_duplicates("id"), gaz.drop_duplicates("iso")
+    names = dict(zip("org:" + org_names["id"], org_names["name"]))
+    names.update(zip(country_names["iso"], country_names["name"]))
     return {
         "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]),
         "org_heads": _folded(spk["org_heads"]),
@@ -84,10 +104,19 @@ def lexicon() -> dict:
         "venue_roles": _folded(acts["venue_roles"]), "role_openers": _folded(acts["role_openers"]),
         "host_roles": _folded(acts["host_roles"]),
         "list_markers": {"gồm", "bao gồm", "trong đó có", "là", "có", "như", "lần lượt là", "gồm có"},
+        # organizations: variants → id; each one's parent (both as `org:<id>`)
+        "org_index": org_index, "org_parents": dict(zip("org:" + orgs["id"], "org:" + orgs["parent"])),
+        # unambiguous country names and organizations, to split them off a name the segmenter glued on
+        "long_names": {**{k: f"org:{v}" for k, v in org_index.items()},
+                       **{tuple(fold(v).split()): iso for iso, v in zip(plain["iso"], plain["variant"])}},
+        # ambiguous short country names (Mỹ, Anh, Pháp...), licensed only after a title or representative
+        "short_names": {tuple(fold(v).split()): iso for iso, v in zip(amb["iso"], amb["variant"])},
+        "names": names,  # affiliation code (ISO code, `org:<id>`) → its name
+        "actor_cues": load_cues(p["actor_cues.yaml"]), "stance_cues": p["stance_cues.yaml"],
     }
 
 
-@lru_cache(maxsize=2)
+@lru_cache(maxsize=4)
 def organizations(path: str | None = None) -> pd.DataFrame:
     """The organization gazetteer: id, name, variants (list), kind, parent."""
     lines = [ln for ln in Path(path or data_path("organizations.csv")).read_text(encoding="utf-8").splitlines()
@@ -97,47 +126,9 @@ def organizations(path: str | None = None) -> pd.DataFrame:
     return df
 
 
-@lru_cache(maxsize=2)
-def org_index(path: str | None = None) -> dict[tuple[str, ...], str]:
-    """Organization variants (folded syllables) → organization id."""
-    return {tuple(fold(v).replace("(", " ( ").replace(")", " ) ").split()): oid
-            for oid, vs in zip(organizations(path)["id"], organizations(path)["variants"]) for v in vs}
-
-
-def org_name(org_id: str) -> str:
-    """Canonical name of an organization id (with or without the `org:` prefix)."""
-    df = organizations()
-    hit = df.loc[df["id"] == org_id.removeprefix("org:"), "name"]
-    return hit.iloc[0] if len(hit) else org_id
-
-
-@lru_cache(maxsize=1)
-def long_names() -> dict[tuple[str, ...], str]:
-    """Unambiguous country names (and organizations), to split them off a name the segmenter glued on."""
-    gaz = gazetteer()
-    names = {tuple(fold(v).split()): iso for iso, v in zip(gaz.loc[~gaz["ambiguous"], "iso"],
-                                                         gaz.loc[~gaz["ambiguous"], "variant"])}
-    return {**{k: f"org:{v}" for k, v in org_index().items()}, **names}
-
-
-@lru_cache(maxsize=1)
-def short_names() -> dict[tuple[str, ...], str]:
-    """Ambiguous short country names (Mỹ, Anh, Pháp...), licensed here only after a title or representative."""
-    gaz = gazetteer()
-    amb = gaz[gaz["ambiguous"]]
-    return {tuple(fold(v).split()): iso for iso, v in zip(amb["iso"], amb["variant"])}
-
-
-@lru_cache(maxsize=512)
-def affiliation_name(code: str) -> str:
-    """The name of an affiliation code: a country (ISO code), an organization (`org:<id>`), 'unknown' for ''."""
-    if not code:
-        return "unknown"
-    if code.startswith("org:"):
-        return org_name(code)
-    gaz = gazetteer()
-    hit = gaz.loc[gaz["iso"] == code, "name"]
-    return hit.iloc[0] if len(hit) else code
+def affiliation_name(code: str, lex: dict) -> str:
+    """The name of an affiliation code (ISO code, `org:<id>`) in the lexicon's gazetteers; 'unknown' for ''."""
+    return lex["names"].get(code, code) if code else "unknown"
 
 
 def at(folded: list[str], i: int, words: set[str], max_len: int = 4) -> int:

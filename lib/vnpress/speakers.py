@@ -17,8 +17,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .lexicon import (DASHES, HARD_BREAK, QUOTES, SOFT_BREAK, Sentence, at, ends_with, long_names, org_index,
-                      organizations, short_names)
+from .lexicon import DASHES, HARD_BREAK, QUOTES, SOFT_BREAK, Sentence, at, ends_with
 from .phrases import match_phrases
 from .textnorm import fold
 
@@ -103,8 +102,7 @@ def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     if len(found) > 1 and found[0][0] > 0 and s.folded[found[0][0] - 1] == "với" and \
             not ends_with(s.folded, found[0][0], lex["behalf"]):
         found = found[1:]  # "hợp tác chặt chẽ với Việt Nam": an object, not the subject
-    parents = dict(zip("org:" + organizations()["id"], "org:" + organizations()["parent"]))
-    children = {parents.get(e) for _, _, e in found}
+    children = {lex["org_parents"].get(e) for _, _, e in found}
     found = [f for f in found if f[2] not in children] or found  # "Phó Tổng Thư ký LHQ, Giám đốc UNODC" → UNODC
     out = [found[0][2]]
     places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if ends_with(s.folded, ea, lex["locatives"])}
@@ -397,7 +395,7 @@ def _in_title(s: Sentence, t: int, lex: dict) -> bool:
 def _known_name(syllables: list[str], lex: dict) -> bool:
     """The syllables are a country, capital or organization name of the gazetteers."""
     key = tuple(fold(" ".join(syllables)).split())
-    return key in long_names() or key in short_names() or key in lex["capitals"]
+    return key in lex["long_names"] or key in lex["short_names"] or key in lex["capitals"]
 
 
 def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], ends: list[int],
@@ -443,7 +441,6 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
     """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
     by_sid = {sid: t for sid, t in tokens.groupby("sentence_id", sort=True)}
     names = mentions[mentions["via"] == "name"] if len(mentions) else mentions
-    orgs = org_index()
     sents: list[Sentence] = []
     candidates: list[tuple[int, int, int, str, bool]] = []  # short names: sentence, first, end, iso, licensed here
     for r in sentences.sort_values("sentence_id").itertuples(index=False):
@@ -464,11 +461,11 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
             if first is not None and last is not None:
                 ents.append((first, last + 1, m.iso))
         taken = {k for a, b, _ in ents for k in range(a, b)}
-        for a, b, oid in match_phrases(s.folded, orgs, s.tokens):
+        for a, b, oid in match_phrases(s.folded, lex["org_index"], s.tokens):
             if not any(k in taken for k in range(a, b)):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
-        for a, b, iso in match_phrases(s.folded, {**short_names(), **lex["capitals"]}):
+        for a, b, iso in match_phrases(s.folded, {**lex["short_names"], **lex["capitals"]}):
             # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"; the subject of a clause: "Mỹ không ký", "Tokyo cân nhắc"; or a
             # name the article licenses elsewhere
             if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
@@ -486,7 +483,7 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
             if s.pos[k] != "Np" or len(sy) < 2 or k in taken:
                 continue
             for n in range(len(sy) - 1, 0, -1):
-                iso = long_names().get(tuple(sy[:n]))
+                iso = lex["long_names"].get(tuple(sy[:n]))
                 if iso and tok.split()[n][:1].isupper():
                     ents.append((k, k + 1, iso))
                     s.prefixed[k] = n

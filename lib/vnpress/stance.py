@@ -8,22 +8,33 @@ statement or an act). Each row gets a polarity:
   vote against, boycott, withdraw, call on others not to sign → oppose);
 - a statement (and an act of unknown polarity, such as the press's "Việt Nam đóng vai trò tích cực") is scored on
   its own words: the verb with its adverbs and the content (the quote or the reported clause), never the rest of
-  the sentence. Cues come from `data/stance_cues.yaml`: support; conditional (conditions, reservations, still
-  considering); concern (lo ngại, cảnh báo: conditional with support, nothing alone); criticism (misuse,
-  repression, surveillance, vagueness, missing safeguards: conditional with support, `critical` without);
-  oppose. A negation (không, chưa) scopes over the cue right after it in the same clause, a negated judgement
-  ("không coi ... là") over the rest of its clause, and a support cue just after "thiếu" is what is lacking; a
-  concessive (dù, tuy, song) or a condition (nếu) makes a reservation only after a support cue; criticism inside a rebuttal ("luận điệu xuyên tạc rằng
-  ... bị lạm dụng") is not the speaker's.
+  the sentence. Cues come from `data/stance_cues.yaml`: support (praise, commitment, and the Convention as the
+  agent of a beneficial verb: "Công ước bảo đảm quyền con người"); conditional (conditions, reservations, still
+  considering); concern (lo ngại, cảnh báo: conditional with support, criticism when its object is the
+  Convention, nothing alone, and no reservation at all when it warns about crime); criticism (misuse,
+  repression, surveillance, vagueness, missing safeguards, "Công ước không bảo vệ ...": conditional with support,
+  `critical` without); oppose. A negation (không, chưa) scopes over the cue right after it in the same clause, a
+  negated judgement ("không coi ... là") over the rest of its clause, and a support cue just after "thiếu" is
+  what is lacking, before the host's logistics ("đánh giá cao công tác hậu cần") no praise of the Convention,
+  and after an event noun the name of an event ("lễ mở ký Công ước"), not an act; a
+  concessive (dù, tuy, song) or a condition (nếu) makes a reservation only after a support cue, and a concessive
+  not when the clause it opens asserts support itself ("mặc dù được ký ngoài trụ sở ..., song đã nhận được sự
+  hưởng ứng"); criticism inside a rebuttal ("luận điệu xuyên tạc rằng ... bị lạm dụng"), or describing what
+  criminals do ("tội phạm ngày càng lạm dụng AI"), is not the speaker's criticism of the Convention.
 
-An actor's label in an article, from the polarities of its rows: `oppose` if it only opposes or criticizes;
-`conditional` if any row is conditional, or it criticizes or opposes while also supporting (signs but
-criticizes); else `support` if any row supports; else `neutral` (it speaks or acts, but on
-something else). Confidence = share of the actor's polar rows behind the label × (1 − 0.5^n), n = number of
-distinct sentences behind it; a neutral label gets 0.3. Frames (`data/frames.yaml`) come from the same words,
-up to a clause about another actor (", trong khi ...") and, in an act, up to an appositive describing its object;
-the longest cue wins where cues overlap, set phrases (`not_cues`) hide the cues inside them, and criticism
-is a human_rights frame.
+An actor's label in an article weighs the polarities of all its rows, each sentence's evidence counting alike:
+`oppose` if it only opposes or criticizes; `conditional` if any row states a reservation or condition, or it
+criticizes or opposes while also supporting (signs but criticizes: the reservation qualifies the support, it does
+not cancel it); else `support` if any row supports; else `neutral` (it speaks or acts, but on something else:
+rows with no cue never outweigh a polar one). Confidence = share of the actor's polar rows behind the label ×
+(1 − 0.5^n), n = number of distinct sentences behind it; a neutral label gets 0.3.
+
+Frames (`data/frames.yaml`) come from the actor's own words: the content of a quote or an act, and for reported
+speech the whole clause the verb introduces, to the end of the sentence (`whole_clause`); up to a clause about
+another actor (", trong khi ...", another speaker's statement) and, in an act, up to an appositive describing its
+object or criticism the act receives ("đã gây ra nhiều chỉ trích do ..."). Another speaker's quotation about the
+actor ("X nhận xét: 'Việt Nam đã chứng minh ...'") gives it no frame. The longest cue wins where cues overlap, set
+phrases (`not_cues`) hide the cues inside them, and criticism is a human_rights frame.
 Aggregation over articles uses the per-article labels only (see `aggregate`), so researcher codes that
 override a per-article label carry through.
 """
@@ -42,7 +53,6 @@ from matplotlib.figure import Figure
 from . import statements as st
 from .countries import find_mentions
 from .data import path as data_path
-from .lexicon import affiliation_name
 from .report import escape
 from .textnorm import fold
 
@@ -52,8 +62,10 @@ STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
-_CLASSES = ("support", "conditional", "concern", "criticism", "oppose", "rebuttal", "concessive",
-            "condition_after_support")
+_CLASSES = ("support", "not_support", "not_negation", "conditional", "concern", "criticism", "crime_words", "oppose",
+            "rebuttal", "concessive", "not_concessive", "condition_after_support")
+_UNCOMMITTED = ("undecided", "refuse", "abstain")  # act kinds that are no commitment a reservation could qualify
+_OPEN_QUOTES, _CLOSE_QUOTES = ("“", "«"), ("”", "»")
 NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
 # Where an actor's own words end for frames: a clause about someone else; in an act, an appositive that
 # describes the act's object (", một văn kiện được xem là ...", ", đặt mục tiêu tạo ...").
@@ -80,6 +92,29 @@ def _lexicons(cues_path: str, frames_path: str) -> tuple[dict[str, re.Pattern[st
     return stance, frames, cues
 
 
+@lru_cache(maxsize=8)
+def _convention_agent(cues_path: str) -> re.Pattern[str] | None:
+    """The `convention_agent` pattern of stance_cues.yaml, with a named group `neg` for a negation before the verb."""
+    cues = _yaml(cues_path)
+    spec = cues.get("convention_agent")
+    if not spec:
+        return None
+
+    def alt(words: list[str]) -> str:
+        return "|".join(re.escape(fold(w)) for w in sorted(words, key=len, reverse=True))
+
+    adverbs = rf"(?:(?:{alt(spec['adverbs'])}) )*"
+    neg = alt(cues.get("negation", []) + cues.get("hesitation", []))
+    return re.compile(rf"(?<!\w)(?:{alt(spec['subjects'])})(?: (?:{alt(spec['modifiers'])}))? {adverbs}"
+                      rf"(?P<neg>(?:{neg}) {adverbs})?(?:{alt(spec['verbs'])})(?!\w)")
+
+
+@lru_cache(maxsize=8)
+def _folded(cues_path: str) -> dict[str, tuple[str, ...]]:
+    """The word lists of stance_cues.yaml, folded: {key: (word, ...)}."""
+    return {k: tuple(fold(w) for w in v) for k, v in _yaml(cues_path).items() if isinstance(v, list)}
+
+
 def _paths(cues_path: str | None, frames_path: str | None) -> tuple[str, str]:
     return str(cues_path or data_path("stance_cues.yaml")), str(frames_path or data_path("frames.yaml"))
 
@@ -95,6 +130,14 @@ def lexicon(cues_path: str | None = None, frames_path: str | None = None) -> pd.
 def _clause_of(text: str, at: int) -> int:
     """Start of the clause holding position `at` (after the last , ; : before it)."""
     return max(text.rfind(ch, 0, at) for ch in ",;:") + 1
+
+
+def _clause_after(text: str, at: int) -> tuple[int, int]:
+    """The clause that starts at `at` ("song đã nhận được ..."): up to the next , ; : (a comma right after `at`,
+    as in "Tuy nhiên, ...", is skipped)."""
+    a = at + len(text[at:]) - len(text[at:].lstrip(" ,"))
+    ends = [e for e in (text.find(ch, a) for ch in ",;:") if e >= 0]
+    return a, min(ends, default=len(text))
 
 
 @lru_cache(maxsize=8)
@@ -141,35 +184,41 @@ def frame_cues(t: str, frames_path: str | None = None) -> dict[str, list[str]]:
 
 
 def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | None = None,
-                  act: bool = False) -> dict:
+                  act: bool = False, committed_at: int | None = None) -> dict:
     """Cues in an actor's own words: {'support'|'conditional'|'oppose'|'critical': [cue...],
     'frames': {frame: [cue...]}, 'convention': bool}, with negation and concession scoped to their clause.
     Frames come from `own_words` (`act`: the words of an act row); criticism in them (misuse, repression,
-    surveillance, vagueness) is a human_rights frame."""
+    surveillance, vagueness) is a human_rights frame. `committed_at`: the position of an act of support that opens
+    the text ("ký Công ước, song ..."), after which a concession, a condition or a concern qualifies it."""
     stance, _, cues = _lexicons(*_paths(cues_path, frames_path))
     t = fold(text)
-    negation = {fold(w) for w in cues.get("negation", [])}
-    hesitation = {fold(w) for w in cues.get("hesitation", [])}
-    lack = {fold(w) for w in cues.get("lack", [])}
-    judged = [fold(w) for w in cues.get("negated_judgement", [])]
-    not_before = tuple(fold(w) for w in cues.get("criticism_not_before", []))
+    words = _folded(_paths(cues_path, frames_path)[0])
+    negation, hesitation, lack, nominal, received = (set(words.get(k, ())) for k in
+                                                     ("negation", "hesitation", "lack", "event_nouns", "received"))
+    judged, not_before, settled = (words.get(k, ()) for k in ("negated_judgement", "criticism_not_before", "settled"))
+    matched: dict[str, list[re.Match[str]]] = {}
 
     def hits(name: str) -> list[re.Match[str]]:
-        return list(stance[name].finditer(t)) if name in stance else []
+        if name not in matched:
+            matched[name] = list(stance[name].finditer(t)) if name in stance else []
+        return matched[name]
 
-    other = tuple(fold(w) for w in cues.get("other_treaties", [])) or ("\0",)
+    other = words.get("other_treaties") or ("\0",)
+    logistics = words.get("logistics") or ("\0",)
     out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
-    received = {fold(w) for w in cues.get("received", [])}
-    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other)
-              and not _received(t[_clause_of(t, m.start()):m.start()], received)]
-    covered = [m.span() for m in oppose] + [m.span() for m in hits("criticism")]
+    is_received = {m.start(): _received(t[_clause_of(t, m.start()):m.start()], received) for m in hits("oppose")}
+    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other) and not is_received[m.start()]]
+    covered = [m.span() for m in oppose + hits("criticism") + hits("not_support")]
     out["oppose"] = [m.group(1) for m in oppose]
     support_at = []
     for m in hits("support"):
-        if any(a <= m.start() < b for a, b in covered) or t[m.end():].lstrip().startswith(other):
-            continue  # part of an oppose cue ("không ủng hộ"), or about another treaty
+        if any(a < m.end() and m.start() < b for a, b in covered) or \
+                t[m.end():].lstrip().startswith(other + logistics):
+            continue  # part of an oppose cue ("không ủng hộ") or a longer word, or about another treaty or logistics
         clause = t[_clause_of(t, m.start()):m.start()]
-        before = clause.split()[-2:]
+        before = (stance["not_negation"].sub(" ", clause) if "not_negation" in stance else clause).split()[-2:]
+        if before and before[-1] in nominal:
+            continue  # the name of an event, not an act ("lễ mở ký Công ước", "lễ ký kết")
         if any(w in lack for w in clause.split()[-6:]):
             continue  # what is lacking ("thiếu các bảo đảm cần thiết")
         if any(w in negation for w in before) or any(re.search(rf"(?<!\w){re.escape(j)}(?!\w)", clause)
@@ -180,23 +229,53 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
         else:
             out["support"].append(m.group(1))
             support_at.append(m.start())
-    settled = [fold(w) for w in cues.get("settled", [])]
+    criticism_at = [m.start() for m in hits("criticism")]
+    agent = _convention_agent(_paths(cues_path, frames_path)[0])
+    defended = [m for m in agent.finditer(t)] if agent else []
+    for m in (m for m in defended if not m.group("neg")):
+        a, b = _clause_after(t, m.start())
+        if not any(a <= c < b for c in criticism_at):  # "Công ước trao cho các chế độ độc tài ...": criticism
+            out["support"].append(m.group(0))
+            support_at.append(m.start())
     out["conditional"] += [m.group(1) for m in hits("conditional")  # "sau khi cân nhắc" is no reservation
                            if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
     out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
-    first_support = min(support_at, default=len(t))
-    out["conditional"] += [m.group(1) for k in ("concessive", "condition_after_support") for m in hits(k)
-                           if m.start() > first_support]
+    first_support = min(support_at + ([committed_at] if committed_at is not None else []), default=len(t))
+    compounds = [m.span() for m in hits("not_concessive")]
+    received_at = [at for at, r in is_received.items() if r]  # "dù bị chỉ trích": others' criticism, conceded
+    out["conditional"] += [m.group(1) for m in hits("concessive") if m.start() > first_support
+                           and not any(a <= m.start() < b for a, b in compounds)
+                           and not any(a <= at < b for at in support_at + received_at
+                                       for a, b in [_clause_after(t, m.end())])]
+    out["conditional"] += [m.group(1) for m in hits("condition_after_support") if m.start() > first_support]
     rebuttal = bool(hits("rebuttal"))
+    crime = [m.span() for m in hits("crime_words")]
+
+    def by_criminals(m: re.Match[str]) -> bool:  # "tội phạm ngày càng lạm dụng AI": a crime, not criticism
+        starts = [w.start() for w in re.finditer(r"\S+", t[:m.start()])][-5:]
+        near = max([_clause_of(t, m.start())] + starts[:1])
+        return not m.group(1).startswith("bị ") and any(near <= x < m.start() for x, _ in crime)
+
+    def object_of(m: re.Match[str]) -> str:  # what a concern is about, named first: crime, convention or ''
+        a, b = m.end(), _clause_after(t, m.end())[1]
+        named = [(x, "crime") for x, _ in crime if a <= x < b]
+        named += [(c.start(), "convention") for c in stance["convention_terms"].finditer(t, a, b)] \
+            if "convention_terms" in stance else []
+        return min(named)[1] if named else ""
+
     criticism = [m.group(1) for m in hits("criticism") if not t[m.end():].lstrip().startswith(not_before or ("\0",))
-                 and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])]
-    concern = [m.group(1) for m in hits("concern")]
+                 and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])
+                 and not by_criminals(m)]
+    undefended = [m.group(0) for m in defended if m.group("neg")]  # "Công ước không bảo vệ ...": no frame cue
+    concerns = [(m.group(1), object_of(m)) for m in hits("concern")  # "sau khi các lo ngại ... được giải đáp"
+                if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
+    concern = [c for c, about in concerns if about != "crime"]
     if not rebuttal:
-        if criticism:
-            out["critical"] = criticism + concern
-        elif concern and out["support"]:
+        if criticism or undefended or any(about == "convention" for _, about in concerns):
+            out["critical"] = criticism + undefended + concern
+        elif concern and (out["support"] or committed_at is not None):
             out["conditional"] += concern
-    out["frames"] = frame_cues(own_words(t, act), frames_path)
+    out["frames"] = frame_cues(own_words(t[:min(received_at, default=len(t))], act), frames_path)  # then critics
     if criticism and not rebuttal:
         rights = out["frames"].get("human_rights", [])
         out["frames"]["human_rights"] = rights + [c for c in criticism if c not in rights]
@@ -204,23 +283,88 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     return out
 
 
-def row_polarity(row, cues_path: str | None = None, frames_path: str | None = None) -> tuple[str, list[str], dict]:
-    """(polarity, cues, frame hits) of one statement row: support|conditional|oppose|critical|'' ."""
-    content, lead = str(row.content), ""
-    if content.startswith("[") and "]" in content:  # a leading clause of the sentence: "[Dù còn lo ngại ...] ..."
-        lead, content = content[1:content.index("]")], content[content.index("]") + 1:]
+def in_quote(sentence: str, at: int) -> bool:
+    """Position `at` of a sentence lies inside quotation marks, opened before it in the sentence or, when a
+    closing mark follows with no opening one before it, in an earlier sentence."""
+    before, after = sentence[:at], sentence[at:]
+    depth = sum(map(before.count, _OPEN_QUOTES)) - sum(map(before.count, _CLOSE_QUOTES))
+    closes = [i for i in map(after.find, _CLOSE_QUOTES) if i >= 0]
+    opens = [i for i in map(after.find, _OPEN_QUOTES) if i >= 0]
+    continued = bool(closes) and min(closes) < min(opens, default=len(after))
+    return depth > 0 or (depth == 0 and continued) or before.count('"') % 2 == 1 or \
+        (before.count('"') % 2 == 0 and after.count('"') % 2 == 1)
+
+
+def _quoted_narration(row) -> bool:
+    """An act row with no act verb ("VN đã chứng minh ...", `act:other`) inside someone else's quotation: that
+    speaker's words about the actor, which carry no frame of the actor's own."""
+    if not str(row.rule).startswith("act:other"):
+        return False
+    at = str(row.sentence).find(str(row.speaker))
+    return at >= 0 and in_quote(str(row.sentence), at)
+
+
+def _split_lead(content: str) -> tuple[str, str]:
+    """(lead, content) of a row's content: a leading clause of the sentence is given as "[Dù còn lo ngại ...] ..."."""
+    if content.startswith("[") and "]" in content:
+        return content[1:content.index("]")], content[content.index("]") + 1:].strip()
+    return "", content
+
+
+def whole_clause(row, others: tuple[str, ...] = ()) -> str:
+    """The whole clause a statement's verb or an act introduces: from its content to the end of the sentence, or
+    to the subject of another speaker's statement in it (`others`). The row's content stops at a nested subject
+    or a semicolon ("nhấn mạnh việc LHQ thông qua Công ước ... tạo khuôn khổ pháp lý ..."; "khẳng định: ...;
+    đánh dấu ..."), but in Vietnamese the complement of a speech verb, and the clause of an act with its side
+    remarks ("ký với tuyên bố rằng ..."), run on to the end. Reported statements take their frames from it, acts
+    of support are read in it for a reservation."""
+    sentence, (_, content) = str(row.sentence), _split_lead(str(row.content))
+    speaker = max(sentence.find(str(row.speaker)), 0)
+    at = sentence.find(content, speaker) if content else -1
+    if at < 0:
+        verb = sentence.find(str(row.verb), speaker) if str(row.verb) else -1
+        if verb < 0:
+            return content
+        at = verb + len(str(row.verb))
+    end = min((i for i in (sentence.find(o, at) for o in others if o) if i >= 0), default=len(sentence))
+    return sentence[at:end].strip(" ,.")
+
+
+def _hesitant(predicate: str, verb: str, cues_path: str | None, frames_path: str | None) -> bool:
+    """A negation or hesitation word before an act's verb in its predicate ("chưa ký", "không thể ký")."""
+    folded = _folded(_paths(cues_path, frames_path)[0])
+    words = set(folded.get("negation", ()) + folded.get("hesitation", ()))
+    before = fold(predicate)[:max(fold(predicate).rfind(fold(verb)), 0)]
+    return any(w in words for w in before.split())
+
+
+def row_polarity(row, cues_path: str | None = None, frames_path: str | None = None,
+                 clause: str | None = None) -> tuple[str, list[str], dict]:
+    """(polarity, cues, frame hits) of one statement row: support|conditional|oppose|critical|'' . Stance is read
+    from the row's content, and for an act of support from `clause` (its `whole_clause`) too, which also gives a
+    reported statement its frames."""
+    lead, content = _split_lead(str(row.content))
     head = row.predicate if row.kind != "act" or not row.polarity else row.verb
     found = sentence_cues(f"{lead}, {head} {content}" if lead else f"{head} {content}", cues_path, frames_path,
                           act=row.kind == "act")
+    if _quoted_narration(row):
+        found["frames"] = {}
+    elif row.kind == "reported" and clause and clause != content:
+        found["frames"] = sentence_cues(f"{head} {clause}", cues_path, frames_path)["frames"]
     fired = [f"{k}:{c}" for k in ("support", "conditional", "oppose", "critical") for c in found[k]]
     if row.kind == "act" and row.polarity:
-        pol = row.polarity
-        concessive = {fold(w) for w in _lexicons(*_paths(cues_path, frames_path))[2].get("concessive", [])}
-        reserved = [c for c in found["conditional"] if c not in concessive]
-        call = str(row.rule).startswith("call/")  # its content is what others should do
-        if pol == "support" and not call and (reserved or found["critical"] or found["oppose"]):
-            pol = "conditional"  # "Dù còn lo ngại ..., Đức đã ký", "ký kèm tuyên bố"
-        return pol, [f"act:{row.rule.split('/')[0].removeprefix('act:')}:{fold(row.verb)}"] + fired, \
+        pol, kind = row.polarity, str(row.rule).split("/")[0].removeprefix("act:")
+        tag = f"act:{kind}:{fold(row.verb)}"
+        if pol == "oppose" or kind in _UNCOMMITTED or not str(row.rule).startswith("act:") or \
+                (pol == "conditional" and _hesitant(str(row.predicate), str(row.verb), cues_path, frames_path)):
+            return pol, [tag] + fired, found["frames"]  # (a call's content is what others should do)
+        # a commitment (sign, host, attend...): whether it carries a reservation is read in its whole clause
+        verb = str(row.predicate) if fold(str(row.predicate)).endswith(fold(str(row.verb))) else str(row.verb)
+        opening = f"{lead}, {verb} " if lead else f"{verb} "
+        read = sentence_cues(opening + own_words(fold(clause or content), act=True), cues_path, frames_path,
+                             act=True, committed_at=len(opening) - len(verb) - 1)
+        reserved = [f"{k}:{c}" for k in ("conditional", "critical", "oppose") for c in read[k]]
+        return ("conditional" if reserved else "support"), [tag] + list(dict.fromkeys(fired + reserved)), \
             found["frames"]
     s, c, o, k = (len(found[x]) for x in ("support", "conditional", "oppose", "critical"))
     if o and not s:
@@ -246,13 +390,21 @@ def label(polarities: list[str]) -> str:
     return "support" if n["support"] else "neutral"
 
 
-
-
 def scored_statements(statements: pd.DataFrame, cues_path: str | None = None,
                       frames_path: str | None = None) -> pd.DataFrame:
     """Statement rows with an actor (iso not empty) and their `stance_polarity`, `cues`, `frames`."""
+    cues_path, frames_path = _paths(cues_path, frames_path)
     rows = statements[statements["iso"].fillna("") != ""].copy()
-    scored = [row_polarity(r, cues_path, frames_path) for r in rows.itertuples(index=False)]
+    speaking = rows[rows["kind"] != "act"]
+    speakers = speaking.groupby(["article_id", "sentence_id"])[["iso", "speaker"]].agg(list).to_dict("index")
+    actors = rows.groupby(["article_id", "sentence_id"])[["iso", "speaker"]].agg(list).to_dict("index")
+    scored = []
+    for r in rows.itertuples(index=False):
+        said = (speakers if r.kind == "reported" else actors).get((r.article_id, r.sentence_id),
+                                                                  {"iso": [], "speaker": []})
+        clause = whole_clause(r, tuple(sp for iso, sp in zip(said["iso"], said["speaker"]) if iso != r.iso)) \
+            if r.kind == "reported" or (r.kind == "act" and r.polarity) else None
+        scored.append(row_polarity(r, cues_path, frames_path, clause))
     rows["stance_polarity"] = [p for p, _, _ in scored]
     rows["cues"] = [";".join(dict.fromkeys(c)) for _, c, _ in scored]
     rows["frame_hits"] = [f for _, _, f in scored]
@@ -273,18 +425,26 @@ def _call_twins(rows: pd.DataFrame) -> pd.Series:
     return pd.Series(marked, index=rows.index) & (rows["kind"] != "act")
 
 
+def _statements(wb, mentions: pd.DataFrame | None, cues_path: str | None) -> pd.DataFrame:
+    """`statements.extract` of the workbook (on `mentions`, else its country mentions); its praise rule reads the
+    support cues of `cues_path`, like the scoring."""
+    return st.extract(wb, find_mentions(wb) if mentions is None else mentions,
+                      {"stance_cues.yaml": cues_path} if cues_path else None)
+
+
 def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,
                       frames_path: str | None = None, statements: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per (article, actor): BY_ARTICLE_COLUMNS.
 
-    article_id, iso (ISO code, or `org:<id>`), name, stance (support|conditional|oppose|neutral), confidence
-    (0–1), frames (';'-separated, most hits first), cues (';'-separated `class:cue` and `act:<kind>:<verb>`),
+    article_id, iso (ISO code, or `org:<id>`), name (the statements' affiliation), stance
+    (support|conditional|oppose|neutral), confidence (0–1), frames (';'-separated, most hits first), cues
+    (';'-separated `class:cue` and `act:<kind>:<verb>`),
     evidence (the sentences of its statements and acts, ' | '), sentences (how many), support/conditional/oppose
     (number of rows with that polarity; criticism counts as oppose), actor_type (country|organization),
     statements (number of rows), sentence_ids (';'-separated).
     """
     if statements is None:
-        statements = st.extract(wb, find_mentions(wb) if mentions is None else mentions)
+        statements = _statements(wb, mentions, cues_path)
     scored = scored_statements(statements, cues_path, frames_path)
     rows = []
     for (article_id, iso), grp in scored.groupby(["article_id", "iso"], sort=False):
@@ -305,7 +465,7 @@ def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str |
         fired = list(dict.fromkeys(c for cs in grp["cues"] for c in cs.split(";") if c))
         fired += [f"{f}:{c}" for hits in grp["frame_hits"] for f, cs in hits.items() for c in cs]
         evidence = " | ".join(dict.fromkeys(grp.sort_values("sentence_id")["sentence"]))
-        rows.append((article_id, iso, affiliation_name(iso), lab, confidence, ";".join(frames),
+        rows.append((article_id, iso, grp["affiliation"].iloc[0], lab, confidence, ";".join(frames),
                      ";".join(dict.fromkeys(fired)), evidence, len(sids), pols.count("support"), pols.count("conditional"),
                      pols.count("oppose") + pols.count("critical"),
                      "organization" if iso.startswith("org:") else "country", len(grp), ";".join(map(str, sids))))
@@ -429,11 +589,11 @@ def evidence_cards(wb, mentions: pd.DataFrame | None = None, cues_path: str | No
     """One row per statement or act of an actor: iso, name, article_id, sentence_id, sentence, cues (that
     fired in the actor's own words), kind, speaker, polarity (of that row), content."""
     if statements is None:
-        statements = st.extract(wb, find_mentions(wb) if mentions is None else mentions)
+        statements = _statements(wb, mentions, cues_path)
     scored = scored_statements(statements, cues_path, frames_path)
     cues = [";".join(dict.fromkeys([*filter(None, c.split(";")), *(f"{f}:{x}" for f, xs in h.items() for x in xs)]))
             for c, h in zip(scored["cues"], scored["frame_hits"])]
-    out = pd.DataFrame({"iso": scored["iso"], "name": scored["iso"].map(affiliation_name),
+    out = pd.DataFrame({"iso": scored["iso"], "name": scored["affiliation"],
                         "article_id": scored["article_id"], "sentence_id": scored["sentence_id"],
                         "sentence": scored["sentence"], "cues": cues,
                         "kind": scored["kind"], "speaker": scored["speaker"], "polarity": scored["stance_polarity"],

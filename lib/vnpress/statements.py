@@ -22,21 +22,23 @@ followed through surnames ("bà Waly"), titles ("vị Bộ trưởng") and anaph
 reads each sentence's clauses (subject, verb, content) and joins lines wrapped mid-sentence; the word lists are
 in `lexicon`.
 
-`extract_article` is a pure function of one article's sentences, tokens and country mentions, so an engine
-can map it over batches and cache it; `extract` maps it over a workbook.
+`extract_article` is a pure function of one article's sentences, tokens and country mentions (and of the data
+files: `data_files` replaces packaged ones, as the engine's statements layer does), so an engine can map it over
+batches and cache it; `extract` maps it over a workbook.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Mapping
 
 import pandas as pd
 
 from .acts import (act_ok, act_polarity, actor_act, call_polarity, hosting, in_question, joint_event, listed,
                    nominal_and_praise, side_actors, verb_events)
-from .countries import find_mentions, load_cues
+from .countries import find_mentions
 from .lexicon import (DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, ends_with,
-                      lexicon)
+                      lexicon, paths)
 from .quotes import (according_to, article_text, event_speakers, interview_answer, interview_turns,
                      interviewee_words, is_name, quote_after, quote_before, quote_spans, that_was)
 from .speakers import (Speaker, State, entities_in, introduce, mark_entities, remember, resolve, statement_row,
@@ -263,11 +265,13 @@ def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame,
     return joined, tokens, mentions
 
 
-def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFrame,
-                    mentions: pd.DataFrame) -> pd.DataFrame:
+def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame,
+                    data_files: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Statements and acts of one article (STATEMENT_COLUMNS), from its sentences, tokens and country
-    mentions (the rows of `countries.find_mentions` for this article)."""
-    lex, cues = lexicon(), load_cues()
+    mentions (the rows of `countries.find_mentions` for this article). `data_files` (file name → path)
+    replaces packaged data files (`lexicon.FILES`)."""
+    lex = lexicon(paths(data_files))
+    cues = lex["actor_cues"]
     sentences, tokens, mentions = _join_wrapped(sentences, tokens, mentions)
     sents = mark_entities(sentences, tokens, mentions, lex, cues)
     quotes = quote_spans(sents)
@@ -306,11 +310,11 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     df = pd.DataFrame(rows, columns=[c for c in STATEMENT_COLUMNS if c not in {"article_id", "iso"}])
     df.insert(0, "article_id", article_id)
     df["iso"] = df["affiliation"]
-    df["affiliation"] = df["affiliation"].map(affiliation_name)
+    df["affiliation"] = df["affiliation"].map(lambda code: affiliation_name(code, lex))
     return df[STATEMENT_COLUMNS].astype({"sentence_id": "int64", "start": "int64", "end": "int64"})
 
 
-def extract(wb, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
+def extract(wb, mentions: pd.DataFrame | None = None, data_files: Mapping[str, str] | None = None) -> pd.DataFrame:
     """Statements and acts of every article of a workbook (STATEMENT_COLUMNS).
 
     article_id, sentence_id, speaker (name as written, or the subject when no person is named), title,
@@ -319,14 +323,22 @@ def extract(wb, mentions: pd.DataFrame | None = None) -> pd.DataFrame:
     (acts: support|conditional|oppose; '' for statements, whose stance comes from their content), predicate
     (adverbs + verb as written: "không ủng hộ"), sentence (evidence), start, end (character offsets of
     subject and verb in the article), rule (which rule fired / how the speaker was resolved).
+
+    `mentions` defaults to `countries.find_mentions`; `data_files` (file name → path) replaces packaged data
+    files (`lexicon.FILES`: speech_verbs.yaml, acts.yaml, speakers.yaml, organizations.csv, countries.csv,
+    actor_cues.yaml, stance_cues.yaml), as the engine's statements layer does with `wb.analysis(...,
+    data_files=...)`.
     """
-    mentions = find_mentions(wb) if mentions is None else mentions
+    if mentions is None:
+        files = data_files or {}
+        mentions = find_mentions(wb, files.get("actor_cues.yaml"), files.get("countries.csv"))
     by_article = dict(tuple(mentions.groupby("article_id", sort=False)))
     sentences = dict(tuple(wb.sentences.groupby("article_id", sort=False)))
     frames = []
     empty = mentions.iloc[0:0]
     for article_id, toks in wb.tokens.groupby("article_id", sort=False):
-        frames.append(extract_article(article_id, sentences[article_id], toks, by_article.get(article_id, empty)))
+        frames.append(extract_article(article_id, sentences[article_id], toks, by_article.get(article_id, empty),
+                                      data_files))
     if not frames:
         return pd.DataFrame(columns=STATEMENT_COLUMNS)
     return pd.concat(frames, ignore_index=True)

@@ -1,7 +1,9 @@
 """Vietnamese date expressions resolved to calendar dates, and the events they date.
 
 The grammar's word lists (time-of-day and weekday cues, tense words, relative expressions, the heads of
-document names and target years, units, event words) live in `data/dates.yaml`; the patterns are here.
+document names and target years, units, event words) live in `data/dates.yaml`; the patterns are here
+(`grammar` compiles them; `timeline`, `article_dates`, `extract_dates` and `anchor_to_corpus` take
+`grammar_path`, a dates.yaml in place of the packaged one).
 
 Recognized (on normalized text, case-insensitive): full dates `25/12/2024`, `24-12-2024`, `25.10.2025`,
 `ngày 25 tháng 10 năm 2025`, `15 tháng 2, 2023`, `hôm 24 Tháng Mười` (a month as a capitalized word);
@@ -46,7 +48,10 @@ start|end, same `range_id`).
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
@@ -62,8 +67,6 @@ COLUMNS = ["article_id", "sentence_id", "value", "granularity", "surface", "anch
 MERGED_COLUMNS = ["value", "granularity", "event", "sources", "articles", "conflict", "sentences", "date",
                   "anchored_from"]
 
-GRAMMAR: dict = yaml.safe_load(data_path("dates.yaml").read_text(encoding="utf-8"))
-
 
 def _any(words: list[str]) -> str:
     """A regex alternation of whole words, longest first; a space matches any run of spaces."""
@@ -75,58 +78,90 @@ def _word_re(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){_any(words)}(?!\w)", re.I)
 
 
-_TOD, _WEEKDAY = _any(GRAMMAR["time_of_day"]), _any(GRAMMAR["weekdays"])
-_CUE = rf"(?:{_any(GRAMMAR['partial_cues'])}|{_TOD}|{_WEEKDAY},?)"
 _D, _M, _Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
-_MW = rf"(\d{{1,2}}|{_any(list(GRAMMAR['month_words']))}(?!\w))"  # a month as a number or a word
 _YR = r"((?:19|20)\d{2})"
 _NB = r"(?<![\d/.,-])"  # not glued to a preceding number
 _NA = r"(?![\d/.,-]\d|\d|%)"  # not followed by more digits or a percent sign
-_NUMBER_WORDS: dict[str, int] = GRAMMAR["number_words"]
-_NUM = _any(list(_NUMBER_WORDS))
-_COUNT = rf"(\d{{1,3}}|{_NUM}\s+mươi(?:\s+{_NUM})?|mười(?:\s+{_NUM})?|{_NUM})"  # 20, hai mươi, mười lăm, năm
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-
-# (kind, regex); tried in order, earlier matches win over overlapping later ones
-PATTERNS: list[tuple[str, re.Pattern[str]]] = [(k, re.compile(p, re.I)) for k, p in [
-    ("range_months", rf"từ\s+(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y}{_NA}"),
-    ("range_from", rf"từ\s+(?:ngày\s+)?{_D}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
-    ("range_and", rf"(?:hai\s+|các\s+)?ngày\s+{_D}\s+(?:và|,)\s+{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
-    ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
-    ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
-    ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng|hôm)\s+)?{_D}\s+tháng\s+{_MW}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
-    ("month_span", rf"{_NB}{_M}\s*/\s*{_Y}\s*[-–—]\s*{_M}\s*/\s*{_Y}{_NA}"),
-    ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
-    ("partial", rf"(?<![\w/.-])(?P<cue>{_CUE}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
-    ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
-    ("quarter", rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?(?!\w)"),
-    ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{_MW}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
-    ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–—]\s*{_YR}{_NA}"),
-    ("year_span", rf"(?:kể\s+)?từ\s+(?:năm\s+){_YR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YR}{_NA}"),
-    ("year_from", rf"(?:kể\s+)?từ\s+(?:năm\s+)?{_YR}(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|bây\s+giờ))?{_NA}"),
-    ("year_part", rf"(đầu|giữa|cuối)\s+năm(?:\s+{_Y}|\s+(nay|ngoái|tới|sau))?(?!\w)"),
-    ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
-    ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
-    ("years_ago", rf"(?<![\w.,])(?:hơn\s+|khoảng\s+|gần\s+)?{_COUNT}\s+năm\s+(?:về\s+)?trước(?!\s+(?:khi|đó)|\w)"),
-    ("relative", rf"(?<!\w)({_any(list(GRAMMAR['relative']))})(?!\w)"),
-    ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?!\d|\s*[/.-]\s*\d|\s+tháng)"),
-]]
-_PARTIAL_KEEP = re.compile(rf"ngày|hôm|{_TOD}|{_WEEKDAY},?", re.I)
 _DURATION_BEFORE = re.compile(r"\d\s*$|(?:gần|hơn|khoảng|suốt|trong|sau)\s+$", re.I)
-_FUTURE, _PAST = _word_re(GRAMMAR["future"]), _word_re(GRAMMAR["past"])
-_DEADLINE = re.compile(rf"(?<!\w){_any(GRAMMAR['deadline'])}\s+(?:ngày\s+)?$", re.I)
-_NAME_HEAD = _word_re(GRAMMAR["name_heads"])
-_NAME_BREAK = _word_re(GRAMMAR["name_breaks"])
-_TARGET = re.compile(rf"(?:(?<!\w){_any(GRAMMAR['target_heads'])}(?:\s+(?:đến|tới))?"
-                     rf"|(?<!\w){_any(GRAMMAR['plan_heads'])}(?!\w)[^,.;:]{{0,80}}(?<!\w)(?:đến|tới))\s*$", re.I)
-_CODE_BEFORE = re.compile(rf"(?<!\w){_any(GRAMMAR['code_before'])}\s*[:.]?\s*$", re.I)
-_UNIT_AFTER = re.compile(rf"^\s*{_any(GRAMMAR['units'])}(?!\w)", re.I)
 _YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
 _CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)")
-_CLOCK_REST = re.compile(rf"{_any(GRAMMAR['clock_labels'])}|{_WEEKDAY}|\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*\d{{4}}"
-                         r"|[+-]\d{1,2}|[^\w]", re.I)
 # A year opening a line that continues the sentence before it ("... ngày 25–26 tháng 10" / "năm 2025, là ...").
 _YEAR_START = re.compile(r"\s*năm\s+(?:19|20)\d{2}(?!\d)", re.I)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The date grammar: the word lists of a dates.yaml (`words`) and the patterns built on them."""
+
+    words: dict
+    patterns: list[tuple[str, re.Pattern[str]]]  # (kind, regex); earlier matches win over overlapping later ones
+    partial_keep: re.Pattern[str]  # a partial date's cue that stays in its surface (a day, time of day, weekday)
+    cue_before: re.Pattern[str]  # a time of day or weekday ending the text before a date
+    future: re.Pattern[str]
+    past: re.Pattern[str]
+    deadline: re.Pattern[str]
+    name_head: re.Pattern[str]
+    name_break: re.Pattern[str]
+    target: re.Pattern[str]
+    code_before: re.Pattern[str]
+    unit_after: re.Pattern[str]
+    clock_rest: re.Pattern[str]
+    months: dict[str, int]  # folded month word → month
+    event_ignore: re.Pattern[str]
+    events: dict[str, re.Pattern[str]]  # event kind → its words
+
+
+@lru_cache(maxsize=4)
+def grammar(path: str | None = None) -> Grammar:
+    """The date grammar of `data/dates.yaml`, or of the dates.yaml at `path`."""
+    words = yaml.safe_load(Path(path or data_path("dates.yaml")).read_text(encoding="utf-8"))
+    tod, weekday = _any(words["time_of_day"]), _any(words["weekdays"])
+    cue = rf"(?:{_any(words['partial_cues'])}|{tod}|{weekday},?)"
+    mw = rf"(\d{{1,2}}|{_any(list(words['month_words']))}(?!\w))"  # a month as a number or a word
+    num = _any(list(words["number_words"]))
+    count = rf"(\d{{1,3}}|{num}\s+mươi(?:\s+{num})?|mười(?:\s+{num})?|{num})"  # 20, hai mươi, mười lăm, năm
+    patterns = [(k, re.compile(p, re.I)) for k, p in [
+        ("range_months", rf"từ\s+(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y}{_NA}"),
+        ("range_from", rf"từ\s+(?:ngày\s+)?{_D}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
+        ("range_and", rf"(?:hai\s+|các\s+)?ngày\s+{_D}\s+(?:và|,)\s+{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
+        ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{mw}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
+        ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
+        ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng|hôm)\s+)?{_D}\s+tháng\s+{mw}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
+        ("month_span", rf"{_NB}{_M}\s*/\s*{_Y}\s*[-–—]\s*{_M}\s*/\s*{_Y}{_NA}"),
+        ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
+        ("partial", rf"(?<![\w/.-])(?P<cue>{cue}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
+        ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
+        ("quarter", rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?(?!\w)"),
+        ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{mw}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
+        ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–—]\s*{_YR}{_NA}"),
+        ("year_span", rf"(?:kể\s+)?từ\s+(?:năm\s+){_YR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YR}{_NA}"),
+        ("year_from", rf"(?:kể\s+)?từ\s+(?:năm\s+)?{_YR}(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|bây\s+giờ))?{_NA}"),
+        ("year_part", rf"(đầu|giữa|cuối)\s+năm(?:\s+{_Y}|\s+(nay|ngoái|tới|sau))?(?!\w)"),
+        ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
+        ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
+        ("years_ago", rf"(?<![\w.,])(?:hơn\s+|khoảng\s+|gần\s+)?{count}\s+năm\s+(?:về\s+)?trước(?!\s+(?:khi|đó)|\w)"),
+        ("relative", rf"(?<!\w)({_any(list(words['relative']))})(?!\w)"),
+        ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?!\d|\s*[/.-]\s*\d|\s+tháng)"),
+    ]]
+    return Grammar(
+        words=words, patterns=patterns, partial_keep=re.compile(rf"ngày|hôm|{tod}|{weekday},?", re.I),
+        cue_before=re.compile(rf"(?:{tod}|{weekday}),?\s*$", re.I),
+        future=_word_re(words["future"]), past=_word_re(words["past"]),
+        deadline=re.compile(rf"(?<!\w){_any(words['deadline'])}\s+(?:ngày\s+)?$", re.I),
+        name_head=_word_re(words["name_heads"]), name_break=_word_re(words["name_breaks"]),
+        target=re.compile(rf"(?:(?<!\w){_any(words['target_heads'])}(?:\s+(?:đến|tới))?"
+                          rf"|(?<!\w){_any(words['plan_heads'])}(?!\w)[^,.;:]{{0,80}}(?<!\w)(?:đến|tới))\s*$", re.I),
+        code_before=re.compile(rf"(?<!\w){_any(words['code_before'])}\s*[:.]?\s*$", re.I),
+        unit_after=re.compile(rf"^\s*{_any(words['units'])}(?!\w)", re.I),
+        clock_rest=re.compile(rf"{_any(words['clock_labels'])}|{weekday}|\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*\d{{4}}"
+                              r"|[+-]\d{1,2}|[^\w]", re.I),
+        months={fold(w): n for w, n in words["month_words"].items()},
+        event_ignore=re.compile(rf"(?<!\w){_any([fold(w) for w in words['event_ignore']])}(?!\w)"),
+        events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)") for kind, ws in words["events"].items()},
+    )
+
+
 Bounds = tuple[date | None, date | None] | None  # (not before, before) the writing time
 
 
@@ -151,12 +186,12 @@ def _pick_year(m: int, d: int, anchor: date, tense: str) -> int | None:
     return min(candidates, key=lambda y: abs((date(y, m, d) - anchor).days))
 
 
-def _tense(text_before: str, text_after: str) -> str:
+def _tense(text_before: str, text_after: str, gram: Grammar) -> str:
     """future (a future word near the date, or a deadline `cho đến` before it), past, or ''."""
     window = text_before[-40:] + " " + text_after[:30]
-    if _FUTURE.search(window) or _DEADLINE.search(text_before[-30:]):
+    if gram.future.search(window) or gram.deadline.search(text_before[-30:]):
         return "future"
-    if _PAST.search(text_before[-30:]):
+    if gram.past.search(text_before[-30:]):
         return "past"
     return ""
 
@@ -166,8 +201,8 @@ def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
     return n // 12, n % 12 + 1
 
 
-def _relative(word: str, ref: date) -> tuple[str, str]:
-    unit, k = GRAMMAR["relative"][re.sub(r"\s+", " ", word.lower())]
+def _relative(word: str, ref: date, gram: Grammar) -> tuple[str, str]:
+    unit, k = gram.words["relative"][re.sub(r"\s+", " ", word.lower())]
     if unit == "day":
         return (ref + timedelta(days=k)).isoformat(), "day"
     if unit == "weekend":
@@ -182,22 +217,22 @@ def _relative(word: str, ref: date) -> tuple[str, str]:
     return str(ref.year + k), "year"
 
 
-def _not_a_year(before: str, after: str) -> bool:
+def _not_a_year(before: str, after: str, gram: Grammar) -> bool:
     """The year is part of a document's name, a target, a code, or a quantity."""
-    if _TARGET.search(before) or _CODE_BEFORE.search(before) or _UNIT_AFTER.match(after):
+    if gram.target.search(before) or gram.code_before.search(before) or gram.unit_after.match(after):
         return True
-    heads = list(_NAME_HEAD.finditer(before[-90:]))
+    heads = list(gram.name_head.finditer(before[-90:]))
     if not heads:
         return False
     name = before[-90:][heads[-1].end():]
     return bool(re.match(r"\s+[^\W\d_]", name) and name.strip()[:1].isupper()
-                and not re.search(r"[,.;:!?“”\"]", name) and not _NAME_BREAK.search(name)
+                and not re.search(r"[,.;:!?“”\"]", name) and not gram.name_break.search(name)
                 and len(name.split()) <= 10)
 
 
 def extract_dates(text: str, published: date | pd.Timestamp | None = None, context_year: int | None = None,
                   bounds: Bounds = None, lead: str = "", month: date | None = None,
-                  month_hint: int | None = None) -> list[dict]:
+                  month_hint: int | None = None, grammar_path: str | None = None) -> list[dict]:
     """Date expressions in one sentence or text: dicts with value, granularity, surface, anchor, start,
     end, range, range_id, part, yearless, tense. Partial ones resolve against `published`, else against
     the bounds of the writing time (see `writing_bounds`; `context_year` = bounds of that whole year);
@@ -205,30 +240,32 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None, conte
     publication date known only to the month. `lead`: the text before this sentence when the sentence
     continues it (a hard line break inside a document's name), used only to recognize name years.
     `month_hint`: the month of the last date before this text, for a day pair written without its month
-    (`hai ngày 25 và 26`); a month dated earlier in the text itself comes first."""
+    (`hai ngày 25 và 26`); a month dated earlier in the text itself comes first. `grammar_path`: a dates.yaml
+    in place of the packaged one."""
+    gram = grammar(grammar_path)
     pub = published.date() if isinstance(published, pd.Timestamp) and not pd.isna(published) else \
         published if isinstance(published, date) else None
     taken: list[tuple[int, int]] = []
     out: list[dict] = []
     range_no = 0
-    for kind, pattern in PATTERNS:
+    for kind, pattern in gram.patterns:
         for m in pattern.finditer(text):
             s, e = m.span()
             if kind == "partial":  # the surface keeps a day, time-of-day or weekday cue, not a preposition
-                s = m.start("cue") if _PARTIAL_KEEP.fullmatch(m.group("cue").strip()) else m.end("cue")
+                s = m.start("cue") if gram.partial_keep.fullmatch(m.group("cue").strip()) else m.end("cue")
             if any(a < e and s < b for a, b in taken):
                 continue
             before, after = text[:s], text[e:]
-            if kind in _YEAR_KINDS and _not_a_year(f"{lead} {before}" if lead else before, after):
+            if kind in _YEAR_KINDS and _not_a_year(f"{lead} {before}" if lead else before, after, gram):
                 continue
-            tense = _tense(before, after)
+            tense = _tense(before, after, gram)
             ctx = (date(context_year, 1, 1), date(context_year + 1, 1, 1)) if context_year else bounds
             if kind == "range_days":
                 rows = _day_pair(m, _last_month(out, s) or month_hint, pub, ctx, tense)
             elif kind == "relative" and pub is None and month:
-                rows = _relative_to_month(m.group(1), month)
+                rows = _relative_to_month(m.group(1), month, gram)
             else:
-                rows = _interpret(kind, m, pub, ctx, tense, before)
+                rows = _interpret(kind, m, pub, ctx, tense, before, gram)
             if not rows:
                 continue
             taken.append((s, e))
@@ -257,11 +294,11 @@ def _day_pair(m: re.Match[str], month: int | None, pub: date | None, ctx: Bounds
     return _range(int(m.group(1)), int(m.group(2)), month, None, pub, ctx, tense) if month else []
 
 
-def _relative_to_month(word: str, month: date) -> list[dict]:
+def _relative_to_month(word: str, month: date, gram: Grammar) -> list[dict]:
     """A relative month or year against a publication month; a day or week needs the day."""
-    if GRAMMAR["relative"][re.sub(r"\s+", " ", word.lower())][0] not in ("month", "year"):
+    if gram.words["relative"][re.sub(r"\s+", " ", word.lower())][0] not in ("month", "year"):
         return [_row("", "relative", "unresolved")]
-    value, gran = _relative(word, month)
+    value, gran = _relative(word, month, gram)
     return [_row(value, gran, "published")]
 
 
@@ -306,13 +343,13 @@ def _range(d1: int, d2: int, mo: int, y: str | None, pub: date | None, ctx: Boun
     return [first, second] if first and second else []
 
 
-def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense: str,
-               before: str) -> list[dict]:
+def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense: str, before: str,
+               gram: Grammar) -> list[dict]:
     """Rows (see _row) for one match, or [] when it is not a date."""
     g = m.groups()
     if kind in ("range_long", "long", "month"):
         i = {"range_long": 2, "long": 1, "month": 0}[kind]
-        if (month := _month_no(g[i])) is None:
+        if (month := _month_no(g[i], gram)) is None:
             return []
         g = g[:i] + (str(month),) + g[i + 1:]
     if kind == "range_months":
@@ -326,7 +363,7 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense
         return _range(int(g[0]), int(g[1]), int(g[2]), g[3], pub, ctx, tense)
     if kind == "long":
         if not g[2] and not re.match(r"ngày|mùng|mồng|hôm", m.group(0), re.I) and \
-                not re.search(rf"(?:{_TOD}|{_WEEKDAY}),?\s*$", before, re.I):
+                not gram.cue_before.search(before):
             return []  # "3 tháng 10 ngày" is a duration; "15 tháng 2" needs ngày, a year or a weekday
         hit = _resolve_dm(int(g[0]), int(g[1]), g[2], pub, ctx, tense)
         return [hit] if hit else []
@@ -380,34 +417,34 @@ def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense
         return [_row(f"{y1}-{m1:02d}", "month", "explicit", rng="start"),
                 _row(f"{y2}-{m2:02d}", "month", "explicit", rng="end")]
     if kind == "years_ago":  # N years before the publication year, else before the writing year the bounds give
-        n, year = _count(g[0]), pub.year if pub else _ctx_year(ctx, 1, 1)
+        n, year = _count(g[0], gram), pub.year if pub else _ctx_year(ctx, 1, 1)
         if not 0 < n < 100:
             return []
         return [_row(str(year - n) if year else "", "year", "published" if pub else "inferred" if year else "unresolved")]
     if kind == "relative":
         if pub is None:
             return [_row("", "relative", "unresolved")]
-        value, gran = _relative(g[0], pub)
+        value, gran = _relative(g[0], pub, gram)
         return [_row(value, gran, "published")]
     return []
 
 
-def _count(text: str) -> int:
+def _count(text: str, gram: Grammar) -> int:
     """A count written in digits or words: "20", "hai mươi", "mười lăm", "năm" → 20, 20, 15, 5."""
     if text.isdigit():
         return int(text)
     words = text.lower().split()
+    numbers = gram.words["number_words"]
     if "mươi" in words:
-        return _NUMBER_WORDS[words[0]] * 10 + (_NUMBER_WORDS[words[2]] if len(words) > 2 else 0)
-    return sum(_NUMBER_WORDS[w] for w in words)
+        return numbers[words[0]] * 10 + (numbers[words[2]] if len(words) > 2 else 0)
+    return sum(numbers[w] for w in words)
 
 
-def _month_no(text: str) -> int | None:
+def _month_no(text: str, gram: Grammar) -> int | None:
     """The month of a number or a capitalized month word (`Mười`, `Mười Hai`); None for `tháng năm`."""
     if text.isdigit():
         return int(text)
-    words = {fold(w): n for w, n in GRAMMAR["month_words"].items()}
-    return words.get(fold(text)) if text[0].isupper() else None
+    return gram.months.get(fold(text)) if text[0].isupper() else None
 
 
 def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str) -> list[dict]:
@@ -466,7 +503,7 @@ def _month_bounds(month: date) -> Bounds:
 
 
 def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None, bounds: Bounds,
-                    month: date | None) -> list[tuple[int, str, dict]]:
+                    month: date | None, grammar_path: str | None) -> list[tuple[int, str, dict]]:
     """(sentence_id, text, row) for every date of the sentences in order; a day pair without its month
     takes the month of the last date before it."""
     leads = [""] + [prev if not re.search(r"[.!?:;…\"”)]\s*$", prev) else "" for _, prev in texts[:-1]]
@@ -475,7 +512,7 @@ def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None
     for n, ((sid, text), lead) in enumerate(zip(texts, leads)):
         year = _YEAR_START.match(texts[n + 1][1]) if n + 1 < len(texts) and leads[n + 1] else None
         rows = extract_dates(f"{text} {year.group(0)}" if year else text, published, bounds=bounds, lead=lead,
-                             month=month, month_hint=hint)
+                             month=month, month_hint=hint, grammar_path=grammar_path)
         rows = [r for r in rows if r["start"] >= taken and r["start"] < len(text)]
         taken = len(year.group(0)) if year and any(r["end"] > len(text) for r in rows) else 0
         rows = [{**r, "end": min(r["end"], len(text))} for r in rows]
@@ -484,30 +521,32 @@ def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None
     return out
 
 
-def _stale_clock(text: str, row: dict, published: pd.Timestamp | None) -> bool:
+def _stale_clock(text: str, row: dict, published: pd.Timestamp | None, gram: Grammar) -> bool:
     """A page clock line (labels, weekday, date and time only) dated after the publication date."""
     if published is None or row["granularity"] != "day" or not row["value"] or not _CLOCK_TIME.search(text):
         return False
-    return _CLOCK_REST.sub("", _CLOCK_TIME.sub("", text)) == "" and row["value"] > published.strftime("%Y-%m-%d")
+    return gram.clock_rest.sub("", _CLOCK_TIME.sub("", text)) == "" and row["value"] > published.strftime("%Y-%m-%d")
 
 
 def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None,
-                  month: date | None = None) -> pd.DataFrame:
+                  month: date | None = None, grammar_path: str | None = None) -> pd.DataFrame:
     """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
     the article, so an engine can map it over batches and cache it. Corpus anchoring comes after.
     `month`: the first day of the publication month when the article states only the month (it bounds
-    the writing time; no day is invented)."""
+    the writing time; no day is invented). `grammar_path`: a dates.yaml in place of the packaged one."""
     texts = list(zip(sentences["sentence_id"], sentences["text"]))
     if published is not None:
         bounds = None
     elif month is not None:
         bounds = _month_bounds(month)
     else:
-        bounds = writing_bounds([r for _, _, r in _sentence_dates(texts, None, None, None)])
+        bounds = writing_bounds([r for _, _, r in _sentence_dates(texts, None, None, None, grammar_path)])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
+    gram = grammar(grammar_path)
     rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
              "sentence": text, "published": pub, "anchor_article": ""}
-            for sid, text, r in _sentence_dates(texts, published, bounds, month) if not _stale_clock(text, r, published)]
+            for sid, text, r in _sentence_dates(texts, published, bounds, month, grammar_path)
+            if not _stale_clock(text, r, published, gram)]
     return _typed(pd.DataFrame(rows, columns=COLUMNS))
 
 
@@ -515,34 +554,32 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
     return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "range_id": "int64"})
 
 
-_EVENT_IGNORE = re.compile(rf"(?<!\w){_any([fold(w) for w in GRAMMAR['event_ignore']])}(?!\w)")
+def _event_kinds(sentence: str, gram: Grammar) -> set[str]:
+    folded = gram.event_ignore.sub(" ", fold(sentence))
+    return {kind for kind, pattern in gram.events.items() if pattern.search(folded)}
 
 
-def _event_kinds(sentence: str) -> set[str]:
-    folded = _EVENT_IGNORE.sub(" ", fold(sentence))
-    return {kind for kind, words in GRAMMAR["events"].items()
-            if re.search(rf"(?<!\w){_any([fold(w) for w in words])}(?!\w)", folded)}
-
-
-def anchor_to_corpus(df: pd.DataFrame) -> pd.DataFrame:
+def anchor_to_corpus(df: pd.DataFrame, grammar_path: str | None = None) -> pd.DataFrame:
     """A reduce step over the date rows of a corpus (COLUMNS): a day without a year that neither the
     publication date nor the article's own dates resolved (anchor unresolved or inferred) takes the year
     other articles give the same day and month when both sentences name the same kind of event (`events`
     in data/dates.yaml): anchor `corpus`, `anchor_article` = the first article giving that date. When
     other articles give that event several years, the one most articles give wins; a tie leaves the row
     as it was. A month alone (`tháng 10`) is too weak a key and is not anchored. Then the article's other
-    unresolved yearless days take the year nearest its first corpus-anchored day."""
+    unresolved yearless days take the year nearest its first corpus-anchored day. `grammar_path`: a
+    dates.yaml in place of the packaged one (its event words)."""
     known = df[df["anchor"].isin(["explicit", "published"]) & (df["granularity"] == "day") & (df["value"] != "")]
     todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day")
                     & df["anchor"].isin(["unresolved", "inferred"])]
     if known.empty or todo.empty:
         return df
-    known = known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s) for s in known["sentence"]])
+    gram = grammar(grammar_path)
+    known = known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s, gram) for s in known["sentence"]])
     by_day = dict(tuple(known.groupby(known["value"].str.slice(5))))
     out = df.copy()
     for i in todo:
         row = out.loc[i]
-        mine, same = _event_kinds(row["sentence"]), by_day.get(row["yearless"][5:])
+        mine, same = _event_kinds(row["sentence"], gram), by_day.get(row["yearless"][5:])
         if same is None:
             continue
         same = same[(same["article_id"] != row["article_id"]) & same["kinds"].map(lambda k: bool(k & mine))]
@@ -597,7 +634,7 @@ def caption_sentences(log: pd.DataFrame) -> dict[str, pd.DataFrame]:
     return {a: pd.DataFrame({"sentence_id": -1, "text": t}) for a, t in texts.items()}
 
 
-def timeline(wb, corpus_anchor: bool = True) -> pd.DataFrame:
+def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) -> pd.DataFrame:
     """One row per date expression in the corpus (COLUMNS).
 
     article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity (day|month|quarter|year|week|relative), surface, anchor
@@ -606,7 +643,7 @@ def timeline(wb, corpus_anchor: bool = True) -> pd.DataFrame:
     published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
     written when it has no year: XXXX-MM-DD or XXXX-MM, else ''), tense (future|past|'' around the
     date), anchor_article (for anchor `corpus`: the article the year came from). `corpus_anchor=False`
-    skips `anchor_to_corpus`.
+    skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one.
     """
     published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
     months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log)
@@ -615,9 +652,9 @@ def timeline(wb, corpus_anchor: bool = True) -> pd.DataFrame:
         pub = published.get(article_id)
         sents = pd.concat([sents[["sentence_id", "text"]], captions.get(article_id)], ignore_index=True)
         frames.append(article_dates(article_id, sents, None if pub is None or pd.isna(pub) else pd.Timestamp(pub),
-                                    months.get(article_id)))
+                                    months.get(article_id), grammar_path))
     df = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame(columns=COLUMNS))
-    return anchor_to_corpus(df) if corpus_anchor else df
+    return anchor_to_corpus(df, grammar_path) if corpus_anchor else df
 
 
 _CLAUSE = re.compile(r"[,;:“”\"()–]")
