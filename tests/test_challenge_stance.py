@@ -37,7 +37,8 @@ CAPABILITIES = {
 }
 TYPES = {"MFT", "INV", "DIR"}
 LABELS = {"support", "conditional", "oppose", "neutral", "absent"}
-ORGS = {"un", "un_secretary_general", "unodc", "un_general_assembly", "un_human_rights", "eu_commission", "asean",
+ORGS = {"un", "un_secretary_general", "unodc", "un_general_assembly", "un_adhoc", "un_ola", "un_human_rights",
+        "eu_commission", "asean",
         "interpol", "microsoft", "google", "meta", "hrw", "amnesty", "eff", "article19", "access_now",
         "cybersecurity_tech_accord", "icc"}
 KINDS = {"quote", "reported", "act"}

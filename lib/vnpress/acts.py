@@ -4,9 +4,10 @@
 counts when its object is the Convention or its ceremony (`act_ok`), not inside an indirect question, with
 its polarity (`act_polarity`: negation, conditions; `call_polarity`: a call on others to sign or not). Acts
 found without a subject and verb of their own: a list of signatories (`listed`: one row per country), nominal
-acts and the press's praise of a role ("dưới sự chủ trì của X", "vai trò tiên phong của X"), an event held
-jointly ("họp báo với Thủ tướng X"), the actors of an opening "Ngoài X, …" (`side_actors`), and a country
-`countries.find_mentions` saw act with no verb from the lexicons (`actor_act`).
+acts and the press's praise of a role ("dưới sự chủ trì của X", "Nghị quyết … của X", "vai trò tiên phong của X"),
+hosting told in narration ("LHQ chọn Hà Nội làm nơi mở ký", "Với vai trò là nước chủ nhà, X …": `hosting`), an
+event held jointly ("họp báo với Thủ tướng X"), the actors of an opening "Ngoài X, …" (`side_actors`), and a
+country `countries.find_mentions` saw act with no verb from the lexicons (`actor_act`).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dataclasses import dataclass
 
 from .lexicon import HARD_BREAK, SOFT_BREAK, Sentence, at, content_end, ends_with
 from .phrases import match_phrases
-from .speakers import Speaker, State, entities_in, is_verb, resolve, statement_row
+from .speakers import Speaker, State, entities_in, is_verb, resolve, statement_row, subject_start
 
 _TIME_WORDS = {"tại", "vào", "ngay", "trong", "hôm", "chiều", "sáng", "trưa", "tối", "ngày", "lúc", "sau", "trước",
                "ở", "cùng", "với", "đầu tiên", "hôm nay", "năm", "tháng", "tuần"}
@@ -61,7 +62,12 @@ def act_ok(s: Sentence, e: Event, end: int, lex: dict) -> bool:
     if any(at(clause, i, terms) for i in range(len(clause))):
         first = next((i for i, t in enumerate(clause) if s.pos[e.b + i] in {"N", "Np"}), None)
         return first is None or not at(clause, first, lex["foreign_objects"])
-    clause_start = max((k + 1 for k in range(e.pre) if s.tokens[k] in SOFT_BREAK | HARD_BREAK), default=0)
+    breaks = [k for k in range(e.pre) if s.tokens[k] in (SOFT_BREAK - {"(", ")"}) | HARD_BREAK]
+    clause_start = breaks[-1] + 1 if breaks else 0
+    before = s.folded[clause_start:e.pre]
+    if before[:1] in (["được"], ["do"]) and clause_start and s.tokens[clause_start - 1] in SOFT_BREAK:
+        # "Công ước Hà Nội, được Đại hội đồng thông qua ...": a passive appositive to the noun before it
+        clause_start = breaks[-2] + 1 if len(breaks) > 1 else 0
     before = s.folded[clause_start:e.pre]
     if ("được" in before or "do" in before) and any(at(before, i, lex["object_terms"] | terms)
                                                     for i in range(len(before))):
@@ -84,8 +90,9 @@ def act_polarity(s: Sentence, e: Event, end: int, lex: dict) -> str:
             pol = lex["negation"][w]
     clause = " ".join(s.folded[e.b:end])
     if pol in {"support", "oppose"} and any(re.search(rf"(?<!\w)(?<!sau khi )(?<!sau khi các )(?<!sau khi những )"
-                                                      rf"{re.escape(m)}(?!\w)", clause)
-                                            for m in lex["conditional_markers"]):  # "sau khi": settled
+                                                      rf"(?<!tạo )(?<!tạo ra ){re.escape(m)}(?!\w)", clause)
+                                            for m in lex["conditional_markers"]):  # "sau khi": settled; "tạo điều
+        # kiện" enables
         pol = "conditional"
     return pol
 
@@ -169,8 +176,9 @@ def listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     have = {r["affiliation"] for r in found}
     rows = []
     for k in range(len(s.tokens)):
-        n = at(s.folded, k, lex["list_markers"]) or (
-            1 if s.tokens[k] == "(" and not any(eb == k for _, eb, _ in s.entities) else 0)  # not "LHQ (UN)"
+        n = at(s.folded, k, lex["list_markers"]) or (  # not "LHQ (UN)", "tờ The Star (Malaysia)"
+            1 if s.tokens[k] == "(" and not any(eb == k for _, eb, _ in s.entities) and k and
+            not s.tokens[k - 1][:1].isupper() else 0)
         while n and k + n < len(s.tokens) and (s.folded[k + n] in cues_reps or at(s.folded, k + n, lex["titles"])):
             n += at(s.folded, k + n, lex["titles"]) or 1  # "có đại diện Cuba", "là trưởng đoàn Chile"
         if not n or not any(ea == k + n for ea, _, _ in s.entities):
@@ -189,8 +197,9 @@ def listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
 
 
 def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
-    """"dưới sự chủ trì của X", "có sự tham dự của X" (acts), "vai trò tiên phong của Việt Nam" (the press's
-    praise of an actor's role, when a support cue is near): one support row per entity."""
+    """"dưới sự chủ trì của X", "có sự tham dự của X" (acts), "sáng kiến của X" (authorship), "Nghị quyết 79/243
+    của X" (adoption), "chuyến thăm ... của X" (a visit), "vai trò tiên phong của Việt Nam" (the press's praise of
+    an actor's role, when a support cue is near): one support row per entity."""
     from .stance import sentence_cues
 
     have = {(r["affiliation"], r["rule"].split("/")[0]) for r in found}
@@ -202,6 +211,10 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
             rule = "act:author"
         elif not n and (n := at(s.folded, k, lex["visit_heads"])) and about_convention(s, lex):
             rule = "act:visit"
+        elif not n and at(s.folded, k, lex["resolution_heads"]) and not ends_with(
+                s.folded, k, lex["author_heads"] | {"dự thảo"}) and any(
+                at(s.folded, i, lex["treaty_terms"]) for i in range(len(s.folded))):
+            n, rule = at(s.folded, k, lex["resolution_heads"]), "act:resolution"  # the body adopted it
         if not n:
             n = at(s.folded, k, lex["praise_heads"])
             if not n:
@@ -223,14 +236,66 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
     return rows
 
 
+def hosting(s: Sentence, found: list[dict], state: State, lex: dict, cues: dict) -> list[dict]:
+    """Hosting told in narration: the choice of a venue ("LHQ chọn Hà Nội làm nơi mở ký", "Việc chọn Hà Nội làm
+    địa điểm tổ chức": the chooser acts, the country chosen hosts; a capital stands for its country) and a host
+    role in an opening phrase ("Với vai trò là nước chủ nhà, Việt Nam đã ..."): support rows."""
+    have = {(r["affiliation"], r["rule"].split("/")[0]) for r in found}
+    rows = []
+
+    def add(sp: Speaker, verb: str, content: str, a: int, b: int, rule: str) -> None:
+        for aff in sp.affiliations:
+            if (aff, rule) not in have:
+                rows.append(statement_row(s, sp, aff, "act", verb, content, "support", verb, a, b, rule))
+                have.add((aff, rule))
+
+    for k in range(len(s.tokens)):
+        n = at(s.folded, k, lex["choose_verbs"])
+        role = next((j for j in range(k + n, min(len(s.tokens), k + n + 12)) if s.folded[j] in {"làm", "là"}
+                     and at(s.folded, j + 1, lex["venue_roles"])), None) if n else None
+        if role is None or (k and s.folded[k - 1] == "được"):  # "Hà Nội được chọn làm nơi": an act of its own
+            continue
+        floor = max((e.b for e in verb_events(s, lex) if e.b <= k), default=0)
+        start = subject_start(s, k, floor, lex)
+        passive = next((t for t in range(start, k) if s.folded[t] == "được"), None)  # "Hà Nội được LHQ chọn làm"
+        a, b = (start, passive) if passive is not None else (k + n, role)
+        chosen = entities_in(s, a, b, lex) + [iso for _, _, iso in match_phrases(s.folded[a:b], lex["capitals"])]
+        verb, content = s.span_text(k, k + n), s.span_text(k + n, role + 1 + at(s.folded, role + 1, lex["venue_roles"]))
+        if chosen:
+            add(Speaker(s.span_text(a, b), "", list(dict.fromkeys(chosen)), "chosen"), verb, content, a, b,
+                "act:host_chosen")
+        chooser = resolve(s, start, k, state, lex, cues) if start < k else None
+        if chooser is None and ends_with(s.folded, k, {"và", "và đã"}):  # "X đã thông qua ... và chọn Y làm nơi"
+            prior = [r for r in found if r["kind"] == "act" and r["affiliation"] and 0 <= r["end"] <= s.tstart[k]]
+            chooser = Speaker(prior[-1]["speaker"], prior[-1]["title"], [prior[-1]["affiliation"]],
+                              "coordinated") if prior else None
+        if chooser is not None and chooser.affiliations:
+            add(chooser, verb, content, start, k + n, "act:choose_venue")
+        break
+    n = at(s.folded, 0, lex["role_openers"])
+    n += 1 if n and s.folded[n:n + 1] == ["là"] else 0
+    m = at(s.folded, n, lex["host_roles"]) if n else 0
+    if m and n + m < len(s.tokens) and s.tokens[n + m] == ",":
+        end = next((t for t in range(n + m + 1, len(s.tokens)) if is_verb(s, t, lex)), len(s.tokens))
+        while end > n + m + 1 and (back := ends_with(s.folded, end, lex["adverbs"])):
+            end -= back
+        sp = resolve(s, n + m + 1, end, state, lex, cues)
+        if sp is not None and sp.affiliations:
+            add(sp, s.span_text(n, n + m), s.span_text(0, n + m), n + m + 1, end, "act:host_role")
+    return rows
+
+
 def actor_act(s: Sentence, iso: str, start: int, end: int) -> dict:
     """A row for a country that countries.find_mentions saw act in this sentence with no speech or act verb
-    from the lexicons ("Singapore ban hành luật mới"): verb = the first verb after it, no polarity."""
+    from the lexicons ("Singapore ban hành luật mới"), or an organization in subject position: verb = the first
+    verb after it, no polarity, no content when the verb is negated."""
     b = next((k for k, v in enumerate(s.tend) if v >= end), len(s.tokens) - 1) + 1
     v = next((k for k in range(b, len(s.tokens)) if s.pos[k] == "V"), None)
     a = next((k for k, v0 in enumerate(s.tstart) if v0 >= start), 0)
     sp = Speaker(s.span_text(a, b), "", [iso], "actor_mention")
     verb = s.tokens[v] if v is not None else ""
-    content = s.span_text(v + 1, content_end(s, v + 1)).strip(" ,.") if v is not None else ""
+    negated = v is not None and any(w in {"không", "chẳng", "từ chối"} for w in s.folded[b:v])
+    # "Google không bình luận về việc ký kết Công ước": what it does not do says nothing of its own
+    content = s.span_text(v + 1, content_end(s, v + 1)).strip(" ,.") if v is not None and not negated else ""
     return statement_row(s, sp, iso, "act", verb, content, "", s.span_text(b, v + 1) if v is not None else "", a, b,
                          "act:other")

@@ -67,16 +67,20 @@ def lexicon(files: tuple[str, ...] | None = None) -> dict:
     for v in acts["call_verbs"]:
         verbs[tuple(fold(v).split())] = ("speech", "call", "")
     orgs, gaz = organizations(p["organizations.csv"]), gazetteer(p["countries.csv"])
-    org_index = {tuple(fold(v).split()): oid for oid, vs in zip(orgs["id"], orgs["variants"]) for v in vs}
+    org_index = {tuple(fold(v).replace("(", " ( ").replace(")", " ) ").split()): oid  # "Đại hội đồng (ĐHĐ) LHQ"
+                 for oid, vs in zip(orgs["id"], orgs["variants"]) for v in vs}
     plain, amb = gaz[~gaz["ambiguous"]], gaz[gaz["ambiguous"]]
     org_names, country_names = orgs.drop_duplicates("id"), gaz.drop_duplicates("iso")
     names = dict(zip("org:" + org_names["id"], org_names["name"]))
     names.update(zip(country_names["iso"], country_names["name"]))
     return {
         "verbs": verbs, "objects": objects, "org_anaphors": _folded(spk["org_anaphors"]),
+        "org_heads": _folded(spk["org_heads"]),
         "group_anaphors": _folded(spk["group_anaphors"]), "adverbs": _folded(speech["adverbs"]),
         "complementizers": _folded(speech["complementizers"]),
         "according_to": _folded(speech["according_to"]), "reporter": _folded(speech["reporter_labels"]),
+        "interview_cues": _folded(speech["interview_cues"]), "speaker_nouns": _folded(speech["speaker_nouns"]),
+        "continuations": _folded(speech["continuations"]),
         "negation": {fold(k): v for k, v in acts["negation"].items()},
         "conditional_markers": _folded(acts["conditional_markers"]), "object_terms": _folded(acts["object_terms"]),
         "foreign_objects": _folded(acts["foreign_objects"]), "nominalizers": _folded(acts["nominalizers"]),
@@ -86,7 +90,8 @@ def lexicon(files: tuple[str, ...] | None = None) -> dict:
         "titles": _folded(spk["titles"]), "honorifics": _folded(spk["honorifics"]),
         "person_anaphors": _folded(spk["person_anaphors"]), "country_anaphors": _folded(spk["country_anaphors"]),
         "locatives": _folded(spk["locatives"]), "joiners": _folded(spk["list_joiners"]),
-        "behalf": _folded(spk["behalf"]), "home_institutions": _folded(spk["home_institutions"]),
+        "behalf": _folded(spk["behalf"]), "ministries": _folded(spk["ministries"]),
+        "institutions": _folded(spk["institutions"]), "home_institutions": _folded(spk["home_institutions"]),
         "home_titles": _folded(spk["home_titles"]),
         "known_people": {fold(k): v for k, v in spk["known_people"].items()},
         "capitals": {tuple(fold(k).split()): v for k, v in spk["capitals"].items()},
@@ -94,7 +99,10 @@ def lexicon(files: tuple[str, ...] | None = None) -> dict:
         "speech_nouns": _folded(speech["speech_nouns"]), "nominal_acts": _folded(acts["nominal_acts"]),
         "praise_heads": _folded(acts["praise_heads"]), "author_heads": _folded(acts["author_heads"]),
         "visit_heads": _folded(acts["visit_heads"]), "side_openers": _folded(acts["side_openers"]),
-        "joint_events": _folded(acts["joint_events"]),
+        "joint_events": _folded(acts["joint_events"]), "resolution_heads": _folded(acts["resolution_heads"]),
+        "treaty_terms": _folded(acts["treaty_terms"]), "choose_verbs": _folded(acts["choose_verbs"]),
+        "venue_roles": _folded(acts["venue_roles"]), "role_openers": _folded(acts["role_openers"]),
+        "host_roles": _folded(acts["host_roles"]),
         "list_markers": {"gồm", "bao gồm", "trong đó có", "là", "có", "như", "lần lượt là", "gồm có"},
         # organizations: variants → id; each one's parent (both as `org:<id>`)
         "org_index": org_index, "org_parents": dict(zip("org:" + orgs["id"], "org:" + orgs["parent"])),

@@ -1,6 +1,8 @@
 """Quotes and attributions: quoted passages (also across sentences, `quote_spans`), the quote just before a
 subject ("“…”, ông X nói") or just after a verb ("ông X nói: “…”"), the quote a later sentence attributes
-("Đó là chia sẻ của ông X"), "Theo ông X, …" (`according_to`), and interview answers ("+ Thứ trưởng X: …").
+("Đó là chia sẻ của ông X"), "Theo ông X, …" and "…, theo ông X" (`according_to`), interview answers
+("+ Thứ trưởng X: …", and the paragraphs after a question: `interview_turns`, `interviewee_words`), and speakers
+named by their role at an event ("các diễn giả đến từ X, Y": `event_speakers`).
 """
 
 from __future__ import annotations
@@ -9,7 +11,7 @@ import re
 
 from .lexicon import HARD_BREAK, QUOTES, SOFT_BREAK, Sentence, at
 from .phrases import match_phrases
-from .speakers import State, remember, resolve, statement_row
+from .speakers import Speaker, State, entities_in, remember, resolve, statement_row
 from .textnorm import fold
 
 
@@ -90,8 +92,12 @@ def that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], 
 
 
 def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
-    """"Theo ông X, Phó Vụ trưởng ..., <content>": a reported statement."""
+    """"Theo ông X, Phó Vụ trưởng ..., <content>": a reported statement. Its content is the clause after it, and
+    the clause before it when it closes or interrupts the sentence ("<content>, theo Thứ trưởng X."). A question
+    ("Theo ông, ... là gì?") asks the addressee and states nothing."""
     rows = []
+    if s.tokens and s.tokens[-1] == "?":
+        return rows
     for i in range(len(s.tokens)):
         n = at(s.folded, i, lex["according_to"], 2)
         if not n or not (i == 0 or s.tokens[i - 1] in SOFT_BREAK | {"“"}):
@@ -116,7 +122,8 @@ def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]
                 and sp.affiliations and not sp.affiliations[0].startswith("org:")):
             continue  # "Theo Việt Nam, ..." is rare; "Theo quy định" has no speaker
         remember(state, sp)
-        content = s.span_text(end + 1, len(s.tokens)).rstrip(".").strip()
+        before = s.span_text(0, i - 1).strip(" ,") if i > 1 and s.tokens[i - 1] == "," else ""
+        content = " ".join(x for x in (before, s.span_text(end + 1, len(s.tokens)).rstrip(".").strip()) if x)
         for aff in sp.affiliations or [""]:
             rows.append(statement_row(s, sp, aff, "reported", s.span_text(i, k), content, "", s.span_text(i, k),
                                       i, end, "according_to"))
@@ -144,3 +151,55 @@ def interview_answer(s: Sentence, state: State, lex: dict, cues: dict) -> list[d
     content = s.span_text(colon + 1, len(s.tokens))
     return [statement_row(s, sp, aff, "quote", ":", content, "", "", a, colon, "interview_label")
             for aff in sp.affiliations or [""]]
+
+
+def interview_turns(sents: list[Sentence]) -> dict[int, str]:
+    """Sentence index → 'question' or 'answer' in an interview layout: in a paragraph that opens with a dash or a
+    label ("- …", "PV: …", "Sputnik: …") and ends in a question mark, the sentences ending in one are the question;
+    the paragraphs after it, up to the next question, are the answers (their sentences that end as sentences do,
+    not page furniture such as a related-link title)."""
+    paragraphs: dict[int, list[int]] = {}
+    for i, s in enumerate(sents):
+        paragraphs.setdefault(s.paragraph, []).append(i)
+    turns: dict[int, str] = {}
+    answering = False
+    for members in paragraphs.values():
+        first, last = sents[members[0]], sents[members[-1]]
+        opened = bool(first.tokens) and (first.tokens[0] in {"-", "–", "—", "+", "•"} or ":" in first.tokens[1:5])
+        if opened and last.tokens and last.tokens[-1] == "?":
+            turns.update({i: "question" for i in members if sents[i].tokens and sents[i].tokens[-1] == "?"})
+            answering = True
+        elif answering:
+            turns.update({i: "answer" for i in members if sents[i].tokens and sents[i].tokens[-1] in
+                          HARD_BREAK | {"”", "»", '"'}})
+    return turns
+
+
+def interviewee_words(s: Sentence, found: list[dict], state: State) -> list[dict]:
+    """An answer sentence is the interviewee's words (a quote), besides whatever else it reports."""
+    sp = state.interviewee
+    have = {r["affiliation"] for r in found if r["kind"] != "act"}
+    if sp is None:
+        return []
+    a = 1 if s.tokens and s.tokens[0] in {"-", "–", "—", "+", "•"} else 0
+    return [statement_row(s, sp, aff, "quote", "", s.span_text(a, len(s.tokens)), "", "", a, a, "interview_answer")
+            for aff in sp.affiliations if aff not in have]
+
+
+def event_speakers(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
+    """"các diễn giả (khách mời) đến từ Việt Nam, Nigeria, Hà Lan": each entity named speaks, its words not reported."""
+    have = {r["affiliation"] for r in found}
+    for k in range(len(s.tokens)):
+        n = at(s.folded, k, lex["speaker_nouns"])
+        j = k + n
+        if not n or at(s.folded, j, {"đến từ", "từ", "của"}) == 0:
+            continue
+        j += at(s.folded, j, {"đến từ", "từ", "của"})
+        end = next((t for t in range(j, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
+        isos = [iso for iso in entities_in(s, j, end, lex) if iso not in have] if any(
+            ea == j for ea, _, _ in s.entities) else []
+        sp = Speaker(s.span_text(k, end), "", isos, "event_speaker")
+        return [statement_row(s, sp, iso, "reported", s.span_text(k, k + n), "", "", "", k, j, "event_speaker")
+                for iso in isos]
+    return []
+

@@ -3,10 +3,12 @@
 `mark_entities` finds the countries and organizations each sentence names, the candidate affiliations:
 country mentions (`countries.find_mentions`), organizations (`data/organizations.csv`), short country names
 and capitals (`data/speakers.yaml` `capitals`: the capital speaks for its country) licensed by a title or
-the subject position, and a country the segmenter glued to a name. `subject_start` finds a subject back
-across appositives; `resolve` reads it: a named person with titles, an entity, a Vietnamese official or
-ministry (Vietnam: the press is Vietnamese; `data/actor_cues.yaml`), a well-known person, or an anaphor
-followed through the article's `State` ("bà Waly", "vị Bộ trưởng", "nước này", "tổ chức này").
+the subject position, a country the segmenter glued to a name, and the head of an organization's name used
+alone after it ("Ủy ban"); a name glued to a verb is split off. `subject_start` finds a subject back across
+appositives and time or place adjuncts; `resolve` reads it: a named person with titles, an entity (not the
+country of a non-state institution: "Đại học Vienna, Áo"), a Vietnamese official or ministry (Vietnam: the press
+is Vietnamese; `data/actor_cues.yaml`; not "Bộ Nội vụ Nga"), a well-known person, or an anaphor followed through
+the article's `State` ("bà Waly", "vị Bộ trưởng", "nước này", "tổ chức này").
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ _OPENERS = {"trong khi", "trong khi đó", "khi", "đó", "còn", "nhưng", "son
 _REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đoàn", "chính", "phủ", "đại", "sứ", "quán", "trưởng",
                     "các", "nước", "quốc", "gia"}
 _PLACE_NOUNS = {"trụ sở", "thành phố", "thủ đô", "tp", "tp.", "thủ phủ", "bang"}
+# first words of a time or place adjunct set off by commas after the subject ("Đại hội đồng, ngày 27-12, đã ...")
+_ADJUNCTS = {"ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "vào", "tháng", "năm", "tuần", "hôm qua", "hôm nay",
+             "sáng nay", "chiều nay", "tối qua", "tại", "ở", "lúc"}
 
 
 @dataclass
@@ -72,9 +77,21 @@ def _locates_place(s: Sentence, ea: int, eb: int, lex: dict) -> bool:
     return k < ea - 1 and bool(ends_with(s.folded, k, lex["locatives"]))
 
 
+def _locates_institution(s: Sentence, ea: int, lex: dict) -> bool:
+    """"Đại học Vienna, Áo", "tờ The Star (Malaysia)": a country right after a non-state institution's name."""
+    if ea < 2 or s.tokens[ea - 1] not in {",", "("}:
+        return False
+    k = ea - 1
+    while k > 0 and s.tokens[k - 1] not in SOFT_BREAK | HARD_BREAK:
+        k -= 1
+    return bool(at(s.folded, k, lex["institutions"]))
+
+
 def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
-    """Affiliations named in tokens [a, b): the head entity and those listed with it, places excluded."""
+    """Affiliations named in tokens [a, b): the head entity and those listed with it, places and the countries of
+    non-state institutions excluded."""
     found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b and not _locates_place(s, ea, eb, lex)
+             and not (_locates_institution(s, ea, lex) and not e.startswith("org:"))
              and (not ends_with(s.folded, ea, lex["locatives"]) or ends_with(s.folded, ea, lex["behalf"]))
              and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in {"nước", "quốc gia", "các nước"})
              and not (e.startswith("org:") and ea > 0 and (s.folded[ea - 1] in {"công ước", "văn kiện"} or
@@ -90,8 +107,9 @@ def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
     out = [found[0][2]]
     places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if ends_with(s.folded, ea, lex["locatives"])}
     for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
-        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places and not (
-            s.tokens[k][:1].isupper() and ends_with(s.folded, k, lex["locatives"]))).split()  # "tại Geneva"
+        close = s.tokens.index(")", pb) if pb < ea and s.tokens[pb] == "(" and ")" in s.tokens[pb:ea] else pb - 1
+        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places and k > close and not (
+            s.tokens[k][:1].isupper() and ends_with(s.folded, k, lex["locatives"]))).split()  # "tại Geneva", "(EU)"
         if not _only_joiners(gap, lex):
             break
         out.append(e)
@@ -101,7 +119,7 @@ def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
 def _only_joiners(syllables: list[str], lex: dict) -> bool:
     """The syllables between two listed entities are all joiners, adverbs or representative words, matched as
     phrases ("phối hợp với Phái đoàn")."""
-    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | lex["locatives"] | _REPRESENTATIVES
+    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | lex["locatives"] | lex["ministries"] | _REPRESENTATIVES
     words = words | {",", "và", "(", ")"}
     i = 0
     while i < len(syllables):
@@ -136,6 +154,7 @@ def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, st
             k = j
             continue
         if not name and s.pos[k] == "Np" and k not in in_entity and s.tokens[k][:1].isupper() \
+                and not ends_with(s.folded, k, lex["locatives"]) \
                 and not s.tokens[k].isupper() and (k == a or s.folded[k - 1] in lex["honorifics"] or
                                                    ends_with(s.folded, k, lex["titles"]) or titles):
             j = k
@@ -160,11 +179,15 @@ def _known_person(name: str, lex: dict) -> list[str]:
 
 
 def _lookup(state: State, name: str) -> Speaker | None:
+    """A person introduced earlier, by full name, by the last syllable (Vietnamese given names, Western surnames:
+    "ông Giang", "bà Waly"), else by another part of the name (Thai given names, Japanese family names written
+    first: "ông Chaichanok" for Chaichanok Chidchob)."""
     key = fold(name)
     if key in state.people:
         return state.people[key]
     last = key.split()[-1] if key else ""
-    hits = [p for k, p in state.people.items() if k.split()[-1] == last]
+    hits = [p for k, p in state.people.items() if k.split()[-1] == last] or \
+        [p for k, p in state.people.items() if " " not in key and key in k.split()]
     return hits[-1] if hits else None
 
 
@@ -193,6 +216,8 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) ->
     if s.folded[b - 1] == "và" and verbs:  # "đón ông X thăm Việt Nam và tham dự": the subject of the first verb
         b = verbs[-1]
         verbs = [t for t in range(a, b) if is_verb(s, t, lex)]
+        if a >= b:
+            return None
     if verbs and any(ea > verbs[-1] and not ends_with(s.folded, ea, lex["locatives"]) for ea, _, _ in s.entities
                      if ea < b):  # "Đây là lần đầu Việt Nam đăng cai"
         a = verbs[-1] + 1
@@ -203,6 +228,10 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) ->
     if affiliations and first > a and s.folded[first - 1] in lex["joiners"] | {"cùng"} and (
             at(s.folded, a, cues["home_ministries"] | cues["official_titles"])):
         affiliations = [cues["home_country"]] + affiliations
+    elif affiliations and cues["home_country"] not in affiliations and any(
+            (m := at(s.folded, i, cues["home_ministries"])) and s.folded[i - 1] in lex["joiners"] | {"cùng"}
+            and not any(ea == i + m for ea, _, _ in s.entities) for i in range(first + 1, b)):
+        affiliations = affiliations + [cues["home_country"]]  # "UNODC phối hợp với Bộ Công an" (not "Bộ Công an Nga")
     name, title, vietnamese = _person(s, a, b, lex, cues)
     if not affiliations and a > 0:  # "Thay mặt Chính phủ Mông Cổ, Phó Thủ tướng X đã ký"
         lead = next((i for i in range(a) if at(s.folded, i, lex["behalf"]) and (i == 0 or s.tokens[i - 1] in
@@ -210,6 +239,9 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) ->
         # not "thuộc Y, lưu ý X, các nước"
         if lead is not None and not match_phrases(s.folded[lead + 1:a], lex["verbs"]):
             affiliations = entities_in(s, lead, a, lex)
+        elif s.folded[0] == "đại diện" and not any(  # "Đại diện Thái Lan tham dự hội nghị, Bộ trưởng X nói"
+                p[0] == "speech" for _, _, p in match_phrases(s.folded[1:a], lex["verbs"])):
+            affiliations = entities_in(s, 0, next((k for k in range(a) if s.tokens[k] in SOFT_BREAK), a), lex)
     if name:
         known = _lookup(state, name)
         if known and not affiliations:
@@ -274,7 +306,8 @@ def introduce(s: Sentence, state: State, lex: dict, cues: dict) -> None:
         while a > 0 and s.tokens[a - 1] not in HARD_BREAK | SOFT_BREAK and s.pos[a - 1] != "V":
             a -= 1
         end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in HARD_BREAK | {";"}), len(s.tokens))
-        end = min(end, k + 14)
+        end = min(end, k + 14, next((j for j in range(k + max(n, 1), end) if is_verb(s, j, lex)), end))
+        end = max([end] + [eb for ea, eb, _ in s.entities if ea < end < eb])  # an entity is not cut
         affs = entities_in(s, k, end, lex)
         name, title, _ = _person(s, a, end, lex, cues)
         title = title or s.span_text(k, k + n)
@@ -311,8 +344,15 @@ def subject_start(s: Sentence, pre: int, floor: int, lex: dict) -> int:
     if k == pre and k > floor and s.tokens[k - 1] in {",", ")", "—", "–"}:  # the verb right after an appositive
         j = seg_start(k - 1)
         titled = at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
-        if titled or not any(is_verb(s, t, lex) for t in range(j, k - 1)):
+        # "…, đặc biệt là HRW và một số cơ quan truyền thông, cho rằng": an entity and no verb of the lexicons
+        named = any(j <= ea < k - 1 for ea, _, _ in s.entities) and not match_phrases(s.folded[j:k - 1], lex["verbs"])
+        if titled or named or not any(is_verb(s, t, lex) for t in range(j, k - 1)):
             k = j
+    if k > floor + 1 and s.tokens[k - 1] == "," and k < pre and (
+            s.folded[k] in _ADJUNCTS or s.folded[k].split()[0] in _ADJUNCTS) and \
+            not any(k <= ea < pre for ea, _, _ in s.entities) and \
+            not any(is_verb(s, t, lex) for t in range(k, pre)) and seg_start(k - 1) < k - 1:
+        k = seg_start(k - 1)  # "Đại hội đồng LHQ, ngày 27-12, đã thông qua": the subject before the adjunct
     # "Bà Yang Yuya, Trưởng phòng, Vụ Điều ước, Bộ Ngoại giao Trung Quốc, khẳng định": back to the person
     # across up to five appositive segments (titles, units, entities, brackets)
     cand, j, bracketed = k, k, False
@@ -352,6 +392,50 @@ def _in_title(s: Sentence, t: int, lex: dict) -> bool:
         at(s.folded, i, lex["titles"]) > t - i for i in range(max(0, t - 3), t + 1))
 
 
+def _known_name(syllables: list[str], lex: dict) -> bool:
+    """The syllables are a country, capital or organization name of the gazetteers."""
+    key = tuple(fold(" ".join(syllables)).split())
+    return key in lex["long_names"] or key in lex["short_names"] or key in lex["capitals"]
+
+
+def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], ends: list[int],
+                       lex: dict) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Tokens, POS tags and offsets with a capitalized name the segmenter glued to a speech or act verb split in
+    two ("Liên Hợp Quốc thông qua" → "Liên Hợp Quốc" | "thông qua")."""
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    for tok, p, a, b in zip(tokens, pos, starts, ends):
+        sy = tok.split()
+        n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
+                  and tuple(fold(" ".join(sy[i:])).split()) in lex["verbs"] and _known_name(sy[:i], lex)), None)
+        if n is None:
+            parts = [(tok, p, a, b)]
+        else:
+            head, tail = " ".join(sy[:n]), " ".join(sy[n:])
+            cut = a + len(head) if a >= 0 and b - a == len(tok) else -1
+            parts = [(head, "Np", a, cut), (tail, "V", cut + 1 if cut >= 0 else -1, b)]
+        for column, values in zip(out, zip(*parts)):
+            column.extend(values)
+    return out
+
+
+def _short_org_names(sents: list[Sentence], lex: dict) -> None:
+    """The head of an organization's name used alone after it ("Ủy ban đặc biệt ... Tại kỳ họp này, Ủy ban tập
+    trung thảo luận"): capitalized, not followed by a noun that would make another name, it names the same body."""
+    last: dict[str, str] = {}
+    for s in sents:
+        taken = {k for a, b, _ in s.entities for k in range(a, b)}
+        for k in range(len(s.tokens)):
+            n = at(s.folded, k, lex["org_heads"])
+            if not n or k in taken or " ".join(s.folded[k:k + n]) not in last or not s.tokens[k][:1].isupper() \
+                    or (k + n < len(s.tokens) and s.pos[k + n] in {"N", "Np", "Nc", "Ny"}):
+                continue
+            s.entities.append((k, k + n, last[" ".join(s.folded[k:k + n])]))
+        for a, b, e in s.entities:
+            n = at(s.folded, a, lex["org_heads"])
+            if e.startswith("org:") and n and b - a > n:
+                last[" ".join(s.folded[a:a + n])] = e
+
+
 def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: dict,
                   cues: dict) -> list[Sentence]:
     """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
@@ -363,8 +447,9 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
         t = by_sid.get(r.sentence_id)
         if t is None:
             continue
-        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), t["token"].tolist(),
-                     t["pos"].tolist(), t["start"].astype(int).tolist(), t["end"].astype(int).tolist())
+        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start),
+                     *_split_glued_verbs(t["token"].tolist(), t["pos"].tolist(), t["start"].astype(int).tolist(),
+                                         t["end"].astype(int).tolist(), lex))
         ents = []
         for m in names[names["sentence_id"] == r.sentence_id].itertuples(index=False):
             first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
@@ -405,6 +490,7 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
                     break
         s.entities = ents
         sents.append(s)
+    _short_org_names(sents, lex)
     licensed = set(names["iso"]) | {iso for *_, iso, ok in candidates if ok}
     for n, a, b, iso, ok in candidates:
         if ok or iso in licensed:

@@ -4,12 +4,15 @@ One row per statement or act (STATEMENT_COLUMNS), found on word-segmented senten
 
 - `quote`: words in quotation marks (“…”, "…", «…») with a speech verb and its subject before them
   ("Ông X nói: “…”") or after them ("“…”, ông X nói.", "“…” - bà X cho biết"), also when the quote spans
-  several sentences; and interview answers labelled with the speaker ("+ Thứ trưởng X: …"). See `quotes`.
+  several sentences; interview answers labelled with the speaker ("+ Thứ trưởng X: …") or following a question
+  ("- …?") once a sentence named the interviewee. See `quotes`.
 - `reported`: a subject, a speech verb (`data/speech_verbs.yaml`) and the content that follows it
-  ("Đại diện Nhật Bản cho biết nước này đang xem xét ..."); or "Theo ông X, ...".
+  ("Đại diện Nhật Bản cho biết nước này đang xem xét ..."); "Theo ông X, ..." and "..., theo ông X."; "Đó là
+  điều mà X khẳng định" (the sentence before); "Theo đó, ..." after a statement (its speaker goes on).
 - `act`: a subject and an act toward the Convention (`data/acts.yaml`: sign, host, ratify, adopt, call on
   others to sign, refuse, abstain, stay undecided), with a polarity. A list of countries as subject gives one
-  row per country ("Đại diện Việt Nam, Lào và Campuchia đã ký"). See `acts`.
+  row per country ("Đại diện Việt Nam, Lào và Campuchia đã ký"). An organization that is the subject (or the
+  agent) of any other verb acts with no polarity, as `countries` makes such a country an actor. See `acts`.
 
 The speaker's affiliation comes from the subject (`speakers`): a country named in it (from
 `countries.find_mentions`), an organization from `data/organizations.csv`, a Vietnamese official or ministry
@@ -31,12 +34,13 @@ from typing import Mapping
 
 import pandas as pd
 
-from .acts import (act_ok, act_polarity, actor_act, call_polarity, in_question, joint_event, listed,
+from .acts import (act_ok, act_polarity, actor_act, call_polarity, hosting, in_question, joint_event, listed,
                    nominal_and_praise, side_actors, verb_events)
 from .countries import find_mentions
-from .lexicon import DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, lexicon, paths
-from .quotes import (according_to, article_text, interview_answer, is_name, quote_after, quote_before, quote_spans,
-                     that_was)
+from .lexicon import (DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, ends_with,
+                      lexicon, paths)
+from .quotes import (according_to, article_text, event_speakers, interview_answer, interview_turns,
+                     interviewee_words, is_name, quote_after, quote_before, quote_spans, that_was)
 from .speakers import (Speaker, State, entities_in, introduce, mark_entities, remember, resolve, statement_row,
                        subject_start)
 from .textnorm import fold
@@ -63,12 +67,18 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
         explicit = sp is not None
         # "X chúc mừng Việt Nam và nói ...": a verb after "và" shares the previous subject
         conjoined = prev_speaker is not None and e.pre > 0 and e.type == "speech" and (
-            s.folded[e.pre - 1] in {"và", "nhưng", "song", "đồng thời", "nhưng vẫn", "song vẫn"})
+            s.folded[e.pre - 1] in {"và", "nhưng", "song", "đồng thời", "nhưng vẫn", "song vẫn"} or
+            (s.folded[e.pre] == "đồng thời" and s.tokens[e.pre - 1] == ","))  # "X khẳng định ..., đồng thời nêu rõ"
         if conjoined and sp is not None and sp.rule == "entity":
             sp, explicit = None, False
         # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
         after_speech = prev_kind == "speech" and "," in s.tokens[prev_end:e.pre] and \
             s.folded[e.pre - 1] not in {"và", ",", "đồng thời", "rồi"}
+        if sp is None and prev_speaker is None and e.type != "speech":
+            sp = _topic(s, e.pre, lex)  # "Với Việt Nam, đây là bước tiến ... khi đăng cai ..."
+        if sp is None and n and events[n - 1].kind == "receive" and e.type != "speech" and (
+                guests := entities_in(s, events[n - 1].b, e.pre, lex)):  # "tiếp Bộ trưởng X, nhân dịp tham dự lễ ký"
+            sp = Speaker(s.span_text(events[n - 1].b, e.pre).strip(" ,"), "", guests, "received")
         if sp is None and prev_speaker is not None and prev_kind != "call" and not after_speech and \
                 not any(t in HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
                 not re.search(r"(?<!\w)(trong khi|còn)(?!\w)", " ".join(s.folded[prev_end:e.pre])):
@@ -78,14 +88,21 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
                           len(s.tokens))
         if sp is None or (not explicit and e.type == "speech" and not conjoined):  # a verb inside someone's content
             continue
+        if any(w in {"cần", "phải", "nên", "cần phải", "buộc phải"} for w in s.folded[start:e.pre]):
+            continue  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
+        named_end = max((eb for ea, eb, _ in s.entities if start <= ea and eb <= e.pre), default=start)
+        if e.type == "speech" and explicit and sp.rule == "entity" and any(
+                w in {"được", "bị"} for w in s.folded[named_end:e.pre]):
+            continue  # "X đã được nhiều phái đoàn đánh giá là ...": X is what is spoken of; the speaker is unnamed
         if e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex)):
             continue
-        if explicit:
-            remember(state, sp)
-            # a nested subject ends the previous statement's content
+        if explicit or conjoined:
+            if explicit:
+                remember(state, sp)
+            # a nested subject, or a verb conjoined to the previous one, ends the previous statement's content
             for last in rows:
                 if last["rule"].startswith("speech") and last["_cut"] is None and last["_content_start"] <= start:
-                    last["_cut"] = start
+                    last["_cut"] = start if explicit else e.pre - (s.folded[e.pre - 1] in {"và", "nhưng", "song"})
         predicate = s.span_text(e.pre, e.b)
         content_start = e.b
         while content_start < len(s.tokens) and (s.tokens[content_start] in {",", ":"} or
@@ -98,10 +115,12 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             if that is not None and s.folded[that] == "rằng":  # "cáo buộc vô căn cứ rằng X": the press's qualifier
                 content_start = that + 1
             content = s.span_text(content_start, content_end(s, content_start)).rstrip(".").strip()
+            if idx and _says_before(s, start, lex):  # "Đó là điều mà X khẳng định": the sentence before
+                content = sents[idx - 1].text.rstrip(".").strip()
             lead = _concessive_lead(s, start)
             if lead:
                 content = f"[{lead}] {content}"
-            q = quote_before(s, start, quotes) or quote_after(s, content_start, quotes)
+            q = (None if conjoined else quote_before(s, start, quotes)) or quote_after(s, content_start, quotes)
             if q and is_name(article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
                 q = None
             if q:
@@ -119,7 +138,11 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             end = min(nxt.pre if nxt and nxt.pre > e.b else clause_end, content_end(s, e.b))
             if not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex):
                 continue
-            polarity = act_polarity(s, e, clause_end, lex)
+            # the act's clause reaches the next verb's subject when it names one ("X tham dự hội nghị, Bộ trưởng Y
+            # khẳng định ... tạo điều kiện"), else the clause end ("ký với tuyên bố rằng ...")
+            nxt_start = subject_start(s, nxt.pre, e.b, lex) if nxt and nxt.pre > e.b else clause_end
+            polarity = act_polarity(s, e, nxt_start if nxt_start < clause_end and resolve(
+                s, nxt_start, nxt.pre, state, lex, cues) is not None else clause_end, lex)
             content = s.span_text(e.b, end).strip(" ,.")
             lead = _concessive_lead(s, start)
             if lead:
@@ -143,6 +166,53 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
     return rows
 
 
+def _says_before(s: Sentence, start: int, lex: dict) -> bool:
+    """The sentence opens "Đó là điều (mà) X nói", "Đây là những gì X khẳng định": X's words are the sentence before."""
+    n = at(s.folded, 0, lex["that_was"])
+    m = at(s.folded, n, {"điều", "những điều", "những gì", "nhận định", "quan điểm"}) if n else 0
+    return bool(m) and start <= n + m + 1
+
+
+def _continued(s: Sentence, said: list[dict], n: int) -> list[dict]:
+    """"Theo đó, các quốc gia cần phê chuẩn ...": a sentence that opens by referring back to the statement before
+    goes on with its speaker's words."""
+    last = said[-1]
+    sp = Speaker(last["speaker"], last["title"], [r["affiliation"] for r in said if r["speaker"] == last["speaker"]],
+                 "continued")
+    content = s.span_text(n, len(s.tokens)).strip(" ,.")
+    return [statement_row(s, sp, aff, "reported", s.span_text(0, n), content, "", "", 0, n, "continued")
+            for aff in dict.fromkeys(sp.affiliations)]
+
+
+def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int, str, bool]]:
+    """Organizations in subject position (opening a clause, or the agent after "do"/"bởi", then a verb past
+    adverbs) with no row yet."""
+    out = []
+    for a, b, org in s.entities:
+        k = b
+        while k < len(s.tokens) and (n := at(s.folded, k, lex["adverbs"])):
+            k += n
+        agent = next((j for j in range(a - 1, max(-1, a - 4), -1) if s.folded[j] in {"do", "bởi"}), None)
+        passive = agent is not None and all(p in {"N", "Nc", "Np"} for p in s.pos[agent + 1:a])  # "do Ban thư ký X"
+        opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK - {"(", ")"} or \
+            s.folded[a - 1] in {"và", "còn", "khi"}
+        if org.startswith("org:") and org not in have and (opens or passive) and k < len(s.tokens) and \
+                s.pos[k] == "V" and not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
+            out.append((a, b, org, passive and not opens))
+            have = have | {org}
+    return out
+
+
+def _topic(s: Sentence, before: int, lex: dict) -> Speaker | None:
+    """The topic of an opening "Với X," / "Đối với X," (X a country or organization and nothing else), the
+    understood subject of a later act with no subject of its own."""
+    n = at(s.folded, 0, {"với", "đối với"})
+    comma = next((k for k in range(n, before) if s.tokens[k] == ","), None) if n else None
+    if comma is None or not any(ea == n and eb == comma for ea, eb, _ in s.entities):
+        return None
+    return Speaker(s.span_text(n, comma), "", entities_in(s, n, comma, lex), "topic")
+
+
 def _concessive_lead(s: Sentence, start: int) -> str:
     """A concessive clause opening the sentence before the subject ("Dù còn lo ngại ..., Đức đã ký")."""
     if start and (s.folded[0] in {"dù", "mặc dù", "tuy", "tuy rằng", "bất chấp", "dẫu"} or
@@ -153,26 +223,33 @@ def _concessive_lead(s: Sentence, start: int) -> str:
     return ""
 
 
-def _continues(prev: list[str], nxt: list[str]) -> bool:
+def _continues(prev: list[str], nxt: list[str], wrapped: bool = False) -> bool:
     """A sentence cut by a hard line break: the previous one ends on a comma, an opening bracket or a word
     that needs a complement ("được", "và", "Ông"), or the next one starts in lower case (after a closing quote:
-    in lower case, with a dash or a comma)."""
+    in lower case, with a dash or a comma); in a hard-wrapped article, any full line (not a short heading or
+    byline) without final punctuation."""
     last = prev[-1] if prev else "."
     if not nxt or last in HARD_BREAK or last == ":":
         return False
     if last in {"”", "»", '"'}:  # a quote closing a line: "… “tự do ngôn luận” / – đã công khai gọi"
         return nxt[0] in DASHES | {","} or nxt[0][:1].islower()
-    return last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
+    full_line = wrapped and len(prev) >= 8 and ":" not in prev
+    return full_line or last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
 
 
 def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame,
                   mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Sentences, tokens and mentions with hard-wrapped lines joined into one sentence (the first's id)."""
     toks = {sid: t["token"].tolist() for sid, t in tokens.groupby("sentence_id", sort=True)}
+    ordered = sentences.sort_values("sentence_id").to_dict("records")
+    ids = [r["sentence_id"] for r in ordered]
+    # a hard-wrapped article (a blog or PDF copy): at least three lines go on in lower case after no punctuation
+    wrapped = sum(bool(toks.get(a)) and toks[a][-1] not in HARD_BREAK | {":", "”", "»", '"'} and
+                  bool(toks.get(b)) and toks[b][0][:1].islower() for a, b in zip(ids, ids[1:])) >= 3
     rows, into = [], {}
-    for r in sentences.sort_values("sentence_id").to_dict("records"):
+    for r in ordered:
         prev = rows[-1] if rows else None
-        if prev is not None and _continues(toks.get(prev["_last"], []), toks.get(r["sentence_id"], [])):
+        if prev is not None and _continues(toks.get(prev["_last"], []), toks.get(r["sentence_id"], []), wrapped):
             gap = r["start"] - (prev["start"] + len(prev["text"])) if min(r["start"], prev["start"]) >= 0 else 1
             prev["text"] += " " * max(1, gap) + r["text"]
             prev["_last"] = r["sentence_id"]
@@ -201,16 +278,34 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     state = State()
     rows: list[dict] = []
     actors = mentions[(mentions["role"] == "actor") & (mentions["via"] == "name")] if len(mentions) else mentions
+    turns = interview_turns(sents)
+    said: list[dict] = []  # the previous sentence's statements
     for i, s in enumerate(sents):
+        if turns.get(i) == "question":
+            introduce(s, state, lex, cues)
+            continue
         found = interview_answer(s, state, lex, cues) or _sentence_rows(s, sents, i, quotes, state, lex, cues)
         found += that_was(s, sents, quotes, state, lex, cues) + listed(s, found, lex)
         found += nominal_and_praise(s, found, lex)
+        found += hosting(s, found, state, lex, cues) + event_speakers(s, found, lex)
+        if turns.get(i) == "answer":
+            found += interviewee_words(s, found, state)
+        elif said and at(s.folded, 0, lex["continuations"]) and not any(r["kind"] != "act" for r in found):
+            found += _continued(s, said, at(s.folded, 0, lex["continuations"]))
+        said = [r for r in found if r["kind"] != "act" and r["affiliation"]]
         introduce(s, state, lex, cues)
+        if turns.get(i) != "answer" and any(at(s.folded, k, lex["interview_cues"]) for k in range(len(s.tokens))):
+            state.interviewee = state.last_person or state.interviewee  # "X trả lời phỏng vấn VietTimes"
         have = {r["affiliation"] for r in found}
         for m in actors[actors["sentence_id"] == s.sid].itertuples(index=False):
             if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
                 found.append(actor_act(s, m.iso, m.start, m.end))
                 have.add(m.iso)
+        for a, b, org, passive in _org_subjects(s, have, lex):  # so is an organization ("Ủy ban thảo luận ...")
+            found.append(actor_act(s, org, s.tstart[a], s.tend[b - 1]))
+            if passive:  # "dự thảo do Ban thư ký Ủy ban X xây dựng đã ...": what follows is not the agent's
+                found[-1]["content"] = ""
+            have.add(org)
         rows += found
     df = pd.DataFrame(rows, columns=[c for c in STATEMENT_COLUMNS if c not in {"article_id", "iso"}])
     df.insert(0, "article_id", article_id)
