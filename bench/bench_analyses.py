@@ -4,15 +4,18 @@ Builds synthetic corpora of the given sizes (in articles) from the seed articles
 i mod 5 with its paragraphs shuffled (seeded by i) and a serial-number sentence appended, so every article
 has its own content hash. For each size it measures, each step in a fresh process on a warm processing cache
 (processing itself on an empty one):
-- time with 1 worker and with all cores, and the speed-up (target ≥ 1.8 on 2 cores);
-- peak RSS of the process tree (sampled every 50 ms) and of its largest worker process, all cores;
+- time with 1 worker and with all cores, and the speed-up (target ≥ 1.8 on 2 cores); sizes above
+  `--one-worker-max` are measured with all cores only;
+- peak RSS of the process tree (sampled every 50 ms), of the driver (the loading process) and of its largest
+  worker process, all cores;
 - the incremental cases against the cold run (all cores): +1 % new articles (processing and every analysis,
   target ≤ 0.1 of the cold total), and an edited `stance_cues.yaml` (statements and stance re-run, as a fraction
   of all analyses cold).
 Targets across sizes: seconds per 1k articles flat (linear time), worker peak memory flat.
 Rows are printed as they are measured, so a long run's output file shows the sizes finished so far.
 
-Usage: python bench/bench_analyses.py [--sizes 1000,5000,20000] [--engine local|dask] [--analyses a,b]
+Usage: python bench/bench_analyses.py [--sizes 1000,5000,20000] [--one-worker-max N] [--engine local|dask]
+                                     [--analyses a,b]
 """
 
 from __future__ import annotations
@@ -46,23 +49,23 @@ def write_articles(source: Path, target: Path, first: int, count: int) -> None:
         (target / f"a{n:07d}.txt").write_text(text, encoding="utf-8")
 
 
-def timed(code: str) -> tuple[dict, float, float]:
-    """Run python `code` in a fresh process: (the JSON it prints last, peak RSS of the tree in MB, peak RSS
-    of its largest child process in MB)."""
+def timed(code: str) -> tuple[dict, float, float, float]:
+    """Run python `code` in a fresh process: (the JSON it prints last, peak RSS in MB of the tree, of the
+    process itself and of its largest child process)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "lib"), os.environ.get("PYTHONPATH")]))}
     proc = psutil.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                         env=env)
-    tree_peak = child_peak = 0
+    peaks = [0, 0, 0]  # tree, driver, largest child
     while proc.poll() is None:
         try:
             rss = [p.memory_info().rss for p in [proc] + proc.children(recursive=True) if p.is_running()]
-            tree_peak, child_peak = max(tree_peak, sum(rss)), max(child_peak, max(rss[1:], default=0))
+            peaks = [max(peaks[0], sum(rss)), max(peaks[1], rss[0]), max(peaks[2], max(rss[1:], default=0))]
         except psutil.Error:
             pass
         time.sleep(0.05)
     if proc.returncode:
         raise SystemExit(f"benchmark step failed:\n{code}")
-    return json.loads(proc.stdout.read().strip().splitlines()[-1]), tree_peak / 1e6, child_peak / 1e6
+    return json.loads(proc.stdout.read().strip().splitlines()[-1]), *(p / 1e6 for p in peaks)
 
 
 def step(corpus: Path, cache: Path, workers: int, engine: str, names: list[str],
@@ -79,8 +82,9 @@ def step(corpus: Path, cache: Path, workers: int, engine: str, names: list[str],
             "print(json.dumps(out))")
 
 
-HEADER = ("articles", "step", "1 worker s", "all cores s", "speed-up", "s / 1k art.", "tree MB", "worker MB")
-WIDTHS = (8, 52, 10, 11, 8, 11, 8, 9)
+HEADER = ("articles", "step", "1 worker s", "all cores s", "speed-up", "s / 1k art.", "tree MB", "driver MB",
+          "worker MB")
+WIDTHS = (8, 52, 10, 11, 8, 11, 8, 9, 9)
 
 
 def show(row: tuple) -> None:
@@ -89,44 +93,47 @@ def show(row: tuple) -> None:
     print("  ".join(fmt(v).ljust(w) for v, w in zip(row, WIDTHS)), flush=True)
 
 
-def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, cores: int) -> None:
-    """Print rows (size, step, 1 worker s, all cores s, speed-up, s per 1k, tree MB, worker MB), then the
-    incremental rows."""
+def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, cores: int, one_worker: bool) -> None:
+    """Print rows (size, step, 1 worker s, all cores s, speed-up, s per 1k, tree MB, driver MB, worker MB), then
+    the incremental rows; without `one_worker` only all cores are measured."""
     corpus, cache = tmp / f"corpus{n}", tmp / f"cache{n}"
     write_articles(seeds, corpus, 0, n)
-    rows: dict[str, list] = {}
-    for workers in (1, cores):
+    rows: dict[str, dict[int, tuple]] = {}
+    for workers in (1, cores) if one_worker else (cores,):
         shutil.rmtree(cache, ignore_errors=True)
         for name in ["processing", *names]:  # each in its own process, upstream steps already cached
-            times, tree, child = timed(step(corpus, cache, workers, engine, [] if name == "processing" else [name]))
-            rows.setdefault(name, []).append((times[name], tree, child))
+            times, *peaks = timed(step(corpus, cache, workers, engine, [] if name == "processing" else [name]))
+            rows.setdefault(name, {})[workers] = (times[name], *peaks)
             print(f"# {n} articles, {workers} worker(s), {name}: {times[name]:.1f} s", flush=True)
-    for name, ((t1, _, _), (tn, tree, child)) in rows.items():
-        show((n, name, t1, tn, t1 / tn if tn else float("nan"), tn / n * 1000, tree, child))
-    cold = sum(r[1][0] for r in rows.values())
-    show((n, "cold total (all steps, all cores)", sum(r[0][0] for r in rows.values()), cold, None, cold / n * 1000,
-          None, None))
+    for name, by_workers in rows.items():
+        t1, (tn, *peaks) = by_workers.get(1, (None,))[0], by_workers[cores]
+        show((n, name, t1, tn, t1 / tn if t1 and tn else None, tn / n * 1000, *peaks))
+    cold = sum(r[cores][0] for r in rows.values())
+    cold_one = sum(r[1][0] for r in rows.values()) if one_worker else None
+    show((n, "cold total (all steps, all cores)", cold_one, cold, None, cold / n * 1000, None, None, None))
 
     write_articles(seeds, corpus, n, max(1, n // 100))
-    times, tree, child = timed(step(corpus, cache, cores, engine, names))
+    times, *peaks = timed(step(corpus, cache, cores, engine, names))
     more = sum(times.values())
-    show((n, f"+1 % articles (all steps): {more / cold:.3f} of cold [<= 0.1]", None, more, None, None, tree, child))
+    show((n, f"+1 % articles (all steps): {more / cold:.3f} of cold [<= 0.1]", None, more, None, None, *peaks))
 
     cues = tmp / "stance_cues.yaml"
     shutil.copy(ROOT / "lib" / "vnpress" / "data" / "stance_cues.yaml", cues)
     with cues.open("a", encoding="utf-8") as f:
         f.write(f"\n# edited for the benchmark {time.time()}\nextra_cues: [công ước]\n")
-    times, tree, child = timed(step(corpus, cache, cores, engine, names, {"stance_cues.yaml": str(cues)}))
+    times, *peaks = timed(step(corpus, cache, cores, engine, names, {"stance_cues.yaml": str(cues)}))
     edited = sum(times[name] for name in names)
-    cold_analyses = sum(r[1][0] for name, r in rows.items() if name != "processing")
+    cold_analyses = sum(r[cores][0] for name, r in rows.items() if name != "processing")
     show((n, f"edited stance_cues.yaml (analyses): {edited / cold_analyses:.3f} of cold", None, edited, None, None,
-          tree, child))
+          *peaks))
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", default=str(ROOT / "corpus"), help="folder of seed articles")
     ap.add_argument("--sizes", default="1000,5000,20000", help="corpus sizes in articles, comma-separated")
+    ap.add_argument("--one-worker-max", type=int, default=None,
+                    help="largest size also measured with 1 worker (default: every size)")
     ap.add_argument("--engine", default="local", choices=["local", "dask"])
     ap.add_argument("--analyses", default="", help="comma-separated analyses (default: all registered)")
     args = ap.parse_args()
@@ -139,7 +146,8 @@ def main() -> None:
     show(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
         for n in (int(s) for s in args.sizes.split(",")):
-            bench_size(Path(args.corpus), Path(tmp), n, names, args.engine, cores)
+            one_worker = args.one_worker_max is None or n <= args.one_worker_max
+            bench_size(Path(args.corpus), Path(tmp), n, names, args.engine, cores, one_worker)
     print("targets: speed-up >= 1.8 on 2 cores; s / 1k and worker MB flat across sizes; +1 % <= 0.1 of cold")
 
 

@@ -1,3 +1,5 @@
+import shutil
+
 import pandas as pd
 import pytest
 
@@ -60,6 +62,42 @@ def test_dask_engine_matches_local_engine(tmp_path):
         vnpress.load(CORPUS, None, workers=1, engine="dask")
     with pytest.raises(ValueError, match="engine must be one of"):
         vnpress.load(CORPUS, tmp_path, engine="spark")
+
+
+def test_dask_cluster_is_started_once_per_engine(tmp_path, monkeypatch):
+    from dask import distributed
+
+    started = []
+    real = distributed.LocalCluster
+    monkeypatch.setattr(distributed, "LocalCluster", lambda *a, **k: started.append(k) or real(*a, **k))
+    wb = vnpress.load(CORPUS, tmp_path, workers=2, engine="dask", lazy=True)
+    client = wb.engine.client()
+    for name in ("mentions", "dates"):
+        wb.analysis(name)
+    assert len(started) == 1 and wb.engine.client() is client  # processing and every layer on one cluster
+    del wb
+    assert client.status == "closed"  # with its engine
+
+
+def test_a_lazy_workbook_reads_texts_from_the_files(tmp_path):
+    lazy = vnpress.load(CORPUS, tmp_path, workers=2, lazy=True)  # processed from the files, in the workers
+    assert not {"raw_text", "text"} & set(lazy.articles)
+    eager = _build(None, workers=1)
+    pd.testing.assert_frame_equal(lazy.tokens, eager.tokens)
+    first = eager.articles.iloc[0]
+    assert lazy.text(first["article_id"]) == first["text"]
+    assert lazy.text(first["article_id"], raw=True) == first["raw_text"]
+
+
+def test_a_file_edited_after_loading_is_not_processed_under_its_old_key(tmp_path):
+    corpus = tmp_path / "corpus"
+    shutil.copytree(CORPUS, corpus)
+    c = load_corpus(corpus, texts=False)
+    edited = corpus / c.articles["file"][0]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nMột câu mới.", encoding="utf-8")
+    with pytest.raises(ValueError, match="changed since the corpus was loaded"):
+        pipeline.build(c.articles, c.problems, c.cleaning_log, tmp_path / "cache", pipeline.Engine(workers=1),
+                       corpus_dir=corpus)
 
 
 def test_streaming_keeps_memory_bounded(tmp_path):

@@ -305,7 +305,7 @@ def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: s
     log = pd.DataFrame([(k, *row) for k, it in items for row in json.loads(it["fields"].get("cleaning_log", "[]"))],
                        columns=LOG_COLUMNS)
     sub = Workbook(articles, empty, log, None, Engine(workers=1),
-                   {"sentences": tables["sentences"], "tokens": tables["tokens"]})
+                   _tables={"sentences": tables["sentences"], "tokens": tables["tokens"]})
     out = analysis.function(sub, {t: tables[t] for t in analysis.upstream}, files)
     missing = [c for c in analysis.columns if c not in out]
     if missing:

@@ -4,7 +4,9 @@
 
 - articles: article_id (file stem), file, title, outlet, url, published
   (datetime64, NaT when unknown), published_source (manifest|text|inferred|unknown),
-  authors, language, sha256 (of the cleaned text), raw_text, text (cleaned), chars
+  authors, language, sha256 (of the cleaned text), raw_text, text (cleaned), chars;
+  with `texts=False` no raw_text and text (metadata only, so memory does not grow
+  with the corpus's text; `article_texts` reads them again from the file)
 - problems: file, level (error|warning), problem — one line per problem; the
   other articles still load
 - cleaning_log: article_id, line_no, text, rule (see `vnpress.clean`)
@@ -21,6 +23,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +35,7 @@ from .clean import LOG_COLUMNS, clean_text
 MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
 ARTICLE_COLUMNS = ["article_id", "file", "title", "outlet", "url", "published", "published_source",
                    "authors", "language", "sha256", "raw_text", "text", "chars"]
+TEXT_COLUMNS = ["raw_text", "text"]
 PROBLEM_COLUMNS = ["file", "level", "problem"]
 SUFFIXES = {".txt", ".md"}
 MAX_BYTES = 5_000_000
@@ -166,19 +170,27 @@ def make_article(article_id: str, raw: str, meta: dict[str, str] | None = None, 
     return row, log
 
 
-def articles_frame(rows: list[dict]) -> pd.DataFrame:
-    """Article rows as a typed DataFrame with ARTICLE_COLUMNS."""
-    articles = pd.DataFrame(rows, columns=ARTICLE_COLUMNS)
+def articles_frame(rows: list[dict], texts: bool = True) -> pd.DataFrame:
+    """Article rows as a typed DataFrame with ARTICLE_COLUMNS (without TEXT_COLUMNS if not `texts`)."""
+    columns = [c for c in ARTICLE_COLUMNS if texts or c not in TEXT_COLUMNS]
+    articles = pd.DataFrame(rows, columns=columns)
     articles["published"] = pd.to_datetime(articles["published"])
-    for col in ARTICLE_COLUMNS:
+    for col in columns:
         if col not in ("published", "chars"):
             articles[col] = articles[col].astype("string")
     articles["chars"] = articles["chars"].astype("int64")
     return articles
 
 
-def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES) -> Corpus:
-    """Load every .txt/.md article in `folder`; problems are collected, not raised."""
+def article_texts(path: Path) -> tuple[str, str]:
+    """(raw, cleaned) text of an article file that loaded before (its size was checked then)."""
+    raw = read_text(path, max_bytes=sys.maxsize)
+    return raw, clean_text(raw, path.stem)[0]
+
+
+def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True) -> Corpus:
+    """Load every .txt/.md article in `folder`; problems are collected, not raised. Without `texts` the
+    articles table holds metadata only (each text is read, cleaned, hashed and dropped)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: not a folder of articles")
@@ -197,7 +209,7 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES) -> Corpus:
         seen[path.stem] = path.name
         if not looks_vietnamese(row["text"]):
             problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
-        rows.append(row)
+        rows.append(row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS})
         log_rows.extend(log)
-    return Corpus(articles_frame(rows), pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
+    return Corpus(articles_frame(rows, texts), pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
                   pd.DataFrame(log_rows, columns=LOG_COLUMNS))

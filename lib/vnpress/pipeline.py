@@ -4,17 +4,21 @@ Processing (sentences, segmentation, POS; NER on demand) runs on batches of
 articles: in worker processes on this machine (`engine="local"`, `workers`
 processes, default all cores, at most two batches in flight per worker) or on
 a Dask cluster (`engine="dask"`, `scheduler` = its address, or a LocalCluster
-when empty). Each finished batch is written as one Parquet shard per table
-under `cache_dir/<settings key>/<table>/`, rows keyed by the article's content
-key (SHA-256 of the cleaned text) in `article_id`. The settings key covers the
-vnpress and underthesea versions, so an upgrade never reuses stale results.
-A second run over an unchanged corpus reads the shards; an interrupted run
-resumes with the articles whose shards are missing. With Dask the workers
-write the shards themselves, so `cache_dir` must be storage they all share.
+when empty, started once per engine and reused by every step). Each worker
+writes each batch it finishes as one Parquet shard per table under
+`cache_dir/<settings key>/<table>/`, rows keyed by the article's content key
+(SHA-256 of the cleaned text) in `article_id`; only counts travel back. The
+settings key covers the vnpress and underthesea versions, so an upgrade never
+reuses stale results. A second run over an unchanged corpus reads the shards;
+an interrupted run resumes with the articles whose shards are missing. With
+Dask, `cache_dir` must be storage the workers all share.
 
-`Workbook.scan(table)` streams a table batch by batch (whole articles per
-batch) from the shards; `load(..., lazy=True)` reads `sentences` and `tokens`
-only when first used, so analyses that scan keep memory bounded.
+`load(..., lazy=True)` keeps only the articles' metadata: a batch job reads and
+cleans its articles' files again (checking each against its content key), so
+neither the driver nor a worker holds the corpus's text; it reads `sentences`
+and `tokens` only when first used, and `Workbook.scan(table)` streams a table
+batch by batch (whole articles per batch) from the shards, so analyses that
+scan keep memory bounded.
 
 Per-article analyses (`Workbook.analysis(name)`, entities included) run on the
 same engine and cache: see `vnpress.analyses`.
@@ -26,8 +30,10 @@ import hashlib
 import json
 import os
 import uuid
+import weakref
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -40,7 +46,7 @@ from tqdm import tqdm
 
 from . import __version__
 from .clean import LOG_COLUMNS
-from .corpus import MAX_BYTES, PROBLEM_COLUMNS, articles_frame, load_corpus, make_article
+from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
 from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, tables
 
 BATCH_SIZE = 16
@@ -56,22 +62,44 @@ class Engine:
     workers: int = 0
     scheduler: str = ""
     batch_size: int = BATCH_SIZE
+    _client: object = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
         self.workers = self.workers or os.cpu_count() or 1
 
+    def client(self):
+        """This engine's Dask client, started on first use (on a LocalCluster of `workers` processes when no
+        scheduler is given) and reused by processing and every analysis; closed with its cluster when the
+        engine is garbage-collected or the interpreter exits."""
+        if self._client is None:
+            from dask.distributed import Client, LocalCluster
+
+            cluster = None if self.scheduler else LocalCluster(n_workers=self.workers, threads_per_worker=1,
+                                                               processes=True, dashboard_address=None)
+            self._client = Client(self.scheduler or cluster)
+            weakref.finalize(self, _close_dask, self._client, cluster)
+        return self._client
+
+
+def _close_dask(client, cluster) -> None:
+    client.close()
+    if cluster is not None:
+        cluster.close()
+
 
 @dataclass
 class Workbook:
-    """A loaded corpus: articles, problems, cleaning log, and (lazily) sentences and tokens."""
+    """A loaded corpus: articles, problems, cleaning log, and (lazily) sentences and tokens. When `articles` has
+    no text columns (a lazy `load`), texts are read from the files in `corpus_dir` when needed."""
 
     articles: pd.DataFrame
     problems: pd.DataFrame
     cleaning_log: pd.DataFrame
     cache_dir: Path | None = None
     engine: Engine = field(default_factory=Engine)
+    corpus_dir: Path | None = None
     _tables: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
     _shards: dict[str, dict[str, list[str]]] = field(default_factory=dict, repr=False)
 
@@ -87,6 +115,27 @@ class Workbook:
     def errors(self) -> pd.DataFrame:
         """Problems of level `error` (file, problem)."""
         return self.problems.loc[self.problems["level"] == "error", ["file", "problem"]].reset_index(drop=True)
+
+    def text(self, article_id: str, raw: bool = False) -> str:
+        """An article's cleaned text (`raw`: as in its file), from `articles`, else read from its file."""
+        row = self.articles.loc[self.articles["article_id"] == article_id].iloc[0]
+        column = "raw_text" if raw else "text"
+        if column in row:
+            return row[column]
+        raw_text, text = article_texts(self._file(row["file"]))
+        return raw_text if raw else text
+
+    def _file(self, name: str) -> Path:
+        if self.corpus_dir is None:
+            raise ValueError("this workbook keeps no texts and has no corpus_dir to read them from")
+        return self.corpus_dir / name
+
+    def _sources(self) -> dict[str, str | Path]:
+        """Article id → its cleaned text, or the file to read it from (a workbook without texts)."""
+        ids = self.articles["article_id"]
+        if "text" in self.articles:
+            return dict(zip(ids, self.articles["text"]))
+        return dict(zip(ids, map(self._file, self.articles["file"])))
 
     def _keys(self) -> dict[str, str]:
         return dict(zip(self.articles["article_id"], self.articles["sha256"]))
@@ -191,25 +240,35 @@ def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
     os.replace(tmp, folder / name)
 
 
-def _process_batch(items: list[tuple[str, str]]) -> dict[str, pd.DataFrame]:
-    """Sentences and tokens of a batch of (content key, cleaned text), one DataFrame per table."""
+def _cleaned(key: str, source: str | Path) -> str:
+    """The cleaned text: given, or read from the article's file, which must still hold the text of `key`."""
+    if isinstance(source, str):
+        return source
+    text = article_texts(source)[1]
+    if hashlib.sha256(text.encode("utf-8")).hexdigest() != key:
+        raise ValueError(f"{source} changed since the corpus was loaded: load it again")
+    return text
+
+
+def _process_batch(items: list[tuple[str, str | Path]]) -> dict[str, pd.DataFrame]:
+    """Sentences and tokens of a batch of (content key, cleaned text or article file), one DataFrame per table."""
     sent_rows: list = []
     tok_rows: list = []
-    for key, text in items:
-        analyze(text, key, sent_rows, tok_rows)
+    for key, source in items:
+        analyze(_cleaned(key, source), key, sent_rows, tok_rows)
     sentences, tokens = tables(sent_rows, tok_rows)
     return {"sentences": sentences, "tokens": tokens}
 
 
-def _batch_to_shards(job: Callable, items: list, tables: tuple[str, ...], cache_dir: str) -> int:
-    """Dask task: process a batch and write its shards on the worker (the last table marks completion)."""
+def _batch_to_shards(job: Callable, tables: tuple[str, ...], cache_dir: str, items: list) -> int:
+    """Run `job` on a batch and write its shards where it runs (the last table marks the batch complete)."""
     result = job(items)
     for t in tables:
         write_shard(Path(cache_dir), t, result[t])
     return len(items)
 
 
-def _local(job: Callable, batches: list[list], engine: Engine) -> Iterator[tuple[list, dict[str, pd.DataFrame]]]:
+def _local(job: Callable, batches: list[list], engine: Engine) -> Iterator[tuple[list, object]]:
     """Yield (batch, result) as batches finish, with at most two batches in flight per worker."""
     if engine.workers <= 1 or len(batches) <= 1:
         for batch in batches:
@@ -228,19 +287,13 @@ def _local(job: Callable, batches: list[list], engine: Engine) -> Iterator[tuple
                 yield pending.pop(fut), fut.result()
 
 
-def _dask(job: Callable, batches: list[list], tables: tuple[str, ...], cache_dir: Path,
-          engine: Engine) -> Iterator[int]:
-    from dask.distributed import Client, LocalCluster, as_completed
+def _dask(job: Callable, batches: list[list], engine: Engine) -> Iterator[tuple[list, object]]:
+    """Yield (batch, result) as the engine's Dask cluster finishes batches."""
+    from dask.distributed import as_completed
 
-    cluster = None if engine.scheduler else LocalCluster(n_workers=engine.workers, threads_per_worker=1,
-                                                         processes=True, dashboard_address=None)
-    with Client(engine.scheduler or cluster) as client:
-        futures = client.map(_batch_to_shards, [job] * len(batches), batches, [tables] * len(batches),
-                             [str(cache_dir)] * len(batches), pure=False)
-        for fut in as_completed(futures):
-            yield fut.result()
-    if cluster is not None:
-        cluster.close()
+    futures = dict(zip(engine.client().map(job, batches, pure=False), batches))
+    for fut in as_completed(futures):
+        yield futures.pop(fut), fut.result()
 
 
 def run_batches(keys: dict[str, str], inputs: dict[str, object], job: Callable, tables: tuple[str, ...],
@@ -255,21 +308,17 @@ def run_batches(keys: dict[str, str], inputs: dict[str, object], job: Callable, 
     size = max(1, min(batch_size or engine.batch_size, -(-len(todo) // (8 * engine.workers))))
     batches = [[(k, by_key[k]) for k in todo[i:i + size]] for i in range(0, len(todo), size)]
     fresh: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
+    if cache_dir:
+        job = partial(_batch_to_shards, job, tables, str(cache_dir))
+    elif engine.name == "dask" and batches:
+        raise ValueError("the dask engine writes its results to shared storage: give a cache_dir")
     progress = tqdm(total=len(todo), desc=desc, unit="article", disable=None if len(todo) > 20 else True)
     try:
-        if engine.name == "dask" and batches:
+        for batch, result in (_dask if engine.name == "dask" and batches else _local)(job, batches, engine):
             if cache_dir is None:
-                raise ValueError("the dask engine writes its results to shared storage: give a cache_dir")
-            for n in _dask(job, batches, tables, cache_dir, engine):
-                progress.update(n)
-        else:
-            for batch, result in _local(job, batches, engine):
                 for t in tables:
-                    if cache_dir:
-                        write_shard(cache_dir, t, result[t])  # the last table marks the batch complete
-                    else:
-                        fresh[t].append(result[t])
-                progress.update(len(batch))
+                    fresh[t].append(result[t])
+            progress.update(len(batch))
     finally:
         progress.close()
     return fresh
@@ -290,13 +339,14 @@ def _by_article(frame: pd.DataFrame | None, keys: dict[str, str], table: str) ->
 
 
 def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataFrame,
-          cache_dir: str | Path | None = None, engine: Engine | None = None, lazy: bool = False) -> Workbook:
-    """Process cleaned articles into a Workbook (see the module docstring)."""
+          cache_dir: str | Path | None = None, engine: Engine | None = None, lazy: bool = False,
+          corpus_dir: str | Path | None = None) -> Workbook:
+    """Process cleaned articles into a Workbook (see the module docstring); articles without a `text` column
+    are read from their files in `corpus_dir`."""
     engine = engine or Engine()
     cache = Path(cache_dir) if cache_dir else None
-    wb = Workbook(articles, problems, cleaning_log, cache, engine)
-    texts = dict(zip(articles["article_id"], articles["text"]))
-    fresh = run_batches(wb._keys(), texts, _process_batch, ("tokens", "sentences"), cache, engine)
+    wb = Workbook(articles, problems, cleaning_log, cache, engine, Path(corpus_dir) if corpus_dir else None)
+    fresh = run_batches(wb._keys(), wb._sources(), _process_batch, ("tokens", "sentences"), cache, engine)
     if cache is None:
         for t, frames in fresh.items():
             wb._tables[t] = _by_article(pd.concat(frames, ignore_index=True) if frames else None, wb._keys(), t)
@@ -311,11 +361,12 @@ def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: i
     """Load and process a corpus folder.
 
     `workers` defaults to all cores; `engine` is local or dask (`scheduler` = address of a running
-    cluster, '' for a LocalCluster); `lazy` leaves sentences and tokens in the cache until first used.
+    cluster, '' for a LocalCluster); `lazy` keeps the articles' metadata without their texts (read from the
+    files when needed, `Workbook.text`) and leaves sentences and tokens in the cache until first used.
     """
-    corpus = load_corpus(corpus_dir, max_bytes=max_bytes)
+    corpus = load_corpus(corpus_dir, max_bytes=max_bytes, texts=not lazy)
     return build(corpus.articles, corpus.problems, corpus.cleaning_log, cache_dir,
-                 Engine(engine, workers or 0, scheduler), lazy)
+                 Engine(engine, workers or 0, scheduler), lazy, corpus_dir)
 
 
 def from_texts(texts: dict[str, str], published: dict[str, str] | None = None, outlet: dict[str, str] | None = None,
