@@ -79,6 +79,15 @@ def test_dask_cluster_is_started_once_per_engine(tmp_path, monkeypatch):
     assert client.status == "closed"  # with its engine
 
 
+def test_local_workers_are_started_once_per_engine(tmp_path):
+    wb = vnpress.load(CORPUS, tmp_path, workers=2, lazy=True)  # started before the corpus is read
+    pool = wb.engine.pool()
+    workers = set(pool._processes)
+    for name in ("mentions", "dates"):
+        wb.analysis(name)
+    assert wb.engine.pool() is pool and set(pool._processes) == workers and len(workers) == 2
+
+
 def test_a_lazy_workbook_reads_texts_from_the_files(tmp_path):
     lazy = vnpress.load(CORPUS, tmp_path, workers=2, lazy=True)  # processed from the files, in the workers
     assert not {"raw_text", "text"} & set(lazy.articles)

@@ -47,7 +47,7 @@ import re
 import sys
 import tempfile
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from importlib import import_module
 from pathlib import Path
 from typing import Callable, Iterator
@@ -232,36 +232,53 @@ def run(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> La
     upstream = {u: run(wb, u, data_files) for u in layer.analysis.upstream}
     if wb.cache_dir is None and layer.rows in wb._tables:
         return layer
-    items = _items(wb, layer, upstream)
     job = partial(_analyse_batch, layer.analysis, layer.files, layer.rows, layer.done)
-    fresh = run_batches(layer.keys, items, job, (layer.rows, layer.done), wb.cache_dir, wb.engine, desc=name,
-                        batch_size=4 * wb.engine.batch_size)
+    fresh = run_batches(layer.keys, _payload(wb, layer, upstream), job, (layer.rows, layer.done), wb.cache_dir,
+                        wb.engine, desc=name, batch_size=4 * wb.engine.batch_size, order=_by_token_shard(wb))
     if wb.cache_dir is None:
         wb._tables[layer.rows] = _concat(fresh[layer.rows], layer.analysis.columns)
     return layer
 
 
-def _items(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> dict[str, dict]:
-    """Per article id, what its batch job needs: content key, fields, and for each input table (source key,
-    found) where found is the list of shard files holding its rows or, without a cache, the rows."""
-    content = wb._keys()
-    if wb.cache_dir:
-        sources = {t: (content, wb._shard_index(t)) for t in ("sentences", "tokens")}
-        sources |= {u: (up.keys, shard_index(wb.cache_dir, up.rows)) for u, up in upstream.items()}
-    else:
-        sources = {t: ({a: a for a in content}, dict(tuple(wb._table(t).groupby("article_id", sort=False))))
-                   for t in ("sentences", "tokens")}
-        sources |= {u: (up.keys, dict(tuple(wb._tables[up.rows].groupby("article_id", sort=False))))
-                    for u, up in upstream.items()}
-    missing = [] if wb.cache_dir else None
-    fields = _fields(layer.analysis.name)
-    arts = _article_fields(wb, fields)
-    items = {a: {"sha256": content[a], "fields": {f: arts.at[a, f] for f in fields},
-                 "inputs": {t: (src[a], found.get(src[a], missing)) for t, (src, found) in sources.items()}}
-             for a in layer.keys}
-    if wb.cache_dir:  # batches of articles that share shard files: each file is read by few batches
-        return dict(sorted(items.items(), key=lambda kv: min(kv[1]["inputs"]["tokens"][1], default="")))
-    return items
+def _payload(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> Callable[[list[tuple[str, str]]], list]:
+    """What a batch job needs, built when the batch is submitted: for each (article key, article id), the
+    article key and {sha256: content key, fields, inputs: {table: (source key, found)}}, where found is the
+    list of shard files holding the table's rows for it or, without a cache, the rows. The indexes it reads
+    are built on the first call, so a layer with nothing to do builds none."""
+
+    @cache
+    def indexes() -> tuple[dict, dict, tuple[str, ...], pd.DataFrame]:
+        content = wb._keys()
+        if wb.cache_dir:
+            sources = {t: (content, wb._shard_index(t)) for t in ("sentences", "tokens")}
+            sources |= {u: (up.keys, shard_index(wb.cache_dir, up.rows)) for u, up in upstream.items()}
+        else:
+            sources = {t: ({a: a for a in content}, dict(tuple(wb._table(t).groupby("article_id", sort=False))))
+                       for t in ("sentences", "tokens")}
+            sources |= {u: (up.keys, dict(tuple(wb._tables[up.rows].groupby("article_id", sort=False))))
+                        for u, up in upstream.items()}
+        fields = _fields(layer.analysis.name)
+        return content, sources, fields, _article_fields(wb, fields)
+
+    def payload(batch: list[tuple[str, str]]) -> list[tuple[str, dict]]:
+        content, sources, fields, arts = indexes()
+        missing = [] if wb.cache_dir else None
+        return [(key, {"sha256": content[a], "fields": {f: arts.at[a, f] for f in fields},
+                       "inputs": {t: (src[a], found.get(src[a], missing)) for t, (src, found) in sources.items()}})
+                for key, a in batch]
+    return payload
+
+
+def _by_token_shard(wb: Workbook) -> Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None:
+    """With a cache, order (article key, article id) pairs by the token shard holding the article, so a batch's
+    articles share shard files and each file is read by few batches."""
+    if not wb.cache_dir:
+        return None
+
+    def order(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        content, index = wb._keys(), wb._shard_index("tokens")
+        return sorted(pairs, key=lambda pair: min(index.get(content[pair[1]], []), default=""))
+    return order
 
 
 def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -> pd.DataFrame:

@@ -26,7 +26,9 @@ import re
 import sys
 import unicodedata
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
+from typing import Iterator
 
 import pandas as pd
 
@@ -39,6 +41,7 @@ TEXT_COLUMNS = ["raw_text", "text"]
 PROBLEM_COLUMNS = ["file", "level", "problem"]
 SUFFIXES = {".txt", ".md"}
 MAX_BYTES = 5_000_000
+CHUNK = 500  # articles per typed frame while loading
 
 _VI_MARKS = {"\u0306", "\u031b", "\u0309", "\u0323"}  # breve (ă), horn (ơ ư), hook above, dot below
 _HEADER_DATE = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})", re.I)
@@ -188,14 +191,10 @@ def article_texts(path: Path) -> tuple[str, str]:
     return raw, clean_text(raw, path.stem)[0]
 
 
-def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True) -> Corpus:
-    """Load every .txt/.md article in `folder`; problems are collected, not raised. Without `texts` the
-    articles table holds metadata only (each text is read, cleaned, hashed and dropped)."""
-    folder = Path(folder)
-    if not folder.is_dir():
-        raise CorpusError(f"{folder}: not a folder of articles")
-    manifest, problems = read_manifest(folder)
-    rows, log_rows = [], []
+def _articles(folder: Path, manifest: dict[str, dict[str, str]], problems: list, max_bytes: int,
+              texts: bool) -> Iterator[tuple[dict, list]]:
+    """(article row, cleaning-log rows) of each loadable file in `folder`, in file name order; problems are
+    appended to `problems`."""
     seen: dict[str, str] = {}
     for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()):
         if path.stem in seen:
@@ -209,7 +208,23 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = Tr
         seen[path.stem] = path.name
         if not looks_vietnamese(row["text"]):
             problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
-        rows.append(row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS})
-        log_rows.extend(log)
-    return Corpus(articles_frame(rows, texts), pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
-                  pd.DataFrame(log_rows, columns=LOG_COLUMNS))
+        yield (row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS}), log
+
+
+def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True) -> Corpus:
+    """Load every .txt/.md article in `folder`; problems are collected, not raised. Without `texts` the
+    articles table holds metadata only (each text is read, cleaned, hashed and dropped). Rows become typed
+    frames every CHUNK articles, so the loading process never holds the whole corpus as Python objects."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(f"{folder}: not a folder of articles")
+    manifest, problems = read_manifest(folder)
+    articles, logs = [], []
+    loaded = _articles(folder, manifest, problems, max_bytes, texts)
+    while chunk := list(islice(loaded, CHUNK)):
+        articles.append(articles_frame([row for row, _ in chunk], texts))
+        logs.append(pd.DataFrame([line for _, log in chunk for line in log], columns=LOG_COLUMNS))
+    logs = [log for log in logs if not log.empty]  # an empty frame's object columns would untype the others
+    return Corpus(pd.concat(articles, ignore_index=True) if articles else articles_frame([], texts),
+                  pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
+                  pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))

@@ -4,14 +4,16 @@ Processing (sentences, segmentation, POS; NER on demand) runs on batches of
 articles: in worker processes on this machine (`engine="local"`, `workers`
 processes, default all cores, at most two batches in flight per worker) or on
 a Dask cluster (`engine="dask"`, `scheduler` = its address, or a LocalCluster
-when empty, started once per engine and reused by every step). Each worker
-writes each batch it finishes as one Parquet shard per table under
-`cache_dir/<settings key>/<table>/`, rows keyed by the article's content key
-(SHA-256 of the cleaned text) in `article_id`; only counts travel back. The
-settings key covers the vnpress and underthesea versions, so an upgrade never
-reuses stale results. A second run over an unchanged corpus reads the shards;
-an interrupted run resumes with the articles whose shards are missing. With
-Dask, `cache_dir` must be storage the workers all share.
+when empty). Either is started once per engine (the local workers by `load`,
+before it reads the corpus; the cluster on first use) and reused by
+processing and every analysis. A batch's input is built when it is submitted,
+and each worker writes each batch it finishes as one Parquet shard per table
+under `cache_dir/<settings key>/<table>/`, rows keyed by the article's content
+key (SHA-256 of the cleaned text) in `article_id`; only counts travel back.
+The settings key covers the vnpress and underthesea versions, so an upgrade
+never reuses stale results. A second run over an unchanged corpus reads the
+shards; an interrupted run resumes with the articles whose shards are
+missing. With Dask, `cache_dir` must be storage the workers all share.
 
 `load(..., lazy=True)` keeps only the articles' metadata: a batch job reads and
 cleans its articles' files again (checking each against its content key), so
@@ -32,8 +34,10 @@ import os
 import uuid
 import weakref
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -63,11 +67,22 @@ class Engine:
     scheduler: str = ""
     batch_size: int = BATCH_SIZE
     _client: object = field(default=None, init=False, repr=False, compare=False)
+    _pool: ProcessPoolExecutor | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
         self.workers = self.workers or os.cpu_count() or 1
+
+    def pool(self) -> ProcessPoolExecutor:
+        """This engine's local worker processes, all started on first use (`load` starts them before it reads
+        the corpus, so forked workers carry none of it) and reused by processing and every analysis; shut
+        down when the engine is garbage-collected or the interpreter exits."""
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(self.workers)
+            list(self._pool.map(int, range(self.workers)))  # start every worker now
+            weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
+        return self._pool
 
     def client(self):
         """This engine's Dask client, started on first use (on a LocalCluster of `workers` processes when no
@@ -195,14 +210,13 @@ def _shard_dir(cache_dir: Path, table: str) -> Path:
 
 
 def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
-    """Content key → the shard files of `table` holding its rows (one pass over the `article_id` columns)."""
-    folder = _shard_dir(cache_dir, table)
+    """Content key → the shard files of `table` holding its rows (one pass over the `article_id` columns, read
+    as dictionaries, so only each file's distinct keys are materialized)."""
     index: dict[str, list[str]] = {}
-    if not folder.exists():
-        return index
-    for fragment in ds.dataset(str(folder), format="parquet").get_fragments():
-        for key in fragment.to_table(columns=["article_id"]).column("article_id").unique().to_pylist():
-            index.setdefault(key, []).append(fragment.path)
+    for path in sorted(str(p) for p in _shard_dir(cache_dir, table).glob("*.parquet")):
+        column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
+        for key in {key for chunk in column.chunks for key in chunk.dictionary.to_pylist()}:
+            index.setdefault(key, []).append(path)
     return index
 
 
@@ -268,53 +282,78 @@ def _batch_to_shards(job: Callable, tables: tuple[str, ...], cache_dir: str, ite
     return len(items)
 
 
-def _local(job: Callable, batches: list[list], engine: Engine) -> Iterator[tuple[list, object]]:
-    """Yield (batch, result) as batches finish, with at most two batches in flight per worker."""
-    if engine.workers <= 1 or len(batches) <= 1:
-        for batch in batches:
-            yield batch, job(batch)
-        return
-    with ProcessPoolExecutor(engine.workers) as pool:
-        pending: dict[Future, list] = {}
-        queue = iter(batches)
+def _inline(job: Callable, batches: Iterator[list], engine: Engine) -> Iterator[tuple[list, object]]:
+    """Yield (batch, result), each batch run in this process."""
+    for batch in batches:
+        yield batch, job(batch)
+
+
+def _local(job: Callable, batches: Iterator[list], engine: Engine) -> Iterator[tuple[list, object]]:
+    """Yield (batch, result) as the engine's worker processes finish batches, with at most two batches in
+    flight per worker; batches not started when this stops early are cancelled."""
+    pool = engine.pool()
+    pending: dict[Future, list] = {}
+    try:
         while True:
-            while len(pending) < 2 * engine.workers and (batch := next(queue, None)) is not None:
+            while len(pending) < 2 * engine.workers and (batch := next(batches, None)) is not None:
                 pending[pool.submit(job, batch)] = batch
             if not pending:
                 return
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in finished:
                 yield pending.pop(fut), fut.result()
+    except BrokenProcessPool:
+        engine._pool = None  # a worker died: the next step starts new ones
+        raise
+    finally:
+        for fut in pending:
+            fut.cancel()
 
 
-def _dask(job: Callable, batches: list[list], engine: Engine) -> Iterator[tuple[list, object]]:
-    """Yield (batch, result) as the engine's Dask cluster finishes batches."""
+def _dask(job: Callable, batches: Iterator[list], engine: Engine) -> Iterator[tuple[list, object]]:
+    """Yield (batch, result) as the engine's Dask cluster finishes batches, with at most two batches in flight
+    per worker."""
     from dask.distributed import as_completed
 
-    futures = dict(zip(engine.client().map(job, batches, pure=False), batches))
-    for fut in as_completed(futures):
-        yield futures.pop(fut), fut.result()
+    client = engine.client()
+    workers = sum(client.nthreads().values()) or engine.workers
+    pending = {client.submit(job, batch, pure=False): batch for batch in islice(batches, 2 * workers)}
+    finished = as_completed(pending)
+    for fut in finished:
+        yield pending.pop(fut), fut.result()
+        if (batch := next(batches, None)) is not None:
+            new = client.submit(job, batch, pure=False)
+            pending[new] = batch
+            finished.add(new)
 
 
-def run_batches(keys: dict[str, str], inputs: dict[str, object], job: Callable, tables: tuple[str, ...],
-                cache_dir: Path | None, engine: Engine, desc: str = "processing",
-                batch_size: int | None = None) -> dict[str, list[pd.DataFrame]]:
-    """Run `job` over the inputs (by article id, in the order given) whose content key has no complete shard
-    yet, in batches of (key, input), into shards; without a cache, return each table's result frames."""
-    by_key = {keys[a]: inp for a, inp in inputs.items() if a in keys}
-    done = cached_keys(cache_dir, tables[-1]) & set(by_key) if cache_dir else set()
-    todo = [k for k in by_key if k not in done]
+def run_batches(keys: dict[str, str], payload: Callable[[list[tuple[str, str]]], list], job: Callable,
+                tables: tuple[str, ...], cache_dir: Path | None, engine: Engine, desc: str = "processing",
+                batch_size: int | None = None,
+                order: Callable[[list[tuple[str, str]]], list[tuple[str, str]]] | None = None
+                ) -> dict[str, list[pd.DataFrame]]:
+    """Run `job` over the articles (id → key, in the order of `keys`; one article per key) whose key has no
+    complete shard of the last table yet, in batches, into shards; without a cache, return each table's result
+    frames. `order` may reorder the (key, article id) pairs to do; `payload(pairs)` builds a batch's
+    [(key, input), ...] when the batch is submitted, so only the batches in flight are held."""
+    done = cached_keys(cache_dir, tables[-1]) if cache_dir else set()
+    todo = [(k, a) for k, a in {k: a for a, k in keys.items()}.items() if k not in done]
+    todo = order(todo) if order and todo else todo
     # at least ~8 batches per worker, so no worker idles long at the end; never more than batch_size articles
     size = max(1, min(batch_size or engine.batch_size, -(-len(todo) // (8 * engine.workers))))
-    batches = [[(k, by_key[k]) for k in todo[i:i + size]] for i in range(0, len(todo), size)]
+    chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
     fresh: dict[str, list[pd.DataFrame]] = {t: [] for t in tables}
     if cache_dir:
         job = partial(_batch_to_shards, job, tables, str(cache_dir))
-    elif engine.name == "dask" and batches:
+    elif engine.name == "dask" and chunks:
         raise ValueError("the dask engine writes its results to shared storage: give a cache_dir")
+    if engine.name == "dask":
+        runner = _dask if chunks else _inline
+    else:
+        runner = _local if engine.workers > 1 and len(chunks) > 1 else _inline
     progress = tqdm(total=len(todo), desc=desc, unit="article", disable=None if len(todo) > 20 else True)
     try:
-        for batch, result in (_dask if engine.name == "dask" and batches else _local)(job, batches, engine):
+        for batch, result in runner(job, (payload(chunk) for chunk in chunks), engine):
             if cache_dir is None:
                 for t in tables:
                     fresh[t].append(result[t])
@@ -346,7 +385,9 @@ def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataF
     engine = engine or Engine()
     cache = Path(cache_dir) if cache_dir else None
     wb = Workbook(articles, problems, cleaning_log, cache, engine, Path(corpus_dir) if corpus_dir else None)
-    fresh = run_batches(wb._keys(), wb._sources(), _process_batch, ("tokens", "sentences"), cache, engine)
+    sources = wb._sources()
+    fresh = run_batches(wb._keys(), lambda pairs: [(k, sources[a]) for k, a in pairs], _process_batch,
+                        ("tokens", "sentences"), cache, engine)
     if cache is None:
         for t, frames in fresh.items():
             wb._tables[t] = _by_article(pd.concat(frames, ignore_index=True) if frames else None, wb._keys(), t)
@@ -364,9 +405,11 @@ def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: i
     cluster, '' for a LocalCluster); `lazy` keeps the articles' metadata without their texts (read from the
     files when needed, `Workbook.text`) and leaves sentences and tokens in the cache until first used.
     """
+    eng = Engine(engine, workers or 0, scheduler)
+    if eng.name == "local" and eng.workers > 1:
+        eng.pool()  # forked before the corpus is read, the workers carry none of it
     corpus = load_corpus(corpus_dir, max_bytes=max_bytes, texts=not lazy)
-    return build(corpus.articles, corpus.problems, corpus.cleaning_log, cache_dir,
-                 Engine(engine, workers or 0, scheduler), lazy, corpus_dir)
+    return build(corpus.articles, corpus.problems, corpus.cleaning_log, cache_dir, eng, lazy, corpus_dir)
 
 
 def from_texts(texts: dict[str, str], published: dict[str, str] | None = None, outlet: dict[str, str] | None = None,

@@ -439,19 +439,24 @@ def _short_org_names(sents: list[Sentence], lex: dict) -> None:
 def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: dict,
                   cues: dict) -> list[Sentence]:
     """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
-    by_sid = {sid: t for sid, t in tokens.groupby("sentence_id", sort=True)}
+    by_sid: dict[int, tuple[list, list, list, list]] = {}  # sentence → its tokens, tags, starts, ends, in order
+    for sid, tok, tag, start, end in zip(tokens["sentence_id"].tolist(), tokens["token"].tolist(),
+                                         tokens["pos"].tolist(), tokens["start"].tolist(), tokens["end"].tolist()):
+        for column, value in zip(by_sid.setdefault(sid, ([], [], [], [])), (tok, tag, int(start), int(end))):
+            column.append(value)
     names = mentions[mentions["via"] == "name"] if len(mentions) else mentions
+    names_in: dict[int, list] = {}
+    for m in names.itertuples(index=False):
+        names_in.setdefault(m.sentence_id, []).append(m)
     sents: list[Sentence] = []
     candidates: list[tuple[int, int, int, str, bool]] = []  # short names: sentence, first, end, iso, licensed here
     for r in sentences.sort_values("sentence_id").itertuples(index=False):
         t = by_sid.get(r.sentence_id)
         if t is None:
             continue
-        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start),
-                     *_split_glued_verbs(t["token"].tolist(), t["pos"].tolist(), t["start"].astype(int).tolist(),
-                                         t["end"].astype(int).tolist(), lex))
+        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), *_split_glued_verbs(*t, lex))
         ents = []
-        for m in names[names["sentence_id"] == r.sentence_id].itertuples(index=False):
+        for m in names_in.get(r.sentence_id, []):
             first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
             if first is None:  # the segmenter glued a title on: "Đại sứ Australia"
                 first = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.start < b0), None)

@@ -277,7 +277,10 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     quotes = quote_spans(sents)
     state = State()
     rows: list[dict] = []
-    actors = mentions[(mentions["role"] == "actor") & (mentions["via"] == "name")] if len(mentions) else mentions
+    actors: dict[int, list] = {}  # sentence → the countries named there as actors
+    if len(mentions):
+        for m in mentions[(mentions["role"] == "actor") & (mentions["via"] == "name")].itertuples(index=False):
+            actors.setdefault(m.sentence_id, []).append(m)
     turns = interview_turns(sents)
     said: list[dict] = []  # the previous sentence's statements
     for i, s in enumerate(sents):
@@ -297,7 +300,7 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         if turns.get(i) != "answer" and any(at(s.folded, k, lex["interview_cues"]) for k in range(len(s.tokens))):
             state.interviewee = state.last_person or state.interviewee  # "X trả lời phỏng vấn VietTimes"
         have = {r["affiliation"] for r in found}
-        for m in actors[actors["sentence_id"] == s.sid].itertuples(index=False):
+        for m in actors.get(s.sid, []):
             if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
                 found.append(actor_act(s, m.iso, m.start, m.end))
                 have.add(m.iso)

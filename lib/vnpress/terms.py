@@ -82,17 +82,24 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
         t = t.iloc[idx].reset_index(drop=True)
         tokens = [s for p in pieces for s in p]
         tags = t["pos"].tolist()
-    terms = [_term(tok, tag) for tok, tag in zip(tokens, tags)]
-    kept = []
-    for tok, tag, term in zip(tokens, tags, terms):
-        ok = bool(_WORDLIKE.search(tok)) and len(tok) > 1 and tag != "CH"
-        if ok and not keep_numbers and (tag == "M" and any(c.isdigit() for c in tok) or
-                                        not any(c.isalpha() for c in tok)):
-            ok = False
-        ok = ok and fold(term) not in stops and (not wanted or tag in wanted)
-        kept.append(ok)
+    judged: dict[tuple[str, str], tuple[str, bool]] = {}  # each distinct (token, tag) is judged once
+    for pair in zip(tokens, tags):
+        if pair not in judged:
+            judged[pair] = _judge(*pair, stops, wanted, keep_numbers)
+    terms, kept = zip(*map(judged.__getitem__, zip(tokens, tags))) if tokens else ((), ())
     return pd.DataFrame({"article_id": t["article_id"].to_numpy(), "sentence_id": t["sentence_id"].to_numpy(),
-                         "token_id": t["token_id"].to_numpy(), "term": terms, "pos": tags, "kept": kept})
+                         "token_id": t["token_id"].to_numpy(), "term": list(terms), "pos": tags, "kept": list(kept)})
+
+
+def _judge(tok: str, tag: str, stops: frozenset[str], wanted: set[str], keep_numbers: bool) -> tuple[str, bool]:
+    """A token's term, and whether it counts: word-like, not punctuation, not a bare number (unless
+    `keep_numbers`), not a stopword, and of a wanted POS tag (if any are given)."""
+    term = _term(tok, tag)
+    ok = bool(_WORDLIKE.search(tok)) and len(tok) > 1 and tag != "CH"
+    if ok and not keep_numbers and (tag == "M" and any(c.isdigit() for c in tok) or
+                                    not any(c.isalpha() for c in tok)):
+        ok = False
+    return term, ok and fold(term) not in stops and (not wanted or tag in wanted)
 
 
 def _groups(wb, terms: pd.DataFrame, by: str | None) -> pd.Series:
