@@ -1,6 +1,8 @@
+import json
 import shutil
 
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 
 import vnpress
@@ -51,6 +53,21 @@ def test_interrupted_run_resumes_with_the_missing_articles(tmp_path, monkeypatch
     resumed = _build(tmp_path, workers=1, batch_size=1)
     assert len(calls) == 3  # only the three missing articles were processed
     pd.testing.assert_frame_equal(resumed.tokens, _build(None, workers=1).tokens)
+
+
+def test_shard_index_reads_the_keys_from_the_footers(tmp_path):
+    wb = _build(tmp_path, workers=1)
+    index = pipeline.shard_index(tmp_path, "tokens")
+    assert set(index) == set(wb._keys().values())
+    files = sorted({f for paths in index.values() for f in paths})
+    assert len(files) > 1
+    for path in files:
+        rows = set(pq.read_table(path, columns=["article_id"]).column("article_id").to_pylist())
+        assert set(json.loads(pq.read_schema(path).metadata[pipeline.SHARD_KEYS])) == rows
+    # a shard without the list (a cache written by an earlier version) is indexed from its rows
+    pq.write_table(pq.read_table(files[0]).replace_schema_metadata({}), files[0])
+    assert pipeline.SHARD_KEYS not in (pq.read_schema(files[0]).metadata or {})
+    assert pipeline.shard_index(tmp_path, "tokens") == index
 
 
 def test_dask_engine_matches_local_engine(tmp_path):

@@ -438,7 +438,7 @@ def term_frequencies(wb: Workbook, by: str | None = None, top: int | None = None
 def tfidf(wb: Workbook, top: int = 10, data_files: dict[str, str] | None = None, **filters) -> pd.DataFrame:
     """`terms.tfidf` with its default filters, from the cached per-article term counts in two streaming
     passes (document frequencies, then each article's top terms): article_id, term, count, tf, idf, tfidf.
-    Other `filters` go to `terms.tfidf` (which reads the whole token table)."""
+    Other `filters` go to `terms.tfidf` (which streams the tokens)."""
     if not _default_filters(filters):
         return terms.tfidf(wb, top=top, **filters)
     doc_freq: dict[str, int] = {}

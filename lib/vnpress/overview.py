@@ -11,6 +11,18 @@ from .pipeline import Workbook
 WORD_POS_EXCLUDED = {"CH"}  # punctuation does not count as a token
 
 
+def _counts(wb: Workbook) -> tuple[pd.Series, pd.Series, set[str]]:
+    """Sentences and words (no punctuation) per article id, and the distinct case-folded words, streamed from
+    the cache a batch of articles at a time (`Workbook.scan`)."""
+    sentences = pd.concat([b.groupby("article_id").size() for b in wb.scan("sentences")] or [pd.Series(dtype=int)])
+    words, types = [], set()
+    for batch in wb.scan("tokens"):
+        batch = batch[~batch["pos"].isin(WORD_POS_EXCLUDED)]
+        words.append(batch.groupby("article_id").size())
+        types.update(batch["token"].str.lower().unique())
+    return sentences, pd.concat(words or [pd.Series(dtype=int)]), types
+
+
 def article_table(wb: Workbook) -> pd.DataFrame:
     """One row per article.
 
@@ -19,8 +31,7 @@ def article_table(wb: Workbook) -> pd.DataFrame:
     punctuation), removed_lines (non-blank lines the cleaner removed).
     """
     a = wb.articles
-    sentences = wb.sentences.groupby("article_id").size()
-    words = wb.tokens[~wb.tokens["pos"].isin(WORD_POS_EXCLUDED)].groupby("article_id").size()
+    sentences, words, _ = _counts(wb)
     removed = wb.cleaning_log[wb.cleaning_log["rule"] != "blank_run"].groupby("article_id").size()
     ids = a["article_id"]
     return pd.DataFrame({
@@ -38,7 +49,7 @@ def article_table(wb: Workbook) -> pd.DataFrame:
 
 def corpus_summary(wb: Workbook) -> pd.DataFrame:
     """Corpus facts as rows (fact, value): articles, outlets, date range, sentences, tokens, types, problems."""
-    words = wb.tokens[~wb.tokens["pos"].isin(WORD_POS_EXCLUDED)]["token"].str.lower()
+    sentences, words, types = _counts(wb)
     dates = wb.articles["published"].dropna()
     outlets = wb.articles["outlet"].replace("", pd.NA).dropna()
     facts = [
@@ -49,9 +60,9 @@ def corpus_summary(wb: Workbook) -> pd.DataFrame:
         ("latest publication", dates.max().strftime("%Y-%m-%d") if len(dates) else ""),
         ("publication dates by source", "; ".join(f"{k}: {v}" for k, v in
                                                   wb.articles["published_source"].value_counts().items())),
-        ("sentences", len(wb.sentences)),
-        ("tokens (words)", len(words)),
-        ("types (distinct words, case-folded)", words.nunique()),
+        ("sentences", int(sentences.sum())),
+        ("tokens (words)", int(words.sum())),
+        ("types (distinct words, case-folded)", len(types)),
         ("lines removed as boilerplate", int((wb.cleaning_log["rule"] != "blank_run").sum())),
         ("files with errors", int((wb.problems["level"] == "error").sum())),
         ("warnings", int((wb.problems["level"] == "warning").sum())),
@@ -95,9 +106,12 @@ def top_entities(wb: Workbook, top_n: int = 20) -> pd.DataFrame:
     ents = wb.entities()
     if ents.empty:
         return pd.DataFrame(columns=columns)
-    ents = ents.merge(wb.sentences[["article_id", "sentence_id", "text"]], on=["article_id", "sentence_id"])
     out = (ents.groupby(["entity", "type"])
            .agg(count=("entity", "size"), articles=("article_id", "nunique"), article_id=("article_id", "first"),
-                sentence_id=("sentence_id", "first"), sentence=("text", "first"))
-           .reset_index().sort_values(["count", "articles", "entity"], ascending=[False, False, True]))
-    return out.head(top_n).reset_index(drop=True)[columns]
+                sentence_id=("sentence_id", "first"))
+           .reset_index().sort_values(["count", "articles", "entity"], ascending=[False, False, True])
+           .head(top_n).reset_index(drop=True))
+    wanted = set(out["article_id"])
+    texts = pd.concat([b.loc[b["article_id"].isin(wanted), ["article_id", "sentence_id", "text"]]
+                       for b in wb.scan("sentences")])  # only the evidence sentences are kept
+    return out.merge(texts.rename(columns={"text": "sentence"}), on=["article_id", "sentence_id"], how="left")[columns]

@@ -56,6 +56,7 @@ from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, tables
 BATCH_SIZE = 16
 ENGINES = ("local", "dask")
 COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS}
+SHARD_KEYS = b"vnpress.article_ids"  # footer metadata of a shard: the JSON list of the content keys it holds
 
 
 @dataclass
@@ -210,12 +211,18 @@ def _shard_dir(cache_dir: Path, table: str) -> Path:
 
 
 def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
-    """Content key → the shard files of `table` holding its rows (one pass over the `article_id` columns, read
-    as dictionaries, so only each file's distinct keys are materialized)."""
+    """Content key → the shard files of `table` holding its rows. Each shard lists its keys in its footer
+    (`SHARD_KEYS`), so the index reads footers only; a shard written without them has its `article_id`
+    column read."""
     index: dict[str, list[str]] = {}
     for path in sorted(str(p) for p in _shard_dir(cache_dir, table).glob("*.parquet")):
-        column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
-        for key in {key for chunk in column.chunks for key in chunk.dictionary.to_pylist()}:
+        listed = (pq.read_schema(path).metadata or {}).get(SHARD_KEYS)
+        if listed is not None:
+            keys = json.loads(listed)
+        else:
+            column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
+            keys = {key for chunk in column.chunks for key in chunk.dictionary.to_pylist()}
+        for key in keys:
             index.setdefault(key, []).append(path)
     return index
 
@@ -248,8 +255,9 @@ def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
     name = f"part-{uuid.uuid4().hex}.parquet"
     tmp = folder / f".{name}.tmp"
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    keys = json.dumps(sorted(set(frame["article_id"]))).encode()
     arrow = arrow.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in arrow.schema],
-                                 metadata=arrow.schema.metadata))
+                                 metadata={**(arrow.schema.metadata or {}), SHARD_KEYS: keys}))
     pq.write_table(arrow, tmp)
     os.replace(tmp, folder / name)
 

@@ -149,9 +149,11 @@ def tfidf(wb, top: int = 10, **filters) -> pd.DataFrame:
     tf = count / terms in the article; idf = ln((1 + N) / (1 + df)) + 1 with N articles and df the
     articles containing the term (smoothed, so a term in every article still weighs 1).
     """
-    terms = term_tokens(wb, **filters)
-    terms = terms[terms["kept"]]
-    counts = terms.groupby(["article_id", "term"]).size().rename("count").reset_index()
+    counts = []
+    for batch in wb.scan("tokens"):  # a batch of articles at a time: the token table is never whole in memory
+        terms = term_tokens(wb, tokens=batch, **filters)
+        counts.append(terms[terms["kept"]].groupby(["article_id", "term"]).size().rename("count").reset_index())
+    counts = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame(columns=["article_id", "term", "count"])
     n_docs = wb.articles["article_id"].nunique()
     df = counts.groupby("term")["article_id"].nunique()
     counts["tf"] = counts["count"] / counts.groupby("article_id")["count"].transform("sum")
