@@ -215,19 +215,20 @@ def plan(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> L
 
 def _article_fields(wb: Workbook, fields: tuple[str, ...]) -> Callable[[str], dict]:
     """A function giving an article's `fields` ({field: value}, in the order of `fields`) from wb.articles;
-    `cleaning_log` is the article's removed lines as JSON. Values are made when asked for, one article at a
-    time, so no copy of the articles or of the log is held."""
+    `cleaning_log` is the article's removed lines as JSON, made when asked for (the lines are grouped by
+    article once), so no copy of the articles table and no JSON of the whole log is held."""
     columns = [f for f in fields if f != "cleaning_log"]
     arts = wb.articles.set_index("article_id")[columns]
     logged = "cleaning_log" in fields
-    log = wb.cleaning_log[LOG_COLUMNS[1:]] if logged else None
-    rows = wb.cleaning_log.groupby("article_id", sort=False).indices if logged else {}
+    lines: dict[str, list] = {}  # article id → its removed lines, [line_no, text, rule]
+    if logged:
+        for article_id, *line in zip(*(wb.cleaning_log[c].tolist() for c in LOG_COLUMNS)):
+            lines.setdefault(article_id, []).append(line)
 
     def values(article_id: str) -> dict:
         out = {f: arts.at[article_id, f] for f in columns}
         if logged:
-            at = rows.get(article_id)
-            out["cleaning_log"] = "[]" if at is None else log.iloc[at].to_json(orient="values", force_ascii=False)
+            out["cleaning_log"] = json.dumps(lines.get(article_id, []), ensure_ascii=False)
         return {f: out[f] for f in fields}
     return values
 
