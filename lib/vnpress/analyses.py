@@ -203,20 +203,34 @@ def plan(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> L
     paths = _data_paths(data_files)
     base = wb.cache_dir / settings_key() if wb.cache_dir else Path(tempfile.gettempdir()) / "vnpress-data"
     fields = _fields(name)
-    arts = _article_fields(wb, fields).reset_index()
-    keys = {aid: sha if not fields else _sha(json.dumps([sha] + [str(v) for v in vals]).encode())
-            for aid, sha, *vals in zip(arts["article_id"], arts["sha256"], *(arts[f] for f in fields))}
+    content = wb._keys()
+    if fields:
+        values = _article_fields(wb, fields)
+        keys = {aid: _sha(json.dumps([sha] + [str(v) for v in values(aid).values()]).encode())
+                for aid, sha in content.items()}
+    else:
+        keys = content
     return Layer(a, _settings(name, paths), {f: _copy(paths[f], base) for f in a.data_files}, keys)
 
 
-def _article_fields(wb: Workbook, fields: tuple[str, ...]) -> pd.DataFrame:
-    """wb.articles indexed by article_id, with `cleaning_log` (the article's removed lines as JSON) if asked for."""
-    arts = wb.articles.set_index("article_id")
-    if "cleaning_log" in fields:
-        log = wb.cleaning_log.groupby("article_id", sort=False)[LOG_COLUMNS[1:]]
-        removed = {a: g.to_json(orient="values", force_ascii=False) for a, g in log}
-        arts = arts.assign(cleaning_log=[removed.get(a, "[]") for a in arts.index])
-    return arts
+def _article_fields(wb: Workbook, fields: tuple[str, ...]) -> Callable[[str], dict]:
+    """A function giving an article's `fields` ({field: value}, in the order of `fields`) from wb.articles;
+    `cleaning_log` is the article's removed lines as JSON, made when asked for (the lines are grouped by
+    article once), so no copy of the articles table and no JSON of the whole log is held."""
+    columns = [f for f in fields if f != "cleaning_log"]
+    arts = wb.articles.set_index("article_id")[columns]
+    logged = "cleaning_log" in fields
+    lines: dict[str, list] = {}  # article id → its removed lines, [line_no, text, rule]
+    if logged:
+        for article_id, *line in zip(*(wb.cleaning_log[c].tolist() for c in LOG_COLUMNS)):
+            lines.setdefault(article_id, []).append(line)
+
+    def values(article_id: str) -> dict:
+        out = {f: arts.at[article_id, f] for f in columns}
+        if logged:
+            out["cleaning_log"] = json.dumps(lines.get(article_id, []), ensure_ascii=False)
+        return {f: out[f] for f in fields}
+    return values
 
 
 def _fields(name: str) -> tuple[str, ...]:
@@ -247,7 +261,7 @@ def _payload(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> Callable
     are built on the first call, so a layer with nothing to do builds none."""
 
     @cache
-    def indexes() -> tuple[dict, dict, tuple[str, ...], pd.DataFrame]:
+    def indexes() -> tuple[dict, dict, Callable[[str], dict]]:
         content = wb._keys()
         if wb.cache_dir:
             sources = {t: (content, wb._shard_index(t)) for t in ("sentences", "tokens")}
@@ -257,13 +271,12 @@ def _payload(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> Callable
                        for t in ("sentences", "tokens")}
             sources |= {u: (up.keys, dict(tuple(wb._tables[up.rows].groupby("article_id", sort=False))))
                         for u, up in upstream.items()}
-        fields = _fields(layer.analysis.name)
-        return content, sources, fields, _article_fields(wb, fields)
+        return content, sources, _article_fields(wb, _fields(layer.analysis.name))
 
     def payload(batch: list[tuple[str, str]]) -> list[tuple[str, dict]]:
-        content, sources, fields, arts = indexes()
+        content, sources, values = indexes()
         missing = [] if wb.cache_dir else None
-        return [(key, {"sha256": content[a], "fields": {f: arts.at[a, f] for f in fields},
+        return [(key, {"sha256": content[a], "fields": values(a),
                        "inputs": {t: (src[a], found.get(src[a], missing)) for t, (src, found) in sources.items()}})
                 for key, a in batch]
     return payload

@@ -31,6 +31,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import sys
 import uuid
 import weakref
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -154,7 +155,7 @@ class Workbook:
         return dict(zip(ids, map(self._file, self.articles["file"])))
 
     def _keys(self) -> dict[str, str]:
-        return dict(zip(self.articles["article_id"], self.articles["sha256"]))
+        return dict(zip(self.articles["article_id"], map(sys.intern, self.articles["sha256"])))
 
     def _shard_index(self, table: str) -> dict[str, list[str]]:
         """Content key → shard files of a processing table (fixed once built, so read once)."""
@@ -222,8 +223,8 @@ def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
         else:
             column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
             keys = {key for chunk in column.chunks for key in chunk.dictionary.to_pylist()}
-        for key in keys:
-            index.setdefault(key, []).append(path)
+        for key in keys:  # interned: every index, and the workbook's keys, share one copy of each key
+            index.setdefault(sys.intern(key), []).append(path)
     return index
 
 
