@@ -135,6 +135,7 @@ class Layer:
     settings: str
     files: dict[str, str]
     keys: dict[str, str]  # article_id → article key
+    fields: Callable[[str], dict]  # article_id → the article fields the layer reads (`_article_fields`)
 
     @property
     def rows(self) -> str:
@@ -204,13 +205,10 @@ def plan(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> L
     base = wb.cache_dir / settings_key() if wb.cache_dir else Path(tempfile.gettempdir()) / "vnpress-data"
     fields = _fields(name)
     content = wb._keys()
-    if fields:
-        values = _article_fields(wb, fields)
-        keys = {aid: _sha(json.dumps([sha] + [str(v) for v in values(aid).values()]).encode())
-                for aid, sha in content.items()}
-    else:
-        keys = content
-    return Layer(a, _settings(name, paths), {f: _copy(paths[f], base) for f in a.data_files}, keys)
+    values = _article_fields(wb, fields)
+    keys = {aid: _sha(json.dumps([sha] + [str(v) for v in values(aid).values()]).encode())
+            for aid, sha in content.items()} if fields else content
+    return Layer(a, _settings(name, paths), {f: _copy(paths[f], base) for f in a.data_files}, keys, values)
 
 
 def _article_fields(wb: Workbook, fields: tuple[str, ...]) -> Callable[[str], dict]:
@@ -261,7 +259,7 @@ def _payload(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> Callable
     are built on the first call, so a layer with nothing to do builds none."""
 
     @cache
-    def indexes() -> tuple[dict, dict, Callable[[str], dict]]:
+    def indexes() -> tuple[dict, dict]:
         content = wb._keys()
         if wb.cache_dir:
             sources = {t: (content, wb._shard_index(t)) for t in ("sentences", "tokens")}
@@ -271,12 +269,12 @@ def _payload(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> Callable
                        for t in ("sentences", "tokens")}
             sources |= {u: (up.keys, dict(tuple(wb._tables[up.rows].groupby("article_id", sort=False))))
                         for u, up in upstream.items()}
-        return content, sources, _article_fields(wb, _fields(layer.analysis.name))
+        return content, sources
 
     def payload(batch: list[tuple[str, str]]) -> list[tuple[str, dict]]:
-        content, sources, values = indexes()
+        content, sources = indexes()
         missing = [] if wb.cache_dir else None
-        return [(key, {"sha256": content[a], "fields": values(a),
+        return [(key, {"sha256": content[a], "fields": layer.fields(a),
                        "inputs": {t: (src[a], found.get(src[a], missing)) for t, (src, found) in sources.items()}})
                 for key, a in batch]
     return payload
