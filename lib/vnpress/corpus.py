@@ -22,16 +22,22 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import sys
 import unicodedata
+import uuid
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
+from . import clean, textnorm
 from .clean import LOG_COLUMNS, clean_text
 
 MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
@@ -55,7 +61,11 @@ _DEADLINE_BEFORE = re.compile(r"(?:đến|tới|hạn|trước)\s+(?:hết\s+)?(
 class Corpus:
     articles: pd.DataFrame
     problems: pd.DataFrame
-    cleaning_log: pd.DataFrame
+    log: pd.DataFrame | Callable[[], pd.DataFrame]  # the cleaning log, or a function reading it from the cache
+
+    @property
+    def cleaning_log(self) -> pd.DataFrame:
+        return self.log() if callable(self.log) else self.log
 
 
 class CorpusError(ValueError):
@@ -150,27 +160,41 @@ def infer_published(text: str) -> pd.Timestamp | None:
     return best
 
 
-def make_article(article_id: str, raw: str, meta: dict[str, str] | None = None, file: str = "") -> tuple[dict, list]:
-    """Clean one raw text into an article row plus its cleaning-log rows; raises ValueError if no text is left."""
+def file_facts(raw: str, article_id: str) -> tuple[dict, list]:
+    """What an article's file gives whatever the manifest says: its cleaned text, content hash, length, the
+    date its header states, the date inferred from its text, whether it looks Vietnamese; and its cleaning-log
+    rows. Raises ValueError if no text is left."""
     text, log = clean_text(raw, article_id)
     if not text.strip():
         raise ValueError("no article text left after removing boilerplate")
+    header = _HEADER_DATE.match(raw)
+    stated = pd.to_datetime(header.group(1), errors="coerce") if header else pd.NaT
+    return {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "chars": len(text), "stated": stated,
+            "inferred": infer_published(text), "vietnamese": looks_vietnamese(text), "raw_text": raw,
+            "text": text}, log
+
+
+def article_row(article_id: str, file: str, facts: dict, meta: dict[str, str] | None = None) -> dict:
+    """An article row from its file's facts (`file_facts`, texts optional) and its manifest row: the
+    publication date is the manifest's, else the one its header states, else the inferred one."""
     meta = meta or {}
     published, source = None, "unknown"
     if meta.get("published"):
         published, source = pd.Timestamp(meta["published"]), "manifest"
-    elif (m := _HEADER_DATE.match(raw)) and not pd.isna(pd.to_datetime(m.group(1), errors="coerce")):
-        published, source = pd.Timestamp(m.group(1)), "text"
-    elif (inferred := infer_published(text)) is not None:
-        published, source = inferred, "inferred"
-    row = {
-        "article_id": article_id, "file": file,
-        **{k: meta.get(k, "") for k in ("title", "outlet", "url", "authors", "language")},
-        "published": published, "published_source": source,
-        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "raw_text": raw, "text": text, "chars": len(text),
-    }
-    return row, log
+    elif pd.notna(facts["stated"]):
+        published, source = pd.Timestamp(facts["stated"]), "text"
+    elif pd.notna(facts["inferred"]):
+        published, source = pd.Timestamp(facts["inferred"]), "inferred"
+    return {"article_id": article_id, "file": file,
+            **{k: meta.get(k, "") for k in ("title", "outlet", "url", "authors", "language")},
+            "published": published, "published_source": source, "sha256": facts["sha256"],
+            **{k: facts[k] for k in TEXT_COLUMNS if k in facts}, "chars": facts["chars"]}
+
+
+def make_article(article_id: str, raw: str, meta: dict[str, str] | None = None, file: str = "") -> tuple[dict, list]:
+    """Clean one raw text into an article row plus its cleaning-log rows; raises ValueError if no text is left."""
+    facts, log = file_facts(raw, article_id)
+    return article_row(article_id, file, facts, meta), log
 
 
 def articles_frame(rows: list[dict], texts: bool = True) -> pd.DataFrame:
@@ -191,40 +215,128 @@ def article_texts(path: Path) -> tuple[str, str]:
     return raw, clean_text(raw, path.stem)[0]
 
 
-def _articles(folder: Path, manifest: dict[str, dict[str, str]], problems: list, max_bytes: int,
-              texts: bool) -> Iterator[tuple[dict, list]]:
-    """(article row, cleaning-log rows) of each loadable file in `folder`, in file name order; problems are
-    appended to `problems`."""
+def _entry(path: Path, stat: os.stat_result) -> str:
+    """A file's cache entry: its name, size, modification and change times and inode (any write changes one)."""
+    facts = f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}"
+    return hashlib.sha256(facts.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _facts_dir(cache_dir: str | Path) -> Path:
+    """Where the file facts live: under the hash of the code that makes them (an edited cleaning rule or date
+    reading starts afresh)."""
+    code = b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], clean, textnorm))
+    return Path(cache_dir) / "files" / hashlib.sha256(code).hexdigest()[:16]
+
+
+def _read_facts(folder: Path, entries: list[str]) -> dict[str, dict]:
+    """The cached facts of the entries found: entry → facts, `write` naming the load that cached them."""
+    wanted = set(entries)
+    found: dict[str, dict] = {}
+    for shard in sorted(folder.glob("facts-*.parquet")) if folder.is_dir() else []:
+        facts = pq.read_table(shard).to_pandas()
+        facts = facts[facts["entry"].isin(wanted)]
+        for row in zip(*(facts[c].tolist() for c in facts)):
+            found.setdefault(row[0], dict(zip(facts.columns, row)))  # two loads may have cached the same file
+    return found
+
+
+def _read_log(folder: Path, writes: dict[str, str]) -> pd.DataFrame:
+    """The cleaning log of the cached entries (entry → the load that cached it, in article order), in article
+    order, then line order."""
+    parts = []
+    for write in sorted(set(writes.values())):
+        log = pq.read_table(folder / f"log-{write}.parquet", columns=["entry", *LOG_COLUMNS]).to_pandas()
+        parts.append(log[log["entry"].map(writes) == write])
+    pa.default_memory_pool().release_unused()  # what the reads took, back to the system
+    position = {entry: i for i, entry in enumerate(writes)}
+    log = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["entry", *LOG_COLUMNS])
+    return log.sort_values(["entry", "line_no"], key=lambda s: s.map(position) if s.name == "entry" else s,
+                           kind="stable").drop(columns="entry").reset_index(drop=True)
+
+
+def _write_facts(folder: Path, facts: list[dict], log: list[tuple]) -> str:
+    """Cache the facts of newly read files: their log shard first, then their facts shard (which marks them
+    complete), each written whole or not at all; return the name of this write."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write = uuid.uuid4().hex
+    columns = {"facts": ["entry", "sha256", "chars", "stated", "inferred", "vietnamese"], "log": ["entry", *LOG_COLUMNS]}
+    frames = {"log": pd.DataFrame(log, columns=columns["log"]).astype({"line_no": "int64"}),
+              "facts": pd.DataFrame(facts, columns=columns["facts"]).assign(write=write)}
+    frames["facts"][["stated", "inferred"]] = frames["facts"][["stated", "inferred"]].apply(pd.to_datetime)
+    for table in ("log", "facts"):
+        tmp = folder / f".{table}-{write}.tmp"
+        frames[table].astype({c: "str" for c in ("entry", "sha256", "article_id", "text", "rule", "write")
+                              if c in frames[table]}).to_parquet(tmp, index=False)
+        os.replace(tmp, folder / f"{table}-{write}.parquet")
+    return write
+
+
+def _articles(paths: list[Path], manifest: dict[str, dict[str, str]], problems: list, max_bytes: int,
+              texts: bool, cached: dict[str, dict], entries: dict[Path, str],
+              new: list[tuple[dict, list]]) -> Iterator[tuple[dict, list | None]]:
+    """(article row, cleaning-log rows) of each loadable file, in the order of `paths`; problems are appended to
+    `problems`. A file whose entry is `cached` is not read (its log rows are None: the cache holds them);
+    with `entries`, the facts of each file read are appended to `new` for the cache."""
     seen: dict[str, str] = {}
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()):
+    for path in paths:
         if path.stem in seen:
             problems.append((str(path), "error", f"article id '{path.stem}' already used by {seen[path.stem]}; skipped"))
             continue
-        try:
-            row, log = make_article(path.stem, read_text(path, max_bytes), manifest.get(path.name), path.name)
-        except ValueError as e:
-            problems.append((str(path), "error", str(e)))
-            continue
+        facts, log = cached.get(entries.get(path, "")), None
+        if facts is None:
+            try:
+                facts, log = file_facts(read_text(path, max_bytes), path.stem)
+            except ValueError as e:
+                problems.append((str(path), "error", str(e)))
+                continue
+            if path in entries:
+                new.append(({"entry": entries[path], **{k: v for k, v in facts.items() if k not in TEXT_COLUMNS}}, log))
         seen[path.stem] = path.name
-        if not looks_vietnamese(row["text"]):
+        if not facts["vietnamese"]:
             problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
+        row = article_row(path.stem, path.name, facts, manifest.get(path.name))
         yield (row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS}), log
 
 
-def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True) -> Corpus:
+def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True,
+                cache_dir: str | Path | None = None) -> Corpus:
     """Load every .txt/.md article in `folder`; problems are collected, not raised. Without `texts` the
     articles table holds metadata only (each text is read, cleaned, hashed and dropped). Rows become typed
-    frames every CHUNK articles, so the loading process never holds the whole corpus as Python objects."""
+    frames every CHUNK articles, so the loading process never holds the whole corpus as Python objects.
+
+    With `cache_dir` and without `texts`, what each file gave (`file_facts` without the texts, and its
+    cleaning log) is kept under `cache_dir/files/`, keyed by the file's name, size, times and inode: a file
+    unchanged since a load that cached it is not read again (its manifest row still applies)."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: not a folder of articles")
     manifest, problems = read_manifest(folder)
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+    entries: dict[Path, str] = {}
+    cached: dict[str, dict] = {}
+    if cache_dir and not texts:
+        # a file over the size limit is read, so it is refused whatever a load with a higher limit cached
+        entries = {p: _entry(p, st) for p in paths if (st := p.stat()).st_size <= max_bytes}
+        cached = _read_facts(_facts_dir(cache_dir), list(entries.values()))
+    new: list[tuple[dict, list]] = []
+    writes = {f["entry"]: f["write"] for f in cached.values()}  # entry → the load that cached it
     articles, logs = [], []
-    loaded = _articles(folder, manifest, problems, max_bytes, texts)
+    loaded = _articles(paths, manifest, problems, max_bytes, texts, cached, entries, new)
     while chunk := list(islice(loaded, CHUNK)):
         articles.append(articles_frame([row for row, _ in chunk], texts))
-        logs.append(pd.DataFrame([line for _, log in chunk for line in log], columns=LOG_COLUMNS))
-    logs = [log for log in logs if not log.empty]  # an empty frame's object columns would untype the others
-    return Corpus(pd.concat(articles, ignore_index=True) if articles else articles_frame([], texts),
-                  pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
-                  pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))
+        if new:  # cached as they are read, so the facts and logs of a large new corpus are never all held
+            write = _write_facts(_facts_dir(cache_dir), [f for f, _ in new],
+                                 [(f["entry"], *line) for f, log in new for line in log])
+            writes |= {f["entry"]: write for f, _ in new}
+            new.clear()
+        elif not entries:
+            logs.append(pd.DataFrame([line for _, log in chunk for line in log], columns=LOG_COLUMNS))
+    articles = pd.concat(articles, ignore_index=True) if articles else articles_frame([], texts)
+    problems = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    if not entries:
+        logs = [log for log in logs if not log.empty]  # an empty frame's object columns would untype the others
+        return Corpus(articles, problems, pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))
+    # the log stays in the cache until asked for
+    return Corpus(articles, problems, partial(_read_log, _facts_dir(cache_dir),
+                                              {entries[folder / f]: writes[entries[folder / f]] for f in articles["file"]}))
+
