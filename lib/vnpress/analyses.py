@@ -306,9 +306,13 @@ def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -
         if frame.empty:
             return pd.DataFrame(columns=columns)
         frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
-        frame = frame.rename(columns={"article_id": "_src"}).merge(
-            pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}),
-            on="_src").drop(columns="_src")
+        keys = {src: key for key, (src, _) in pairs}
+        if len(keys) < len(pairs):  # articles sharing a source (same text, other fields): one copy of its rows each
+            frame = frame.rename(columns={"article_id": "_src"}).merge(
+                pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}),
+                on="_src").drop(columns="_src")
+        elif any(src != key for src, key in keys.items()):
+            frame["article_id"] = frame["article_id"].map(keys)
         frame["article_id"] = frame["article_id"].astype("string")
     else:
         frames = [found.assign(article_id=pd.array([key] * len(found), dtype=found["article_id"].dtype))
