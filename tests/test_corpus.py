@@ -126,3 +126,12 @@ def test_two_loads_caching_the_same_files_keep_one_copy_of_each_line(tmp_path, m
         load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
     assert len(list(corpus._facts_dir(tmp_path / "cache").glob("facts-*.parquet"))) == 2
     _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)
+
+
+def test_facts_whose_log_was_deleted_are_read_again(tmp_path):
+    folder = _copy_seeds(tmp_path / "c")
+    direct = load_corpus(folder, texts=False)
+    load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
+    for log in corpus._facts_dir(tmp_path / "cache").glob("log-*.parquet"):
+        log.unlink()
+    _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)

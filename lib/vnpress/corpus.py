@@ -9,7 +9,8 @@
   with the corpus's text; `article_texts` reads them again from the file)
 - problems: file, level (error|warning), problem — one line per problem; the
   other articles still load
-- cleaning_log: article_id, line_no, text, rule (see `vnpress.clean`)
+- cleaning_log: article_id, line_no, text, rule (see `vnpress.clean`); with
+  a cache (`cache_dir`), read from it when first asked for
 
 Metadata the sources don't state stays empty: only the manifest and the
 article's own header fill it. The publication date is taken from the manifest,
@@ -233,6 +234,8 @@ def _read_facts(folder: Path, entries: list[str]) -> dict[str, dict]:
     wanted = set(entries)
     found: dict[str, dict] = {}
     for shard in sorted(folder.glob("facts-*.parquet")) if folder.is_dir() else []:
+        if not shard.with_name(shard.name.replace("facts-", "log-", 1)).exists():
+            continue  # its log was deleted: read those files again
         facts = pq.read_table(shard).to_pandas()
         facts = facts[facts["entry"].isin(wanted)]
         for row in zip(*(facts[c].tolist() for c in facts)):
@@ -314,10 +317,11 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = Tr
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
     entries: dict[Path, str] = {}
     cached: dict[str, dict] = {}
-    if cache_dir and not texts:
+    facts_dir = _facts_dir(cache_dir) if cache_dir and not texts else None
+    if facts_dir:
         # a file over the size limit is read, so it is refused whatever a load with a higher limit cached
         entries = {p: _entry(p, st) for p in paths if (st := p.stat()).st_size <= max_bytes}
-        cached = _read_facts(_facts_dir(cache_dir), list(entries.values()))
+        cached = _read_facts(facts_dir, list(entries.values()))
     new: list[tuple[dict, list]] = []
     writes = {f["entry"]: f["write"] for f in cached.values()}  # entry → the load that cached it
     articles, logs = [], []
@@ -325,7 +329,7 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = Tr
     while chunk := list(islice(loaded, CHUNK)):
         articles.append(articles_frame([row for row, _ in chunk], texts))
         if new:  # cached as they are read, so the facts and logs of a large new corpus are never all held
-            write = _write_facts(_facts_dir(cache_dir), [f for f, _ in new],
+            write = _write_facts(facts_dir, [f for f, _ in new],
                                  [(f["entry"], *line) for f, log in new for line in log])
             writes |= {f["entry"]: write for f, _ in new}
             new.clear()
@@ -337,6 +341,6 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = Tr
         logs = [log for log in logs if not log.empty]  # an empty frame's object columns would untype the others
         return Corpus(articles, problems, pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))
     # the log stays in the cache until asked for
-    return Corpus(articles, problems, partial(_read_log, _facts_dir(cache_dir),
+    return Corpus(articles, problems, partial(_read_log, facts_dir,
                                               {entries[folder / f]: writes[entries[folder / f]] for f in articles["file"]}))
 
