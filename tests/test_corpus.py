@@ -122,7 +122,7 @@ def test_two_loads_caching_the_same_files_keep_one_copy_of_each_line(tmp_path, m
     direct = load_corpus(folder, texts=False)
     load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
     with monkeypatch.context() as m:  # a second process that read the files while the first one did
-        m.setattr(corpus, "_read_facts", lambda folder, entries: {})
+        m.setattr(corpus, "_read_facts", lambda folder: corpus.FACTS.empty_table())
         load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
     assert len(list(corpus._facts_dir(tmp_path / "cache").glob("facts-*.parquet"))) == 2
     _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)

@@ -56,7 +56,7 @@ from typing import Callable, Iterator
 import pandas as pd
 import pyarrow.dataset as ds
 
-from . import __version__, countries, lexicon, stance, statements, terms, timeline
+from . import __version__, countries, lexicon, memory, stance, statements, terms, timeline
 from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, entities_for
@@ -223,7 +223,7 @@ def _article_fields(wb: Workbook, fields: tuple[str, ...]) -> Callable[[str], di
     if logged:
         log = wb.cleaning_log
         lines = log.groupby("article_id", sort=False).indices  # article id → positions of its lines
-        line_no, text, rule = (log[c].to_numpy(dtype=object) for c in LOG_COLUMNS[1:])
+        line_no, text, rule = (log[c].array for c in LOG_COLUMNS[1:])  # read in place, one line at a time
 
     def values(article_id: str) -> dict:
         out = {f: arts.at[article_id, f] for f in columns}
@@ -252,6 +252,7 @@ def run(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> La
                         wb.engine, desc=name, batch_size=4 * wb.engine.batch_size, order=_by_token_shard(wb))
     if wb.cache_dir is None:
         wb._tables[layer.rows] = _concat(fresh[layer.rows], layer.analysis.columns)
+    memory.trim()
     return layer
 
 

@@ -36,9 +36,10 @@ from typing import Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from . import clean, textnorm
+from . import clean, memory, textnorm
 from .clean import LOG_COLUMNS, clean_text
 
 MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
@@ -49,6 +50,12 @@ PROBLEM_COLUMNS = ["file", "level", "problem"]
 SUFFIXES = {".txt", ".md"}
 MAX_BYTES = 5_000_000
 CHUNK = 500  # articles per typed frame while loading
+# the loading cache (`load_corpus` with a cache_dir): what each file gave, and its cleaning log
+FACTS = pa.schema([("entry", pa.string()), ("sha256", pa.string()), ("chars", pa.int64()),
+                   ("stated", pa.timestamp("us")), ("inferred", pa.timestamp("us")), ("vietnamese", pa.bool_()),
+                   ("write", pa.string())])
+LOG = pa.schema([("entry", pa.string()), ("article_id", pa.string()), ("line_no", pa.int64()),
+                 ("text", pa.string()), ("rule", pa.string())])
 
 _VI_MARKS = {"\u0306", "\u031b", "\u0309", "\u0323"}  # breve (ă), horn (ơ ư), hook above, dot below
 _HEADER_DATE = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})", re.I)
@@ -229,76 +236,89 @@ def _facts_dir(cache_dir: str | Path) -> Path:
     return Path(cache_dir) / "files" / hashlib.sha256(code).hexdigest()[:16]
 
 
-def _read_facts(folder: Path, entries: list[str]) -> dict[str, dict]:
-    """The cached facts of the entries found: entry → facts, `write` naming the load that cached them."""
-    wanted = set(entries)
-    found: dict[str, dict] = {}
-    for shard in sorted(folder.glob("facts-*.parquet")) if folder.is_dir() else []:
-        if not shard.with_name(shard.name.replace("facts-", "log-", 1)).exists():
-            continue  # its log was deleted: read those files again
-        facts = pq.read_table(shard).to_pandas()
-        facts = facts[facts["entry"].isin(wanted)]
-        for row in zip(*(facts[c].tolist() for c in facts)):
-            found.setdefault(row[0], dict(zip(facts.columns, row)))  # two loads may have cached the same file
-    return found
+def _read_facts(folder: Path) -> pa.Table:
+    """Every cached file's facts (`FACTS`; `write` names the load that cached them), as one Arrow table. A file
+    cached by two loads is listed twice (`_lookup` takes the first); facts whose log shard is gone are left out
+    (those files are read again)."""
+    parts = [pq.read_table(shard, schema=FACTS) for shard in sorted(folder.glob("facts-*.parquet"))
+             if shard.with_name(shard.name.replace("facts-", "log-", 1)).exists()] if folder.is_dir() else []
+    return pa.concat_tables(parts) if parts else FACTS.empty_table()
 
 
-def _read_log(folder: Path, writes: dict[str, str]) -> pd.DataFrame:
-    """The cleaning log of the cached entries (entry → the load that cached it, in article order), in article
-    order, then line order."""
-    parts = []
-    for write in sorted(set(writes.values())):
-        log = pq.read_table(folder / f"log-{write}.parquet", columns=["entry", *LOG_COLUMNS]).to_pandas()
-        parts.append(log[log["entry"].map(writes) == write])
-    pa.default_memory_pool().release_unused()  # what the reads took, back to the system
-    position = {entry: i for i, entry in enumerate(writes)}
-    log = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["entry", *LOG_COLUMNS])
-    return log.sort_values(["entry", "line_no"], key=lambda s: s.map(position) if s.name == "entry" else s,
-                           kind="stable").drop(columns="entry").reset_index(drop=True)
+def _lookup(facts: pa.Table, entries: list[str]) -> dict[str, dict]:
+    """The cached facts of those of `entries` found (entry → facts)."""
+    positions = pc.index_in(pa.array(entries, pa.string()), value_set=facts["entry"]).to_pylist()
+    found = [(e, p) for e, p in zip(entries, positions) if p is not None]
+    return dict(zip((e for e, _ in found), facts.take(pa.array([p for _, p in found], pa.int64())).to_pylist()))
 
 
-def _write_facts(folder: Path, facts: list[dict], log: list[tuple]) -> str:
-    """Cache the facts of newly read files: their log shard first, then their facts shard (which marks them
-    complete), each written whole or not at all; return the name of this write."""
+def _write_facts(folder: Path, new: list[tuple[dict, list]]) -> str:
+    """Cache the facts of newly read files (facts with their entry, log rows): their log shard first, then their
+    facts shard (which marks them complete), each written whole or not at all; return the name of this write."""
     folder.mkdir(parents=True, exist_ok=True)
     write = uuid.uuid4().hex
-    columns = {"facts": ["entry", "sha256", "chars", "stated", "inferred", "vietnamese"], "log": ["entry", *LOG_COLUMNS]}
-    frames = {"log": pd.DataFrame(log, columns=columns["log"]).astype({"line_no": "int64"}),
-              "facts": pd.DataFrame(facts, columns=columns["facts"]).assign(write=write)}
-    frames["facts"][["stated", "inferred"]] = frames["facts"][["stated", "inferred"]].apply(pd.to_datetime)
-    for table in ("log", "facts"):
-        tmp = folder / f".{table}-{write}.tmp"
-        frames[table].astype({c: "str" for c in ("entry", "sha256", "article_id", "text", "rule", "write")
-                              if c in frames[table]}).to_parquet(tmp, index=False)
-        os.replace(tmp, folder / f"{table}-{write}.parquet")
+    tables = {
+        "log": pa.Table.from_pylist([dict(zip(LOG.names, (f["entry"], *line))) for f, log in new for line in log],
+                                    schema=LOG),
+        "facts": pa.Table.from_pylist([{**f, "write": write, **{d: None if pd.isna(f[d]) else f[d]
+                                                              for d in ("stated", "inferred")}} for f, _ in new],
+                                      schema=FACTS)}
+    for name, table in tables.items():
+        tmp = folder / f".{name}-{write}.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, folder / f"{name}-{write}.parquet")
     return write
 
 
+def _read_log(folder: Path, used: pa.Table) -> pd.DataFrame:
+    """The cleaning log of the files loaded from the cache (`used`: entry, write, in article order), in article
+    order, then line order."""
+    parts = []
+    for write in pc.unique(used["write"]).to_pylist():
+        log = pq.read_table(folder / f"log-{write}.parquet", schema=LOG)
+        mine = used.filter(pc.equal(used["write"], write))["entry"]
+        parts.append(log.filter(pc.is_in(log["entry"], value_set=mine)))
+    if not parts or not sum(len(t) for t in parts):
+        return pd.DataFrame(columns=LOG_COLUMNS)
+    log = pa.concat_tables(parts)
+    log = log.append_column("position", pc.index_in(log["entry"], value_set=used["entry"]))
+    frame = log.sort_by([("position", "ascending"), ("line_no", "ascending")]).select(LOG_COLUMNS).to_pandas()
+    pa.default_memory_pool().release_unused()  # what the reads took, back to the system
+    return frame
+
+
 def _articles(paths: list[Path], manifest: dict[str, dict[str, str]], problems: list, max_bytes: int,
-              texts: bool, cached: dict[str, dict], entries: dict[Path, str],
-              new: list[tuple[dict, list]]) -> Iterator[tuple[dict, list | None]]:
-    """(article row, cleaning-log rows) of each loadable file, in the order of `paths`; problems are appended to
-    `problems`. A file whose entry is `cached` is not read (its log rows are None: the cache holds them);
-    with `entries`, the facts of each file read are appended to `new` for the cache."""
+              texts: bool, facts: pa.Table | None, new: list[tuple[dict, list]]
+              ) -> Iterator[tuple[dict, list | None, str | None, str | None]]:
+    """(article row, cleaning-log rows, cache entry, write) of each loadable file, in the order of `paths`;
+    problems are appended to `problems`. With cached `facts`, a file found there is not read (its log rows are
+    None, `write` names the load that cached it); the facts of each file read are appended to `new`."""
     seen: dict[str, str] = {}
-    for path in paths:
-        if path.stem in seen:
-            problems.append((str(path), "error", f"article id '{path.stem}' already used by {seen[path.stem]}; skipped"))
-            continue
-        facts, log = cached.get(entries.get(path, "")), None
-        if facts is None:
-            try:
-                facts, log = file_facts(read_text(path, max_bytes), path.stem)
-            except ValueError as e:
-                problems.append((str(path), "error", str(e)))
+    for i in range(0, len(paths), CHUNK):
+        group = paths[i:i + CHUNK]
+        # a file over the size limit is read, so it is refused whatever a load with a higher limit cached
+        entries = {} if facts is None else {p: _entry(p, st) for p in group if (st := p.stat()).st_size <= max_bytes}
+        cached = _lookup(facts, list(entries.values())) if entries else {}
+        for path in group:
+            if path.stem in seen:
+                problems.append((str(path), "error", f"article id '{path.stem}' already used by {seen[path.stem]}; skipped"))
                 continue
-            if path in entries:
-                new.append(({"entry": entries[path], **{k: v for k, v in facts.items() if k not in TEXT_COLUMNS}}, log))
-        seen[path.stem] = path.name
-        if not facts["vietnamese"]:
-            problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
-        row = article_row(path.stem, path.name, facts, manifest.get(path.name))
-        yield (row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS}), log
+            entry = entries.get(path)
+            found, log = cached.get(entry), None
+            if found is None:
+                try:
+                    found, log = file_facts(read_text(path, max_bytes), path.stem)
+                except ValueError as e:
+                    problems.append((str(path), "error", str(e)))
+                    continue
+                if entry:
+                    new.append(({"entry": entry, **{k: v for k, v in found.items() if k not in TEXT_COLUMNS}}, log))
+            seen[path.stem] = path.name
+            if not found["vietnamese"]:
+                problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
+            row = article_row(path.stem, path.name, found, manifest.get(path.name))
+            yield (row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS}), log, entry, \
+                None if log is not None else found.get("write")
 
 
 def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True,
@@ -309,38 +329,33 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = Tr
 
     With `cache_dir` and without `texts`, what each file gave (`file_facts` without the texts, and its
     cleaning log) is kept under `cache_dir/files/`, keyed by the file's name, size, times and inode: a file
-    unchanged since a load that cached it is not read again (its manifest row still applies)."""
+    unchanged since a load that cached it is not read again (its manifest row still applies), and the
+    cleaning log is read from the cache when first asked for."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: not a folder of articles")
     manifest, problems = read_manifest(folder)
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
-    entries: dict[Path, str] = {}
-    cached: dict[str, dict] = {}
     facts_dir = _facts_dir(cache_dir) if cache_dir and not texts else None
-    if facts_dir:
-        # a file over the size limit is read, so it is refused whatever a load with a higher limit cached
-        entries = {p: _entry(p, st) for p in paths if (st := p.stat()).st_size <= max_bytes}
-        cached = _read_facts(facts_dir, list(entries.values()))
     new: list[tuple[dict, list]] = []
-    writes = {f["entry"]: f["write"] for f in cached.values()}  # entry → the load that cached it
-    articles, logs = [], []
-    loaded = _articles(paths, manifest, problems, max_bytes, texts, cached, entries, new)
+    articles, logs, used = [], [], []
+    loaded = _articles(paths, manifest, problems, max_bytes, texts, _read_facts(facts_dir) if facts_dir else None,
+                       new)
     while chunk := list(islice(loaded, CHUNK)):
-        articles.append(articles_frame([row for row, _ in chunk], texts))
-        if new:  # cached as they are read, so the facts and logs of a large new corpus are never all held
-            write = _write_facts(facts_dir, [f for f, _ in new],
-                                 [(f["entry"], *line) for f, log in new for line in log])
-            writes |= {f["entry"]: write for f, _ in new}
+        articles.append(articles_frame([row for row, *_ in chunk], texts))
+        memory.trim()  # what the chunk's rows took, before the next one
+        if facts_dir:  # new files are cached as they are read, so their facts and logs are never all held
+            write = _write_facts(facts_dir, new) if new else None
             new.clear()
-        elif not entries:
-            logs.append(pd.DataFrame([line for _, log in chunk for line in log], columns=LOG_COLUMNS))
+            used.append(pa.table({"entry": [entry for *_, entry, _ in chunk],
+                                  "write": [cached or write for *_, cached in chunk]}))
+        else:
+            logs.append(pd.DataFrame([line for _, log, *_ in chunk for line in log], columns=LOG_COLUMNS))
     articles = pd.concat(articles, ignore_index=True) if articles else articles_frame([], texts)
     problems = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
-    if not entries:
-        logs = [log for log in logs if not log.empty]  # an empty frame's object columns would untype the others
-        return Corpus(articles, problems, pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))
-    # the log stays in the cache until asked for
-    return Corpus(articles, problems, partial(_read_log, facts_dir,
-                                              {entries[folder / f]: writes[entries[folder / f]] for f in articles["file"]}))
-
+    if facts_dir:  # the log stays in the cache until asked for
+        return Corpus(articles, problems, partial(_read_log, facts_dir, pa.concat_tables(used) if used else
+                                                  pa.table({"entry": pa.array([], pa.string()),
+                                                            "write": pa.array([], pa.string())})))
+    logs = [log for log in logs if not log.empty]  # an empty frame's object columns would untype the others
+    return Corpus(articles, problems, pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))

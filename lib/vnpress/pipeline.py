@@ -52,10 +52,15 @@ import pyarrow.parquet as pq
 import underthesea
 from tqdm import tqdm
 
-from . import __version__
+from . import __version__, memory
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
 from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, tables
+
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    # Arrow's default allocator (mimalloc) keeps what a read freed for later reads: the loading process, which
+    # reads many small shards and indexes, would grow with the corpus. The system allocator gives it back.
+    pa.set_memory_pool(pa.system_memory_pool())
 
 BATCH_SIZE = 16
 ENGINES = ("local", "dask")
@@ -237,6 +242,7 @@ def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
             keys = {key for chunk in column.chunks for key in chunk.dictionary.to_pylist()}
         for key in keys:  # interned: every index, and the workbook's keys, share one copy of each key
             index.setdefault(sys.intern(key), []).append(path)
+    memory.trim()
     return index
 
 
@@ -430,7 +436,9 @@ def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: i
     if eng.name == "local" and eng.workers > 1:
         eng.pool()  # forked before the corpus is read, the workers carry none of it
     corpus = load_corpus(corpus_dir, max_bytes=max_bytes, texts=not lazy, cache_dir=cache_dir)
-    return build(corpus.articles, corpus.problems, corpus.log, cache_dir, eng, lazy, corpus_dir)
+    wb = build(corpus.articles, corpus.problems, corpus.log, cache_dir, eng, lazy, corpus_dir)
+    memory.trim()
+    return wb
 
 
 def from_texts(texts: dict[str, str], published: dict[str, str] | None = None, outlet: dict[str, str] | None = None,
