@@ -8,6 +8,7 @@ has its own content hash. For each size it measures, each step in a fresh proces
   `--one-worker-max` are measured with all cores only;
 - peak RSS of the process tree (sampled every 50 ms), of the driver (the loading process) and of its largest
   worker process, all cores;
+- the time of loading the corpus on a warm cache (the file facts and shards cached), which every step pays;
 - the incremental cases against the cold run (all cores): +1 % new articles (processing and every analysis,
   target ≤ 0.1 of the cold total), and an edited `stance_cues.yaml` (statements and stance re-run, as a fraction
   of all analyses cold).
@@ -99,15 +100,21 @@ def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, co
     corpus, cache = tmp / f"corpus{n}", tmp / f"cache{n}"
     write_articles(seeds, corpus, 0, n)
     rows: dict[str, dict[int, tuple]] = {}
+    warm: dict[int, float] = {}  # loading the corpus on a warm cache, as every later step does
     for workers in (1, cores) if one_worker else (cores,):
         shutil.rmtree(cache, ignore_errors=True)
         for name in ["processing", *names]:  # each in its own process, upstream steps already cached
             times, *peaks = timed(step(corpus, cache, workers, engine, [] if name == "processing" else [name]))
             rows.setdefault(name, {})[workers] = (times[name], *peaks)
+            if name != "processing":
+                warm.setdefault(workers, times["processing"])
             print(f"# {n} articles, {workers} worker(s), {name}: {times[name]:.1f} s", flush=True)
     for name, by_workers in rows.items():
         t1, (tn, *peaks) = by_workers.get(1, (None,))[0], by_workers[cores]
         show((n, name, t1, tn, t1 / tn if t1 and tn else None, tn / n * 1000, *peaks))
+    if warm:
+        show((n, "loading on a warm cache (in each step)", warm.get(1), warm[cores], None, warm[cores] / n * 1000,
+              None, None, None))
     cold = sum(r[cores][0] for r in rows.values())
     cold_one = sum(r[1][0] for r in rows.values()) if one_worker else None
     show((n, "cold total (all steps, all cores)", cold_one, cold, None, cold / n * 1000, None, None, None))

@@ -231,6 +231,32 @@ def test_a_corrected_publication_date_reruns_only_the_layers_that_read_it(tmp_pa
     same(fixed.analysis("dates"), timeline.timeline(fixed, corpus_anchor=False))
 
 
+
+def test_articles_sharing_a_text_get_their_own_rows(tmp_path):
+    """Two files with the same text and different publication dates share their processing rows (one content
+    key) but not their dates: each gets the rows of its own date."""
+    folder = tmp_path / "c"
+    folder.mkdir()
+    text = (CORPUS / "003_7afc3c7c88a3f9b6.txt").read_text(encoding="utf-8").split("\n", 1)[1]  # no header date
+    for name in ("a.txt", "b.txt"):
+        (folder / name).write_text(text, encoding="utf-8")
+    (folder / "manifest.csv").write_text("file,title,outlet,url,published,authors,language\n"
+                                         "a.txt,,,,2025-10-24,,vi\nb.txt,,,,2026-03-02,,vi\n", encoding="utf-8")
+    wb = vnpress.load(folder, tmp_path / "cache", workers=1, lazy=True)
+    assert wb.articles["sha256"].nunique() == 1
+    for name in CHEAP:
+        got = wb.analysis(name)
+        same(got, _direct(vnpress.load(folder, workers=1), name), obj=name)
+    layer = analyses.plan(wb, "dates")
+    batch = analyses._payload(wb, layer, {})([(layer.keys["a"], "a"), (layer.keys["b"], "b")])  # one batch
+    rows = analyses._read_input("sentences", batch, pipeline.COLUMNS["sentences"])
+    assert rows.groupby("article_id").size().to_dict() == {layer.keys[a]: len(wb.sentences) // 2 for a in "ab"}
+    dates = wb.analysis("dates")
+    assert set(dates["article_id"]) == {"a", "b"}
+    assert not dates[dates["article_id"] == "a"].drop(columns="article_id").reset_index(drop=True).equals(
+        dates[dates["article_id"] == "b"].drop(columns="article_id").reset_index(drop=True))
+
+
 _READS = textwrap.dedent("""
     import functools, gc, json, sys
     from pathlib import Path

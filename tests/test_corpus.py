@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from conftest import CORPUS
+from vnpress import corpus
 from vnpress.corpus import MANIFEST_COLUMNS, infer_published, load_corpus
 
 
@@ -64,3 +65,73 @@ def test_article_missing_from_manifest_still_loads_and_errors_are_collected(tmp_
 def test_not_a_folder_is_a_clear_error(tmp_path):
     with pytest.raises(ValueError, match="not a folder"):
         load_corpus(tmp_path / "nope")
+
+
+def _copy_seeds(folder):
+    folder.mkdir()
+    for p in sorted(CORPUS.glob("*.txt")):
+        _write(folder, p.name, p.read_text(encoding="utf-8"))
+    return folder
+
+
+def _same(a, b):
+    pd.testing.assert_frame_equal(a.articles, b.articles)
+    pd.testing.assert_frame_equal(a.problems, b.problems)
+    pd.testing.assert_frame_equal(a.cleaning_log, b.cleaning_log)
+
+
+def test_cached_file_facts_give_the_same_corpus_without_reading_the_files(tmp_path, monkeypatch):
+    folder = _copy_seeds(tmp_path / "c")
+    _write(folder, "fr.txt", "Le texte de la convention a été adopté par l'Assemblée générale en décembre.")
+    _write(folder, "empty.txt", "  \n")
+    direct = load_corpus(folder, texts=False)
+    assert len(direct.problems) == 2 and len(direct.cleaning_log) > 10
+    _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)
+    read, real = [], corpus.read_text
+    monkeypatch.setattr(corpus, "read_text", lambda path, max_bytes: read.append(path.name) or real(path, max_bytes))
+    again = load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
+    _same(again, direct)  # the warning on the French text and the seeds' removed lines come from the cache
+    assert read == ["empty.txt"]  # only the file that failed is read again
+
+
+def test_an_edited_file_is_read_again_and_the_manifest_still_applies(tmp_path):
+    folder = _copy_seeds(tmp_path / "c")
+    cache = tmp_path / "cache"
+    first = load_corpus(folder, texts=False, cache_dir=cache).articles.set_index("article_id")
+    path = folder / "003_7afc3c7c88a3f9b6.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nẢnh: Thông tấn xã Việt Nam\n", encoding="utf-8")
+    (folder / "manifest.csv").write_text(",".join(MANIFEST_COLUMNS) + "\n000_d7346cd5211a200f.txt,,Báo A,,2025-10-26,,vi\n",
+                                         encoding="utf-8")
+    c = load_corpus(folder, texts=False, cache_dir=cache)
+    a = c.articles.set_index("article_id")
+    _same(c, load_corpus(folder, texts=False))
+    assert a.loc["003_7afc3c7c88a3f9b6", "sha256"] == first.loc["003_7afc3c7c88a3f9b6", "sha256"]  # caption removed
+    assert c.cleaning_log["text"].str.contains("Thông tấn xã").any()
+    assert a.loc["000_d7346cd5211a200f", ["outlet", "published_source"]].tolist() == ["Báo A", "manifest"]
+
+
+def test_a_file_over_the_size_limit_is_refused_even_if_cached(tmp_path):
+    folder = _copy_seeds(tmp_path / "c")
+    load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
+    c = load_corpus(folder, texts=False, cache_dir=tmp_path / "cache", max_bytes=2_000)
+    assert c.articles.empty and c.problems["problem"].str.startswith("file too large").all()
+
+
+def test_two_loads_caching_the_same_files_keep_one_copy_of_each_line(tmp_path, monkeypatch):
+    folder = _copy_seeds(tmp_path / "c")
+    direct = load_corpus(folder, texts=False)
+    load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
+    with monkeypatch.context() as m:  # a second process that read the files while the first one did
+        m.setattr(corpus, "_read_facts", lambda folder: corpus.FACTS.empty_table())
+        load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
+    assert len(list(corpus._facts_dir(tmp_path / "cache").glob("facts-*.parquet"))) == 2
+    _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)
+
+
+def test_facts_whose_log_was_deleted_are_read_again(tmp_path):
+    folder = _copy_seeds(tmp_path / "c")
+    direct = load_corpus(folder, texts=False)
+    load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
+    for log in corpus._facts_dir(tmp_path / "cache").glob("log-*.parquet"):
+        log.unlink()
+    _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)

@@ -21,3 +21,18 @@ def test_entities_carry_their_evidence_sentence(seed_wb):
     assert {"Việt Nam", "Trung Quốc", "Nhật Bản"} <= set(ents.entity)
     for row in ents.itertuples():
         assert row.entity.split()[0] in row.sentence
+
+
+def test_the_overview_scans_the_cache_once(tmp_path):
+    from conftest import CORPUS
+    from vnpress.pipeline import load
+
+    wb = load(CORPUS, tmp_path, workers=1, lazy=True)
+    scans, scan = [], wb.scan
+    wb.scan = lambda table="tokens", **kw: scans.append(table) or scan(table, **kw)
+    summary = dict(overview.corpus_summary(wb).itertuples(index=False))
+    table = overview.article_table(wb)
+    overview.length_figure(wb)
+    assert scans == ["sentences", "tokens"]
+    assert int(summary["tokens (words)"]) == table["tokens"].sum() > 1000
+    assert int(summary["sentences"]) == table["sentences"].sum() > 50

@@ -1,7 +1,8 @@
 """Per-article analyses on the engine: a registry of layers, mapped over batches, cached and incremental.
 
 A layer is a function of one batch of articles: `function(wb, inputs, files)` gets a sub-workbook `wb`
-holding only those articles (articles, sentences, tokens, read from the processing shards), `inputs` (the
+holding only those articles (articles, and the processing tables the layer lists in `tables`, read from the
+processing shards: stance reads none, term counts the tokens only), `inputs` (the
 rows of the layers it depends on, for the same articles, by layer name) and `files` (data file name →
 path); it returns a tidy DataFrame with an `article_id` column and the layer's `columns`. `run(wb, name)`
 maps it over the articles that have no cached result yet, by `wb.engine` (local worker processes or
@@ -55,11 +56,11 @@ from typing import Callable, Iterator
 import pandas as pd
 import pyarrow.dataset as ds
 
-from . import __version__, countries, lexicon, stance, statements, terms, timeline
+from . import __version__, countries, lexicon, memory, stance, statements, terms, timeline
 from .clean import LOG_COLUMNS
 from .data import path as data_path
-from .nlp import ENTITY_COLUMNS, SENTENCE_COLUMNS, TOKEN_COLUMNS, entities_for
-from .pipeline import Engine, Workbook, run_batches, settings_key, shard_index
+from .nlp import ENTITY_COLUMNS, entities_for
+from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index
 
 TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
 _UNIQUE = ("article_id", "sentence_id", "token_id", "_row")
@@ -77,6 +78,7 @@ class Analysis:
     upstream: tuple[str, ...] = ()
     article_fields: tuple[str, ...] = ()
     modules: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ("sentences", "tokens")  # the processing tables it reads (a batch reads only these)
 
 
 def _mentions(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
@@ -118,12 +120,12 @@ REGISTRY: dict[str, Analysis] = {a.name: a for a in [
              modules=("statements", "speakers", "quotes", "acts", "lexicon", "stance", "countries", "textnorm")),
     Analysis("stance", _stance, tuple(stance.BY_ARTICLE_COLUMNS),
              ("stance_cues.yaml", "frames.yaml"), upstream=("mentions", "statements"),
-             modules=("stance", "statements", "countries", "textnorm")),
+             modules=("stance", "statements", "countries", "textnorm"), tables=()),
     Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published", "cleaning_log"),
-             modules=("timeline", "clean", "textnorm")),
+             modules=("timeline", "clean", "textnorm"), tables=("sentences",)),
     Analysis("term_counts", _term_counts, tuple(TERM_COUNT_COLUMNS), ("stopwords_override.yaml", "countries.csv"),
-             modules=("terms", "countries", "textnorm")),
-    Analysis("entities", _entities, tuple(ENTITY_COLUMNS), modules=("nlp",)),
+             modules=("terms", "countries", "textnorm"), tables=("tokens",)),
+    Analysis("entities", _entities, tuple(ENTITY_COLUMNS), modules=("nlp",), tables=("sentences",)),
 ]}
 
 
@@ -213,20 +215,21 @@ def plan(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> L
 
 def _article_fields(wb: Workbook, fields: tuple[str, ...]) -> Callable[[str], dict]:
     """A function giving an article's `fields` ({field: value}, in the order of `fields`) from wb.articles;
-    `cleaning_log` is the article's removed lines as JSON, made when asked for (the lines are grouped by
-    article once), so no copy of the articles table and no JSON of the whole log is held."""
+    `cleaning_log` is the article's removed lines as JSON, made when asked for from the positions of its lines
+    in the log, so no copy of the articles table or of the log, and no JSON of the whole log, is held."""
     columns = [f for f in fields if f != "cleaning_log"]
     arts = wb.articles.set_index("article_id")[columns]
     logged = "cleaning_log" in fields
-    lines: dict[str, list] = {}  # article id → its removed lines, [line_no, text, rule]
     if logged:
-        for article_id, *line in zip(*(wb.cleaning_log[c].tolist() for c in LOG_COLUMNS)):
-            lines.setdefault(article_id, []).append(line)
+        log = wb.cleaning_log
+        lines = log.groupby("article_id", sort=False).indices  # article id → positions of its lines
+        line_no, text, rule = (log[c].array for c in LOG_COLUMNS[1:])  # read in place, one line at a time
 
     def values(article_id: str) -> dict:
         out = {f: arts.at[article_id, f] for f in columns}
         if logged:
-            out["cleaning_log"] = json.dumps(lines.get(article_id, []), ensure_ascii=False)
+            out["cleaning_log"] = json.dumps([[int(line_no[i]), text[i], rule[i]] for i in lines.get(article_id, [])],
+                                             ensure_ascii=False)
         return {f: out[f] for f in fields}
     return values
 
@@ -249,6 +252,7 @@ def run(wb: Workbook, name: str, data_files: dict[str, str] | None = None) -> La
                         wb.engine, desc=name, batch_size=4 * wb.engine.batch_size, order=_by_token_shard(wb))
     if wb.cache_dir is None:
         wb._tables[layer.rows] = _concat(fresh[layer.rows], layer.analysis.columns)
+    memory.trim()
     return layer
 
 
@@ -262,11 +266,11 @@ def _payload(wb: Workbook, layer: Layer, upstream: dict[str, Layer]) -> Callable
     def indexes() -> tuple[dict, dict]:
         content = wb._keys()
         if wb.cache_dir:
-            sources = {t: (content, wb._shard_index(t)) for t in ("sentences", "tokens")}
+            sources = {t: (content, wb._shard_index(t)) for t in layer.analysis.tables}
             sources |= {u: (up.keys, shard_index(wb.cache_dir, up.rows)) for u, up in upstream.items()}
         else:
             sources = {t: ({a: a for a in content}, dict(tuple(wb._table(t).groupby("article_id", sort=False))))
-                       for t in ("sentences", "tokens")}
+                       for t in layer.analysis.tables}
             sources |= {u: (up.keys, dict(tuple(wb._tables[up.rows].groupby("article_id", sort=False))))
                         for u, up in upstream.items()}
         return content, sources
@@ -303,9 +307,13 @@ def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -
         if frame.empty:
             return pd.DataFrame(columns=columns)
         frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
-        frame = frame.rename(columns={"article_id": "_src"}).merge(
-            pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}),
-            on="_src").drop(columns="_src")
+        keys = {src: key for key, (src, _) in pairs}
+        if len(keys) < len(pairs):  # articles sharing a source (same text, other fields): one copy of its rows each
+            frame = frame.rename(columns={"article_id": "_src"}).merge(
+                pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}),
+                on="_src").drop(columns="_src")
+        elif any(src != key for src, key in keys.items()):
+            frame["article_id"] = frame["article_id"].map(keys)
         frame["article_id"] = frame["article_id"].astype("string")
     else:
         frames = [found.assign(article_id=pd.array([key] * len(found), dtype=found["article_id"].dtype))
@@ -325,15 +333,13 @@ def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: s
     keys = [k for k, _ in items]
     articles = pd.DataFrame({"article_id": keys, "sha256": [it["sha256"] for _, it in items],
                              **{f: [it["fields"][f] for _, it in items] for f in _fields(analysis.name)}})
-    columns = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, **{u: list(REGISTRY[u].columns)
-                                                                          for u in analysis.upstream}}
+    columns = {**{t: COLUMNS[t] for t in analysis.tables}, **{u: list(REGISTRY[u].columns) for u in analysis.upstream}}
     tables = {t: _read_input(t, items, cols) for t, cols in columns.items()}
     _forget_edited(files)
     empty = pd.DataFrame(columns=[])
     log = pd.DataFrame([(k, *row) for k, it in items for row in json.loads(it["fields"].get("cleaning_log", "[]"))],
                        columns=LOG_COLUMNS)
-    sub = Workbook(articles, empty, log, None, Engine(workers=1),
-                   _tables={"sentences": tables["sentences"], "tokens": tables["tokens"]})
+    sub = Workbook(articles, empty, log, None, Engine(workers=1), _tables={t: tables[t] for t in analysis.tables})
     out = analysis.function(sub, {t: tables[t] for t in analysis.upstream}, files)
     missing = [c for c in analysis.columns if c not in out]
     if missing:

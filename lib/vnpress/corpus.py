@@ -9,7 +9,8 @@
   with the corpus's text; `article_texts` reads them again from the file)
 - problems: file, level (error|warning), problem — one line per problem; the
   other articles still load
-- cleaning_log: article_id, line_no, text, rule (see `vnpress.clean`)
+- cleaning_log: article_id, line_no, text, rule (see `vnpress.clean`); with
+  a cache (`cache_dir`), read from it when first asked for
 
 Metadata the sources don't state stays empty: only the manifest and the
 article's own header fill it. The publication date is taken from the manifest,
@@ -22,16 +23,23 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import re
 import sys
 import unicodedata
+import uuid
 from dataclasses import dataclass
+from functools import partial
 from itertools import islice
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from . import clean, memory, textnorm
 from .clean import LOG_COLUMNS, clean_text
 
 MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
@@ -42,6 +50,12 @@ PROBLEM_COLUMNS = ["file", "level", "problem"]
 SUFFIXES = {".txt", ".md"}
 MAX_BYTES = 5_000_000
 CHUNK = 500  # articles per typed frame while loading
+# the loading cache (`load_corpus` with a cache_dir): what each file gave, and its cleaning log
+FACTS = pa.schema([("entry", pa.string()), ("sha256", pa.string()), ("chars", pa.int64()),
+                   ("stated", pa.timestamp("us")), ("inferred", pa.timestamp("us")), ("vietnamese", pa.bool_()),
+                   ("write", pa.string())])
+LOG = pa.schema([("entry", pa.string()), ("article_id", pa.string()), ("line_no", pa.int64()),
+                 ("text", pa.string()), ("rule", pa.string())])
 
 _VI_MARKS = {"\u0306", "\u031b", "\u0309", "\u0323"}  # breve (ă), horn (ơ ư), hook above, dot below
 _HEADER_DATE = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})", re.I)
@@ -55,7 +69,11 @@ _DEADLINE_BEFORE = re.compile(r"(?:đến|tới|hạn|trước)\s+(?:hết\s+)?(
 class Corpus:
     articles: pd.DataFrame
     problems: pd.DataFrame
-    cleaning_log: pd.DataFrame
+    log: pd.DataFrame | Callable[[], pd.DataFrame]  # the cleaning log, or a function reading it from the cache
+
+    @property
+    def cleaning_log(self) -> pd.DataFrame:
+        return self.log() if callable(self.log) else self.log
 
 
 class CorpusError(ValueError):
@@ -150,27 +168,41 @@ def infer_published(text: str) -> pd.Timestamp | None:
     return best
 
 
-def make_article(article_id: str, raw: str, meta: dict[str, str] | None = None, file: str = "") -> tuple[dict, list]:
-    """Clean one raw text into an article row plus its cleaning-log rows; raises ValueError if no text is left."""
+def file_facts(raw: str, article_id: str) -> tuple[dict, list]:
+    """What an article's file gives whatever the manifest says: its cleaned text, content hash, length, the
+    date its header states, the date inferred from its text, whether it looks Vietnamese; and its cleaning-log
+    rows. Raises ValueError if no text is left."""
     text, log = clean_text(raw, article_id)
     if not text.strip():
         raise ValueError("no article text left after removing boilerplate")
+    header = _HEADER_DATE.match(raw)
+    stated = pd.to_datetime(header.group(1), errors="coerce") if header else pd.NaT
+    return {"sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(), "chars": len(text), "stated": stated,
+            "inferred": infer_published(text), "vietnamese": looks_vietnamese(text), "raw_text": raw,
+            "text": text}, log
+
+
+def article_row(article_id: str, file: str, facts: dict, meta: dict[str, str] | None = None) -> dict:
+    """An article row from its file's facts (`file_facts`, texts optional) and its manifest row: the
+    publication date is the manifest's, else the one its header states, else the inferred one."""
     meta = meta or {}
     published, source = None, "unknown"
     if meta.get("published"):
         published, source = pd.Timestamp(meta["published"]), "manifest"
-    elif (m := _HEADER_DATE.match(raw)) and not pd.isna(pd.to_datetime(m.group(1), errors="coerce")):
-        published, source = pd.Timestamp(m.group(1)), "text"
-    elif (inferred := infer_published(text)) is not None:
-        published, source = inferred, "inferred"
-    row = {
-        "article_id": article_id, "file": file,
-        **{k: meta.get(k, "") for k in ("title", "outlet", "url", "authors", "language")},
-        "published": published, "published_source": source,
-        "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        "raw_text": raw, "text": text, "chars": len(text),
-    }
-    return row, log
+    elif pd.notna(facts["stated"]):
+        published, source = pd.Timestamp(facts["stated"]), "text"
+    elif pd.notna(facts["inferred"]):
+        published, source = pd.Timestamp(facts["inferred"]), "inferred"
+    return {"article_id": article_id, "file": file,
+            **{k: meta.get(k, "") for k in ("title", "outlet", "url", "authors", "language")},
+            "published": published, "published_source": source, "sha256": facts["sha256"],
+            **{k: facts[k] for k in TEXT_COLUMNS if k in facts}, "chars": facts["chars"]}
+
+
+def make_article(article_id: str, raw: str, meta: dict[str, str] | None = None, file: str = "") -> tuple[dict, list]:
+    """Clean one raw text into an article row plus its cleaning-log rows; raises ValueError if no text is left."""
+    facts, log = file_facts(raw, article_id)
+    return article_row(article_id, file, facts, meta), log
 
 
 def articles_frame(rows: list[dict], texts: bool = True) -> pd.DataFrame:
@@ -191,40 +223,139 @@ def article_texts(path: Path) -> tuple[str, str]:
     return raw, clean_text(raw, path.stem)[0]
 
 
-def _articles(folder: Path, manifest: dict[str, dict[str, str]], problems: list, max_bytes: int,
-              texts: bool) -> Iterator[tuple[dict, list]]:
-    """(article row, cleaning-log rows) of each loadable file in `folder`, in file name order; problems are
-    appended to `problems`."""
+def _entry(path: Path, stat: os.stat_result) -> str:
+    """A file's cache entry: its name, size, modification and change times and inode (any write changes one)."""
+    facts = f"{path.name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}"
+    return hashlib.sha256(facts.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
+def _facts_dir(cache_dir: str | Path) -> Path:
+    """Where the file facts live: under the hash of the code that makes them (an edited cleaning rule or date
+    reading starts afresh)."""
+    code = b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], clean, textnorm))
+    return Path(cache_dir) / "files" / hashlib.sha256(code).hexdigest()[:16]
+
+
+def _read_facts(folder: Path) -> pa.Table:
+    """Every cached file's facts (`FACTS`; `write` names the load that cached them), as one Arrow table. A file
+    cached by two loads is listed twice (`_lookup` takes the first); facts whose log shard is gone are left out
+    (those files are read again)."""
+    parts = [pq.read_table(shard, schema=FACTS) for shard in sorted(folder.glob("facts-*.parquet"))
+             if shard.with_name(shard.name.replace("facts-", "log-", 1)).exists()] if folder.is_dir() else []
+    return pa.concat_tables(parts) if parts else FACTS.empty_table()
+
+
+def _lookup(facts: pa.Table, entries: list[str]) -> dict[str, dict]:
+    """The cached facts of those of `entries` found (entry → facts)."""
+    positions = pc.index_in(pa.array(entries, pa.string()), value_set=facts["entry"]).to_pylist()
+    found = [(e, p) for e, p in zip(entries, positions) if p is not None]
+    return dict(zip((e for e, _ in found), facts.take(pa.array([p for _, p in found], pa.int64())).to_pylist()))
+
+
+def _write_facts(folder: Path, new: list[tuple[dict, list]]) -> str:
+    """Cache the facts of newly read files (facts with their entry, log rows): their log shard first, then their
+    facts shard (which marks them complete), each written whole or not at all; return the name of this write."""
+    folder.mkdir(parents=True, exist_ok=True)
+    write = uuid.uuid4().hex
+    tables = {
+        "log": pa.Table.from_pylist([dict(zip(LOG.names, (f["entry"], *line))) for f, log in new for line in log],
+                                    schema=LOG),
+        "facts": pa.Table.from_pylist([{**f, "write": write, **{d: None if pd.isna(f[d]) else f[d]
+                                                              for d in ("stated", "inferred")}} for f, _ in new],
+                                      schema=FACTS)}
+    for name, table in tables.items():
+        tmp = folder / f".{name}-{write}.tmp"
+        pq.write_table(table, tmp)
+        os.replace(tmp, folder / f"{name}-{write}.parquet")
+    return write
+
+
+def _read_log(folder: Path, used: pa.Table) -> pd.DataFrame:
+    """The cleaning log of the files loaded from the cache (`used`: entry, write, in article order), in article
+    order, then line order."""
+    parts = []
+    for write in pc.unique(used["write"]).to_pylist():
+        log = pq.read_table(folder / f"log-{write}.parquet", schema=LOG)
+        mine = used.filter(pc.equal(used["write"], write))["entry"]
+        parts.append(log.filter(pc.is_in(log["entry"], value_set=mine)))
+    if not parts or not sum(len(t) for t in parts):
+        return pd.DataFrame(columns=LOG_COLUMNS)
+    log = pa.concat_tables(parts)
+    log = log.append_column("position", pc.index_in(log["entry"], value_set=used["entry"]))
+    frame = log.sort_by([("position", "ascending"), ("line_no", "ascending")]).select(LOG_COLUMNS).to_pandas()
+    pa.default_memory_pool().release_unused()  # what the reads took, back to the system
+    return frame
+
+
+def _articles(paths: list[Path], manifest: dict[str, dict[str, str]], problems: list, max_bytes: int,
+              texts: bool, facts: pa.Table | None, new: list[tuple[dict, list]]
+              ) -> Iterator[tuple[dict, list | None, str | None, str | None]]:
+    """(article row, cleaning-log rows, cache entry, write) of each loadable file, in the order of `paths`;
+    problems are appended to `problems`. With cached `facts`, a file found there is not read (its log rows are
+    None, `write` names the load that cached it); the facts of each file read are appended to `new`."""
     seen: dict[str, str] = {}
-    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file()):
-        if path.stem in seen:
-            problems.append((str(path), "error", f"article id '{path.stem}' already used by {seen[path.stem]}; skipped"))
-            continue
-        try:
-            row, log = make_article(path.stem, read_text(path, max_bytes), manifest.get(path.name), path.name)
-        except ValueError as e:
-            problems.append((str(path), "error", str(e)))
-            continue
-        seen[path.stem] = path.name
-        if not looks_vietnamese(row["text"]):
-            problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
-        yield (row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS}), log
+    for i in range(0, len(paths), CHUNK):
+        group = paths[i:i + CHUNK]
+        # a file over the size limit is read, so it is refused whatever a load with a higher limit cached
+        entries = {} if facts is None else {p: _entry(p, st) for p in group if (st := p.stat()).st_size <= max_bytes}
+        cached = _lookup(facts, list(entries.values())) if entries else {}
+        for path in group:
+            if path.stem in seen:
+                problems.append((str(path), "error", f"article id '{path.stem}' already used by {seen[path.stem]}; skipped"))
+                continue
+            entry = entries.get(path)
+            found, log = cached.get(entry), None
+            if found is None:
+                try:
+                    found, log = file_facts(read_text(path, max_bytes), path.stem)
+                except ValueError as e:
+                    problems.append((str(path), "error", str(e)))
+                    continue
+                if entry:
+                    new.append(({"entry": entry, **{k: v for k, v in found.items() if k not in TEXT_COLUMNS}}, log))
+            seen[path.stem] = path.name
+            if not found["vietnamese"]:
+                problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
+            row = article_row(path.stem, path.name, found, manifest.get(path.name))
+            yield (row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS}), log, entry, \
+                None if log is not None else found.get("write")
 
 
-def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True) -> Corpus:
+def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True,
+                cache_dir: str | Path | None = None) -> Corpus:
     """Load every .txt/.md article in `folder`; problems are collected, not raised. Without `texts` the
     articles table holds metadata only (each text is read, cleaned, hashed and dropped). Rows become typed
-    frames every CHUNK articles, so the loading process never holds the whole corpus as Python objects."""
+    frames every CHUNK articles, so the loading process never holds the whole corpus as Python objects.
+
+    With `cache_dir` and without `texts`, what each file gave (`file_facts` without the texts, and its
+    cleaning log) is kept under `cache_dir/files/`, keyed by the file's name, size, times and inode: a file
+    unchanged since a load that cached it is not read again (its manifest row still applies), and the
+    cleaning log is read from the cache when first asked for."""
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: not a folder of articles")
     manifest, problems = read_manifest(folder)
-    articles, logs = [], []
-    loaded = _articles(folder, manifest, problems, max_bytes, texts)
+    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+    facts_dir = _facts_dir(cache_dir) if cache_dir and not texts else None
+    new: list[tuple[dict, list]] = []
+    articles, logs, used = [], [], []
+    loaded = _articles(paths, manifest, problems, max_bytes, texts, _read_facts(facts_dir) if facts_dir else None,
+                       new)
     while chunk := list(islice(loaded, CHUNK)):
-        articles.append(articles_frame([row for row, _ in chunk], texts))
-        logs.append(pd.DataFrame([line for _, log in chunk for line in log], columns=LOG_COLUMNS))
+        articles.append(articles_frame([row for row, *_ in chunk], texts))
+        memory.trim()  # what the chunk's rows took, before the next one
+        if facts_dir:  # new files are cached as they are read, so their facts and logs are never all held
+            write = _write_facts(facts_dir, new) if new else None
+            new.clear()
+            used.append(pa.table({"entry": [entry for *_, entry, _ in chunk],
+                                  "write": [cached or write for *_, cached in chunk]}))
+        else:
+            logs.append(pd.DataFrame([line for _, log, *_ in chunk for line in log], columns=LOG_COLUMNS))
+    articles = pd.concat(articles, ignore_index=True) if articles else articles_frame([], texts)
+    problems = pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    if facts_dir:  # the log stays in the cache until asked for
+        return Corpus(articles, problems, partial(_read_log, facts_dir, pa.concat_tables(used) if used else
+                                                  pa.table({"entry": pa.array([], pa.string()),
+                                                            "write": pa.array([], pa.string())})))
     logs = [log for log in logs if not log.empty]  # an empty frame's object columns would untype the others
-    return Corpus(pd.concat(articles, ignore_index=True) if articles else articles_frame([], texts),
-                  pd.DataFrame(problems, columns=PROBLEM_COLUMNS),
-                  pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))
+    return Corpus(articles, problems, pd.concat(logs, ignore_index=True) if logs else pd.DataFrame(columns=LOG_COLUMNS))

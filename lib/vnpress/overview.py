@@ -11,16 +11,22 @@ from .pipeline import Workbook
 WORD_POS_EXCLUDED = {"CH"}  # punctuation does not count as a token
 
 
-def _counts(wb: Workbook) -> tuple[pd.Series, pd.Series, set[str]]:
-    """Sentences and words (no punctuation) per article id, and the distinct case-folded words, streamed from
-    the cache a batch of articles at a time (`Workbook.scan`)."""
-    sentences = pd.concat([b.groupby("article_id").size() for b in wb.scan("sentences")] or [pd.Series(dtype=int)])
-    words, types = [], set()
-    for batch in wb.scan("tokens"):
-        batch = batch[~batch["pos"].isin(WORD_POS_EXCLUDED)]
-        words.append(batch.groupby("article_id").size())
-        types.update(batch["token"].str.lower().unique())
-    return sentences, pd.concat(words or [pd.Series(dtype=int)]), types
+def _counts(wb: Workbook) -> pd.DataFrame:
+    """Sentences and words (no punctuation) per article id (the index), with the number of distinct
+    case-folded words in `attrs["types"]`: streamed from the cache a batch of articles at a time
+    (`Workbook.scan`), once per workbook (kept with its tables)."""
+    if "overview:counts" not in wb._tables:
+        sentences = [b.groupby("article_id").size() for b in wb.scan("sentences")]
+        words, types = [], set()
+        for batch in wb.scan("tokens"):
+            batch = batch[~batch["pos"].isin(WORD_POS_EXCLUDED)]
+            words.append(batch.groupby("article_id").size())
+            types.update(batch["token"].str.lower().unique())
+        counts = pd.DataFrame({"sentences": pd.concat(sentences or [pd.Series(dtype=int)]),
+                               "words": pd.concat(words or [pd.Series(dtype=int)])})
+        counts.attrs["types"] = len(types)
+        wb._tables["overview:counts"] = counts
+    return wb._tables["overview:counts"]
 
 
 def article_table(wb: Workbook) -> pd.DataFrame:
@@ -31,7 +37,7 @@ def article_table(wb: Workbook) -> pd.DataFrame:
     punctuation), removed_lines (non-blank lines the cleaner removed).
     """
     a = wb.articles
-    sentences, words, _ = _counts(wb)
+    counts = _counts(wb)
     removed = wb.cleaning_log[wb.cleaning_log["rule"] != "blank_run"].groupby("article_id").size()
     ids = a["article_id"]
     return pd.DataFrame({
@@ -41,15 +47,15 @@ def article_table(wb: Workbook) -> pd.DataFrame:
         "published": a["published"].dt.strftime("%Y-%m-%d").fillna(""),
         "published_source": a["published_source"],
         "chars": a["chars"],
-        "sentences": ids.map(sentences).fillna(0).astype("int64"),
-        "tokens": ids.map(words).fillna(0).astype("int64"),
+        "sentences": ids.map(counts["sentences"]).fillna(0).astype("int64"),
+        "tokens": ids.map(counts["words"]).fillna(0).astype("int64"),
         "removed_lines": ids.map(removed).fillna(0).astype("int64"),
     }).reset_index(drop=True)
 
 
 def corpus_summary(wb: Workbook) -> pd.DataFrame:
     """Corpus facts as rows (fact, value): articles, outlets, date range, sentences, tokens, types, problems."""
-    sentences, words, types = _counts(wb)
+    counts = _counts(wb)
     dates = wb.articles["published"].dropna()
     outlets = wb.articles["outlet"].replace("", pd.NA).dropna()
     facts = [
@@ -60,9 +66,9 @@ def corpus_summary(wb: Workbook) -> pd.DataFrame:
         ("latest publication", dates.max().strftime("%Y-%m-%d") if len(dates) else ""),
         ("publication dates by source", "; ".join(f"{k}: {v}" for k, v in
                                                   wb.articles["published_source"].value_counts().items())),
-        ("sentences", int(sentences.sum())),
-        ("tokens (words)", int(words.sum())),
-        ("types (distinct words, case-folded)", len(types)),
+        ("sentences", int(counts["sentences"].sum())),
+        ("tokens (words)", int(counts["words"].sum())),
+        ("types (distinct words, case-folded)", counts.attrs["types"]),
         ("lines removed as boilerplate", int((wb.cleaning_log["rule"] != "blank_run").sum())),
         ("files with errors", int((wb.problems["level"] == "error").sum())),
         ("warnings", int((wb.problems["level"] == "warning").sum())),

@@ -17,10 +17,13 @@ missing. With Dask, `cache_dir` must be storage the workers all share.
 
 `load(..., lazy=True)` keeps only the articles' metadata: a batch job reads and
 cleans its articles' files again (checking each against its content key), so
-neither the driver nor a worker holds the corpus's text; it reads `sentences`
-and `tokens` only when first used, and `Workbook.scan(table)` streams a table
-batch by batch (whole articles per batch) from the shards, so analyses that
-scan keep memory bounded.
+neither the driver nor a worker holds the corpus's text; with a cache, what
+loading learned from each file is cached too (`corpus.load_corpus`), so a
+file unchanged since an earlier load is not read again, and the cleaning log
+stays there until used. It reads `sentences` and `tokens` only when first
+used, and `Workbook.scan(table)` streams a table batch by batch (whole
+articles per batch) from the shards, so analyses that scan keep memory
+bounded.
 
 Per-article analyses (`Workbook.analysis(name)`, entities included) run on the
 same engine and cache: see `vnpress.analyses`.
@@ -49,10 +52,15 @@ import pyarrow.parquet as pq
 import underthesea
 from tqdm import tqdm
 
-from . import __version__
+from . import __version__, memory
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
 from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, tables
+
+if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
+    # Arrow's default allocator (mimalloc) keeps what a read freed for later reads: the loading process, which
+    # reads many small shards and indexes, would grow with the corpus. The system allocator gives it back.
+    pa.set_memory_pool(pa.system_memory_pool())
 
 BATCH_SIZE = 16
 ENGINES = ("local", "dask")
@@ -113,7 +121,7 @@ class Workbook:
 
     articles: pd.DataFrame
     problems: pd.DataFrame
-    cleaning_log: pd.DataFrame
+    log: pd.DataFrame | Callable[[], pd.DataFrame]  # the cleaning log, or a function reading it (on first use)
     cache_dir: Path | None = None
     engine: Engine = field(default_factory=Engine)
     corpus_dir: Path | None = None
@@ -127,6 +135,13 @@ class Workbook:
     @property
     def tokens(self) -> pd.DataFrame:
         return self._table("tokens")
+
+    @property
+    def cleaning_log(self) -> pd.DataFrame:
+        """Every line cleaning removed (`vnpress.clean`): article_id, line_no, text, rule."""
+        if callable(self.log):
+            self.log = self.log()
+        return self.log
 
     @property
     def errors(self) -> pd.DataFrame:
@@ -164,6 +179,8 @@ class Workbook:
         return self._shards[table]
 
     def _table(self, table: str) -> pd.DataFrame:
+        if table not in self._tables and self.cache_dir is None and self.corpus_dir is None:
+            raise ValueError(f"this workbook has no {table} table (a layer reading it must list it in its tables)")
         if table not in self._tables:
             self._tables[table] = _by_article(_read_shards(self.cache_dir, table, set(self._keys().values())),
                                               self._keys(), table)
@@ -225,6 +242,7 @@ def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
             keys = {key for chunk in column.chunks for key in chunk.dictionary.to_pylist()}
         for key in keys:  # interned: every index, and the workbook's keys, share one copy of each key
             index.setdefault(sys.intern(key), []).append(path)
+    memory.trim()
     return index
 
 
@@ -386,7 +404,7 @@ def _by_article(frame: pd.DataFrame | None, keys: dict[str, str], table: str) ->
     return merged[columns].reset_index(drop=True)
 
 
-def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataFrame,
+def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataFrame | Callable[[], pd.DataFrame],
           cache_dir: str | Path | None = None, engine: Engine | None = None, lazy: bool = False,
           corpus_dir: str | Path | None = None) -> Workbook:
     """Process cleaned articles into a Workbook (see the module docstring); articles without a `text` column
@@ -417,8 +435,10 @@ def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: i
     eng = Engine(engine, workers or 0, scheduler)
     if eng.name == "local" and eng.workers > 1:
         eng.pool()  # forked before the corpus is read, the workers carry none of it
-    corpus = load_corpus(corpus_dir, max_bytes=max_bytes, texts=not lazy)
-    return build(corpus.articles, corpus.problems, corpus.cleaning_log, cache_dir, eng, lazy, corpus_dir)
+    corpus = load_corpus(corpus_dir, max_bytes=max_bytes, texts=not lazy, cache_dir=cache_dir)
+    wb = build(corpus.articles, corpus.problems, corpus.log, cache_dir, eng, lazy, corpus_dir)
+    memory.trim()
+    return wb
 
 
 def from_texts(texts: dict[str, str], published: dict[str, str] | None = None, outlet: dict[str, str] | None = None,

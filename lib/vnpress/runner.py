@@ -247,10 +247,11 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     unused = [n for n in extra if not any(n in d for d in declared.values())]
     if unused:
         raise ValueError(f"parameter(s) {', '.join(unused)} not declared by any selected notebook")
-    problems = load_corpus(corpus_dir, texts=False).problems  # reported up front; the notebooks show them too
+    cache_dir = resolve_path(extra.get("cache_dir", str(out_root / "cache")))
+    # reported up front (the notebooks show them too); the files' facts are cached for the notebooks' loads
+    problems = load_corpus(corpus_dir, texts=False, cache_dir=cache_dir or None).problems
     corpus_files, versions, code = _file_hashes(corpus_dir), _versions(), _code_hash()
     prev_dir, previous = (None, {}) if force else _previous(out_root)
-    cache_dir = resolve_path(extra.get("cache_dir", str(out_root / "cache")))
     run_dir = _new_run_dir(out_root)
     (run_dir / "logs").mkdir()
     results: dict[str, dict] = {}

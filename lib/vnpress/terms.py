@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Iterator
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import yaml
 from matplotlib import font_manager
@@ -75,20 +76,22 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
     wanted = {p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip()}
     stops = stopwords(override_path)
     t = wb.tokens if tokens is None else tokens
-    tokens, tags = t["token"].tolist(), t["pos"].tolist()
+    words = t["token"]
     if level == "syllable":
-        pieces = [tok.split() for tok in tokens]
-        idx = [i for i, p in enumerate(pieces) for _ in p]
-        t = t.iloc[idx].reset_index(drop=True)
-        tokens = [s for p in pieces for s in p]
-        tags = t["pos"].tolist()
-    judged: dict[tuple[str, str], tuple[str, bool]] = {}  # each distinct (token, tag) is judged once
-    for pair in zip(tokens, tags):
-        if pair not in judged:
-            judged[pair] = _judge(*pair, stops, wanted, keep_numbers)
-    terms, kept = zip(*map(judged.__getitem__, zip(tokens, tags))) if tokens else ((), ())
+        pieces = [tok.split() for tok in words.tolist()]
+        t = t.iloc[[i for i, p in enumerate(pieces) for _ in p]].reset_index(drop=True)
+        words = pd.Series([s for p in pieces for s in p], dtype="str")
+    # each distinct (token, tag) is judged once: codes of the pairs, then a lookup
+    word_codes, word_values = pd.factorize(words)
+    tag_codes, tag_values = pd.factorize(t["pos"])
+    codes, pairs = pd.factorize(word_codes * len(tag_values) + tag_codes)
+    judged = [_judge(word_values[p // len(tag_values)], tag_values[p % len(tag_values)], stops, wanted, keep_numbers)
+              for p in pairs]
+    terms = np.array([term for term, _ in judged], dtype=object)
+    kept = np.array([ok for _, ok in judged], dtype=bool)
     return pd.DataFrame({"article_id": t["article_id"].to_numpy(), "sentence_id": t["sentence_id"].to_numpy(),
-                         "token_id": t["token_id"].to_numpy(), "term": list(terms), "pos": tags, "kept": list(kept)})
+                         "token_id": t["token_id"].to_numpy(), "term": terms[codes], "pos": t["pos"].to_numpy(),
+                         "kept": kept[codes]})
 
 
 def _judge(tok: str, tag: str, stops: frozenset[str], wanted: set[str], keep_numbers: bool) -> tuple[str, bool]:
