@@ -84,6 +84,7 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
     # each distinct (token, tag) is judged once: codes of the pairs, then a lookup
     word_codes, word_values = pd.factorize(words)
     tag_codes, tag_values = pd.factorize(t["pos"])
+    word_values, tag_values = word_values.tolist(), tag_values.tolist()  # plain lists: fast to index one by one
     codes, pairs = pd.factorize(word_codes * len(tag_values) + tag_codes)
     judged = [_judge(word_values[p // len(tag_values)], tag_values[p % len(tag_values)], stops, wanted, keep_numbers)
               for p in pairs]
