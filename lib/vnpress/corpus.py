@@ -283,7 +283,7 @@ def _read_log(folder: Path, used: pa.Table) -> pd.DataFrame:
     log = pa.concat_tables(parts)
     log = log.append_column("position", pc.index_in(log["entry"], value_set=used["entry"]))
     frame = log.sort_by([("position", "ascending"), ("line_no", "ascending")]).select(LOG_COLUMNS).to_pandas()
-    pa.default_memory_pool().release_unused()  # what the reads took, back to the system
+    memory.trim()  # what the reads took, back to the system
     return frame
 
 
@@ -318,7 +318,7 @@ def _articles(paths: list[Path], manifest: dict[str, dict[str, str]], problems: 
                 problems.append((str(path), "warning", "text does not look Vietnamese (few Vietnamese diacritics)"))
             row = article_row(path.stem, path.name, found, manifest.get(path.name))
             yield (row if texts else {k: v for k, v in row.items() if k not in TEXT_COLUMNS}), log, entry, \
-                None if log is not None else found.get("write")
+                found.get("write")  # only cached facts name a write
 
 
 def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True,
