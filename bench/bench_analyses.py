@@ -5,7 +5,9 @@ i mod 5 with its paragraphs shuffled (seeded by i) and a serial-number sentence 
 has its own content hash. For each size it measures, each step in a fresh process on a warm processing cache
 (processing itself on an empty one):
 - time with 1 worker and with all cores, and the speed-up (target ≥ 1.8 on 2 cores); sizes above
-  `--one-worker-max` are measured with all cores only;
+  `--one-worker-max` are measured with all cores only. One worker means one core: the 1-worker step runs with
+  Arrow on one thread (`OMP_NUM_THREADS=1`), as each worker process of the all-cores step does (without it,
+  Arrow's thread per core lets a lone worker decode Parquet on the other core too);
 - peak RSS of the process tree (sampled every 50 ms), of the driver (the loading process) and of its largest
   worker process, all cores;
 - the time of loading the corpus on a warm cache (the file facts and shards cached), which every step pays;
@@ -50,10 +52,13 @@ def write_articles(source: Path, target: Path, first: int, count: int) -> None:
         (target / f"a{n:07d}.txt").write_text(text, encoding="utf-8")
 
 
-def timed(code: str) -> tuple[dict, float, float, float]:
-    """Run python `code` in a fresh process: (the JSON it prints last, peak RSS in MB of the tree, of the
-    process itself and of its largest child process)."""
+def timed(code: str, one_thread: bool = False) -> tuple[dict, float, float, float]:
+    """Run python `code` in a fresh process (`one_thread`: with Arrow on one thread, as in each worker process):
+    (the JSON it prints last, peak RSS in MB of the tree, of the process itself and of its largest child
+    process)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT / "lib"), os.environ.get("PYTHONPATH")]))}
+    if one_thread:
+        env["OMP_NUM_THREADS"] = "1"  # Arrow's thread pool size
     proc = psutil.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                         env=env)
     peaks = [0, 0, 0]  # tree, driver, largest child
@@ -104,7 +109,8 @@ def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, co
     for workers in (1, cores) if one_worker else (cores,):
         shutil.rmtree(cache, ignore_errors=True)
         for name in ["processing", *names]:  # each in its own process, upstream steps already cached
-            times, *peaks = timed(step(corpus, cache, workers, engine, [] if name == "processing" else [name]))
+            times, *peaks = timed(step(corpus, cache, workers, engine, [] if name == "processing" else [name]),
+                                  one_thread=workers == 1)
             rows.setdefault(name, {})[workers] = (times[name], *peaks)
             if name != "processing":
                 warm.setdefault(workers, times["processing"])

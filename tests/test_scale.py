@@ -2,6 +2,7 @@ import json
 import shutil
 
 import pandas as pd
+import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
@@ -103,6 +104,15 @@ def test_local_workers_are_started_once_per_engine(tmp_path):
     for name in ("mentions", "dates"):
         wb.analysis(name)
     assert wb.engine.pool() is pool and set(pool._processes) == workers and len(workers) == 2
+
+
+def _arrow_threads(_: int) -> int:
+    return pa.cpu_count()
+
+
+def test_each_local_worker_decodes_on_one_thread():
+    engine = pipeline.Engine(workers=2)
+    assert set(engine.pool().map(_arrow_threads, range(8))) == {1}  # a worker per core, not a thread per core each
 
 
 def test_a_lazy_workbook_reads_texts_from_the_files(tmp_path):

@@ -61,6 +61,20 @@ def test_tone_mark_variants_are_one_term():
     assert sylls["hòa"] == 2 and "hoà" not in sylls.index
 
 
+def test_term_counts_per_article_in_order_of_first_appearance():
+    wb = from_texts({"a": "Công ước được ký tại Hà Nội. Nhiều nước ký công ước và ủng hộ Công ước.",
+                     "b": "Hà Nội đón các đoàn đại biểu. Các đoàn đại biểu đến Hà Nội."})
+    counts = terms.term_counts(wb.tokens)
+    assert list(counts.columns) == ["article_id", "term", "count"]
+    a = counts[counts["article_id"] == "a"]
+    assert a.set_index("term")["count"]["công ước"] == 3  # capitalised or not, one term
+    assert a["term"].iloc[0] == "công ước" and not a["term"].isin(["được", "và", "tại", "."]).any()
+    b = counts[counts["article_id"] == "b"].set_index("term")["count"]
+    assert b["Hà Nội"] == 2 and b["đại biểu"] == 2
+    kept = terms.term_tokens(wb).query("kept")
+    assert counts["count"].sum() == len(kept)
+
+
 def test_stopword_override_is_honoured(tmp_path):
     wb = from_texts({"a": "Năm nay nước ta tổ chức nhiều sự kiện quan trọng trong năm."})
     default = set(terms.frequencies(wb)["term"])

@@ -54,6 +54,8 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from . import __version__, countries, lexicon, memory, stance, statements, terms, timeline
@@ -100,8 +102,7 @@ def _dates(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
 
 def _term_counts(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
     # terms' stopwords drop country names of the packaged gazetteer, hence countries.csv in the settings
-    kept = terms.term_tokens(wb, override_path=files["stopwords_override.yaml"]).query("kept")
-    return kept.groupby(["article_id", "term"], sort=False).size().rename("count").reset_index()
+    return terms.term_counts(wb.tokens, files["stopwords_override.yaml"])
 
 
 def _entities(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
@@ -297,34 +298,34 @@ def _by_token_shard(wb: Workbook) -> Callable[[list[tuple[str, str]]], list[tupl
 
 
 def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -> pd.DataFrame:
-    """One input table of a batch (`columns`), rows under the article keys, in the batch's article order."""
+    """One input table of a batch (`columns`), rows under the article keys, in the batch's article order (and
+    each article's in sentence, token or row order)."""
     pairs = [(key, item["inputs"][table]) for key, item in items]
-    if pairs and all(isinstance(found, list) for _, (_, found) in pairs):
-        files = sorted({f for _, (_, found) in pairs for f in found})
-        sources = list({src for _, (src, _) in pairs})
-        frame = ds.dataset(files, format="parquet").to_table(
-            filter=ds.field("article_id").isin(sources)).to_pandas() if files else pd.DataFrame()
-        if frame.empty:
-            return pd.DataFrame(columns=columns)
-        frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
-        keys = {src: key for key, (src, _) in pairs}
-        if len(keys) < len(pairs):  # articles sharing a source (same text, other fields): one copy of its rows each
-            frame = frame.rename(columns={"article_id": "_src"}).merge(
-                pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}),
-                on="_src").drop(columns="_src")
-        elif any(src != key for src, key in keys.items()):
-            frame["article_id"] = frame["article_id"].map(keys)
-        frame["article_id"] = frame["article_id"].astype("string")
-    else:
+    if not (pairs and all(isinstance(found, list) for _, (_, found) in pairs)):  # no cache: the rows, in order
         frames = [found.assign(article_id=pd.array([key] * len(found), dtype=found["article_id"].dtype))
                   for key, (_, found) in pairs if found is not None]
         frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-        if frame.empty:
-            return pd.DataFrame(columns=columns)
-    position = {k: i for i, (k, _) in enumerate(items)}
-    order = [c for c in _UNIQUE if c in frame]
-    frame = frame.sort_values(order, key=lambda s: s.map(position) if s.name == "article_id" else s, kind="stable")
-    return frame[columns].reset_index(drop=True)
+        return frame[columns] if not frame.empty else pd.DataFrame(columns=columns)
+    files = sorted({f for _, (_, found) in pairs for f in found})
+    sources = list(dict.fromkeys(src for _, (src, _) in pairs))  # in batch order
+    if not files:
+        return pd.DataFrame(columns=columns)
+    rows = ds.dataset(files, format="parquet").to_table(filter=ds.field("article_id").isin(sources))
+    position = pc.index_in(rows["article_id"], value_set=pa.array(sources, rows.schema.field("article_id").type))
+    rows = rows.append_column("_position", position).sort_by(
+        [("_position", "ascending")] + [(c, "ascending") for c in _UNIQUE[1:] if c in rows.column_names])
+    frame = rows.drop_columns(["_position"]).to_pandas()
+    if frame.empty:
+        return pd.DataFrame(columns=columns)
+    if any(len(found) > 1 for _, (_, found) in pairs):  # a redone batch: rows in two shards, keep one copy
+        frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
+    keys = {src: key for key, (src, _) in pairs}
+    if len(keys) < len(pairs):  # articles sharing a source (same text, other fields): one copy of its rows each
+        frame = pd.DataFrame({"_src": [src for _, (src, _) in pairs], "article_id": [k for k, _ in pairs]}).merge(
+            frame.rename(columns={"article_id": "_src"}), on="_src")
+    elif any(src != key for src, key in keys.items()):
+        frame["article_id"] = frame["article_id"].map(keys)
+    return frame[columns].astype({"article_id": "string"})
 
 
 def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: str,

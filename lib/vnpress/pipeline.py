@@ -47,6 +47,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 import underthesea
@@ -89,7 +90,7 @@ class Engine:
         the corpus, so forked workers carry none of it) and reused by processing and every analysis; shut
         down when the engine is garbage-collected or the interpreter exits."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers)
+            self._pool = ProcessPoolExecutor(self.workers, initializer=_one_core_each)
             list(self._pool.map(int, range(self.workers)))  # start every worker now
             weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
         return self._pool
@@ -106,6 +107,12 @@ class Engine:
             self._client = Client(self.scheduler or cluster)
             weakref.finalize(self, _close_dask, self._client, cluster)
         return self._client
+
+
+def _one_core_each() -> None:
+    """Each local worker decodes Parquet on one thread (Arrow's default is a thread per core, so a worker per
+    core would run more threads than cores); Dask's nanny does the same for its workers (OMP_NUM_THREADS=1)."""
+    pa.set_cpu_count(1)
 
 
 def _close_dask(client, cluster) -> None:
@@ -274,7 +281,7 @@ def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
     name = f"part-{uuid.uuid4().hex}.parquet"
     tmp = folder / f".{name}.tmp"
     arrow = pa.Table.from_pandas(frame, preserve_index=False)
-    keys = json.dumps(sorted(set(frame["article_id"]))).encode()
+    keys = json.dumps(sorted(pc.unique(arrow["article_id"]).to_pylist())).encode()
     arrow = arrow.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in arrow.schema],
                                  metadata={**(arrow.schema.metadata or {}), SHARD_KEYS: keys}))
     pq.write_table(arrow, tmp)

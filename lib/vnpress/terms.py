@@ -73,7 +73,7 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
     """
     if level not in ("word", "syllable"):
         raise ValueError(f"level must be 'word' or 'syllable', got {level!r}")
-    wanted = {p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip()}
+    wanted = frozenset(p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip())
     stops = stopwords(override_path)
     t = wb.tokens if tokens is None else tokens
     words = t["token"]
@@ -81,21 +81,39 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
         pieces = [tok.split() for tok in words.tolist()]
         t = t.iloc[[i for i, p in enumerate(pieces) for _ in p]].reset_index(drop=True)
         words = pd.Series([s for p in pieces for s in p], dtype="str")
-    # each distinct (token, tag) is judged once: codes of the pairs, then a lookup
-    word_codes, word_values = pd.factorize(words)
-    tag_codes, tag_values = pd.factorize(t["pos"])
-    word_values, tag_values = word_values.tolist(), tag_values.tolist()  # plain lists: fast to index one by one
-    codes, pairs = pd.factorize(word_codes * len(tag_values) + tag_codes)
-    judged = [_judge(word_values[p // len(tag_values)], tag_values[p % len(tag_values)], stops, wanted, keep_numbers)
-              for p in pairs]
-    terms = np.array([term for term, _ in judged], dtype=object)
-    kept = np.array([ok for _, ok in judged], dtype=bool)
+    codes, terms, kept = _judged(words, t["pos"], stops, wanted, keep_numbers)
     return pd.DataFrame({"article_id": t["article_id"].to_numpy(), "sentence_id": t["sentence_id"].to_numpy(),
                          "token_id": t["token_id"].to_numpy(), "term": terms[codes], "pos": t["pos"].to_numpy(),
                          "kept": kept[codes]})
 
 
-def _judge(tok: str, tag: str, stops: frozenset[str], wanted: set[str], keep_numbers: bool) -> tuple[str, bool]:
+def term_counts(tokens: pd.DataFrame, override_path: str | None = None) -> pd.DataFrame:
+    """Kept terms per article with the default filters (words, no POS filter, numbers dropped): article_id,
+    term, count; each article's terms in order of first appearance (as `term_tokens`, counted)."""
+    codes, terms, kept = _judged(tokens["token"], tokens["pos"], stopwords(override_path), frozenset(), False)
+    term_codes, term_values = pd.factorize(terms)  # (word, tag) pairs of one term count together
+    article_codes, article_values = pd.factorize(tokens["article_id"])
+    rows = kept[codes]
+    pairs = article_codes[rows].astype(np.int64) * len(term_values) + term_codes[codes[rows]]
+    groups, firsts = pd.factorize(pairs)  # in order of first appearance
+    return pd.DataFrame({"article_id": np.asarray(article_values, dtype=object)[firsts // len(term_values)],
+                         "term": term_values[firsts % len(term_values)], "count": np.bincount(groups)})
+
+
+def _judged(words: pd.Series, tags: pd.Series, stops: frozenset[str], wanted: frozenset[str],
+            keep_numbers: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's code of its distinct (word, tag) pair, and each pair's term and whether it counts (`_judge`)."""
+    word_codes, word_values = pd.factorize(words)
+    tag_codes, tag_values = pd.factorize(tags)
+    word_values, tag_values = word_values.tolist(), tag_values.tolist()  # plain lists: fast to index one by one
+    codes, pairs = pd.factorize(word_codes * len(tag_values) + tag_codes)
+    judged = [_judge(word_values[p // len(tag_values)], tag_values[p % len(tag_values)], stops, wanted, keep_numbers)
+              for p in pairs]
+    return codes, np.array([term for term, _ in judged], dtype=object), np.array([ok for _, ok in judged], dtype=bool)
+
+
+@lru_cache(maxsize=1 << 16)  # a vocabulary is mostly the same words batch after batch
+def _judge(tok: str, tag: str, stops: frozenset[str], wanted: frozenset[str], keep_numbers: bool) -> tuple[str, bool]:
     """A token's term, and whether it counts: word-like, not punctuation, not a bare number (unless
     `keep_numbers`), not a stopword, and of a wanted POS tag (if any are given)."""
     term = _term(tok, tag)
