@@ -4,6 +4,7 @@ import sys
 import textwrap
 
 import pandas as pd
+import pyarrow.dataset as ds
 import pytest
 import yaml
 
@@ -95,6 +96,19 @@ def test_each_analysis_matches_the_direct_call(tmp_path, cached):
     anchored = timeline.anchor_to_corpus(wb.analysis("dates"))
     same(anchored, timeline.timeline(wb))
     same(timeline.merge_events(anchored), timeline.merge_events(timeline.timeline(wb)))
+
+
+def test_rows_kept_without_a_cache_are_typed_as_the_shards_give_them_back(tmp_path):
+    # one batch found no speaker (an all-None column), the other one: the shards store both as text
+    batches = [pd.DataFrame({"article_id": ["a"], "speaker": pd.Series([None], dtype=object), "_row": [0]}),
+               pd.DataFrame({"article_id": ["b"], "speaker": ["Lê Thị Hoa"], "_row": [0]})]
+    for batch in batches:
+        pipeline.write_shard(tmp_path, "rows", batch)
+    shards = sorted(str(p) for p in tmp_path.rglob("rows/*.parquet"))
+    back = ds.dataset(shards, format="parquet").to_table().to_pandas().sort_values("article_id", ignore_index=True)
+    kept = analyses._concat(batches, ("article_id", "speaker"))
+    pd.testing.assert_frame_equal(kept, back)  # values, dtypes and missing values alike
+    assert kept["speaker"].isna().tolist() == [True, False]
 
 
 def test_parallel_workers_and_dask_give_identical_tables(tmp_path):

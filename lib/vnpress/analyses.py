@@ -62,7 +62,7 @@ from . import __version__, countries, lexicon, memory, stance, statements, terms
 from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, entities_for
-from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index
+from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index, stored
 
 TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
 _UNIQUE = ("article_id", "sentence_id", "token_id", "_row")
@@ -362,8 +362,12 @@ def _forget_edited(files: dict[str, str]) -> None:
 
 
 def _concat(frames: list[pd.DataFrame], columns: tuple[str, ...]) -> pd.DataFrame:
+    """The batches' rows (without a cache) typed as the cache's shards give them back, so a layer's table is the
+    same frame with or without a cache."""
     frames = [f for f in frames if not f.empty]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*columns, "_row"])
+    if not frames:
+        return pd.DataFrame(columns=[*columns, "_row"])
+    return stored(pd.concat(frames, ignore_index=True)).to_pandas()
 
 
 def _rows(wb: Workbook, layer: Layer, article_ids: list[str], index: dict[str, list[str]]) -> pd.DataFrame:

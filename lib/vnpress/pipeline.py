@@ -280,12 +280,17 @@ def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     name = f"part-{uuid.uuid4().hex}.parquet"
     tmp = folder / f".{name}.tmp"
-    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    arrow = stored(frame)
     keys = json.dumps(sorted(pc.unique(arrow["article_id"]).to_pylist())).encode()
-    arrow = arrow.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in arrow.schema],
-                                 metadata={**(arrow.schema.metadata or {}), SHARD_KEYS: keys}))
-    pq.write_table(arrow, tmp)
+    pq.write_table(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), SHARD_KEYS: keys}), tmp)
     os.replace(tmp, folder / name)
+
+
+def stored(frame: pd.DataFrame) -> pa.Table:
+    """A frame as a shard stores it: Arrow, with an all-empty column typed as string."""
+    arrow = pa.Table.from_pandas(frame, preserve_index=False)
+    return arrow.cast(pa.schema([f.with_type(pa.string()) if pa.types.is_null(f.type) else f for f in arrow.schema],
+                                metadata=arrow.schema.metadata))
 
 
 def _cleaned(key: str, source: str | Path) -> str:
