@@ -308,15 +308,13 @@ def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -
         return frame[columns] if not frame.empty else pd.DataFrame(columns=columns)
     files = sorted({f for _, (_, found) in pairs for f in found})
     sources = list(dict.fromkeys(src for _, (src, _) in pairs))  # in batch order
-    if not files:
+    rows = ds.dataset(files, format="parquet").to_table(filter=ds.field("article_id").isin(sources)) if files else None
+    if rows is None or rows.num_rows == 0:
         return pd.DataFrame(columns=columns)
-    rows = ds.dataset(files, format="parquet").to_table(filter=ds.field("article_id").isin(sources))
     position = pc.index_in(rows["article_id"], value_set=pa.array(sources, rows.schema.field("article_id").type))
-    rows = rows.append_column("_position", position).sort_by(
-        [("_position", "ascending")] + [(c, "ascending") for c in _UNIQUE[1:] if c in rows.column_names])
-    frame = rows.drop_columns(["_position"]).to_pandas()
-    if frame.empty:
-        return pd.DataFrame(columns=columns)
+    frame = rows.append_column("_position", position).sort_by(
+        [("_position", "ascending")] + [(c, "ascending") for c in _UNIQUE[1:] if c in rows.column_names]
+    ).drop_columns(["_position"]).to_pandas()
     if any(len(found) > 1 for _, (_, found) in pairs):  # a redone batch: rows in two shards, keep one copy
         frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
     keys = {src: key for key, (src, _) in pairs}
