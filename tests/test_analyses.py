@@ -3,6 +3,7 @@ import subprocess
 import sys
 import textwrap
 
+import numpy as np
 import pandas as pd
 import pyarrow.dataset as ds
 import pytest
@@ -109,6 +110,19 @@ def test_rows_kept_without_a_cache_are_typed_as_the_shards_give_them_back(tmp_pa
     kept = analyses._concat(batches, ("article_id", "speaker"))
     pd.testing.assert_frame_equal(kept, back)  # values, dtypes and missing values alike
     assert kept["speaker"].isna().tolist() == [True, False]
+
+
+def test_a_batch_reads_its_rows_in_article_then_sentence_and_token_order(tmp_path):
+    # a shard holding two articles' rows out of order: the batch gets them in its own article order
+    rows = pd.DataFrame({"article_id": ["b", "b", "a", "a", "b"], "sentence_id": [1, 0, 0, 0, 0],
+                         "token_id": [0, 1, 1, 0, 0], "token": ["năm", "hai", "bốn", "ba", "một"]})
+    pipeline.write_shard(tmp_path, "tokens", rows)
+    (shard,) = [str(p) for p in tmp_path.rglob("tokens/*.parquet")]
+    items = [(key, {"inputs": {"tokens": (key, [shard])}}) for key in ["b", "a"]]
+    assert analyses._read_input("tokens", items, ["article_id", "token"])["token"].tolist() == [
+        "một", "hai", "năm", "ba", "bốn"]
+    assert analyses._in_order([np.array([0, 0, 1]), np.array([2, 3, 0])])  # the later columns break ties only
+    assert not analyses._in_order([np.array([0, 0, 1]), np.array([3, 2, 0])])
 
 
 def test_parallel_workers_and_dask_give_identical_tables(tmp_path):

@@ -1,5 +1,6 @@
 import json
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -68,7 +69,29 @@ def test_shard_index_reads_the_keys_from_the_footers(tmp_path):
     # a shard without the list (a cache written by an earlier version) is indexed from its rows
     pq.write_table(pq.read_table(files[0]).replace_schema_metadata({}), files[0])
     assert pipeline.SHARD_KEYS not in (pq.read_schema(files[0]).metadata or {})
+    (Path(files[0]).parent / pipeline.SHARD_INDEX).unlink()  # forget the saved index: every footer is read again
     assert pipeline.shard_index(tmp_path, "tokens") == index
+
+
+def test_shard_index_reads_only_the_footers_of_new_shards(tmp_path, monkeypatch):
+    wb = _build(tmp_path, workers=1, batch_size=2)
+    index = pipeline.shard_index(tmp_path, "tokens")
+    read = []
+    real = pipeline._shard_keys
+    monkeypatch.setattr(pipeline, "_shard_keys", lambda path: (read.append(path.name), real(path))[1])
+    assert pipeline.shard_index(tmp_path, "tokens") == index
+    assert read == []  # every shard's keys came from the saved index
+    first = wb._keys()[wb.articles["article_id"].iloc[0]]
+    gone = index[first][0]
+    Path(gone).unlink()
+    before = {p.name for p in Path(gone).parent.glob("*.parquet")}
+    pipeline.write_shard(tmp_path, "tokens", wb.tokens.head(3).assign(article_id="a-new-key"))
+    (added,) = {p.name for p in Path(gone).parent.glob("*.parquet")} - before
+    again = pipeline.shard_index(tmp_path, "tokens")
+    assert read == [added]
+    assert again["a-new-key"] == [str(Path(gone).parent / added)]
+    assert gone not in {f for paths in again.values() for f in paths}
+    assert first not in again  # its only shard was removed
 
 
 def test_dask_engine_matches_local_engine(tmp_path):

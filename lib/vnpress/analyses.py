@@ -43,7 +43,6 @@ import hashlib
 import inspect
 import json
 import math
-import os
 import re
 import sys
 import tempfile
@@ -53,6 +52,7 @@ from importlib import import_module
 from pathlib import Path
 from typing import Callable, Iterator
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -62,10 +62,13 @@ from . import __version__, countries, lexicon, memory, stance, statements, terms
 from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, entities_for
-from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index, stored
+from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index, stored, write_atomic
 
 TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
 _UNIQUE = ("article_id", "sentence_id", "token_id", "_row")
+# input shards are read with article ids as a dictionary: a batch's rows are filtered, matched to its articles
+# and sorted on their few distinct ids, not on a 64-character string per row
+_BY_ARTICLE = ds.ParquetFileFormat(read_options=ds.ParquetReadOptions(dictionary_columns=["article_id"]))
 _SEEN_FILES: dict[str, str] = {}  # data file name → the copy a layer last got in this process
 
 
@@ -193,9 +196,7 @@ def _copy(path: Path, base: Path) -> str:
     target = base / "data" / _sha(data)[:16] / path.name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        write_atomic(target, data)
     return str(target)
 
 
@@ -308,13 +309,17 @@ def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -
         return frame[columns] if not frame.empty else pd.DataFrame(columns=columns)
     files = sorted({f for _, (_, found) in pairs for f in found})
     sources = list(dict.fromkeys(src for _, (src, _) in pairs))  # in batch order
-    rows = ds.dataset(files, format="parquet").to_table(filter=ds.field("article_id").isin(sources)) if files else None
+    rows = ds.dataset(files, format=_BY_ARTICLE).to_table(filter=ds.field("article_id").isin(sources)) if files else None
     if rows is None or rows.num_rows == 0:
         return pd.DataFrame(columns=columns)
-    position = pc.index_in(rows["article_id"], value_set=pa.array(sources, rows.schema.field("article_id").type))
-    frame = rows.append_column("_position", position).sort_by(
-        [("_position", "ascending")] + [(c, "ascending") for c in _UNIQUE[1:] if c in rows.column_names]
-    ).drop_columns(["_position"]).to_pandas()
+    ids = rows["article_id"].combine_chunks()  # dictionary-encoded: matched and ordered on its few values
+    position = pc.index_in(ids.dictionary, value_set=pa.array(sources, ids.type.value_type)).take(ids.indices)
+    order = [c for c in _UNIQUE[1:] if c in rows.column_names]
+    if not _in_order([position.to_numpy(), *(rows[c].to_numpy() for c in order)]):  # shards are mostly in order
+        rows = rows.take(pc.sort_indices(pa.table([position, *(rows[c] for c in order)], ["_position", *order]),
+                                         [(c, "ascending") for c in ["_position", *order]]))
+    frame = rows.set_column(rows.column_names.index("article_id"), "article_id",
+                            pc.cast(rows["article_id"], ids.type.value_type)).to_pandas()
     if any(len(found) > 1 for _, (_, found) in pairs):  # a redone batch: rows in two shards, keep one copy
         frame = frame.drop_duplicates(subset=[c for c in _UNIQUE if c in frame])
     keys = {src: key for key, (src, _) in pairs}
@@ -324,6 +329,17 @@ def _read_input(table: str, items: list[tuple[str, dict]], columns: list[str]) -
     elif any(src != key for src, key in keys.items()):
         frame["article_id"] = frame["article_id"].map(keys)
     return frame[columns].astype({"article_id": "string"})
+
+
+def _in_order(columns: list[np.ndarray]) -> bool:
+    """Whether the rows are sorted by these integer columns (the first, then the next where equal, ...)."""
+    undecided = np.ones(max(len(columns[0]) - 1, 0), dtype=bool)  # pairs of neighbours equal so far
+    for column in columns:
+        step = np.diff(column)
+        if (step[undecided] < 0).any():
+            return False
+        undecided &= step == 0
+    return True
 
 
 def _analyse_batch(analysis: Analysis, files: dict[str, str], rows: str, done: str,

@@ -67,6 +67,7 @@ BATCH_SIZE = 16
 ENGINES = ("local", "dask")
 COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS}
 SHARD_KEYS = b"vnpress.article_ids"  # footer metadata of a shard: the JSON list of the content keys it holds
+SHARD_INDEX = "_index.json"  # in a shard folder: shard file name → its content keys, for the shards seen so far
 
 
 @dataclass
@@ -237,20 +238,51 @@ def _shard_dir(cache_dir: Path, table: str) -> Path:
 
 def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
     """Content key → the shard files of `table` holding its rows. Each shard lists its keys in its footer
-    (`SHARD_KEYS`), so the index reads footers only; a shard written without them has its `article_id`
-    column read."""
+    (`SHARD_KEYS`); the keys of the shards seen before are kept in the folder's `SHARD_INDEX` file, so only
+    shards new since the last call have their footer read (a shard written without the footer list has its
+    `article_id` column read). The folder's listing decides which shards count: an index entry of a shard no
+    longer there is ignored, and the index is rewritten when the listing changed."""
+    folder = _shard_dir(cache_dir, table)
+    names = sorted(p.name for p in folder.glob("*.parquet"))
+    saved = _saved_index(folder / SHARD_INDEX)
+    listed = {name: saved[name] if name in saved else _shard_keys(folder / name) for name in names}
+    if listed.keys() != saved.keys():
+        try:
+            write_atomic(folder / SHARD_INDEX, json.dumps(listed).encode())
+        except OSError:  # a read-only cache: the footers are read again next time
+            pass
     index: dict[str, list[str]] = {}
-    for path in sorted(str(p) for p in _shard_dir(cache_dir, table).glob("*.parquet")):
-        listed = (pq.read_schema(path).metadata or {}).get(SHARD_KEYS)
-        if listed is not None:
-            keys = json.loads(listed)
-        else:
-            column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
-            keys = {key for chunk in column.chunks for key in chunk.dictionary.to_pylist()}
+    for name, keys in listed.items():
+        path = str(folder / name)
         for key in keys:  # interned: every index, and the workbook's keys, share one copy of each key
             index.setdefault(sys.intern(key), []).append(path)
     memory.trim()
     return index
+
+
+def _saved_index(path: Path) -> dict[str, list[str]]:
+    """Shard file name → its keys, as `shard_index` last saved them (empty if none, or unreadable)."""
+    try:
+        saved = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return {}
+    return saved if isinstance(saved, dict) else {}
+
+
+def _shard_keys(path: Path) -> list[str]:
+    """The content keys a shard holds: from its footer, or from its `article_id` column."""
+    listed = (pq.read_schema(path).metadata or {}).get(SHARD_KEYS)
+    if listed is not None:
+        return json.loads(listed)
+    column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
+    return sorted({key for chunk in column.chunks for key in chunk.dictionary.to_pylist()})
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (a temporary file in the same folder, then a rename)."""
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def cached_keys(cache_dir: Path, table: str) -> set[str]:
