@@ -59,10 +59,11 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
 from . import __version__, countries, lexicon, memory, stance, statements, terms, timeline
+from .atomic import replacing
 from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, entities_for
-from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index, stored, write_atomic
+from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index, stored
 
 TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
 _UNIQUE = ("article_id", "sentence_id", "token_id", "_row")
@@ -196,7 +197,8 @@ def _copy(path: Path, base: Path) -> str:
     target = base / "data" / _sha(data)[:16] / path.name
     if not target.exists():
         target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(target, data)
+        with replacing(target) as tmp:
+            tmp.write_bytes(data)
     return str(target)
 
 

@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from . import clean, memory, textnorm
+from .atomic import replacing
 from .clean import LOG_COLUMNS, clean_text
 
 MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
@@ -264,9 +265,8 @@ def _write_facts(folder: Path, new: list[tuple[dict, list]]) -> str:
                                                               for d in ("stated", "inferred")}} for f, _ in new],
                                       schema=FACTS)}
     for name, table in tables.items():
-        tmp = folder / f".{name}-{write}.tmp"
-        pq.write_table(table, tmp)
-        os.replace(tmp, folder / f"{name}-{write}.parquet")
+        with replacing(folder / f"{name}-{write}.parquet") as tmp:
+            pq.write_table(table, tmp)
     return write
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .atomic import replacing
 from .clean import clean_text
 from .corpus import MANIFEST_COLUMNS, MAX_BYTES, SUFFIXES, load_corpus, looks_vietnamese
 
@@ -131,18 +132,12 @@ def _read_manifest_rows(path: Path) -> list[dict[str, str]]:
 
 
 def write_manifest(folder: Path, rows: list[dict[str, str]]) -> None:
-    """Write manifest.csv atomically: a temporary file in the same folder, then os.replace."""
+    """Write manifest.csv whole or not at all (`atomic.replacing`)."""
     fields = MANIFEST_COLUMNS + [c for c in (rows[0] if rows else {}) if c not in MANIFEST_COLUMNS]
-    fd, tmp = tempfile.mkstemp(prefix=".manifest-", suffix=".csv", dir=folder)
-    try:
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
-            writer.writeheader()
-            writer.writerows(rows)
-        os.replace(tmp, folder / "manifest.csv")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with replacing(folder / "manifest.csv") as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _sources(path: Path, text_column: str, columns: dict[str, str], max_bytes: int):

@@ -54,6 +54,7 @@ import underthesea
 from tqdm import tqdm
 
 from . import __version__, memory
+from .atomic import replacing
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
 from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, tables
@@ -248,7 +249,8 @@ def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
     listed = {name: saved[name] if name in saved else _shard_keys(folder / name) for name in names}
     if listed.keys() != saved.keys():
         try:
-            write_atomic(folder / SHARD_INDEX, json.dumps(listed).encode())
+            with replacing(folder / SHARD_INDEX) as tmp:
+                tmp.write_bytes(json.dumps(listed).encode())
         except OSError:  # a read-only cache: the footers are read again next time
             pass
     index: dict[str, list[str]] = {}
@@ -278,13 +280,6 @@ def _shard_keys(path: Path) -> list[str]:
     return sorted({key for chunk in column.chunks for key in chunk.dictionary.to_pylist()})
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all (a temporary file in the same folder, then a rename)."""
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
-
-
 def cached_keys(cache_dir: Path, table: str) -> set[str]:
     """Content keys that already have a complete shard for `table`."""
     return set(shard_index(cache_dir, table))
@@ -310,12 +305,10 @@ def write_shard(cache_dir: Path, table: str, frame: pd.DataFrame) -> None:
         return
     folder = _shard_dir(cache_dir, table)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"part-{uuid.uuid4().hex}.parquet"
-    tmp = folder / f".{name}.tmp"
     arrow = stored(frame)
     keys = json.dumps(sorted(pc.unique(arrow["article_id"]).to_pylist())).encode()
-    pq.write_table(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), SHARD_KEYS: keys}), tmp)
-    os.replace(tmp, folder / name)
+    with replacing(folder / f"part-{uuid.uuid4().hex}.parquet") as tmp:
+        pq.write_table(arrow.replace_schema_metadata({**(arrow.schema.metadata or {}), SHARD_KEYS: keys}), tmp)
 
 
 def stored(frame: pd.DataFrame) -> pa.Table:
