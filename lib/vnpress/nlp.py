@@ -8,6 +8,9 @@ Tables (one row per unit, character offsets into the cleaned article text):
   (syllables joined by a space, as underthesea segments them: "tội phạm"),
   pos (underthesea's VLSP tag set: N, Np, V, A, P, M, E, C, CH, ...), start, end
   (-1 where the segmenter changed the surface and no offset can be given)
+- words: article_id, token, pos, count, first: each article's distinct (token, pos)
+  pairs, counted, in order of first appearance (`first`: the position of its first
+  token among the article's tokens), the input of term frequencies
 - entities: article_id, sentence_id, entity, type (PER, LOC, ORG, MISC), from
   underthesea's `ner` (BIO tags joined into spans)
 """
@@ -19,6 +22,7 @@ import underthesea
 
 SENTENCE_COLUMNS = ["article_id", "sentence_id", "paragraph_id", "start", "end", "text"]
 TOKEN_COLUMNS = ["article_id", "sentence_id", "token_id", "token", "pos", "start", "end"]
+WORD_COLUMNS = ["article_id", "token", "pos", "count", "first"]
 ENTITY_COLUMNS = ["article_id", "sentence_id", "entity", "type"]
 
 
@@ -70,6 +74,14 @@ def tables(sent_rows: list, tok_rows: list) -> tuple[pd.DataFrame, pd.DataFrame]
     """Typed (sentences, tokens) DataFrames from rows collected by `analyze`."""
     return (_typed(pd.DataFrame(sent_rows, columns=SENTENCE_COLUMNS)),
             _typed(pd.DataFrame(tok_rows, columns=TOKEN_COLUMNS)))
+
+
+def word_counts(tokens: pd.DataFrame) -> pd.DataFrame:
+    """The words table (WORD_COLUMNS) of tokens in text order, article by article."""
+    position = tokens.groupby("article_id", sort=False).cumcount()
+    grouped = tokens.assign(first=position).groupby(["article_id", "token", "pos"], sort=False, dropna=False)
+    out = grouped["first"].agg(count="size", first="min").reset_index()
+    return _typed(out.astype({"count": "int64", "first": "int64"}))[WORD_COLUMNS]
 
 
 def process_text(text: str, article_id: str = "text", pos: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
