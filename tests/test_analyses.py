@@ -219,6 +219,22 @@ def test_an_edited_data_file_reruns_only_the_layers_that_read_it(tmp_path, seen)
         wb.analysis("sentiment")
 
 
+def test_an_edited_stopword_list_reruns_no_per_article_work(tmp_path, seen):
+    """Stopwords filter the word counts processing wrote when a term table is made: no layer or article re-runs."""
+    wb = _build(CORPUS, tmp_path / "cache", workers=1)
+    for name in CHEAP:
+        wb.analysis(name)
+    shards = sorted((tmp_path / "cache").rglob("*.parquet"))
+    seen.clear()
+    override = tmp_path / "stopwords_override.yaml"
+    override.write_text("keep: []\nadd: [chủ quyền]\n", encoding="utf-8")
+    before, after = terms.frequencies(wb), terms.frequencies(wb, override_path=str(override))
+    for name in CHEAP:
+        wb.analysis(name)
+    assert "chủ quyền" in set(before["term"]) and "chủ quyền" not in set(after["term"])
+    assert not seen and sorted((tmp_path / "cache").rglob("*.parquet")) == shards
+
+
 def test_an_interrupted_analysis_resumes_with_the_missing_articles(tmp_path, seen, monkeypatch):
     wb = _build(CORPUS, tmp_path, workers=1, batch_size=1)
     counting = analyses._analyse_batch

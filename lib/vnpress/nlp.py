@@ -17,6 +17,7 @@ Tables (one row per unit, character offsets into the cleaned article text):
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import underthesea
 
@@ -77,11 +78,15 @@ def tables(sent_rows: list, tok_rows: list) -> tuple[pd.DataFrame, pd.DataFrame]
 
 
 def word_counts(tokens: pd.DataFrame) -> pd.DataFrame:
-    """The words table (WORD_COLUMNS) of tokens in text order, article by article."""
-    position = tokens.groupby("article_id", sort=False).cumcount()
-    grouped = tokens.assign(first=position).groupby(["article_id", "token", "pos"], sort=False, dropna=False)
-    out = grouped["first"].agg(count="size", first="min").reset_index()
-    return _typed(out.astype({"count": "int64", "first": "int64"}))[WORD_COLUMNS]
+    """The words table (WORD_COLUMNS) of tokens in text order, each article's rows together."""
+    article = pd.factorize(tokens["article_id"])[0]
+    word, words = pd.factorize(tokens["token"])
+    tag, tags = pd.factorize(tokens["pos"])
+    pair = pd.factorize((article.astype(np.int64) * len(words) + word) * len(tags) + tag)[0]  # in order of first use
+    rows = np.unique(pair, return_index=True)[1]  # the first row of each pair
+    starts = np.flatnonzero(np.r_[True, article[1:] != article[:-1]])  # each article's first row
+    out = tokens[["article_id", "token", "pos"]].take(rows).reset_index(drop=True)
+    return out.assign(count=np.bincount(pair), first=rows - starts[article[rows]])
 
 
 def process_text(text: str, article_id: str = "text", pos: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,20 +1,20 @@
 """Load, clean and process a corpus into a `Workbook`, with a Parquet cache.
 
 Processing (sentences, segmentation, POS, each article's word counts; NER on
-demand) runs on batches of
-articles: in worker processes on this machine (`engine="local"`, `workers`
-processes, default all cores, at most two batches in flight per worker) or on
-a Dask cluster (`engine="dask"`, `scheduler` = its address, or a LocalCluster
-when empty). Either is started once per engine (the local workers by `load`,
-before it reads the corpus; the cluster on first use) and reused by
-processing and every analysis. A batch's input is built when it is submitted,
-and each worker writes each batch it finishes as one Parquet shard per table
-under `cache_dir/<settings key>/<table>/`, rows keyed by the article's content
-key (SHA-256 of the cleaned text) in `article_id`; only counts travel back.
-The settings key covers the vnpress and underthesea versions and the tables'
-columns, so an upgrade never reuses stale results. A second run over an unchanged corpus reads the
-shards; an interrupted run resumes with the articles whose shards are
-missing. With Dask, `cache_dir` must be storage the workers all share.
+demand) runs on batches of articles: in worker processes on this machine
+(`engine="local"`, `workers` processes, default all cores, at most two batches
+in flight per worker) or on a Dask cluster (`engine="dask"`, `scheduler` = its
+address, or a LocalCluster when empty). Either is started once per engine (the
+local workers by `load`, before it reads the corpus; the cluster on first use)
+and reused by processing and every analysis. A batch's input is built when it
+is submitted, and each worker writes each batch it finishes as one Parquet
+shard per table under `cache_dir/<settings key>/<table>/`, rows keyed by the
+article's content key (SHA-256 of the cleaned text) in `article_id`; only
+counts travel back. The settings key covers the vnpress and underthesea
+versions and the tables' columns, so an upgrade never reuses stale results. A
+second run over an unchanged corpus reads the shards; an interrupted run
+resumes with the articles whose shards are missing. With Dask, `cache_dir` must
+be storage the workers all share.
 
 `load(..., lazy=True)` keeps only the articles' metadata: a batch job reads and
 cleans its articles' files again (checking each against its content key), so
@@ -22,9 +22,9 @@ neither the driver nor a worker holds the corpus's text; with a cache, what
 loading learned from each file is cached too (`corpus.load_corpus`), so a
 file unchanged since an earlier load is not read again, and the cleaning log
 stays there until used. It reads the processing tables (`sentences`,
-`tokens`, `words`) only when first used, and `Workbook.scan(table)` streams a table batch by batch (whole
-articles per batch) from the shards, so analyses that scan keep memory
-bounded.
+`tokens`, `words`) only when first used, and `Workbook.scan(table)` streams a
+table batch by batch (whole articles per batch) from the shards, so analyses
+that scan keep memory bounded.
 
 Per-article analyses (`Workbook.analysis(name)`, entities included) run on the
 same engine and cache: see `vnpress.analyses`.
@@ -126,8 +126,8 @@ def _close_dask(client, cluster) -> None:
 
 @dataclass
 class Workbook:
-    """A loaded corpus: articles, problems, cleaning log, and (lazily) sentences, tokens and words. When `articles` has
-    no text columns (a lazy `load`), texts are read from the files in `corpus_dir` when needed."""
+    """A loaded corpus: articles, problems, cleaning log, and (lazily) sentences, tokens and words. When
+    `articles` has no text columns (a lazy `load`), texts are read from the files in `corpus_dir` when needed."""
 
     articles: pd.DataFrame
     problems: pd.DataFrame
@@ -214,21 +214,21 @@ class Workbook:
         return result(self, name, data_files)
 
     def scan(self, table: str = "tokens", articles_per_batch: int = 500) -> Iterator[pd.DataFrame]:
-        """Yield `table` (sentences, tokens, words or an analysis) in batches of whole articles, reading only those
-        articles' rows from the shards."""
+        """Yield `table` (sentences, tokens, words or an analysis) in batches of whole articles, reading only
+        those articles' rows from the shards."""
         if table not in COLUMNS:
             from .analyses import scan
 
             yield from scan(self, table, articles_per_batch)
             return
-        ids = self.articles["article_id"].tolist()
+        ids, all_keys = self.articles["article_id"].tolist(), self._keys()
         for i in range(0, len(ids), articles_per_batch):
             chunk = ids[i:i + articles_per_batch]
             if table in self._tables or self.cache_dir is None:
                 full = self._table(table)
                 yield full[full["article_id"].isin(chunk)].reset_index(drop=True)
             else:
-                keys = {a: k for a, k in self._keys().items() if a in set(chunk)}
+                keys = {a: all_keys[a] for a in chunk}
                 files = sorted({f for k in keys.values() for f in self._shard_index(table).get(k, [])})
                 yield _by_article(_read_shards(self.cache_dir, table, set(keys.values()), files), keys, table)
 
