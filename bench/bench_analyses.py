@@ -13,6 +13,8 @@ has its own content hash. For each size it measures, each step in a fresh proces
 - peak RSS of the process tree (sampled every 50 ms), of the driver (the loading process) and of its largest
   worker process, all cores;
 - the time of loading the corpus on a warm cache (the file facts and shards cached), which every step pays;
+- the corpus-level term tables (`REDUCES`: term frequencies and TF-IDF, from the per-article word counts that
+  processing wrote), each in a fresh process on the warm cache, all cores (they run in the loading process);
 - the incremental cases against the cold run (all cores): +1 % new articles (processing and every analysis,
   target ≤ 0.1 of the cold total), and an edited `stance_cues.yaml` (statements and stance re-run, as a fraction
   of all analyses cold).
@@ -42,6 +44,7 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 SHORT, REPEATS = 10.0, 3  # an analysis step shorter than SHORT seconds is run REPEATS times and its median kept
 SERIAL = "Bài viết số {n} được tạo ra để đo hiệu năng."
+REDUCES = {"term frequencies (corpus)": "terms.frequencies(wb)", "TF-IDF (corpus)": "terms.tfidf(wb)"}
 
 
 def write_articles(source: Path, target: Path, first: int, count: int) -> None:
@@ -78,9 +81,10 @@ def timed(code: str, one_thread: bool = False) -> tuple[dict, float, float, floa
 
 
 def step(corpus: Path, cache: Path, workers: int, engine: str, names: list[str],
-         data_files: dict[str, str] | None = None) -> str:
-    """Code that loads the corpus (timed as `processing`) and then runs each analysis (timed by name)."""
-    return ("import json, time, vnpress\nfrom vnpress import analyses\n"
+         data_files: dict[str, str] | None = None, call: str = "") -> str:
+    """Code that loads the corpus (timed as `processing`) and then runs each analysis (timed by name), or the
+    expression `call` of `wb` (timed as `call`)."""
+    return ("import json, time, vnpress\nfrom vnpress import analyses, terms\n"
             "t = time.perf_counter()\n"
             f"wb = vnpress.load({str(corpus)!r}, {str(cache)!r}, workers={workers}, engine={engine!r}, lazy=True)\n"
             "out = {'processing': time.perf_counter() - t}\n"
@@ -88,6 +92,9 @@ def step(corpus: Path, cache: Path, workers: int, engine: str, names: list[str],
             "    t = time.perf_counter()\n"
             f"    analyses.run(wb, name, {data_files!r})\n"
             "    out[name] = time.perf_counter() - t\n"
+            "t = time.perf_counter()\n"
+            f"{call}\n"
+            "out['call'] = time.perf_counter() - t\n"
             "print(json.dumps(out))")
 
 
@@ -131,13 +138,16 @@ def bench_size(seeds: Path, tmp: Path, n: int, names: list[str], engine: str, co
     if warm:
         show((n, "loading on a warm cache (in each step)", warm.get(1), warm[cores], None, warm[cores] / n * 1000,
               None, None, None))
+    for name, call in REDUCES.items():
+        times, *peaks = timed(step(corpus, cache, cores, engine, [], call=call))
+        show((n, name, None, times["call"], None, times["call"] / n * 1000, *peaks))
     cold = sum(r[cores][0] for r in rows.values())
     cold_one = sum(r[1][0] for r in rows.values()) if one_worker else None
     show((n, "cold total (all steps, all cores)", cold_one, cold, None, cold / n * 1000, None, None, None))
 
     write_articles(seeds, corpus, n, max(1, n // 100))
     times, *peaks = timed(step(corpus, cache, cores, engine, names))
-    more = sum(times.values())
+    more = sum(v for k, v in times.items() if k != "call")
     show((n, f"+1 % articles (all steps): {more / cold:.3f} of cold [<= 0.1]", None, more, None, None, *peaks))
 
     cues = tmp / "stance_cues.yaml"

@@ -16,8 +16,8 @@ from vnpress.corpus import load_corpus
 from vnpress.data import path as data_path
 from vnpress.nlp import entities_for
 
-LAYERS = ["mentions", "statements", "stance", "dates", "term_counts", "entities"]
-CHEAP = ["mentions", "statements", "stance", "dates", "term_counts"]  # without NER
+LAYERS = ["mentions", "statements", "stance", "dates", "entities"]
+CHEAP = ["mentions", "statements", "stance", "dates"]  # without NER
 
 
 def _direct(wb, name: str) -> pd.DataFrame:
@@ -30,9 +30,6 @@ def _direct(wb, name: str) -> pd.DataFrame:
         return stance.stance_by_article(wb)
     if name == "dates":
         return timeline.timeline(wb, corpus_anchor=False)
-    if name == "term_counts":
-        kept = terms.term_tokens(wb).query("kept")
-        return kept.groupby(["article_id", "term"], sort=False).size().rename("count").reset_index()
     if name == "entities":
         return entities_for(wb.sentences)
     raise AssertionError(f"no direct call for {name}: add one")
@@ -89,11 +86,10 @@ def test_each_analysis_matches_the_direct_call(tmp_path, cached):
     for aggregate in (stance.stance_by_country, stance.stance_by_organization):
         same(aggregate(coding.apply_codes(wb.analysis("stance"), codes)),
              aggregate(coding.apply_codes(by_article, codes)))
-    for by in (None, "outlet", "article"):
-        expected = terms.frequencies(wb, by=by, top=30)
-        same(analyses.term_frequencies(wb, by=by, top=30), expected)
-    same(analyses.tfidf(wb, top=5), terms.tfidf(wb, top=5))
-    same(analyses.term_frequencies(wb, pos="N", top=30), terms.frequencies(wb, pos="N", top=30))  # on tokens
+    for filters in ({}, {"pos": "N,Np"}, {"keep_numbers": True}):  # word counts read back from the words table
+        kept = terms.term_tokens(wb, **filters).query("kept")
+        expected = kept.groupby(["article_id", "term"], sort=False).size().rename("count").reset_index()
+        same(pd.concat(terms.article_counts(wb, **filters), ignore_index=True), expected, obj=str(filters))
     anchored = timeline.anchor_to_corpus(wb.analysis("dates"))
     same(anchored, timeline.timeline(wb))
     same(timeline.merge_events(anchored), timeline.merge_events(timeline.timeline(wb)))
@@ -141,12 +137,12 @@ def test_analyses_read_shards_not_the_whole_token_table(tmp_path):
     lazy = vnpress.load(CORPUS, tmp_path, workers=1, lazy=True)
     by_country = analyses.stance_by_country(lazy)
     actors = analyses.actor_mentions(lazy)
-    freq = analyses.term_frequencies(lazy)
+    freq = terms.frequencies(lazy)
     events = timeline.merge_events(timeline.anchor_to_corpus(lazy.analysis("dates")))
     streamed = [terms.ngrams(lazy), terms.keyness(lazy), terms.kwic(lazy, "chủ quyền"),
-                terms.dispersion(lazy, ["chủ quyền"]), analyses.term_frequencies(lazy, pos="N")]
+                terms.dispersion(lazy, ["chủ quyền"]), terms.frequencies(lazy, pos="N"), terms.tfidf(lazy)]
     batches = list(lazy.scan("mentions", articles_per_batch=2))
-    assert "tokens" not in lazy._tables and "sentences" not in lazy._tables
+    assert not {"tokens", "sentences", "words"} & set(lazy._tables)
     assert [b["article_id"].nunique() for b in batches] == [2, 2, 1]
     same(pd.concat(batches, ignore_index=True), lazy.analysis("mentions"))
     assert len(by_country) and len(freq) and len(events) and all(len(t) for t in streamed)
@@ -221,6 +217,22 @@ def test_an_edited_data_file_reruns_only_the_layers_that_read_it(tmp_path, seen)
         wb.analysis("stance", {"nonexistent.yaml": str(cues)})
     with pytest.raises(ValueError, match="unknown analysis"):
         wb.analysis("sentiment")
+
+
+def test_an_edited_stopword_list_reruns_no_per_article_work(tmp_path, seen):
+    """Stopwords filter the word counts processing wrote when a term table is made: no layer or article re-runs."""
+    wb = _build(CORPUS, tmp_path / "cache", workers=1)
+    for name in CHEAP:
+        wb.analysis(name)
+    shards = sorted((tmp_path / "cache").rglob("*.parquet"))
+    seen.clear()
+    override = tmp_path / "stopwords_override.yaml"
+    override.write_text("keep: []\nadd: [chủ quyền]\n", encoding="utf-8")
+    before, after = terms.frequencies(wb), terms.frequencies(wb, override_path=str(override))
+    for name in CHEAP:
+        wb.analysis(name)
+    assert "chủ quyền" in set(before["term"]) and "chủ quyền" not in set(after["term"])
+    assert not seen and sorted((tmp_path / "cache").rglob("*.parquet")) == shards
 
 
 def test_an_interrupted_analysis_resumes_with_the_missing_articles(tmp_path, seen, monkeypatch):

@@ -35,10 +35,9 @@ SKIP = {
     "python bench/bench_pipeline.py": "a benchmark of several minutes",
     "python bench/bench_run.py": "a benchmark of several minutes",
     "python bench/bench_analyses.py --sizes 1000,5000,20000 --one-worker-max 5000 "
-    "--analyses mentions,statements,stance,dates,term_counts": "a benchmark of about an hour",
+    "--analyses mentions,statements,stance,dates": "a benchmark of about an hour",
     "python bench/bench_analyses.py --sizes 1000,5000 --one-worker-max 1000 --analyses entities":
         "a benchmark of about 25 minutes",
-    "python bench/bench_analyses.py --sizes 1000,5000 --analyses term_counts": "a benchmark of about 12 minutes",
 }
 HTML_PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Việt Nam kêu gọi hợp tác</title>
 <meta property="article:published_time" content="2025-11-02"></head><body><article><h1>Việt Nam kêu gọi hợp tác</h1>

@@ -64,7 +64,7 @@ def test_tone_mark_variants_are_one_term():
 def test_term_counts_per_article_in_order_of_first_appearance():
     wb = from_texts({"a": "Công ước được ký tại Hà Nội. Nhiều nước ký công ước và ủng hộ Công ước.",
                      "b": "Hà Nội đón các đoàn đại biểu. Các đoàn đại biểu đến Hà Nội."})
-    counts = terms.term_counts(wb.tokens)
+    counts = terms.counts(wb.words)
     assert list(counts.columns) == ["article_id", "term", "count"]
     a = counts[counts["article_id"] == "a"]
     assert a.set_index("term")["count"]["công ước"] == 3  # capitalised or not, one term
@@ -73,6 +73,9 @@ def test_term_counts_per_article_in_order_of_first_appearance():
     assert b["Hà Nội"] == 2 and b["đại biểu"] == 2
     kept = terms.term_tokens(wb).query("kept")
     assert counts["count"].sum() == len(kept)
+    words = wb.words[wb.words["article_id"] == "a"]  # each distinct (token, tag) once, in order of first use
+    assert words["count"].sum() == (wb.tokens["article_id"] == "a").sum() and not words.duplicated(["token", "pos"]).any()
+    assert words["first"].iloc[0] == 0 and words["first"].is_monotonic_increasing
 
 
 def test_stopword_override_is_honoured(tmp_path):

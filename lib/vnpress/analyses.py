@@ -2,7 +2,7 @@
 
 A layer is a function of one batch of articles: `function(wb, inputs, files)` gets a sub-workbook `wb`
 holding only those articles (articles, and the processing tables the layer lists in `tables`, read from the
-processing shards: stance reads none, term counts the tokens only), `inputs` (the
+processing shards: stance reads none, dates the sentences only), `inputs` (the
 rows of the layers it depends on, for the same articles, by layer name) and `files` (data file name →
 path); it returns a tidy DataFrame with an `article_id` column and the layer's `columns`. `run(wb, name)`
 maps it over the articles that have no cached result yet, by `wb.engine` (local worker processes or
@@ -27,14 +27,14 @@ Layers (columns documented by their modules):
 - statements: statements and acts with speakers and affiliations (`statements.STATEMENT_COLUMNS`), from mentions
 - stance: stance and frames per (article, actor) (`stance.BY_ARTICLE_COLUMNS`), from mentions and statements
 - dates: date expressions of each article, before corpus anchoring (`timeline.COLUMNS`)
-- term_counts: article_id, term, count — kept terms per article with `terms`' default filters
 - entities: named entities (`nlp.ENTITY_COLUMNS`)
 
 The `mentions` rows are the mentions as found, the input of statements; the reports show them marked by
 statements and acts (a country with a statement or act in a sentence is an actor there): `actor_mentions`.
-Corpus-level steps reduce the per-article rows without the token table: `actor_mentions`, `stance_by_country`,
-`term_frequencies`, `tfidf` here (the last two hand other filters to `terms`, on the tokens); the timeline is
-`timeline.anchor_to_corpus(wb.analysis("dates"))`, its merged events `timeline.merge_events` of that.
+Corpus-level steps reduce the per-article rows without the token table: `actor_mentions` and
+`stance_by_country` here; the timeline is `timeline.anchor_to_corpus(wb.analysis("dates"))`, its merged events
+`timeline.merge_events` of that. Word counts per article are not a layer: processing counts them (the `words`
+table), and `terms` reduces them with any filters.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import json
-import math
 import re
 import sys
 import tempfile
@@ -58,14 +57,13 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from . import __version__, countries, lexicon, memory, stance, statements, terms, timeline
+from . import __version__, countries, lexicon, memory, stance, statements, timeline
 from .atomic import replacing
 from .clean import LOG_COLUMNS
 from .data import path as data_path
 from .nlp import ENTITY_COLUMNS, entities_for
 from .pipeline import COLUMNS, Engine, Workbook, run_batches, settings_key, shard_index, stored
 
-TERM_COUNT_COLUMNS = ["article_id", "term", "count"]
 _UNIQUE = ("article_id", "sentence_id", "token_id", "_row")
 # input shards are read with article ids as a dictionary: a batch's rows are filtered, matched to its articles
 # and sorted on their few distinct ids, not on a 64-character string per row
@@ -104,11 +102,6 @@ def _dates(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
     return timeline.timeline(wb, corpus_anchor=False, grammar_path=files["dates.yaml"])
 
 
-def _term_counts(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
-    # terms' stopwords drop country names of the packaged gazetteer, hence countries.csv in the settings
-    return terms.term_counts(wb.tokens, files["stopwords_override.yaml"])
-
-
 def _entities(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
     return entities_for(wb.sentences)
 
@@ -128,8 +121,6 @@ REGISTRY: dict[str, Analysis] = {a.name: a for a in [
              modules=("stance", "statements", "countries", "textnorm"), tables=()),
     Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published", "cleaning_log"),
              modules=("timeline", "clean", "textnorm"), tables=("sentences",)),
-    Analysis("term_counts", _term_counts, tuple(TERM_COUNT_COLUMNS), ("stopwords_override.yaml", "countries.csv"),
-             modules=("terms", "countries", "textnorm"), tables=("tokens",)),
     Analysis("entities", _entities, tuple(ENTITY_COLUMNS), modules=("nlp",), tables=("sentences",)),
 ]}
 
@@ -439,58 +430,3 @@ def actor_mentions(wb: Workbook, data_files: dict[str, str] | None = None) -> pd
 def stance_by_country(wb: Workbook, data_files: dict[str, str] | None = None) -> pd.DataFrame:
     """`stance.stance_by_country` reduced from the cached per-article stance rows (BY_COUNTRY_COLUMNS)."""
     return stance.stance_by_country(result(wb, "stance", data_files))
-
-
-def _default_filters(filters: dict) -> bool:
-    """Whether `terms` filters are the defaults the `term_counts` layer counts with."""
-    defaults = {"level": "word", "pos": None, "keep_numbers": False, "override_path": None}
-    unknown = set(filters) - set(defaults)
-    if unknown:
-        raise TypeError(f"unknown term filter(s): {', '.join(sorted(unknown))}")
-    return all((filters.get(k) or defaults[k]) == v for k, v in defaults.items())
-
-
-def term_frequencies(wb: Workbook, by: str | None = None, top: int | None = None,
-                     data_files: dict[str, str] | None = None, **filters) -> pd.DataFrame:
-    """`terms.frequencies` with its default filters, reduced from the cached per-article term counts
-    streamed batch by batch: [by,] term, count, per_10k, doc_freq. Other `filters` (level, pos,
-    keep_numbers, override_path) go to `terms.frequencies`, which streams the tokens."""
-    if not _default_filters(filters):
-        return terms.frequencies(wb, by=by, top=top, **filters)
-    parts = []
-    for batch in scan(wb, "term_counts", data_files=data_files):
-        batch = batch.assign(group=terms._groups(wb, batch, by))
-        parts.append(batch.groupby(["group", "term"]).agg(count=("count", "sum"),
-                                                           doc_freq=("article_id", "nunique")))
-    columns = ([by] if by else []) + terms.FREQ_COLUMNS
-    if not parts:
-        return pd.DataFrame(columns=columns)
-    counts = pd.concat(parts).groupby(level=["group", "term"]).sum().reset_index()
-    counts["per_10k"] = (counts["count"] / counts.groupby("group")["count"].transform("sum") * 10_000).round(2)
-    counts = counts.sort_values(["group", "count", "term"], ascending=[True, False, True])
-    if top:
-        counts = counts.groupby("group").head(top)
-    return counts.rename(columns={"group": by or "group"})[columns].reset_index(drop=True)
-
-
-def tfidf(wb: Workbook, top: int = 10, data_files: dict[str, str] | None = None, **filters) -> pd.DataFrame:
-    """`terms.tfidf` with its default filters, from the cached per-article term counts in two streaming
-    passes (document frequencies, then each article's top terms): article_id, term, count, tf, idf, tfidf.
-    Other `filters` go to `terms.tfidf` (which streams the tokens)."""
-    if not _default_filters(filters):
-        return terms.tfidf(wb, top=top, **filters)
-    doc_freq: dict[str, int] = {}
-    for batch in scan(wb, "term_counts", data_files=data_files):
-        for term, n in batch["term"].value_counts().items():
-            doc_freq[term] = doc_freq.get(term, 0) + n
-    n_docs = wb.articles["article_id"].nunique()
-    parts = []
-    for counts in scan(wb, "term_counts", data_files=data_files):
-        counts["tf"] = counts["count"] / counts.groupby("article_id")["count"].transform("sum")
-        counts["idf"] = counts["term"].map(lambda t: math.log((1 + n_docs) / (1 + doc_freq[t])) + 1)
-        counts["tfidf"] = (counts["tf"] * counts["idf"]).round(5)
-        counts = counts.sort_values(["article_id", "tfidf", "term"], ascending=[True, False, True])
-        parts.append(counts.groupby("article_id").head(top))
-    columns = ["article_id", "term", "count", "tf", "idf", "tfidf"]
-    out = pd.concat(parts) if parts else pd.DataFrame(columns=columns)
-    return out.sort_values("article_id", kind="stable")[columns].reset_index(drop=True)

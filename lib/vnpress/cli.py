@@ -165,9 +165,9 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .analyses import term_frequencies
+    from .terms import frequencies
 
-    return term_frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
+    return frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
 
 
 def _kwic_table(wb, args: argparse.Namespace) -> pd.DataFrame:

@@ -8,17 +8,22 @@ Tables (one row per unit, character offsets into the cleaned article text):
   (syllables joined by a space, as underthesea segments them: "tội phạm"),
   pos (underthesea's VLSP tag set: N, Np, V, A, P, M, E, C, CH, ...), start, end
   (-1 where the segmenter changed the surface and no offset can be given)
+- words: article_id, token, pos, count, first: each article's distinct (token, pos)
+  pairs, counted, in order of first appearance (`first`: the position of its first
+  token among the article's tokens), the input of term frequencies
 - entities: article_id, sentence_id, entity, type (PER, LOC, ORG, MISC), from
   underthesea's `ner` (BIO tags joined into spans)
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import underthesea
 
 SENTENCE_COLUMNS = ["article_id", "sentence_id", "paragraph_id", "start", "end", "text"]
 TOKEN_COLUMNS = ["article_id", "sentence_id", "token_id", "token", "pos", "start", "end"]
+WORD_COLUMNS = ["article_id", "token", "pos", "count", "first"]
 ENTITY_COLUMNS = ["article_id", "sentence_id", "entity", "type"]
 
 
@@ -70,6 +75,18 @@ def tables(sent_rows: list, tok_rows: list) -> tuple[pd.DataFrame, pd.DataFrame]
     """Typed (sentences, tokens) DataFrames from rows collected by `analyze`."""
     return (_typed(pd.DataFrame(sent_rows, columns=SENTENCE_COLUMNS)),
             _typed(pd.DataFrame(tok_rows, columns=TOKEN_COLUMNS)))
+
+
+def word_counts(tokens: pd.DataFrame) -> pd.DataFrame:
+    """The words table (WORD_COLUMNS) of tokens in text order, each article's rows together."""
+    article = pd.factorize(tokens["article_id"])[0]
+    word, words = pd.factorize(tokens["token"])
+    tag, tags = pd.factorize(tokens["pos"])
+    pair = pd.factorize((article.astype(np.int64) * len(words) + word) * len(tags) + tag)[0]  # in order of first use
+    rows = np.unique(pair, return_index=True)[1]  # the first row of each pair
+    starts = np.flatnonzero(np.r_[True, article[1:] != article[:-1]])  # each article's first row
+    out = tokens[["article_id", "token", "pos"]].take(rows).reset_index(drop=True)
+    return out.assign(count=np.bincount(pair), first=rows - starts[article[rows]])
 
 
 def process_text(text: str, article_id: str = "text", pos: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,29 +1,30 @@
 """Load, clean and process a corpus into a `Workbook`, with a Parquet cache.
 
-Processing (sentences, segmentation, POS; NER on demand) runs on batches of
-articles: in worker processes on this machine (`engine="local"`, `workers`
-processes, default all cores, at most two batches in flight per worker) or on
-a Dask cluster (`engine="dask"`, `scheduler` = its address, or a LocalCluster
-when empty). Either is started once per engine (the local workers by `load`,
-before it reads the corpus; the cluster on first use) and reused by
-processing and every analysis. A batch's input is built when it is submitted,
-and each worker writes each batch it finishes as one Parquet shard per table
-under `cache_dir/<settings key>/<table>/`, rows keyed by the article's content
-key (SHA-256 of the cleaned text) in `article_id`; only counts travel back.
-The settings key covers the vnpress and underthesea versions, so an upgrade
-never reuses stale results. A second run over an unchanged corpus reads the
-shards; an interrupted run resumes with the articles whose shards are
-missing. With Dask, `cache_dir` must be storage the workers all share.
+Processing (sentences, segmentation, POS, each article's word counts; NER on
+demand) runs on batches of articles: in worker processes on this machine
+(`engine="local"`, `workers` processes, default all cores, at most two batches
+in flight per worker) or on a Dask cluster (`engine="dask"`, `scheduler` = its
+address, or a LocalCluster when empty). Either is started once per engine (the
+local workers by `load`, before it reads the corpus; the cluster on first use)
+and reused by processing and every analysis. A batch's input is built when it
+is submitted, and each worker writes each batch it finishes as one Parquet
+shard per table under `cache_dir/<settings key>/<table>/`, rows keyed by the
+article's content key (SHA-256 of the cleaned text) in `article_id`; only
+counts travel back. The settings key covers the vnpress and underthesea
+versions and the tables' columns, so an upgrade never reuses stale results. A
+second run over an unchanged corpus reads the shards; an interrupted run
+resumes with the articles whose shards are missing. With Dask, `cache_dir` must
+be storage the workers all share.
 
 `load(..., lazy=True)` keeps only the articles' metadata: a batch job reads and
 cleans its articles' files again (checking each against its content key), so
 neither the driver nor a worker holds the corpus's text; with a cache, what
 loading learned from each file is cached too (`corpus.load_corpus`), so a
 file unchanged since an earlier load is not read again, and the cleaning log
-stays there until used. It reads `sentences` and `tokens` only when first
-used, and `Workbook.scan(table)` streams a table batch by batch (whole
-articles per batch) from the shards, so analyses that scan keep memory
-bounded.
+stays there until used. It reads the processing tables (`sentences`,
+`tokens`, `words`) only when first used, and `Workbook.scan(table)` streams a
+table batch by batch (whole articles per batch) from the shards, so analyses
+that scan keep memory bounded.
 
 Per-article analyses (`Workbook.analysis(name)`, entities included) run on the
 same engine and cache: see `vnpress.analyses`.
@@ -57,7 +58,7 @@ from . import __version__, memory
 from .atomic import replacing
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
-from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, analyze, tables
+from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, WORD_COLUMNS, analyze, tables, word_counts
 
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
     # Arrow's default allocator (mimalloc) keeps what a read freed for later reads: the loading process, which
@@ -66,7 +67,7 @@ if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
 
 BATCH_SIZE = 16
 ENGINES = ("local", "dask")
-COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS}
+COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "words": WORD_COLUMNS}
 SHARD_KEYS = b"vnpress.article_ids"  # footer metadata of a shard: the JSON list of the content keys it holds
 SHARD_INDEX = "_index.json"  # in a shard folder: shard file name → its content keys, for the shards seen so far
 
@@ -125,8 +126,8 @@ def _close_dask(client, cluster) -> None:
 
 @dataclass
 class Workbook:
-    """A loaded corpus: articles, problems, cleaning log, and (lazily) sentences and tokens. When `articles` has
-    no text columns (a lazy `load`), texts are read from the files in `corpus_dir` when needed."""
+    """A loaded corpus: articles, problems, cleaning log, and (lazily) sentences, tokens and words. When
+    `articles` has no text columns (a lazy `load`), texts are read from the files in `corpus_dir` when needed."""
 
     articles: pd.DataFrame
     problems: pd.DataFrame
@@ -144,6 +145,10 @@ class Workbook:
     @property
     def tokens(self) -> pd.DataFrame:
         return self._table("tokens")
+
+    @property
+    def words(self) -> pd.DataFrame:
+        return self._table("words")
 
     @property
     def cleaning_log(self) -> pd.DataFrame:
@@ -209,27 +214,27 @@ class Workbook:
         return result(self, name, data_files)
 
     def scan(self, table: str = "tokens", articles_per_batch: int = 500) -> Iterator[pd.DataFrame]:
-        """Yield `table` (sentences, tokens or an analysis) in batches of whole articles, reading only those
-        articles' rows from the shards."""
+        """Yield `table` (sentences, tokens, words or an analysis) in batches of whole articles, reading only
+        those articles' rows from the shards."""
         if table not in COLUMNS:
             from .analyses import scan
 
             yield from scan(self, table, articles_per_batch)
             return
-        ids = self.articles["article_id"].tolist()
+        ids, all_keys = self.articles["article_id"].tolist(), self._keys()
         for i in range(0, len(ids), articles_per_batch):
             chunk = ids[i:i + articles_per_batch]
             if table in self._tables or self.cache_dir is None:
                 full = self._table(table)
                 yield full[full["article_id"].isin(chunk)].reset_index(drop=True)
             else:
-                keys = {a: k for a, k in self._keys().items() if a in set(chunk)}
+                keys = {a: all_keys[a] for a in chunk}
                 files = sorted({f for k in keys.values() for f in self._shard_index(table).get(k, [])})
                 yield _by_article(_read_shards(self.cache_dir, table, set(keys.values()), files), keys, table)
 
 
 def settings_key() -> str:
-    facts = {"vnpress": __version__, "underthesea": underthesea.__version__}
+    facts = {"vnpress": __version__, "underthesea": underthesea.__version__, "tables": COLUMNS}
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -294,7 +299,8 @@ def _read_shards(cache_dir: Path | None, table: str, keys: set[str],
     dataset = ds.dataset(files or str(folder), format="parquet")
     frame = dataset.to_table(filter=ds.field("article_id").isin(list(keys))).to_pandas()
     # a batch interrupted between its tokens and sentences shards is redone: keep one copy of each row
-    unique = {"tokens": ["article_id", "sentence_id", "token_id"], "sentences": ["article_id", "sentence_id"]}
+    unique = {"tokens": ["article_id", "sentence_id", "token_id"], "sentences": ["article_id", "sentence_id"],
+              "words": ["article_id", "token", "pos"]}
     return frame.drop_duplicates(subset=unique[table]) if table in unique else frame
 
 
@@ -329,13 +335,14 @@ def _cleaned(key: str, source: str | Path) -> str:
 
 
 def _process_batch(items: list[tuple[str, str | Path]]) -> dict[str, pd.DataFrame]:
-    """Sentences and tokens of a batch of (content key, cleaned text or article file), one DataFrame per table."""
+    """Sentences, tokens and words of a batch of (content key, cleaned text or article file), one DataFrame per
+    table."""
     sent_rows: list = []
     tok_rows: list = []
     for key, source in items:
         analyze(_cleaned(key, source), key, sent_rows, tok_rows)
     sentences, tokens = tables(sent_rows, tok_rows)
-    return {"sentences": sentences, "tokens": tokens}
+    return {"sentences": sentences, "tokens": tokens, "words": word_counts(tokens)}
 
 
 def _batch_to_shards(job: Callable, tables: tuple[str, ...], cache_dir: str, items: list) -> int:
@@ -435,7 +442,7 @@ def _by_article(frame: pd.DataFrame | None, keys: dict[str, str], table: str) ->
     ids = pd.DataFrame({"article_id": list(keys), "_key": list(keys.values())}).astype("string")
     merged = ids.merge(frame.rename(columns={"article_id": "_key"}), on="_key").drop(columns="_key")
     article_order = {a: i for i, a in enumerate(keys)}
-    order = [c for c in ("article_id", "sentence_id", "token_id") if c in merged]
+    order = [c for c in ("article_id", "sentence_id", "token_id", "first") if c in merged]
     merged = merged.sort_values(order, key=lambda s: s.map(article_order) if s.name == "article_id" else s,
                                 kind="stable")
     return merged[columns].reset_index(drop=True)
@@ -451,7 +458,7 @@ def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log: pd.DataF
     wb = Workbook(articles, problems, cleaning_log, cache, engine, Path(corpus_dir) if corpus_dir else None)
     sources = wb._sources()
     fresh = run_batches(wb._keys(), lambda pairs: [(k, sources[a]) for k, a in pairs], _process_batch,
-                        ("tokens", "sentences"), cache, engine)
+                        ("tokens", "words", "sentences"), cache, engine)
     if cache is None:
         for t, frames in fresh.items():
             wb._tables[t] = _by_article(pd.concat(frames, ignore_index=True) if frames else None, wb._keys(), t)
@@ -467,7 +474,7 @@ def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: i
 
     `workers` defaults to all cores; `engine` is local or dask (`scheduler` = address of a running
     cluster, '' for a LocalCluster); `lazy` keeps the articles' metadata without their texts (read from the
-    files when needed, `Workbook.text`) and leaves sentences and tokens in the cache until first used.
+    files when needed, `Workbook.text`) and leaves the processing tables in the cache until first used.
     """
     eng = Engine(engine, workers or 0, scheduler)
     if eng.name == "local" and eng.workers > 1:

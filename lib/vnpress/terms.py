@@ -4,7 +4,10 @@ Terms are underthesea's segmented words ("tội phạm mạng", "Liên hợp qu�
 their syllables with `level="syllable"`. A term is case-folded unless it is a
 proper noun (POS Np) or an acronym (all capitals), so "Công ước" and "công ước"
 count together while "Nam" (a name) stays apart from "nam"; tone-mark variants
-are already merged by the loader (hoà → hòa).
+are already merged by the loader (hoà → hòa). Word counts come from the
+`words` table, counted per article when the corpus is processed (so counting
+them needs neither the tokens nor a pass of its own); syllables, n-grams, KWIC
+and dispersion read the tokens.
 
 Filtering (the same for every analysis here): punctuation, numbers (unless
 `keep_numbers`), single characters and stopwords are dropped. Stopwords are
@@ -38,6 +41,7 @@ from .data import path as data_path
 from .textnorm import fold
 
 FREQ_COLUMNS = ["term", "count", "per_10k", "doc_freq"]
+COUNT_COLUMNS = ["article_id", "term", "count"]
 KWIC_COLUMNS = ["article_id", "sentence_id", "left", "match", "right"]
 _WORDLIKE = re.compile(r"\w", re.U)
 
@@ -71,9 +75,7 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
     With level="syllable" each syllable is a row (sharing its word's token_id and POS). `tokens` (a
     batch from `wb.scan()`) replaces `wb.tokens`.
     """
-    if level not in ("word", "syllable"):
-        raise ValueError(f"level must be 'word' or 'syllable', got {level!r}")
-    wanted = frozenset(p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip())
+    wanted = _tags(level, pos)
     stops = stopwords(override_path)
     t = wb.tokens if tokens is None else tokens
     words = t["token"]
@@ -87,17 +89,39 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
                          "kept": kept[codes]})
 
 
-def term_counts(tokens: pd.DataFrame, override_path: str | None = None) -> pd.DataFrame:
-    """Kept terms per article with the default filters (words, no POS filter, numbers dropped): article_id,
-    term, count; each article's terms in order of first appearance (as `term_tokens`, counted)."""
-    codes, terms, kept = _judged(tokens["token"], tokens["pos"], stopwords(override_path), frozenset(), False)
-    term_codes, term_values = pd.factorize(terms)  # (word, tag) pairs of one term count together
-    article_codes, article_values = pd.factorize(tokens["article_id"])
+def _tags(level: str, pos: str | list[str] | None) -> frozenset[str]:
+    """The wanted POS tags (none: every tag), after checking `level`."""
+    if level not in ("word", "syllable"):
+        raise ValueError(f"level must be 'word' or 'syllable', got {level!r}")
+    return frozenset(p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip())
+
+
+def counts(words: pd.DataFrame, pos: str | list[str] | None = None, keep_numbers: bool = False,
+           override_path: str | None = None) -> pd.DataFrame:
+    """Kept terms per article of a words table (`nlp.WORD_COLUMNS`, whole articles, in its order): article_id,
+    term, count; each article's terms in order of first appearance (the (word, tag) pairs of one term count
+    together)."""
+    codes, terms, kept = _judged(words["token"], words["pos"], stopwords(override_path), _tags("word", pos),
+                                 keep_numbers)
     rows = kept[codes]
-    pairs = article_codes[rows].astype(np.int64) * len(term_values) + term_codes[codes[rows]]
-    groups, firsts = pd.factorize(pairs)  # in order of first appearance
-    return pd.DataFrame({"article_id": np.asarray(article_values, dtype=object)[firsts // len(term_values)],
-                         "term": term_values[firsts % len(term_values)], "count": np.bincount(groups)})
+    frame = pd.DataFrame({"article_id": words["article_id"].to_numpy()[rows], "term": terms[codes[rows]],
+                          "count": words["count"].to_numpy()[rows]})
+    return frame.groupby(["article_id", "term"], sort=False)["count"].sum().reset_index()
+
+
+def article_counts(wb, level: str = "word", pos: str | list[str] | None = None, keep_numbers: bool = False,
+                   override_path: str | None = None) -> Iterator[pd.DataFrame]:
+    """Kept terms per article (article_id, term, count, as `counts`), a batch of whole articles at a time: words
+    from the `words` table (counted when the articles were processed), syllables from the tokens."""
+    _tags(level, pos)  # a wrong level fails before any batch is read
+    if level == "word":
+        for batch in wb.scan("words"):
+            yield counts(batch, pos, keep_numbers, override_path)
+        return
+    for batch in wb.scan("tokens"):
+        terms = term_tokens(wb, level, pos, keep_numbers, override_path, tokens=batch)
+        terms = terms[terms["kept"]]
+        yield terms.groupby(["article_id", "term"], sort=False).size().rename("count").reset_index()[COUNT_COLUMNS]
 
 
 def _judged(words: pd.Series, tags: pd.Series, stops: frozenset[str], wanted: frozenset[str],
@@ -141,48 +165,48 @@ def frequencies(wb, by: str | None = None, top: int | None = None, **filters) ->
     """Term frequencies: [by,] term, count, per_10k, doc_freq (articles with the term), most frequent first.
 
     `by` groups by article, outlet or month (of publication; unknown dates form 'unknown'); `top` keeps the
-    N most frequent terms per group. `filters` go to `term_tokens` (level, pos, keep_numbers, override_path).
-    Tokens are streamed from the cache a batch of articles at a time (`wb.scan`), so memory holds the
+    N most frequent terms per group. `filters` go to `article_counts` (level, pos, keep_numbers,
+    override_path), which streams each article's counts a batch of articles at a time, so memory holds the
     counts, not the corpus.
     """
     parts = []
-    for batch in wb.scan("tokens"):
-        terms = term_tokens(wb, tokens=batch, **filters)
-        terms = terms[terms["kept"]]
-        terms = terms.assign(group=_groups(wb, terms, by))
-        parts.append(terms.groupby(["group", "term"]).agg(count=("term", "size"), doc_freq=("article_id", "nunique")))
+    for batch in article_counts(wb, **filters):
+        batch = batch.assign(group=_groups(wb, batch, by))
+        parts.append(batch.groupby(["group", "term"]).agg(count=("count", "sum"), doc_freq=("article_id", "nunique")))
+    columns = ([by] if by else []) + FREQ_COLUMNS
     if not parts:
-        return pd.DataFrame(columns=([by] if by else []) + FREQ_COLUMNS)
+        return pd.DataFrame(columns=columns)
     # batches hold whole articles, so counts and document frequencies add up across batches
     counts = pd.concat(parts).groupby(level=["group", "term"]).sum().reset_index()
-    totals = counts.groupby("group")["count"].transform("sum")
-    counts["per_10k"] = (counts["count"] / totals * 10_000).round(2)
+    counts["per_10k"] = (counts["count"] / counts.groupby("group")["count"].transform("sum") * 10_000).round(2)
     counts = counts.sort_values(["group", "count", "term"], ascending=[True, False, True])
     if top:
         counts = counts.groupby("group").head(top)
-    out = counts.rename(columns={"group": by or "group"})
-    columns = ([by] if by else []) + FREQ_COLUMNS
-    return out[columns].reset_index(drop=True)
+    return counts.rename(columns={"group": by or "group"})[columns].reset_index(drop=True)
 
 
 def tfidf(wb, top: int = 10, **filters) -> pd.DataFrame:
     """Distinctive terms per article: article_id, term, count, tf, idf, tfidf (top N per article).
 
     tf = count / terms in the article; idf = ln((1 + N) / (1 + df)) + 1 with N articles and df the
-    articles containing the term (smoothed, so a term in every article still weighs 1).
+    articles containing the term (smoothed, so a term in every article still weighs 1). Two streaming passes
+    over `article_counts` (`filters`): document frequencies, then each article's top terms.
     """
-    counts = []
-    for batch in wb.scan("tokens"):  # a batch of articles at a time: the token table is never whole in memory
-        terms = term_tokens(wb, tokens=batch, **filters)
-        counts.append(terms[terms["kept"]].groupby(["article_id", "term"]).size().rename("count").reset_index())
-    counts = pd.concat(counts, ignore_index=True) if counts else pd.DataFrame(columns=["article_id", "term", "count"])
+    doc_freq: dict[str, int] = {}
+    for batch in article_counts(wb, **filters):
+        for term, n in batch["term"].value_counts().items():
+            doc_freq[term] = doc_freq.get(term, 0) + n
     n_docs = wb.articles["article_id"].nunique()
-    df = counts.groupby("term")["article_id"].nunique()
-    counts["tf"] = counts["count"] / counts.groupby("article_id")["count"].transform("sum")
-    counts["idf"] = counts["term"].map(lambda t: math.log((1 + n_docs) / (1 + df[t])) + 1)
-    counts["tfidf"] = (counts["tf"] * counts["idf"]).round(5)
-    counts = counts.sort_values(["article_id", "tfidf", "term"], ascending=[True, False, True])
-    return counts.groupby("article_id").head(top).reset_index(drop=True)
+    parts = []
+    for batch in article_counts(wb, **filters):
+        batch["tf"] = batch["count"] / batch.groupby("article_id")["count"].transform("sum")
+        batch["idf"] = batch["term"].map(lambda t: math.log((1 + n_docs) / (1 + doc_freq[t])) + 1)
+        batch["tfidf"] = (batch["tf"] * batch["idf"]).round(5)
+        batch = batch.sort_values(["article_id", "tfidf", "term"], ascending=[True, False, True])
+        parts.append(batch.groupby("article_id").head(top))
+    columns = [*COUNT_COLUMNS, "tf", "idf", "tfidf"]
+    out = pd.concat(parts) if parts else pd.DataFrame(columns=columns)
+    return out.sort_values("article_id", kind="stable")[columns].reset_index(drop=True)
 
 
 def _runs(terms: pd.DataFrame) -> list[list[str]]:
@@ -286,19 +310,17 @@ def keyness(wb, target: str = "", min_freq: int = 2, **filters) -> pd.DataFrame:
 
     Columns: term, target_count, reference_count, target_per_10k, reference_per_10k, g2 (log-likelihood,
     Rayson & Garside), log_ratio (Hardie: log2 of the ratio of relative frequencies, zero counts set to
-    0.5), p_value (χ² with 1 df), sorted by g2; positive log_ratio = more typical of the target. Tokens are
-    streamed a batch of articles at a time (`wb.scan`).
+    0.5), p_value (χ² with 1 df), sorted by g2; positive log_ratio = more typical of the target. Counts are
+    streamed a batch of articles at a time (`article_counts`, with `filters`).
     """
     ids, _ = split_groups(wb, target)
     t_counts: dict[str, int] = {}
     r_counts: dict[str, int] = {}
-    for batch in wb.scan("tokens"):
-        terms = term_tokens(wb, tokens=batch, **filters)
-        terms = terms[terms["kept"]]
-        in_target = terms["article_id"].isin(ids)
-        for counts, part in ((t_counts, terms.loc[in_target, "term"]), (r_counts, terms.loc[~in_target, "term"])):
-            for term, k in part.value_counts().items():
-                counts[term] = counts.get(term, 0) + int(k)
+    for batch in article_counts(wb, **filters):
+        in_target = batch["article_id"].isin(ids)
+        for totals, part in ((t_counts, batch[in_target]), (r_counts, batch[~in_target])):
+            for term, k in part.groupby("term")["count"].sum().items():
+                totals[term] = totals.get(term, 0) + int(k)
     c, d = sum(t_counts.values()), sum(r_counts.values())
     rows = []
     for term in set(t_counts) | set(r_counts):
