@@ -33,7 +33,7 @@ CAPABILITIES = {
     "act_sign", "act_sign_list", "act_host", "act_ratify", "act_adopt_vote", "act_call", "act_negative",
     "praise", "criticism", "conditional", "organizations", "vietnam_official", "neutral_mention", "lookalike",
     "inv_country_swap", "inv_name_swap", "inv_tone_marks", "inv_quote_marks", "dir_negation", "dir_condition",
-    "dir_concession",
+    "dir_concession", "guest_list",
 }
 TYPES = {"MFT", "INV", "DIR"}
 LABELS = {"support", "conditional", "oppose", "neutral", "absent"}

@@ -165,10 +165,11 @@ def about_convention(s: Sentence, lex: dict) -> bool:
 
 
 def listed(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
-    """"Những nước ký đầu tiên gồm Việt Nam, Nga và Brazil": one act per listed country."""
+    """"Những nước ký đầu tiên gồm Việt Nam, Nga và Brazil": one act per listed country. A list of those attending
+    ("Tham dự lễ có lãnh đạo các nước như ...") names guests, not actors."""
     cues_reps = {"đại diện", "trưởng đoàn", "phái đoàn", "các nước", "các quốc gia", "nước", "quốc gia"}
     acts = [e for e in verb_events(s, lex) if e.type != "speech" and e.kind != "receive"]  # those received are guests
-    if not acts:
+    if not acts or acts[0].kind == "attend":
         return []
     e = acts[0]
     a, b, kind = e.a, e.b, e.kind
