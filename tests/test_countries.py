@@ -2,6 +2,7 @@ import pandas as pd
 import pytest
 
 from conftest import GOLD
+from vnpress import statements
 from vnpress.data import path as data_path
 from vnpress.countries import country_table, evaluate, find_mentions, gazetteer, mentions_in_text
 
@@ -25,7 +26,8 @@ def test_gazetteer_covers_sovereign_states_and_eu():
 
 
 def test_seed_corpus_against_gold(seed_wb):
-    found = find_mentions(seed_wb)
+    mentions = find_mentions(seed_wb)
+    found = statements.mark_actors(mentions, statements.extract(seed_wb, mentions))  # the roles reports show
     gold = pd.read_csv(GOLD / "countries.csv")
     scores = evaluate(found, gold).set_index("metric")["value"]
     print("\ncountries vs gold:\n" + evaluate(found, gold).to_string(index=False))

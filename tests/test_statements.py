@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from vnpress import statements
+from vnpress import countries, statements
 from vnpress.pipeline import from_texts
 
 TEXTS = {
@@ -101,7 +101,20 @@ def test_speakers_table_and_actor_marking(rows):
     assert {"speaker", "affiliation", "statements", "acts", "articles"} <= set(table.columns)
     mentions = pd.DataFrame([("signatories", 0, "TH", "mentioned")], columns=["article_id", "sentence_id", "iso",
                                                                               "role"])
-    assert statements.mark_actors(mentions, rows)["role"].tolist() == ["actor"]
+    marked = statements.mark_actors(mentions, rows)
+    assert marked["role"].iloc[0] == "actor" and (marked["role"] == "actor").all()
+    assert list(marked.columns) == list(mentions.columns)  # rows added for sentences naming no country fit in
+
+
+def test_a_country_acting_where_it_is_not_named_is_an_actor_there():
+    wb = from_texts({"a": "Việt Nam sẵn sàng cho sự kiện lớn.\nCuối tuần này, Thủ đô Hà Nội đăng cai Lễ mở ký Công "
+                          "ước.\nĐại sứ Pháp dự buổi tiếp tân."})
+    mentions = countries.find_mentions(wb)
+    marked = statements.mark_actors(mentions, statements.extract(wb, mentions))
+    vn = marked[marked["iso"] == "VN"].set_index("sentence_id")
+    assert vn.loc[1, "role"] == "actor" and vn.loc[1, "via"] == "speaker" and vn.loc[1, "surface"] == "Thủ đô Hà Nội"
+    assert vn.loc[1, "name"] == "Việt Nam" and vn.loc[1, "sentence"].startswith("Cuối tuần này")
+    assert marked["sentence_id"].is_monotonic_increasing and len(marked[marked["iso"] == "FR"]) == 1
 
 
 def test_statements_in_text():

@@ -483,8 +483,14 @@ def _sentence_mentions(sent: Segmented, index: Index, longest: int, cues: dict, 
 
 
 def _canonical(iso: str) -> str:
+    return country_names()[iso]
+
+
+@lru_cache(maxsize=1)
+def country_names() -> dict[str, str]:
+    """ISO code → canonical Vietnamese name, from the packaged gazetteer."""
     gaz = gazetteer()
-    return gaz.loc[gaz["iso"] == iso, "name"].iloc[0]
+    return dict(zip(gaz["iso"], gaz["name"]))
 
 
 def _continues(folded_sentence: str, cues: dict) -> str | None:
@@ -501,7 +507,7 @@ def find_mentions(wb, cues_path: str | None = None, gazetteer_path: str | None =
     Union), name (canonical Vietnamese), surface (as written, or the anaphor or
     official's title), role (actor|mentioned), sentence (evidence), start, end
     (character offsets in the article text, -1 if unknown), via
-    (name|official|continuation).
+    (name|official|continuation; `statements.mark_actors` adds `speaker`).
     """
     cues = load_cues(cues_path)
     gaz = gazetteer(gazetteer_path)

@@ -36,7 +36,7 @@ import pandas as pd
 
 from .acts import (act_ok, act_polarity, actor_act, call_polarity, hosting, in_question, joint_event, listed,
                    nominal_and_praise, side_actors, verb_events)
-from .countries import find_mentions
+from .countries import country_names, find_mentions
 from .lexicon import (DASHES, HARD_BREAK, SOFT_BREAK, Sentence, affiliation_name, at, content_end, ends_with,
                       lexicon, paths)
 from .quotes import (according_to, article_text, event_speakers, interview_answer, interview_turns,
@@ -356,7 +356,9 @@ def statements_in_text(text: str, article_id: str = "text") -> pd.DataFrame:
 
 def mark_actors(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
     """Mentions with role `actor` wherever the same country has a statement or act in that sentence, or inside
-    the subject span of one (a sentence wrapped over lines keeps its first line's id)."""
+    the subject span of one (a sentence wrapped over lines keeps its first line's id); a country that speaks or
+    acts in a sentence that does not name it (through its capital, a ministry, an official) gets an actor row
+    there, `via` = `speaker`, with the subject as written for `surface` and its offsets."""
     keys = set(zip(statements["article_id"], statements["sentence_id"], statements["iso"]))
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for aid, iso, a, b in zip(statements["article_id"], statements["iso"], statements["start"], statements["end"]):
@@ -367,7 +369,21 @@ def mark_actors(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFram
                                     starts, ends)]
     out = mentions.copy()
     out.loc[hit, "role"] = "actor"
-    return out
+    named = set(zip(mentions["article_id"], mentions["sentence_id"], mentions["iso"]))
+    unnamed = statements[[not iso.startswith("org:") and iso != "" and k not in named
+                          for iso, k in zip(statements["iso"], zip(statements["article_id"],
+                                                                    statements["sentence_id"], statements["iso"]))]]
+    unnamed = unnamed.drop_duplicates(["article_id", "sentence_id", "iso"])
+    if unnamed.empty:
+        return out
+    added = pd.DataFrame({"article_id": unnamed["article_id"], "sentence_id": unnamed["sentence_id"],
+                          "iso": unnamed["iso"], "name": [country_names().get(i, i) for i in unnamed["iso"]],
+                          "surface": unnamed["speaker"], "role": "actor", "sentence": unnamed["sentence"],
+                          "start": unnamed["start"], "end": unnamed["end"], "via": "speaker"})
+    both = pd.concat([out, added[[c for c in added if c in out]]], ignore_index=True)
+    position = {a: i for i, a in enumerate(dict.fromkeys(both["article_id"]))}
+    return both.sort_values(["article_id", "sentence_id"], key=lambda c: c.map(position) if c.name == "article_id"
+                            else c, kind="stable").reset_index(drop=True)
 
 
 def speakers(statements: pd.DataFrame) -> pd.DataFrame:
