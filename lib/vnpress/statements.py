@@ -359,7 +359,8 @@ def mark_actors(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFram
     the subject span of one (a sentence wrapped over lines keeps its first line's id); a country that speaks or
     acts in a sentence that does not name it (through its capital, a ministry, an official) gets an actor row
     there, `via` = `speaker`, with the subject as written for `surface` and its offsets."""
-    keys = set(zip(statements["article_id"], statements["sentence_id"], statements["iso"]))
+    triples = list(zip(statements["article_id"], statements["sentence_id"], statements["iso"]))
+    keys = set(triples)
     spans: dict[tuple[str, str], list[tuple[int, int]]] = {}
     for aid, iso, a, b in zip(statements["article_id"], statements["iso"], statements["start"], statements["end"]):
         spans.setdefault((aid, iso), []).append((a, b))
@@ -370,9 +371,8 @@ def mark_actors(mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFram
     out = mentions.copy()
     out.loc[hit, "role"] = "actor"
     named = set(zip(mentions["article_id"], mentions["sentence_id"], mentions["iso"]))
-    unnamed = statements[[not iso.startswith("org:") and iso != "" and k not in named
-                          for iso, k in zip(statements["iso"], zip(statements["article_id"],
-                                                                    statements["sentence_id"], statements["iso"]))]]
+    country = [isinstance(iso, str) and iso != "" and not iso.startswith("org:") for _, _, iso in triples]
+    unnamed = statements[[c and k not in named for c, k in zip(country, triples)]]
     unnamed = unnamed.drop_duplicates(["article_id", "sentence_id", "iso"])
     if unnamed.empty:
         return out
