@@ -222,11 +222,15 @@ class Workbook:
             yield from scan(self, table, articles_per_batch)
             return
         ids, all_keys = self.articles["article_id"].tolist(), self._keys()
+        held = table in self._tables or self.cache_dir is None
+        if held:  # each row's batch, found once (not a pass over the whole table per batch)
+            full = self._table(table)
+            batch = {a: i // articles_per_batch for i, a in enumerate(ids)}
+            rows = full.groupby(full["article_id"].map(batch).to_numpy(), sort=False).indices if len(full) else {}
         for i in range(0, len(ids), articles_per_batch):
             chunk = ids[i:i + articles_per_batch]
-            if table in self._tables or self.cache_dir is None:
-                full = self._table(table)
-                yield full[full["article_id"].isin(chunk)].reset_index(drop=True)
+            if held:
+                yield full.iloc[rows.get(i // articles_per_batch, [])].reset_index(drop=True)
             else:
                 keys = {a: all_keys[a] for a in chunk}
                 files = sorted({f for k in keys.values() for f in self._shard_index(table).get(k, [])})
