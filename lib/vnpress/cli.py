@@ -162,23 +162,25 @@ def _cmd_code(args: argparse.Namespace) -> int:
         return 1
     try:
         sheet, failed = _code_sheet(args)
+    except FileNotFoundError:
+        raise  # `main` names the missing file
     except OSError as e:  # e.g. a full disk under the cache folder
         print(f"error: {e.filename or args.dir}: cannot process the corpus: {e.strerror or e}; no sheet written",
               file=sys.stderr)
         return 1
-    target = args.out or "<stdout>"
+    written = None
     try:
         if args.out:
-            write_sheet(sheet, args.out)
+            written = write_sheet(sheet, args.out)
         else:
             write_csv(sheet, sys.stdout)
             sys.stdout.flush()
     except OSError as e:
         kept = "; the file is unchanged" if args.out else ""
-        print(f"error: {target}: cannot write the sheet: {e.strerror or e}{kept}", file=sys.stderr)
+        print(f"error: {args.out or '<stdout>'}: cannot write the sheet: {e.strerror or e}{kept}", file=sys.stderr)
         return 1
-    if args.out:
-        print(args.out)
+    if written:
+        print(written)
     return 1 if failed else 0
 
 
