@@ -22,7 +22,8 @@ CODE_HEADER = ["article_id", "iso", "stance", "frames", "coder", "note"]
 # A small article of our own: a file name a spreadsheet would run as a formula, an interview line starting "- ".
 FORMULA_ID = "=HYPERLINK(1)"
 ARTICLE = ("Hà Nội ký Công ước về chống tội phạm mạng\n\n"
-           "Ngày 25/10, Bộ trưởng Ngoại giao Nhật Bản cho biết Nhật Bản ủng hộ Công ước Hà Nội về chống tội phạm mạng.\n"
+           "Ngày 25/10, Bộ trưởng Ngoại giao Nhật Bản cho biết Nhật Bản ủng hộ Công ước Hà Nội "
+           "về chống tội phạm mạng.\n"
            "- Chúng tôi ủng hộ Công ước Hà Nội vì hợp tác quốc tế, ông Tanaka, đại diện Nhật Bản, nói.\n"
            "Đại diện Hàn Quốc cho biết Hàn Quốc sẽ ký Công ước nếu các quyền con người được bảo đảm.\n")
 
