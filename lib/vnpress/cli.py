@@ -12,6 +12,7 @@ import sys
 import pandas as pd
 
 from .corpus import MAX_BYTES
+from .csvio import write_csv
 from .pipeline import ENGINES
 
 FORMATS = ("table", "csv", "json")
@@ -139,18 +140,47 @@ def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Dat
     return agreement(by_article, codes), problems
 
 
-def _cmd_code(args: argparse.Namespace) -> int:
-    """Write a coding sheet (to --out with a BOM, else CSV to stdout); exit code 1 if an article failed to load."""
-    from .coding import coding_sheet, write_sheet
+def _code_sheet(args: argparse.Namespace) -> tuple[pd.DataFrame, bool]:
+    """The coding sheet of `vnpress code`, and whether an article failed to load."""
+    from .coding import coding_sheet, statement_units
 
     wb = _load(args)
     failed = report_problems(wb.problems)
-    units = wb.analysis("statements" if args.by == "statement" else "stance")
-    sheet = coding_sheet(units, n=args.sample, seed=args.seed)
-    if args.out:
-        print(write_sheet(sheet, args.out))
-    else:
-        sheet.to_csv(sys.stdout, index=False)
+    units = statement_units(wb.analysis("statements")) if args.by == "statement" else wb.analysis("stance")
+    return coding_sheet(units, n=args.sample, seed=args.seed), failed
+
+
+def _cmd_code(args: argparse.Namespace) -> int:
+    """Write a coding sheet (to --out: whole or not at all, UTF-8 with BOM, never over a coder's cells without
+    --force; else CSV to stdout); exit code 1 if the sheet is refused or not written, or an article failed to
+    load."""
+    from .coding import overwrite_refusal, write_sheet
+
+    refusal = "" if args.force or not args.out else overwrite_refusal(args.out)
+    if refusal:
+        print(f"error: {args.out}: {refusal}", file=sys.stderr)
+        return 1
+    try:
+        sheet, failed = _code_sheet(args)
+    except FileNotFoundError:
+        raise  # `main` names the missing file
+    except OSError as e:  # e.g. a full disk under the cache folder
+        print(f"error: {e.filename or args.dir}: cannot process the corpus: {e.strerror or e}; no sheet written",
+              file=sys.stderr)
+        return 1
+    written = None
+    try:
+        if args.out:
+            written = write_sheet(sheet, args.out)
+        else:
+            write_csv(sheet, sys.stdout)
+            sys.stdout.flush()
+    except OSError as e:
+        kept = "; the file is unchanged" if args.out else ""
+        print(f"error: {args.out or '<stdout>'}: cannot write the sheet: {e.strerror or e}{kept}", file=sys.stderr)
+        return 1
+    if written:
+        print(written)
     return 1 if failed else 0
 
 
@@ -245,6 +275,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=("article", "statement"), default="article", help="one row per article "
                    "and actor, or per statement")
     p.add_argument("--out", default="", help="sheet file (CSV, UTF-8 with BOM); default: CSV on stdout")
+    p.add_argument("--force", action="store_true", help="overwrite an --out sheet that has coded cells")
     p.set_defaults(func=_cmd_code)
     _table_command(sub, "agreement", _agreement_table, "machine vs coded labels and between coders (DIR/codes/*.csv)")
     return ap

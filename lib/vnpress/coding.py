@@ -9,12 +9,23 @@ measure and show where the rules and the coders differ.
 
 Codes files: CSV in UTF-8 (with or without BOM), comma-, semicolon- or
 tab-separated, with the columns CODE_FILE_COLUMNS (others, such as the
-sheet's, are ignored). A row whose `stance` is empty is not coded yet and is
-skipped silently. `frames`: ';'-separated frame names, `none` for "no frame";
-empty means frames were not coded (the machine's frames stay). `coder` empty:
+sheet's, are ignored), read with `csvio` (a stray quote costs at most its own
+line, reported with file and line; a cell the sheet protected from spreadsheet
+formulas with a leading `'` is read back as it was). A row whose `stance` is
+empty is not coded yet and is skipped silently. `frames`: ';'-separated frame
+names, `none` for "no frame"; empty means frames were not coded (the machine's
+frames stay). `coder` empty:
 the file name (without .csv) is the coder. An optional `statement_id` column
-marks statement-level codes (from `--by statement` sheets); only
-article-level codes (no statement_id) override labels and enter agreement.
+marks statement-level codes (from `--by statement` sheets, see
+`statement_units`); only article-level codes (no statement_id) override labels
+and enter agreement.
+
+Corrections: codes files are read in the natural order of their names
+(`ana.csv`, `ana-2.csv`, `ana-10.csv`; numbers compare as numbers), never by
+modification time, so the same files give the same tables on every copy. When a
+later file codes the same (coder, article, actor, statement) again, its row
+supersedes the earlier one everywhere (overrides, consensus, agreement), and a
+warning names both files.
 
 Two coders who give one (article, actor) different stances make it
 `disputed`: it keeps the machine's label, with `source = disputed`, and
@@ -23,7 +34,6 @@ Two coders who give one (article, actor) different stances make it
 
 from __future__ import annotations
 
-import csv
 import itertools
 import re
 from pathlib import Path
@@ -35,9 +45,10 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from . import csvio
 from .corpus import PROBLEM_COLUMNS, SUFFIXES
 from .countries import gazetteer
-from .stance import FRAMES, lexicon, stance_by_country, stance_by_organization
+from .stance import FRAMES, label, lexicon, scored_statements, stance_by_country, stance_by_organization
 
 STANCES = ["support", "conditional", "oppose", "neutral"]
 SOURCES = ["machine", "coded", "disputed"]
@@ -46,6 +57,8 @@ SHEET_COLUMNS = ["article_id", "iso", "name", "actor_type", "machine_stance", "m
                  "evidence", "stance", "frames", "coder", "note"]
 CODE_FILE_COLUMNS = ["article_id", "iso", "stance", "frames", "coder", "note"]
 CODE_COLUMNS = ["file", "line", "coder", "article_id", "iso", "statement_id", "stance", "frames", "note"]
+CODE_KEY = ["coder", "article_id", "iso", "statement_id"]  # one label per key; a later file's row supersedes
+CODER_COLUMNS = ["stance", "frames", "coder", "note"]  # the sheet's columns a coder fills
 APPLIED_EXTRA = ["source", "machine_stance", "machine_frames", "coded"]
 AGREEMENT_COLUMNS = ["measure", "value", "n"]
 CONFUSION_COLUMNS = ["machine", "human", "n"]
@@ -106,38 +119,69 @@ def coding_sheet(units: pd.DataFrame, n: int | None = None, seed: int = 0) -> pd
     return sheet.sort_values([c for c in columns[:3] if c != "name"], ignore_index=True)
 
 
+def statement_units(statements: pd.DataFrame) -> pd.DataFrame:
+    """One coding unit per statement or act with an actor (`vnpress.statements` rows), for `coding_sheet`.
+
+    Columns: article_id, iso, statement_id ('<sentence_id>:<start>-<end>' of the statement in its article, '.2'
+    and on appended if one span repeats), name (the affiliation), stance (the row's own label), frames (its
+    frames, most hits first), confidence (none: it is a property of an article's rows together), evidence (the
+    sentence).
+    """
+    scored = scored_statements(statements)
+    span = scored["start"].astype(str) + "-" + scored["end"].astype(str)
+    ids = scored["sentence_id"].astype(str) + ":" + span
+    repeat = ids.groupby([scored["article_id"], scored["iso"], ids]).cumcount()
+    ids = ids.where(repeat == 0, ids + "." + (repeat + 1).astype(str))
+    frames = [";".join(sorted(hits, key=lambda f: -len(hits[f]))) for hits in scored["frame_hits"]]
+    return pd.DataFrame({"article_id": scored["article_id"], "iso": scored["iso"], "statement_id": ids,
+                         "name": scored["affiliation"], "stance": [label([p]) for p in scored["stance_polarity"]],
+                         "frames": frames, "confidence": np.nan, "evidence": scored["sentence"]})
+
+
 def write_sheet(sheet: pd.DataFrame, path: str | Path) -> Path:
-    """Write a coding sheet as CSV in UTF-8 with BOM (spreadsheet programs then read Vietnamese correctly)."""
+    """Write a coding sheet with `csvio.write_csv`: UTF-8 with BOM (spreadsheet programs then read Vietnamese
+    correctly), formula-safe cells, the whole file or, if the write fails, the old one untouched."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sheet.to_csv(path, index=False, encoding="utf-8-sig")
+    csvio.write_csv(sheet, path)
     return path
+
+
+def overwrite_refusal(path: str | Path) -> str:
+    """Why writing a sheet to `path` would lose a coder's work ('' when it would not): the file has a filled
+    coder cell (CODER_COLUMNS), or cannot be read to tell."""
+    path = Path(path)
+    if not path.exists():
+        return ""
+    try:
+        _, rows, _ = csvio.read_file(path, _delimiter(path))
+    except (ValueError, OSError) as e:
+        return f"exists and cannot be read as a coding sheet ({e}); not overwritten (use --force to replace it)"
+    if any((row.get(c) or "").strip() for _, row in rows for c in CODER_COLUMNS):
+        return ("has coded cells (stance, frames, coder or note); not overwritten (use --force to replace it, "
+                "or choose another --out)")
+    return ""
 
 
 # ---- reading codes --------------------------------------------------------------------------------------
 
-def _read_rows(path: Path) -> list[tuple[int, dict[str, str]]]:
-    """(line number, row) of one codes file; raises ValueError with a one-line reason if it is malformed."""
-    data = path.read_bytes()
-    if b"\x00" in data:
-        raise ValueError("not a CSV text file (binary content); save the sheet as 'CSV UTF-8'")
+def _delimiter(path: Path) -> str:
+    """The delimiter of a sheet or codes file: the first of comma, semicolon, tab in its header line."""
+    with path.open("rb") as fh:
+        header = fh.readline().decode("utf-8", errors="replace")
+    return next((d for d in ",;\t" if d in header), ",")
+
+
+def _read_rows(path: Path) -> tuple[list[tuple[int, dict[str, str]]], list]:
+    """(line number, row with cells as written before `csvio` protected them) of one codes file, and the
+    warnings of its lines (file:line); raises ValueError with a one-line reason if the file cannot be used."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as e:
-        raise ValueError(f"not UTF-8 (invalid byte 0x{data[e.start]:02x} at offset {e.start}); "
-                         "save the sheet as 'CSV UTF-8'") from None
-    header = text.splitlines()[0] if text.strip() else ""
-    delimiter = next((d for d in ",;\t" if d in header), ",")
-    try:
-        reader = csv.DictReader(text.splitlines(keepends=True), delimiter=delimiter)
-        fields = [f.strip() for f in reader.fieldnames or []]
-        missing = [c for c in CODE_FILE_COLUMNS if c not in fields]
-        if missing:
-            raise ValueError(f"missing column(s) {', '.join(missing)} (want {','.join(CODE_FILE_COLUMNS)})")
-        reader.fieldnames = fields
-        return [(reader.line_num, row) for row in reader]
-    except csv.Error as e:
-        raise ValueError(f"malformed CSV ({e})") from None
+        header, rows, problems = csvio.read_file(path, _delimiter(path))
+    except ValueError as e:
+        raise ValueError(f"{e}; save the sheet as 'CSV UTF-8'") from None
+    missing = [c for c in CODE_FILE_COLUMNS if c not in header]
+    if missing:
+        raise ValueError(f"missing column(s) {', '.join(missing)} (want {','.join(CODE_FILE_COLUMNS)})")
+    return [(line, {k: csvio.unquote_cell(v) for k, v in row.items()}) for line, row in rows], problems
 
 
 def _parse_frames(cell: str, known: list[str]) -> tuple[str | None, list[str]]:
@@ -170,10 +214,10 @@ def _check_row(row: dict[str, str], articles: set[str], actors: set[str], frames
 def _read_file(path: Path, articles: set[str], actors: set[str], frames: list[str]) -> tuple[list[dict], list]:
     """Valid code rows of one file, and its problems (file, level, problem)."""
     try:
-        rows = _read_rows(path)
+        rows, problems = _read_rows(path)
     except (ValueError, OSError) as e:
         return [], [(str(path), "error", f"{e}; file ignored")]
-    out, problems, seen = [], [], set()
+    out, seen = [], set()
     for line, row in rows:
         if not (row.get("stance") or "").strip():
             continue  # not coded yet
@@ -193,13 +237,37 @@ def _read_file(path: Path, articles: set[str], actors: set[str], frames: list[st
     return out, problems
 
 
+def _name_order(path: Path) -> tuple:
+    """Sort key of codes files: the natural order of their names (ana, ana-2, ana-10), then the exact name."""
+    parts = re.split(r"(\d+)", path.stem.casefold())
+    return [int(p) if i % 2 else p for i, p in enumerate(parts)], path.name
+
+
+def latest(codes: pd.DataFrame) -> pd.DataFrame:
+    """`codes` (in reading order) with one row per CODE_KEY: the last one, which supersedes the others."""
+    return codes[~codes.fillna({"statement_id": ""}).duplicated(CODE_KEY, keep="last")]
+
+
+def _superseded(codes: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """One warning per (later file, earlier file) whose rows give one CODE_KEY another stance or frames."""
+    keyed = codes.fillna({"statement_id": ""})
+    old = keyed[keyed.duplicated(CODE_KEY, keep="last")]
+    pairs = old.merge(latest(keyed), on=CODE_KEY, suffixes=("_old", ""))
+    frames_old, frames = pairs["frames_old"].fillna("-"), pairs["frames"].fillna("-")  # None: frames not coded
+    changed = pairs[(pairs["stance_old"] != pairs["stance"]) | (frames_old != frames)]
+    counts = changed.groupby(["file", "file_old"], sort=False).size()
+    return [(later, "warning", f"supersedes {n} label(s) of {earlier} (same coder, article and actor; codes files "
+                               "are read in name order, the later one wins)") for (later, earlier), n in counts.items()]
+
+
 def read_codes(folder: str | Path, actors: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every `folder/codes/*.csv`: (codes with CODE_COLUMNS, problems with PROBLEM_COLUMNS).
 
     `folder` is the corpus folder: an article must be one of its .txt/.md files; an actor must be a
     gazetteer country code or one of `actors` (e.g. the iso values the machine found, organizations
     included). Each bad row or file is one problem naming the file and line; valid rows still count.
-    A coder who codes the same row in two files: both rows are kept and count as that coder's two codes.
+    Files are read in name order (`_name_order`); a coder's row in a later file supersedes the same coder's
+    row (article, actor, statement) in an earlier one, with a warning when the label changes.
     """
     folder = Path(folder)
     articles = {p.stem for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES}
@@ -207,7 +275,7 @@ def read_codes(folder: str | Path, actors: Iterable[str] = ()) -> tuple[pd.DataF
     frames = _frame_names()
     rows, problems = [], []
     codes_dir = folder / "codes"
-    files = sorted(p for p in codes_dir.iterdir() if p.is_file()) if codes_dir.is_dir() else []
+    files = sorted((p for p in codes_dir.iterdir() if p.is_file()), key=_name_order) if codes_dir.is_dir() else []
     for path in files:
         if path.name.startswith((".", "~$")):
             continue  # editor lock and hidden files
@@ -217,8 +285,9 @@ def read_codes(folder: str | Path, actors: Iterable[str] = ()) -> tuple[pd.DataF
         found, bad = _read_file(path, articles, known_actors, frames)
         rows += found
         problems += bad
-    codes = pd.DataFrame(rows, columns=CODE_COLUMNS)
-    return codes.astype({"line": "int64"}), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
+    codes = pd.DataFrame(rows, columns=CODE_COLUMNS).astype({"line": "int64"})
+    problems += _superseded(codes)
+    return latest(codes).reset_index(drop=True), pd.DataFrame(problems, columns=PROBLEM_COLUMNS)
 
 
 # ---- consensus and overrides ----------------------------------------------------------------------------
@@ -242,7 +311,7 @@ def consensus(codes: pd.DataFrame) -> pd.DataFrame:
     many), note (the coders' notes, ' | ').
     """
     rows = []
-    article_level = codes[codes["statement_id"].fillna("") == ""]
+    article_level = latest(codes[codes["statement_id"].fillna("") == ""])
     for (article_id, iso), grp in article_level.sort_values("coder", kind="stable").groupby(KEY, sort=True):
         disputed = grp["stance"].nunique() > 1
         coded = ";".join(f"{c}:{s}" for c, s in zip(grp["coder"], grp["stance"]))
@@ -383,7 +452,7 @@ def agreement(by_article: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     recall and F1 over (article, actor, frame) on rows with coded frames. Between coders (article-level
     codes, rows coded by at least two): Krippendorff's alpha (nominal) and Cohen's kappa per pair.
     """
-    article_level = codes[codes["statement_id"].fillna("") == ""].drop_duplicates(["coder"] + KEY)
+    article_level = latest(codes[codes["statement_id"].fillna("") == ""])
     cons = consensus(article_level)
     found = set(zip(by_article["article_id"], by_article["iso"]))
     pairs = _pairs(by_article, article_level)
