@@ -100,22 +100,52 @@ def country_errors(mentions: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["error", "article_id", "iso", "surface / gold note"])
 
 
-def stance_tables(system: pd.DataFrame, gold: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stance accuracy over gold pairs (missing = wrong) and on found pairs; confusion gold x system."""
+LABELS = ["support", "conditional", "oppose", "neutral"]
+
+
+def per_label(gold: pd.Series, predicted: pd.Series) -> pd.DataFrame:
+    """Precision, recall, F1 and support of each stance label (a missed pair is a wrong prediction), and macro-F1."""
+    rows = []
+    for label in LABELS:
+        tp = int(((gold == label) & (predicted == label)).sum())
+        found, want = int((predicted == label).sum()), int((gold == label).sum())
+        p, r = (tp / found if found else 0.0), (tp / want if want else 0.0)
+        rows.append({"label": label, "precision": round(p, 3), "recall": round(r, 3),
+                     "F1": round(2 * p * r / (p + r), 3) if p + r else 0.0, "gold": want, "found": found})
+    present = [row["F1"] for row in rows if row["gold"]]
+    rows.append({"label": "macro-F1 (labels in gold)", "precision": "", "recall": "",
+                 "F1": round(sum(present) / len(present), 3) if present else 0.0, "gold": len(gold), "found": ""})
+    return pd.DataFrame(rows)
+
+
+def stance_tables(system: pd.DataFrame, gold: pd.DataFrame, mentioned: set[tuple[str, str]]
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Stance accuracy over gold pairs (missing = wrong), on found pairs, and of the majority baseline (every
+    (article, actor) in `mentioned` = support); per-label P/R/F1 with macro-F1 for the system and the baseline;
+    confusion gold x system."""
     merged = gold.merge(system[["article_id", "iso", "stance"]], on=["article_id", "iso"], how="left",
                         suffixes=("_gold", "")).fillna({"stance": "(missing)"})
+    baseline = pd.Series(["support" if pair in mentioned else "(missing)"
+                          for pair in zip(merged["article_id"], merged["iso"])], index=merged.index)
     found = merged[merged["stance"] != "(missing)"]
     on_found = stance.evaluate(system, gold).set_index("metric")
+
+    def accuracy(predicted: pd.Series) -> float:
+        return round(float((merged["stance_gold"] == predicted).mean()), 3) if len(merged) else 0.0
+
     summary = pd.DataFrame([
-        {"measure": "accuracy over gold pairs (missing = wrong)",
-         "value": round(float((merged["stance_gold"] == merged["stance"]).mean()), 3) if len(merged) else 0.0,
+        {"measure": "accuracy over gold pairs (missing = wrong)", "value": accuracy(merged["stance"]),
+         "n": len(merged)},
+        {"measure": "majority baseline (every country mentioned, organization found = support)", "value": accuracy(baseline),
          "n": len(merged)},
         {"measure": "accuracy on found pairs",
          "value": on_found.loc["stance accuracy", "value"] if len(found) else 0.0, "n": len(found)},
         {"measure": "gold pairs found (recall)", "value": on_found.loc["actor pairs found (recall)", "value"],
          "n": len(merged)}])
+    labels = per_label(merged["stance_gold"], merged["stance"]).merge(
+        per_label(merged["stance_gold"], baseline)[["label", "F1"]].rename(columns={"F1": "baseline F1"}), on="label")
     confusion = pd.crosstab(merged["stance_gold"].rename("gold"), merged["stance"].rename("system"))
-    return summary, confusion
+    return summary, labels, confusion
 
 
 def frame_triples(df: pd.DataFrame) -> set[tuple[str, str, str]]:
@@ -176,8 +206,10 @@ def stance_errors(system: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
                          "system": wrong["stance"], "cues": wrong["cues"].str.slice(0, 80)})
 
 
-def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFrame, errors: bool = False) -> None:
-    """Stance and frames tables, countries and (once the system outputs them) organizations apart."""
+def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFrame, mentions: pd.DataFrame,
+                  errors: bool = False) -> None:
+    """Stance and frames tables, countries and (once the system outputs them) organizations apart; the baseline
+    calls every country the workbook mentions, and every organization it finds, a supporter."""
     sys_orgs = by_article["iso"].map(is_org).any()
     groups = [("countries", ~gold_s["iso"].map(is_org), ~by_article["iso"].map(is_org))]
     if sys_orgs:
@@ -185,8 +217,10 @@ def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFra
     for name, gmask, smask in groups:
         g, s = gold_s[gmask], by_article[smask]
         if "stance" in tasks:
-            summary, confusion = stance_tables(s, g)
+            source = s if name == "organizations" else mentions
+            summary, labels, confusion = stance_tables(s, g, set(zip(source["article_id"], source["iso"])))
             show(f"stance ({name})", summary)
+            show(f"stance per label ({name}; baseline F1 beside)", labels)
             show(f"stance confusion ({name}; rows gold, columns system)", confusion.reset_index())
             if errors:
                 show(f"stance errors ({name})", stance_errors(s, g))
@@ -217,7 +251,7 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
             if errors:
                 show("country errors (article, iso)", country_errors(sub(system["mentions"]), gold_c))
     if set(tasks) & {"stance", "frames"}:
-        report_stance(tasks, gold_s, sub(system["stance"]), errors)
+        report_stance(tasks, gold_s, sub(system["stance"]), sub(system["mentions"]), errors)
     if "dates" in tasks:
         summary, hits = date_tables(sub(system["dates"]), sub(labels["dates"]))
         show("dates: P/R over (article, value), gold rows with a value", summary)
