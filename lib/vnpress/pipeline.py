@@ -44,6 +44,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Iterator
 
 import pandas as pd
@@ -58,6 +59,7 @@ from . import __version__, memory
 from .atomic import replacing
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
+from .extras import require
 from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, WORD_COLUMNS, analyze, tables, word_counts
 
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
@@ -86,6 +88,8 @@ class Engine:
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
+        if self.name == "dask":
+            _distributed()  # missing: one line naming the extra, before the corpus is read
         self.workers = self.workers or os.cpu_count() or 1
 
     def pool(self) -> ProcessPoolExecutor:
@@ -103,13 +107,17 @@ class Engine:
         scheduler is given) and reused by processing and every analysis; closed with its cluster when the
         engine is garbage-collected or the interpreter exits."""
         if self._client is None:
-            from dask.distributed import Client, LocalCluster
-
-            cluster = None if self.scheduler else LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                                               processes=True, dashboard_address=None)
-            self._client = Client(self.scheduler or cluster)
+            distributed = _distributed()
+            cluster = None if self.scheduler else distributed.LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            self._client = distributed.Client(self.scheduler or cluster)
             weakref.finalize(self, _close_dask, self._client, cluster)
         return self._client
+
+
+def _distributed() -> ModuleType:
+    """Dask's `distributed` module (the `dask` extra)."""
+    return require("dask.distributed", "dask", "the dask engine")
 
 
 def _one_core_each() -> None:
@@ -388,12 +396,10 @@ def _local(job: Callable, batches: Iterator[list], engine: Engine) -> Iterator[t
 def _dask(job: Callable, batches: Iterator[list], engine: Engine) -> Iterator[tuple[list, object]]:
     """Yield (batch, result) as the engine's Dask cluster finishes batches, with at most two batches in flight
     per worker."""
-    from dask.distributed import as_completed
-
     client = engine.client()
     workers = sum(client.nthreads().values()) or engine.workers
     pending = {client.submit(job, batch, pure=False): batch for batch in islice(batches, 2 * workers)}
-    finished = as_completed(pending)
+    finished = _distributed().as_completed(pending)
     for fut in finished:
         yield pending.pop(fut), fut.result()
         if (batch := next(batches, None)) is not None:
