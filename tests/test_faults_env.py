@@ -210,7 +210,7 @@ def test_a_read_only_cache_with_new_articles_still_gives_the_table(corpus, tmp_p
     assert res.returncode == 0, res.stderr[-2000:]
     assert "Traceback" not in res.stderr
     assert "nhat-ban,JP," in res.stdout
-    assert res.stdout == _run([*argv[:4], str(tmp_path / "fresh"), *argv[5:]])[1]
+    assert res.stdout == _run([*argv[:5], str(tmp_path / "fresh"), *argv[6:]])[1]
     warnings = [line for line in res.stderr.splitlines() if str(cache) in line]
     assert len(warnings) == 1 and warnings[0].startswith("warning:") and "read-only" in warnings[0], res.stderr
     assert sorted(p.relative_to(cache) for p in cache.rglob("*")) == before

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import uuid
 import weakref
@@ -57,6 +58,7 @@ from tqdm import tqdm
 
 from . import __version__, memory
 from .atomic import replacing
+from .cachedir import usable
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
 from .extras import require
@@ -254,24 +256,21 @@ def _shard_dir(cache_dir: Path, table: str) -> Path:
     return Path(cache_dir) / settings_key() / table
 
 
+class DamagedShard(ValueError):
+    """A cache shard that cannot be read (truncated, or not Parquet)."""
+
+    def __init__(self, path: Path, cache_dir: Path) -> None:
+        super().__init__(f"cache shard {path} is damaged (not readable as Parquet); deleting the cache folder "
+                         f"{cache_dir} is safe (it is computed again)")
+        self.path = path
+
+
 def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
-    """Content key → the shard files of `table` holding its rows. Each shard lists its keys in its footer
-    (`SHARD_KEYS`); the keys of the shards seen before are kept in the folder's `SHARD_INDEX` file, so only
-    shards new since the last call have their footer read (a shard written without the footer list has its
-    `article_id` column read). The folder's listing decides which shards count: an index entry of a shard no
-    longer there is ignored, and the index is rewritten when the listing changed."""
+    """Content key → the shard files of `table` holding its rows (see `_listed`); a shard that cannot be read
+    raises DamagedShard."""
     folder = _shard_dir(cache_dir, table)
-    names = sorted(p.name for p in folder.glob("*.parquet"))
-    saved = _saved_index(folder / SHARD_INDEX)
-    listed = {name: saved[name] if name in saved else _shard_keys(folder / name) for name in names}
-    if listed.keys() != saved.keys():
-        try:
-            with replacing(folder / SHARD_INDEX) as tmp:
-                tmp.write_bytes(json.dumps(listed).encode())
-        except OSError:  # a read-only cache: the footers are read again next time
-            pass
     index: dict[str, list[str]] = {}
-    for name, keys in listed.items():
+    for name, keys in _listed(folder, Path(cache_dir)).items():
         path = str(folder / name)
         for key in keys:  # interned: every index, and the workbook's keys, share one copy of each key
             index.setdefault(sys.intern(key), []).append(path)
@@ -279,8 +278,32 @@ def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
     return index
 
 
-def _saved_index(path: Path) -> dict[str, list[str]]:
-    """Shard file name → its keys, as `shard_index` last saved them (empty if none, or unreadable)."""
+def _listed(folder: Path, cache_dir: Path) -> dict[str, list[str]]:
+    """Shard file name → the content keys it holds. Each shard lists its keys in its footer (`SHARD_KEYS`); the
+    size and keys of the shards seen before are kept in the folder's `SHARD_INDEX` file, so only a shard new, or
+    changed in size (truncated), since the last call has its footer read. The folder's listing decides which
+    shards count: an index entry of a shard no longer there is ignored, and the index is rewritten when the
+    listing changed."""
+    sizes = {entry.name: entry.stat().st_size for entry in os.scandir(folder) if entry.name.endswith(".parquet")} \
+        if folder.is_dir() else {}
+    saved = _saved_index(folder / SHARD_INDEX)
+    listed = {}
+    for name in sorted(sizes):
+        known = saved.get(name)
+        if not (isinstance(known, dict) and known.get("size") == sizes[name]):
+            known = {"size": sizes[name], "keys": _shard_keys(folder / name, cache_dir)}
+        listed[name] = known
+    if listed.keys() != saved.keys() or any(listed[n] is not saved[n] for n in listed):
+        try:
+            with replacing(folder / SHARD_INDEX) as tmp:
+                tmp.write_bytes(json.dumps(listed).encode())
+        except OSError:  # a read-only cache: the footers are read again next time
+            pass
+    return {name: known["keys"] for name, known in listed.items()}
+
+
+def _saved_index(path: Path) -> dict[str, dict]:
+    """Shard file name → its size and keys, as `_listed` last saved them (empty if none, or unreadable)."""
     try:
         saved = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -288,12 +311,15 @@ def _saved_index(path: Path) -> dict[str, list[str]]:
     return saved if isinstance(saved, dict) else {}
 
 
-def _shard_keys(path: Path) -> list[str]:
+def _shard_keys(path: Path, cache_dir: Path) -> list[str]:
     """The content keys a shard holds: from its footer, or from its `article_id` column."""
-    listed = (pq.read_schema(path).metadata or {}).get(SHARD_KEYS)
-    if listed is not None:
-        return json.loads(listed)
-    column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
+    try:
+        listed = (pq.read_schema(path).metadata or {}).get(SHARD_KEYS)
+        if listed is not None:
+            return json.loads(listed)
+        column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
+    except (pa.ArrowInvalid, OSError) as e:
+        raise DamagedShard(path, cache_dir) from e
     return sorted({key for chunk in column.chunks for key in chunk.dictionary.to_pylist()})
 
 
@@ -417,7 +443,7 @@ def run_batches(keys: dict[str, str], payload: Callable[[list[tuple[str, str]]],
     complete shard of the last table yet, in batches, into shards; without a cache, return each table's result
     frames. `order` may reorder the (key, article id) pairs to do; `payload(pairs)` builds a batch's
     [(key, input), ...] when the batch is submitted, so only the batches in flight are held."""
-    done = cached_keys(cache_dir, tables[-1]) if cache_dir else set()
+    done = _complete(cache_dir, tables) if cache_dir else set()
     todo = [(k, a) for k, a in {k: a for a, k in keys.items()}.items() if k not in done]
     todo = order(todo) if order and todo else todo
     # at least ~8 batches per worker, so no worker idles long at the end; never more than batch_size articles
@@ -442,6 +468,20 @@ def run_batches(keys: dict[str, str], payload: Callable[[list[tuple[str, str]]],
     finally:
         progress.close()
     return fresh
+
+
+def _complete(cache_dir: Path, tables: tuple[str, ...]) -> set[str]:
+    """Content keys whose results are complete in the cache (a shard of the last of `tables`, written last). A
+    damaged shard in any of the tables empties them all, with one warning line: the layer is computed again."""
+    try:
+        for table in tables[:-1]:
+            _listed(_shard_dir(cache_dir, table), cache_dir)
+        return cached_keys(cache_dir, tables[-1])
+    except DamagedShard as e:
+        print(f"warning: cache shard {e.path} is damaged: {', '.join(tables)} computed again", file=sys.stderr)
+        for table in tables:
+            shutil.rmtree(_shard_dir(cache_dir, table), ignore_errors=True)
+        return set()
 
 
 def _by_article(frame: pd.DataFrame | None, keys: dict[str, str], table: str) -> pd.DataFrame:
@@ -487,6 +527,7 @@ def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: i
     files when needed, `Workbook.text`) and leaves the processing tables in the cache until first used.
     """
     eng = Engine(engine, workers or 0, scheduler)
+    cache_dir = usable(cache_dir)  # a read-only cache: read through a temporary overlay
     if eng.name == "local" and eng.workers > 1:
         eng.pool()  # forked before the corpus is read, the workers carry none of it
     corpus = load_corpus(corpus_dir, max_bytes=max_bytes, texts=not lazy, cache_dir=cache_dir)
