@@ -291,7 +291,10 @@ def _listed(folder: Path, cache_dir: Path) -> dict[str, list[str]]:
     for name in sorted(sizes):
         known = saved.get(name)
         if not (isinstance(known, dict) and known.get("size") == sizes[name]):
-            known = {"size": sizes[name], "keys": _shard_keys(folder / name, cache_dir)}
+            try:
+                known = {"size": sizes[name], "keys": _shard_keys(folder / name)}
+            except (pa.ArrowInvalid, OSError) as e:
+                raise DamagedShard(folder / name, cache_dir) from e
         listed[name] = known
     if listed.keys() != saved.keys() or any(listed[n] is not saved[n] for n in listed):
         try:
@@ -311,15 +314,12 @@ def _saved_index(path: Path) -> dict[str, dict]:
     return saved if isinstance(saved, dict) else {}
 
 
-def _shard_keys(path: Path, cache_dir: Path) -> list[str]:
+def _shard_keys(path: Path) -> list[str]:
     """The content keys a shard holds: from its footer, or from its `article_id` column."""
-    try:
-        listed = (pq.read_schema(path).metadata or {}).get(SHARD_KEYS)
-        if listed is not None:
-            return json.loads(listed)
-        column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
-    except (pa.ArrowInvalid, OSError) as e:
-        raise DamagedShard(path, cache_dir) from e
+    listed = (pq.read_schema(path).metadata or {}).get(SHARD_KEYS)
+    if listed is not None:
+        return json.loads(listed)
+    column = pq.read_table(path, columns=["article_id"], read_dictionary=["article_id"]).column("article_id")
     return sorted({key for chunk in column.chunks for key in chunk.dictionary.to_pylist()})
 
 
