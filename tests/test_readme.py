@@ -21,6 +21,7 @@ PROMPTS = (".venv/bin/", "vnpress ", "papermill ", "python ", "make ", "dask ", 
 SKIP = {
     "make test": "runs this test suite",
     "make lab": "starts an interactive JupyterLab server",
+    "make lock": "rebuilds constraints.txt from a fresh, unconstrained install from PyPI (minutes)",
     "apt-get install chromium": "a system package; .ci/run installs it",
     "dask scheduler": "needs a cluster (HEAD, /shared); the dask engine is tested in tests/test_scale.py",
     "dask worker tcp://HEAD:8786 --nthreads 1 --nworkers 8": "needs a cluster",

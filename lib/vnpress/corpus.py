@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 
 from . import clean, memory, textnorm
 from .atomic import replacing
+from .cachedir import usable
 from .clean import LOG_COLUMNS, clean_text
 
 MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
@@ -240,9 +241,18 @@ def _facts_dir(cache_dir: str | Path) -> Path:
 def _read_facts(folder: Path) -> pa.Table:
     """Every cached file's facts (`FACTS`; `write` names the load that cached them), as one Arrow table. A file
     cached by two loads is listed twice (`_lookup` takes the first); facts whose log shard is gone are left out
-    (those files are read again)."""
-    parts = [pq.read_table(shard, schema=FACTS) for shard in sorted(folder.glob("facts-*.parquet"))
-             if shard.with_name(shard.name.replace("facts-", "log-", 1)).exists()] if folder.is_dir() else []
+    (those files are read again), and so are those of a damaged write (removed, with a warning line)."""
+    parts = []
+    for shard in sorted(folder.glob("facts-*.parquet")) if folder.is_dir() else []:
+        log = shard.with_name(shard.name.replace("facts-", "log-", 1))
+        try:
+            if log.exists():
+                pq.read_metadata(log)  # a damaged log is found now, not when the log is first asked for
+                parts.append(pq.read_table(shard, schema=FACTS))
+        except (pa.ArrowInvalid, OSError):
+            print(f"warning: cache shard {shard} or {log.name} is damaged: its files are read again",
+                  file=sys.stderr)
+            shard.unlink(missing_ok=True)
     return pa.concat_tables(parts) if parts else FACTS.empty_table()
 
 
@@ -336,7 +346,8 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = Tr
         raise CorpusError(f"{folder}: not a folder of articles")
     manifest, problems = read_manifest(folder)
     paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
-    facts_dir = _facts_dir(cache_dir) if cache_dir and not texts else None
+    cache_dir = usable(cache_dir) if not texts else None
+    facts_dir = _facts_dir(cache_dir) if cache_dir else None
     new: list[tuple[dict, list]] = []
     articles, logs, used = [], [], []
     loaded = _articles(paths, manifest, problems, max_bytes, texts, _read_facts(facts_dir) if facts_dir else None,

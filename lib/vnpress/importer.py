@@ -29,6 +29,7 @@ import pandas as pd
 from .atomic import replacing
 from .clean import clean_text
 from .corpus import MANIFEST_COLUMNS, MAX_BYTES, SUFFIXES, load_corpus, looks_vietnamese
+from .extras import require
 
 RESULT_COLUMNS = ["source", "article_id", "file", "status", "detail"]
 NEAR_DUPLICATE = 0.5
@@ -62,8 +63,7 @@ def decode_bytes(data: bytes, name: str = "") -> str:
 
 def extract_html(html: str) -> tuple[str, dict[str, str]]:
     """Main text and metadata (title, published, authors, outlet, url) of a saved page, offline."""
-    import trafilatura
-
+    trafilatura = require("trafilatura", "html", "importing a saved HTML page")
     out = trafilatura.extract(html, output_format="json", with_metadata=True, include_comments=False,
                               favor_precision=True)
     if not out:

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import sys
 import uuid
 import weakref
@@ -44,6 +45,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from types import ModuleType
 from typing import Callable, Iterator
 
 import pandas as pd
@@ -56,8 +58,10 @@ from tqdm import tqdm
 
 from . import __version__, memory
 from .atomic import replacing
+from .cachedir import usable
 from .clean import LOG_COLUMNS
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS, article_texts, articles_frame, load_corpus, make_article
+from .extras import require
 from .nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, WORD_COLUMNS, analyze, tables, word_counts
 
 if "ARROW_DEFAULT_MEMORY_POOL" not in os.environ:
@@ -86,6 +90,8 @@ class Engine:
     def __post_init__(self) -> None:
         if self.name not in ENGINES:
             raise ValueError(f"engine must be one of {', '.join(ENGINES)}, got {self.name!r}")
+        if self.name == "dask":
+            _distributed()  # missing: one line naming the extra, before the corpus is read
         self.workers = self.workers or os.cpu_count() or 1
 
     def pool(self) -> ProcessPoolExecutor:
@@ -103,13 +109,17 @@ class Engine:
         scheduler is given) and reused by processing and every analysis; closed with its cluster when the
         engine is garbage-collected or the interpreter exits."""
         if self._client is None:
-            from dask.distributed import Client, LocalCluster
-
-            cluster = None if self.scheduler else LocalCluster(n_workers=self.workers, threads_per_worker=1,
-                                                               processes=True, dashboard_address=None)
-            self._client = Client(self.scheduler or cluster)
+            distributed = _distributed()
+            cluster = None if self.scheduler else distributed.LocalCluster(
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            self._client = distributed.Client(self.scheduler or cluster)
             weakref.finalize(self, _close_dask, self._client, cluster)
         return self._client
+
+
+def _distributed() -> ModuleType:
+    """Dask's `distributed` module (the `dask` extra)."""
+    return require("dask.distributed", "dask", "the dask engine")
 
 
 def _one_core_each() -> None:
@@ -246,24 +256,21 @@ def _shard_dir(cache_dir: Path, table: str) -> Path:
     return Path(cache_dir) / settings_key() / table
 
 
+class DamagedShard(ValueError):
+    """A cache shard that cannot be read (truncated, or not Parquet)."""
+
+    def __init__(self, path: Path, cache_dir: Path) -> None:
+        super().__init__(f"cache shard {path} is damaged (not readable as Parquet); deleting the cache folder "
+                         f"{cache_dir} is safe (it is computed again)")
+        self.path = path
+
+
 def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
-    """Content key → the shard files of `table` holding its rows. Each shard lists its keys in its footer
-    (`SHARD_KEYS`); the keys of the shards seen before are kept in the folder's `SHARD_INDEX` file, so only
-    shards new since the last call have their footer read (a shard written without the footer list has its
-    `article_id` column read). The folder's listing decides which shards count: an index entry of a shard no
-    longer there is ignored, and the index is rewritten when the listing changed."""
+    """Content key → the shard files of `table` holding its rows (see `_listed`); a shard that cannot be read
+    raises DamagedShard."""
     folder = _shard_dir(cache_dir, table)
-    names = sorted(p.name for p in folder.glob("*.parquet"))
-    saved = _saved_index(folder / SHARD_INDEX)
-    listed = {name: saved[name] if name in saved else _shard_keys(folder / name) for name in names}
-    if listed.keys() != saved.keys():
-        try:
-            with replacing(folder / SHARD_INDEX) as tmp:
-                tmp.write_bytes(json.dumps(listed).encode())
-        except OSError:  # a read-only cache: the footers are read again next time
-            pass
     index: dict[str, list[str]] = {}
-    for name, keys in listed.items():
+    for name, keys in _listed(folder, Path(cache_dir)).items():
         path = str(folder / name)
         for key in keys:  # interned: every index, and the workbook's keys, share one copy of each key
             index.setdefault(sys.intern(key), []).append(path)
@@ -271,8 +278,35 @@ def shard_index(cache_dir: Path, table: str) -> dict[str, list[str]]:
     return index
 
 
-def _saved_index(path: Path) -> dict[str, list[str]]:
-    """Shard file name → its keys, as `shard_index` last saved them (empty if none, or unreadable)."""
+def _listed(folder: Path, cache_dir: Path) -> dict[str, list[str]]:
+    """Shard file name → the content keys it holds. Each shard lists its keys in its footer (`SHARD_KEYS`); the
+    size and keys of the shards seen before are kept in the folder's `SHARD_INDEX` file, so only a shard new, or
+    changed in size (truncated), since the last call has its footer read. The folder's listing decides which
+    shards count: an index entry of a shard no longer there is ignored, and the index is rewritten when the
+    listing changed."""
+    sizes = {entry.name: entry.stat().st_size for entry in os.scandir(folder) if entry.name.endswith(".parquet")} \
+        if folder.is_dir() else {}
+    saved = _saved_index(folder / SHARD_INDEX)
+    listed = {}
+    for name in sorted(sizes):
+        known = saved.get(name)
+        if not (isinstance(known, dict) and known.get("size") == sizes[name]):
+            try:
+                known = {"size": sizes[name], "keys": _shard_keys(folder / name)}
+            except (pa.ArrowInvalid, OSError) as e:
+                raise DamagedShard(folder / name, cache_dir) from e
+        listed[name] = known
+    if listed.keys() != saved.keys() or any(listed[n] is not saved[n] for n in listed):
+        try:
+            with replacing(folder / SHARD_INDEX) as tmp:
+                tmp.write_bytes(json.dumps(listed).encode())
+        except OSError:  # a read-only cache: the footers are read again next time
+            pass
+    return {name: known["keys"] for name, known in listed.items()}
+
+
+def _saved_index(path: Path) -> dict[str, dict]:
+    """Shard file name → its size and keys, as `_listed` last saved them (empty if none, or unreadable)."""
     try:
         saved = json.loads(path.read_bytes())
     except (OSError, ValueError):
@@ -388,12 +422,10 @@ def _local(job: Callable, batches: Iterator[list], engine: Engine) -> Iterator[t
 def _dask(job: Callable, batches: Iterator[list], engine: Engine) -> Iterator[tuple[list, object]]:
     """Yield (batch, result) as the engine's Dask cluster finishes batches, with at most two batches in flight
     per worker."""
-    from dask.distributed import as_completed
-
     client = engine.client()
     workers = sum(client.nthreads().values()) or engine.workers
     pending = {client.submit(job, batch, pure=False): batch for batch in islice(batches, 2 * workers)}
-    finished = as_completed(pending)
+    finished = _distributed().as_completed(pending)
     for fut in finished:
         yield pending.pop(fut), fut.result()
         if (batch := next(batches, None)) is not None:
@@ -411,7 +443,7 @@ def run_batches(keys: dict[str, str], payload: Callable[[list[tuple[str, str]]],
     complete shard of the last table yet, in batches, into shards; without a cache, return each table's result
     frames. `order` may reorder the (key, article id) pairs to do; `payload(pairs)` builds a batch's
     [(key, input), ...] when the batch is submitted, so only the batches in flight are held."""
-    done = cached_keys(cache_dir, tables[-1]) if cache_dir else set()
+    done = _complete(cache_dir, tables) if cache_dir else set()
     todo = [(k, a) for k, a in {k: a for a, k in keys.items()}.items() if k not in done]
     todo = order(todo) if order and todo else todo
     # at least ~8 batches per worker, so no worker idles long at the end; never more than batch_size articles
@@ -436,6 +468,20 @@ def run_batches(keys: dict[str, str], payload: Callable[[list[tuple[str, str]]],
     finally:
         progress.close()
     return fresh
+
+
+def _complete(cache_dir: Path, tables: tuple[str, ...]) -> set[str]:
+    """Content keys whose results are complete in the cache (a shard of the last of `tables`, written last). A
+    damaged shard in any of the tables empties them all, with one warning line: the layer is computed again."""
+    try:
+        for table in tables[:-1]:
+            _listed(_shard_dir(cache_dir, table), cache_dir)
+        return cached_keys(cache_dir, tables[-1])
+    except DamagedShard as e:
+        print(f"warning: cache shard {e.path} is damaged: {', '.join(tables)} computed again", file=sys.stderr)
+        for table in tables:
+            shutil.rmtree(_shard_dir(cache_dir, table), ignore_errors=True)
+        return set()
 
 
 def _by_article(frame: pd.DataFrame | None, keys: dict[str, str], table: str) -> pd.DataFrame:
@@ -481,6 +527,7 @@ def load(corpus_dir: str | Path, cache_dir: str | Path | None = None, workers: i
     files when needed, `Workbook.text`) and leaves the processing tables in the cache until first used.
     """
     eng = Engine(engine, workers or 0, scheduler)
+    cache_dir = usable(cache_dir)  # a read-only cache: read through a temporary overlay
     if eng.name == "local" and eng.workers > 1:
         eng.pool()  # forked before the corpus is read, the workers carry none of it
     corpus = load_corpus(corpus_dir, max_bytes=max_bytes, texts=not lazy, cache_dir=cache_dir)
