@@ -12,15 +12,16 @@ import sys
 import pandas as pd
 
 from .corpus import MAX_BYTES
+from .csvio import write_csv
 from .pipeline import ENGINES
 
 FORMATS = ("table", "csv", "json")
 
 
 def emit(df: pd.DataFrame, fmt: str) -> None:
-    """Print `df` as an aligned table, CSV or JSON records."""
+    """Print `df` as an aligned table, CSV (formula-safe, no BOM: `csvio.write_csv`) or JSON records."""
     if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        write_csv(df, sys.stdout)
     elif fmt == "json":
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
     else:
