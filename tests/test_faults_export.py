@@ -161,3 +161,29 @@ def test_case_variants_are_one_term(seed_wb):
     wb = from_texts({"a": "Lễ ký diễn ra tại Hà Nội. Buổi lễ kết thúc. Nhiều đoàn dự lễ ký."})
     counts = terms.frequencies(wb).set_index("term")["count"]
     assert counts["lễ"] == 3 and "Lễ" not in counts.index
+
+
+def test_run_reports_keyness_outlet_not_in_corpus(hostile_corpus, tmp_path):
+    """case 7: `vnpress run -p keyness_target outlet=Nope` fails notebook 02 with the reason, naming the outlets
+    (it reported ok with an empty keyness table)."""
+    code, _, err = _cli(["run", "--corpus", str(hostile_corpus), "--out", str(tmp_path), "--only",
+                         "02-term-frequency", "-p", "keyness_target", "outlet=Nope", "-p", "cache_dir", ""])
+    assert code == 1
+    assert "notebook 02-term-frequency failed" in err
+    assert "ValueError: keyness target: no article of outlet 'Nope' (outlets: @Tuổi Trẻ, VnExpress)" in err
+
+
+def test_notebook_notes_queries_without_hits_and_saves_safe_tables(hostile_corpus, tmp_path):
+    """cases 7 and 9: notebook 02 says which concordance query has no hit, finds `chu quyen`-style queries without
+    diacritics, and its saved tables are formula-safe with a BOM."""
+    code, out, err = _cli(["run", "--corpus", str(hostile_corpus), "--out", str(tmp_path), "--only",
+                           "02-term-frequency", "-p", "kwic_terms", "cong uoc,Liên minh châu Âu", "-p", "cache_dir", ""])
+    assert code == 0, err
+    run_dir = Path(out.strip().splitlines()[-1]).parent
+    page = (run_dir / "02-term-frequency.html").read_text(encoding="utf-8")
+    assert "No occurrence of Liên minh châu Âu in the corpus (case and diacritics ignored)." in page
+    data = (run_dir / "02-term-frequency" / "tables" / "kwic.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = _cells(data.decode("utf-8-sig"))
+    _assert_safe(rows)
+    assert {r[3] for r in rows[1:]} == {"Công ước"} and f"'{FORMULA_NAME}" in {r[0] for r in rows[1:]}
