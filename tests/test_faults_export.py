@@ -177,7 +177,8 @@ def test_notebook_notes_queries_without_hits_and_saves_safe_tables(hostile_corpu
     """cases 7 and 9: notebook 02 says which concordance query has no hit, finds `chu quyen`-style queries without
     diacritics, and its saved tables are formula-safe with a BOM."""
     code, out, err = _cli(["run", "--corpus", str(hostile_corpus), "--out", str(tmp_path), "--only",
-                           "02-term-frequency", "-p", "kwic_terms", "cong uoc,Liên minh châu Âu", "-p", "cache_dir", ""])
+                           "02-term-frequency", "-p", "kwic_terms", "cong uoc,Liên minh châu Âu",
+                           "-p", "cache_dir", ""])
     assert code == 0, err
     run_dir = Path(out.strip().splitlines()[-1]).parent
     page = (run_dir / "02-term-frequency.html").read_text(encoding="utf-8")
