@@ -11,17 +11,18 @@ import sys
 
 import pandas as pd
 
-from .corpus import MAX_BYTES
+from .corpus import MAX_BYTES, PROBLEM_COLUMNS
 from .csvio import write_csv
+from .params import pos_tags
 from .pipeline import ENGINES
 
 FORMATS = ("table", "csv", "json")
 
 
 def emit(df: pd.DataFrame, fmt: str) -> None:
-    """Print `df` as an aligned table, CSV or JSON records."""
+    """Print `df` as an aligned table, CSV (formula-safe, no BOM: `csvio.write_csv`) or JSON records."""
     if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        write_csv(df, sys.stdout)
     elif fmt == "json":
         sys.stdout.write(df.to_json(orient="records", force_ascii=False, date_format="iso") + "\n")
     else:
@@ -38,8 +39,9 @@ def report_problems(problems: pd.DataFrame) -> bool:
 
 
 def _run_table(args: argparse.Namespace) -> int:
-    """Load the corpus, print the subcommand's table (a DataFrame, or a (table, problems) pair); exit code 1 if
-    an article failed to load or an input had an error."""
+    """Check the subcommand's arguments, load the corpus, print the subcommand's table (a DataFrame, or a
+    (table, problems) pair); exit code 1 if an article failed to load or an input had an error."""
+    args.check(args)
     wb = _load(args)
     failed = report_problems(wb.problems)
     table = args.table(wb, args)
@@ -194,23 +196,48 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     return dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]]
 
 
+def _no_check(args: argparse.Namespace) -> None:
+    """Arguments that argparse checked are all there is to check."""
+
+
+def _check_terms(args: argparse.Namespace) -> None:
+    """A positive --top and known --pos tags, before the corpus is loaded; ValueError (one line) if not."""
+    if args.top < 1:
+        raise ValueError(f"--top must be a positive number of terms, got {args.top}")
+    try:
+        pos_tags(args.pos)
+    except ValueError as e:
+        raise ValueError(f"--pos: {e}") from None
+
+
+def _check_kwic(args: argparse.Namespace) -> None:
+    """A query with a word and a --window of 0 or more, before the corpus is loaded; ValueError if not."""
+    if not args.term.split():
+        raise ValueError("kwic: the query is empty")
+    if args.window < 0:
+        raise ValueError(f"--window must be 0 or more tokens, got {args.window}")
+
+
 def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     from .terms import frequencies
 
     return frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
 
 
-def _kwic_table(wb, args: argparse.Namespace) -> pd.DataFrame:
+def _kwic_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The concordance, and a warning when the query occurs nowhere."""
     from .terms import kwic
 
-    return kwic(wb, args.term, window=args.window)
+    table = kwic(wb, args.term, window=args.window)
+    none = [(str(args.dir), "warning", f"no occurrence of {args.term!r} (case and diacritics ignored)")]
+    return table, pd.DataFrame(none if table.empty else [], columns=PROBLEM_COLUMNS)
 
 
 def _table_command(sub, name: str, table, help: str) -> argparse.ArgumentParser:
     """A subcommand that loads a corpus folder and prints `table(wb, args)`."""
     p = _corpus_command(sub, name, help)
     p.add_argument("--format", choices=FORMATS, default="table")
-    p.set_defaults(func=_run_table, table=table)
+    p.set_defaults(func=_run_table, table=table, check=_no_check)
     return p
 
 
@@ -260,13 +287,15 @@ def parser() -> argparse.ArgumentParser:
     p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
     p.add_argument("--by", choices=("country", "article", "organization"), default="country")
     p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
-    p.add_argument("--top", type=int, default=50, help="terms per group")
-    p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np")
+    p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
+    p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
     p.add_argument("--by", choices=("article", "outlet", "month"), default=None)
     p.add_argument("--level", choices=("word", "syllable"), default="word")
+    p.set_defaults(check=_check_terms)
     p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
-    p.add_argument("term", help="word or phrase (case and tone marks ignored)")
+    p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")
     p.add_argument("--window", type=int, default=5, help="tokens of context on each side")
+    p.set_defaults(check=_check_kwic)
     p = _table_command(sub, "timeline", _timeline_table, "one row per date expression, resolved to a calendar date")
     p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
     p = _corpus_command(sub, "code", "write a coding sheet: a sample of machine labels for researchers to code")

@@ -2,7 +2,8 @@
 
 Each notebook's tagged `parameters` cell defines typed values; its next cell
 passes them to `check_params`, which rejects unknown names and wrong types
-with a message naming the parameter, and resolves the path parameters: a
+and wrong values (CHOICES, MINIMUM, POS tags) with a message naming the
+parameter, and resolves the path parameters: a
 relative path is relative to the project root (`project_root`), so a notebook
 finds the corpus, cache and outputs wherever it is executed from (papermill
 from the project root or from `notebooks/`, cron, JupyterLab). Absolute paths
@@ -12,8 +13,13 @@ are used as given. Register new parameters in PARAMS (and in PATHS if a path).
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+import yaml
+
+from .data import path as data_path
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -41,6 +47,43 @@ PARAMS: dict[str, tuple[type, str]] = {
 }
 # parameters holding a file or folder path, resolved by check_params
 PATHS = {"corpus_dir", "cache_dir", "out_dir", "gold_path", "gold_countries_path", "timeline_gold_path"}
+# parameters with a fixed set of values, and integer parameters with their least value
+CHOICES = {"level": ("word", "syllable"), "group_by": ("article", "outlet", "month")}
+MINIMUM = {"workers": 0, "top_n": 1, "examples": 0, "min_freq": 1, "window": 0}
+
+
+@lru_cache(maxsize=1)
+def known_pos_tags() -> dict[str, str]:
+    """POS tag → what it is: the tags of underthesea's tagger (data/pos_tags.yaml)."""
+    return yaml.safe_load(data_path("pos_tags.yaml").read_text(encoding="utf-8"))
+
+
+def pos_tags(pos: str | list[str] | None) -> frozenset[str]:
+    """The tags of a comma-separated list (or a list; none: every tag); raises ValueError naming each unknown tag
+    and listing the known ones."""
+    wanted = frozenset(p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip())
+    unknown = sorted(wanted - set(known_pos_tags()))
+    if unknown:
+        hints = [k for u in unknown for k in known_pos_tags() if k.lower() == u.lower()]
+        hint = f"; did you mean {', '.join(hints)}?" if hints else ""
+        raise ValueError(f"unknown POS tag {', '.join(map(repr, unknown))}{hint} (known, case-sensitive: "
+                         f"{', '.join(sorted(known_pos_tags()))})")
+    return wanted
+
+
+def _value_problem(name: str, value: Any) -> str:
+    """What is wrong with a well-typed value of parameter `name` ('' if nothing)."""
+    if name in CHOICES and value not in CHOICES[name]:
+        return f"parameter '{name}' must be one of {', '.join(CHOICES[name])}, got {value!r}"
+    if name in MINIMUM and value < MINIMUM[name]:
+        least = "positive" if MINIMUM[name] == 1 else f"{MINIMUM[name]} or more"
+        return f"parameter '{name}' must be {least} ({PARAMS[name][1]}), got {value!r}"
+    if name == "pos":
+        try:
+            pos_tags(value)
+        except ValueError as e:
+            return f"parameter 'pos': {e}"
+    return ""
 
 
 def _is_project(folder: Path) -> bool:
@@ -71,8 +114,8 @@ def resolve_path(value: str) -> str:
 
 
 def check_params(**values: Any) -> dict[str, Any]:
-    """Validate notebook parameters against PARAMS and return them, path parameters resolved (`resolve_path`);
-    raises ValueError naming every problem."""
+    """Validate notebook parameters against PARAMS (names, types, values) and return them, path parameters
+    resolved (`resolve_path`); raises ValueError naming every problem."""
     problems = []
     for name, value in values.items():
         if name not in PARAMS:
@@ -84,6 +127,8 @@ def check_params(**values: Any) -> dict[str, Any]:
             ok = True
         if not ok:
             problems.append(f"parameter '{name}' must be {kind.__name__} ({doc}), got {type(value).__name__} {value!r}")
+        elif problem := _value_problem(name, value):
+            problems.append(problem)
     if problems:
         raise ValueError("invalid notebook parameters:\n- " + "\n- ".join(problems))
     return {name: resolve_path(value) if name in PATHS else value for name, value in values.items()}

@@ -10,12 +10,13 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .csvio import read_file, unquote_cell, write_csv
+
 
 def save_table(df: pd.DataFrame, name: str, out_dir: str | Path) -> pd.DataFrame:
-    """Write `df` as out_dir/tables/<name>.csv and return it for display."""
-    folder = Path(out_dir) / "tables"
-    folder.mkdir(parents=True, exist_ok=True)
-    df.to_csv(folder / f"{name}.csv", index=False)
+    """Write `df` as out_dir/tables/<name>.csv (formula-safe, UTF-8 with BOM, whole or not at all:
+    `csvio.write_csv`) and return it, unchanged, for display."""
+    write_csv(df, Path(out_dir) / "tables" / f"{name}.csv")
     return df
 
 
@@ -63,7 +64,12 @@ def _bilingual(key: str, vietnamese: dict) -> str:
 
 
 def _table(path: Path) -> pd.DataFrame | None:
-    return pd.read_csv(path, keep_default_na=False, dtype=str) if path.is_file() else None
+    """A table a notebook saved (`save_table`), as text cells with their original values; None if not saved."""
+    if not path.is_file():
+        return None
+    header, rows, _ = read_file(path)  # the workbook's own file: well-formed
+    return pd.DataFrame([[unquote_cell(row[h]) for h in header] for _, row in rows],
+                        columns=[unquote_cell(h) for h in header], dtype=str)
 
 
 def section_anchor(executed: Path, table: str) -> str:

@@ -1,10 +1,10 @@
 """Term frequency on word-segmented Vietnamese: counts, TF-IDF, n-grams, keyness, KWIC.
 
 Terms are underthesea's segmented words ("tội phạm mạng", "Liên hợp quốc"), or
-their syllables with `level="syllable"`. A term is case-folded unless it is a
-proper noun (POS Np) or an acronym (all capitals), so "Công ước" and "công ước"
-count together while "Nam" (a name) stays apart from "nam"; tone-mark variants
-are already merged by the loader (hoà → hòa). Word counts come from the
+their syllables with `level="syllable"`. Case variants are one term ("Lễ" at a
+sentence start and "lễ"; "Công ước" and "công ước"), shown in its most frequent
+written form in the corpus (`written_forms`); tone-mark variants are already
+merged by the loader (hoà → hòa). Word counts come from the
 `words` table, counted per article when the corpus is processed (so counting
 them needs neither the tokens nor a pass of its own); syllables, n-grams, KWIC
 and dispersion read the tokens.
@@ -13,7 +13,8 @@ Filtering (the same for every analysis here): punctuation, numbers (unless
 `keep_numbers`), single characters and stopwords are dropped. Stopwords are
 underthesea's Vietnamese list (Apache-2.0, shipped in the package) plus the
 `add` list of `data/stopwords_override.yaml`, minus its `keep` list and every
-country name of the gazetteer. `pos` keeps only the given POS tags (N, Np, V, ...).
+country name of the gazetteer. `pos` keeps only the given POS tags (N, Np, V, ...;
+the known tags are in `data/pos_tags.yaml`, an unknown one is an error).
 
 `per_10k` is the count per 10,000 counted terms (after filtering) of the group.
 N-grams are runs of kept terms inside one sentence: a dropped word or a
@@ -38,7 +39,8 @@ from matplotlib.figure import Figure
 
 from .countries import gazetteer
 from .data import path as data_path
-from .textnorm import fold
+from .params import pos_tags
+from .textnorm import fold, plain
 
 FREQ_COLUMNS = ["term", "count", "per_10k", "doc_freq"]
 COUNT_COLUMNS = ["article_id", "term", "count"]
@@ -60,11 +62,42 @@ def stopwords(override_path: str | None = None) -> frozenset[str]:
     return frozenset(words)
 
 
-def _term(token: str, pos: str) -> str:
-    letters = [c for c in token if c.isalpha()]
-    if pos == "Np" or (len(letters) > 1 and all(c.isupper() for c in letters)):
-        return token
-    return fold(token)
+def _form_totals(words: pd.DataFrame, level: str) -> pd.Series:
+    """Occurrences of each written form (a word, or with level="syllable" a syllable) in a words table."""
+    totals = words.groupby("token", sort=False)["count"].sum()
+    if level == "syllable":
+        pieces = [form.split() for form in totals.index]
+        totals = pd.Series(np.repeat(totals.to_numpy(), [len(p) for p in pieces]),
+                           index=[syllable for p in pieces for syllable in p]).groupby(level=0).sum()
+    return totals
+
+
+def _best_forms(totals: pd.Series) -> dict[str, str]:
+    """Term (case-folded) → its most frequent written form; on a tie the lower-case form, then the first in
+    sort order."""
+    frame = pd.DataFrame({"form": totals.index, "n": totals.to_numpy()})
+    frame["term"] = frame["form"].map(fold)
+    frame["cased"] = frame["form"] != frame["term"]
+    best = frame.sort_values(["n", "cased", "form"], ascending=[False, True, True]).drop_duplicates("term")
+    return dict(zip(best["term"], best["form"]))
+
+
+def written_forms(wb, level: str = "word") -> dict[str, str]:
+    """Each term's most frequent written form in the corpus (`Hà Nội`, `lễ`), counted from the words table
+    once per workbook."""
+    name = f"terms:forms:{level}"
+    if name not in wb._tables:
+        parts = [_form_totals(batch, level) for batch in wb.scan("words")]
+        totals = pd.concat(parts).groupby(level=0).sum() if parts else pd.Series(dtype="int64")
+        forms = _best_forms(totals)
+        wb._tables[name] = pd.DataFrame({"term": list(forms), "form": list(forms.values())})
+    table = wb._tables[name]
+    return dict(zip(table["term"], table["form"]))
+
+
+def _shown(terms: np.ndarray, forms: dict[str, str]) -> np.ndarray:
+    """Case-folded terms as their written forms."""
+    return np.array([forms.get(term, term) for term in terms], dtype=object)
 
 
 def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, keep_numbers: bool = False,
@@ -84,25 +117,28 @@ def term_tokens(wb, level: str = "word", pos: str | list[str] | None = None, kee
         t = t.iloc[[i for i, p in enumerate(pieces) for _ in p]].reset_index(drop=True)
         words = pd.Series([s for p in pieces for s in p], dtype="str")
     codes, terms, kept = _judged(words, t["pos"], stops, wanted, keep_numbers)
+    terms = _shown(terms, written_forms(wb, level))
     return pd.DataFrame({"article_id": t["article_id"].to_numpy(), "sentence_id": t["sentence_id"].to_numpy(),
                          "token_id": t["token_id"].to_numpy(), "term": terms[codes], "pos": t["pos"].to_numpy(),
                          "kept": kept[codes]})
 
 
 def _tags(level: str, pos: str | list[str] | None) -> frozenset[str]:
-    """The wanted POS tags (none: every tag), after checking `level`."""
+    """The wanted POS tags (none: every tag), after checking `level` and the tags (`params.pos_tags`)."""
     if level not in ("word", "syllable"):
         raise ValueError(f"level must be 'word' or 'syllable', got {level!r}")
-    return frozenset(p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip())
+    return pos_tags(pos)
 
 
 def counts(words: pd.DataFrame, pos: str | list[str] | None = None, keep_numbers: bool = False,
-           override_path: str | None = None) -> pd.DataFrame:
+           override_path: str | None = None, forms: dict[str, str] | None = None) -> pd.DataFrame:
     """Kept terms per article of a words table (`nlp.WORD_COLUMNS`, whole articles, in its order): article_id,
-    term, count; each article's terms in order of first appearance (the (word, tag) pairs of one term count
-    together)."""
+    term, count; each article's terms in order of first appearance (the (word, tag) pairs of one term, case
+    variants included, count together). A term is shown as `forms` has it (default: its most frequent written
+    form in `words`)."""
     codes, terms, kept = _judged(words["token"], words["pos"], stopwords(override_path), _tags("word", pos),
                                  keep_numbers)
+    terms = _shown(terms, _best_forms(_form_totals(words, "word")) if forms is None else forms)
     rows = kept[codes]
     frame = pd.DataFrame({"article_id": words["article_id"].to_numpy()[rows], "term": terms[codes[rows]],
                           "count": words["count"].to_numpy()[rows]})
@@ -113,10 +149,11 @@ def article_counts(wb, level: str = "word", pos: str | list[str] | None = None, 
                    override_path: str | None = None) -> Iterator[pd.DataFrame]:
     """Kept terms per article (article_id, term, count, as `counts`), a batch of whole articles at a time: words
     from the `words` table (counted when the articles were processed), syllables from the tokens."""
-    _tags(level, pos)  # a wrong level fails before any batch is read
+    _tags(level, pos)  # a wrong level or tag fails before any batch is read
     if level == "word":
+        forms = written_forms(wb)
         for batch in wb.scan("words"):
-            yield counts(batch, pos, keep_numbers, override_path)
+            yield counts(batch, pos, keep_numbers, override_path, forms)
         return
     for batch in wb.scan("tokens"):
         terms = term_tokens(wb, level, pos, keep_numbers, override_path, tokens=batch)
@@ -126,7 +163,8 @@ def article_counts(wb, level: str = "word", pos: str | list[str] | None = None, 
 
 def _judged(words: pd.Series, tags: pd.Series, stops: frozenset[str], wanted: frozenset[str],
             keep_numbers: bool) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Each row's code of its distinct (word, tag) pair, and each pair's term and whether it counts (`_judge`)."""
+    """Each row's code of its distinct (word, tag) pair, and each pair's (case-folded) term and whether it counts
+    (`_judge`)."""
     word_codes, word_values = pd.factorize(words)
     tag_codes, tag_values = pd.factorize(tags)
     word_values, tag_values = word_values.tolist(), tag_values.tolist()  # plain lists: fast to index one by one
@@ -138,14 +176,14 @@ def _judged(words: pd.Series, tags: pd.Series, stops: frozenset[str], wanted: fr
 
 @lru_cache(maxsize=1 << 16)  # a vocabulary is mostly the same words batch after batch
 def _judge(tok: str, tag: str, stops: frozenset[str], wanted: frozenset[str], keep_numbers: bool) -> tuple[str, bool]:
-    """A token's term, and whether it counts: word-like, not punctuation, not a bare number (unless
+    """A token's term (case-folded), and whether it counts: word-like, not punctuation, not a bare number (unless
     `keep_numbers`), not a stopword, and of a wanted POS tag (if any are given)."""
-    term = _term(tok, tag)
+    term = fold(tok)
     ok = bool(_WORDLIKE.search(tok)) and len(tok) > 1 and tag != "CH"
     if ok and not keep_numbers and (tag == "M" and any(c.isdigit() for c in tok) or
                                     not any(c.isalpha() for c in tok)):
         ok = False
-    return term, ok and fold(term) not in stops and (not wanted or tag in wanted)
+    return term, ok and term not in stops and (not wanted or tag in wanted)
 
 
 def _groups(wb, terms: pd.DataFrame, by: str | None) -> pd.Series:
@@ -161,14 +199,21 @@ def _groups(wb, terms: pd.DataFrame, by: str | None) -> pd.Series:
     raise ValueError(f"by must be article, outlet or month, got {by!r}")
 
 
+def _check_top(top: int | None) -> None:
+    """Raise ValueError unless `top` (rows per group) is None or positive."""
+    if top is not None and top < 1:
+        raise ValueError(f"top must be a positive number of rows, got {top}")
+
+
 def frequencies(wb, by: str | None = None, top: int | None = None, **filters) -> pd.DataFrame:
     """Term frequencies: [by,] term, count, per_10k, doc_freq (articles with the term), most frequent first.
 
     `by` groups by article, outlet or month (of publication; unknown dates form 'unknown'); `top` keeps the
-    N most frequent terms per group. `filters` go to `article_counts` (level, pos, keep_numbers,
+    N most frequent terms per group (a positive number). `filters` go to `article_counts` (level, pos, keep_numbers,
     override_path), which streams each article's counts a batch of articles at a time, so memory holds the
     counts, not the corpus.
     """
+    _check_top(top)
     parts = []
     for batch in article_counts(wb, **filters):
         batch = batch.assign(group=_groups(wb, batch, by))
@@ -180,7 +225,7 @@ def frequencies(wb, by: str | None = None, top: int | None = None, **filters) ->
     counts = pd.concat(parts).groupby(level=["group", "term"]).sum().reset_index()
     counts["per_10k"] = (counts["count"] / counts.groupby("group")["count"].transform("sum") * 10_000).round(2)
     counts = counts.sort_values(["group", "count", "term"], ascending=[True, False, True])
-    if top:
+    if top is not None:
         counts = counts.groupby("group").head(top)
     return counts.rename(columns={"group": by or "group"})[columns].reset_index(drop=True)
 
@@ -192,6 +237,7 @@ def tfidf(wb, top: int = 10, **filters) -> pd.DataFrame:
     articles containing the term (smoothed, so a term in every article still weighs 1). Two streaming passes
     over `article_counts` (`filters`): document frequencies, then each article's top terms.
     """
+    _check_top(top)
     doc_freq: dict[str, int] = {}
     for batch in article_counts(wb, **filters):
         for term, n in batch["term"].value_counts().items():
@@ -282,6 +328,7 @@ def split_groups(wb, target: str = "") -> tuple[set[str], str]:
 
     'outlet=NAME', 'before=YYYY-MM-DD' / 'after=YYYY-MM-DD' (by publication date), 'articles=ID,ID',
     or '' (default): the earlier half of the articles by publication date (undated ones last) vs the rest.
+    A target that selects no article (an outlet not in the corpus, a date outside it) raises ValueError.
     """
     a = wb.articles
     if not target:
@@ -291,11 +338,9 @@ def split_groups(wb, target: str = "") -> tuple[set[str], str]:
     key, _, value = target.partition("=")
     key, value = key.strip(), value.strip()
     if key == "outlet":
-        return set(a.loc[a["outlet"] == value, "article_id"]), f"outlet {value}"
+        return _outlet_ids(a, value), f"outlet {value}"
     if key in ("before", "after"):
-        when = pd.Timestamp(value)
-        mask = a["published"] < when if key == "before" else a["published"] >= when
-        return set(a.loc[mask.fillna(False), "article_id"]), f"published {key} {value}"
+        return _dated_ids(a, key, value), f"published {key} {value}"
     if key == "articles":
         ids = {v.strip() for v in value.split(",") if v.strip()}
         unknown = ids - set(a["article_id"])
@@ -303,6 +348,31 @@ def split_groups(wb, target: str = "") -> tuple[set[str], str]:
             raise ValueError(f"keyness target names unknown article(s): {', '.join(sorted(unknown))}")
         return ids, f"articles {', '.join(sorted(ids))}"
     raise ValueError(f"keyness target must be outlet=, before=, after= or articles=, got {target!r}")
+
+
+def _outlet_ids(articles: pd.DataFrame, outlet: str) -> set[str]:
+    """The articles of `outlet`; raises ValueError naming the corpus's outlets if there are none."""
+    ids = set(articles.loc[articles["outlet"] == outlet, "article_id"])
+    if not ids:
+        known = sorted(set(articles["outlet"].dropna()) - {""})
+        raise ValueError(f"keyness target: no article of outlet {outlet!r} (outlets: "
+                         f"{', '.join(known) or 'none named in the manifest'})")
+    return ids
+
+
+def _dated_ids(articles: pd.DataFrame, key: str, value: str) -> set[str]:
+    """The articles published before (or from) the date `value`; raises ValueError if there are none."""
+    try:
+        when = pd.Timestamp(value)
+    except ValueError:
+        raise ValueError(f"keyness target: {key}= needs a date YYYY-MM-DD, got {value!r}") from None
+    mask = articles["published"] < when if key == "before" else articles["published"] >= when
+    ids = set(articles.loc[mask.fillna(False), "article_id"])
+    if not ids:
+        dates = articles["published"].dropna()
+        span = f"{dates.min():%Y-%m-%d} to {dates.max():%Y-%m-%d}" if len(dates) else "none"
+        raise ValueError(f"keyness target: no article published {key} {value} (publication dates: {span})")
+    return ids
 
 
 def keyness(wb, target: str = "", min_freq: int = 2, **filters) -> pd.DataFrame:
@@ -337,12 +407,12 @@ def keyness(wb, target: str = "", min_freq: int = 2, **filters) -> pd.DataFrame:
 
 
 def _query(query: str) -> list[str]:
-    return fold(query).split()
+    return plain(query).split()
 
 
 def _matches(tokens: list[str], query: list[str]) -> Iterator[tuple[int, int]]:
-    """(first, end) token spans whose folded syllables equal the query's."""
-    sylls = [fold(t).split() for t in tokens]
+    """(first, end) token spans whose syllables equal the query's, case and diacritics ignored (`plain`)."""
+    sylls = [plain(t).split() for t in tokens]
     for i in range(len(tokens)):
         flat, j = [], i
         while j < len(tokens) and len(flat) < len(query):
@@ -353,7 +423,8 @@ def _matches(tokens: list[str], query: list[str]) -> Iterator[tuple[int, int]]:
 
 
 def kwic(wb, query: str, window: int = 5) -> pd.DataFrame:
-    """Concordance of `query` (one or more words; case and tone marks ignored): KWIC_COLUMNS.
+    """Concordance of `query` (one or more words; case and diacritics ignored, so "chu quyen" finds "chủ quyền"
+    and "Dong Nam A" finds "Đông Nam Á"): KWIC_COLUMNS.
 
     A match is a run of whole segmented tokens whose syllables equal the query's ("tội phạm mạng" matches
     one token, or "tội phạm" + "mạng"); left/right hold up to `window` tokens of the same sentence. Tokens

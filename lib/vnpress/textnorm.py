@@ -59,3 +59,10 @@ def normalize(text: str) -> str:
 def fold(term: str) -> str:
     """Case-fold a normalized term for counting (`Công ước` → `công ước`)."""
     return normalize(term).lower()
+
+
+def plain(text: str) -> str:
+    """`text` lower-cased with every diacritic removed, for matching that ignores them
+    (`Đông Nam Á` → `dong nam a`, `chủ quyền` → `chu quyen`)."""
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
