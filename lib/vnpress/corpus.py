@@ -348,7 +348,8 @@ def _articles(paths: list[Path], manifest: dict[str, dict[str, str]], problems: 
 
 def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True,
                 cache_dir: str | Path | None = None) -> Corpus:
-    """Load every .txt/.md article in `folder`; problems are collected, not raised. Without `texts` the
+    """Load every .txt/.md article in `folder` (`article_files`: no hidden file, no link leaving the folder),
+    after finishing an import that was interrupted there (`journal.recover`); problems are collected, not raised. Without `texts` the
     articles table holds metadata only (each text is read, cleaned, hashed and dropped). Rows become typed
     frames every CHUNK articles, so the loading process never holds the whole corpus as Python objects.
 

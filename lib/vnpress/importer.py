@@ -101,7 +101,8 @@ def _records(path: Path, text: str, text_column: str, columns: dict[str, str]) -
         rows = _json_rows(text)
     else:
         _, rows, problems = read_rows(text, str(path))
-        notes = {int(where.rsplit(":", 1)[1]): f"{level}: {problem}" for where, level, problem in problems}
+        notes = {int(where.rsplit(":", 1)[1]): f"line {where.rsplit(':', 1)[1]}: {problem}"
+                 for where, _, problem in problems}
     out: list[Item] = []
     count = 0
     for n, row in rows:

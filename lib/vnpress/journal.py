@@ -17,7 +17,7 @@ import json
 import os
 import shutil
 import tempfile
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Iterator
 
@@ -132,7 +132,8 @@ def finish_interrupted(folder: Path) -> list[Problem]:
     """Finish (journal) or roll back (no journal) every interrupted import in `folder`, one line each, and remove
     what an interrupted manifest write left; the caller holds the lock."""
     for stale in folder.glob(".manifest.csv.*.tmp"):  # (`atomic.replacing` of a process killed meanwhile)
-        stale.unlink(missing_ok=True)
+        with suppress(OSError):  # a folder that cannot be written is reported below
+            stale.unlink(missing_ok=True)
     problems: list[Problem] = []
     for staging in sorted(folder.glob(STAGING + "*")):
         try:
