@@ -5,7 +5,7 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from vnpress import importer
+from vnpress import importer, journal
 from vnpress.corpus import load_corpus
 
 TEXT = ("Chiều 26/10, lễ mở ký Công ước Liên hợp quốc về chống tội phạm mạng đã bế mạc tại Hà Nội. "
@@ -119,7 +119,7 @@ def test_failed_import_leaves_corpus_and_manifest_unchanged(tmp_path, corpus, mo
     def broken_write(folder, rows):
         raise OSError("disk full")
 
-    monkeypatch.setattr(importer, "write_manifest", broken_write)
+    monkeypatch.setattr(journal, "write_manifest", broken_write)
     with pytest.raises(OSError, match="disk full"):
         importer.add([tmp_path / "b.txt"], corpus)
     after = {p.relative_to(corpus): p.read_bytes() for p in corpus.rglob("*") if p.is_file()}
@@ -135,6 +135,6 @@ def test_manifest_write_is_atomic(tmp_path, monkeypatch):
 
     monkeypatch.setattr(os, "replace", failing_replace)
     with pytest.raises(OSError):
-        importer.write_manifest(tmp_path, [{"file": "x.txt"}])
+        journal.write_manifest(tmp_path, [{"file": "x.txt"}])
     assert (tmp_path / "manifest.csv").read_bytes() == original
     assert [p.name for p in tmp_path.iterdir()] == ["manifest.csv"]  # no temporary file left behind

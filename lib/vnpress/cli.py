@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import pandas as pd
 
 from .corpus import MAX_BYTES, PROBLEM_COLUMNS
 from .csvio import write_csv
+from .journal import read_manifest_rows, recover
 from .params import pos_tags
 from .pipeline import ENGINES
 
@@ -88,13 +90,24 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_add(args: argparse.Namespace) -> int:
+    """Import; one line per refused, duplicate or noted article, per interrupted import finished first and per
+    problem in the manifest (which `add` rewrites). A corpus that cannot be written is one line, exit code 2."""
     from .importer import add, parse_columns
 
-    result = add(args.paths, args.corpus, outlet=args.outlet, published=args.published,
-                 text_column=args.text_column, columns=parse_columns(args.columns), max_bytes=args.max_bytes)
+    corpus = Path(args.corpus)
+    try:
+        if corpus.is_dir():
+            for where, level, problem in recover(corpus, wait=True) + read_manifest_rows(corpus)[2]:
+                print(f"{level}: {where}: {problem}", file=sys.stderr)
+        result = add(args.paths, corpus, outlet=args.outlet, published=args.published,
+                     text_column=args.text_column, columns=parse_columns(args.columns), max_bytes=args.max_bytes)
+    except OSError as e:
+        where = f" ({e.filename})" if e.filename else ""
+        print(f"error: {corpus}: {e.strerror or e}{where}; nothing was imported", file=sys.stderr)
+        return 2
     emit(result, args.format)
     for row in result.itertuples(index=False):
-        if row.status in ("refused", "duplicate", "near_duplicate"):
+        if row.status in ("refused", "duplicate", "near_duplicate") or row.detail:
             level = "error" if row.status == "refused" else "warning"
             print(f"{level}: {row.source}: {row.status}: {row.detail}", file=sys.stderr)
     return 1 if (result["status"] == "refused").any() else 0

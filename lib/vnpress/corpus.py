@@ -21,7 +21,6 @@ inferred from the latest full date the text states (dates after "đến", "tới
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import re
@@ -43,13 +42,14 @@ from . import clean, memory, textnorm
 from .atomic import replacing
 from .cachedir import usable
 from .clean import LOG_COLUMNS, clean_text
+from .journal import MANIFEST_COLUMNS, read_manifest_rows, recover
 
-MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
 ARTICLE_COLUMNS = ["article_id", "file", "title", "outlet", "url", "published", "published_source",
                    "authors", "language", "sha256", "raw_text", "text", "chars"]
 TEXT_COLUMNS = ["raw_text", "text"]
 PROBLEM_COLUMNS = ["file", "level", "problem"]
 SUFFIXES = {".txt", ".md"}
+APPLE_DOUBLE = b"\x00\x05\x16\x07"  # how a macOS resource fork file (`._name`) starts
 MAX_BYTES = 5_000_000
 CHUNK = 500  # articles per typed frame while loading
 # the loading cache (`load_corpus` with a cache_dir): what each file gave, and its cleaning log
@@ -114,47 +114,72 @@ def looks_vietnamese(text: str) -> bool:
 
 
 def read_manifest(folder: Path) -> tuple[dict[str, dict[str, str]], list[tuple[str, str, str]]]:
-    """Manifest rows keyed by file name, and the problems found in it."""
+    """Manifest rows keyed by file name, and the problems found in it (a stray quote spoils only its own line)."""
     path = folder / "manifest.csv"
-    problems: list[tuple[str, str, str]] = []
-    if not path.exists():
-        return {}, problems
     name = str(path)
     try:
-        with path.open(newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.DictReader(fh))
-            header = rows[0].keys() if rows else next(csv.reader(path.open(encoding="utf-8-sig")), [])
-    except (UnicodeDecodeError, csv.Error, OSError) as e:
-        return {}, [(name, "error", f"malformed manifest ({e}); metadata ignored")]
+        header, rows, problems = read_manifest_rows(folder)
+    except (ValueError, OSError) as e:
+        return {}, [(name, "error", f"malformed manifest ({getattr(e, 'strerror', None) or e}); metadata ignored")]
     missing = [c for c in MANIFEST_COLUMNS if c not in header]
-    if missing:
+    if header and missing:
         return {}, [(name, "error", f"malformed manifest: missing column(s) {', '.join(missing)}; metadata ignored")]
     out: dict[str, dict[str, str]] = {}
-    root = folder.resolve()
-    for line_no, row in enumerate(rows, start=2):
+    for line_no, row in rows:
         file = (row.get("file") or "").strip()
         where = f"{name}:{line_no}"
         if not file:
             problems.append((where, "error", "manifest row without a file name; row ignored"))
-            continue
-        target = (folder / file).resolve()
-        if Path(file).is_absolute() or root not in target.parents:
+        elif Path(file).is_absolute() or os.path.normpath(file).startswith(".."):
             problems.append((where, "error", f"manifest path '{file}' escapes the corpus folder; row ignored"))
-            continue
-        if file in out:
+        elif file in out:
             problems.append((where, "error", f"duplicate manifest entry for '{file}'; first entry kept"))
-            continue
-        if not target.exists():
+        elif not os.path.lexists(folder / file):
             problems.append((str(folder / file), "error", f"named in manifest line {line_no} but the file does not exist"))
-            continue
-        published = (row.get("published") or "").strip()
-        if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published) or published and pd.isna(
-                pd.to_datetime(published, errors="coerce")):
-            problems.append((str(folder / file), "error",
-                             f"malformed date '{published}' in manifest line {line_no} (want YYYY-MM-DD); date ignored"))
-            row["published"] = ""
-        out[file] = {k: (row.get(k) or "").strip() for k in MANIFEST_COLUMNS}
+        else:
+            out[file] = _manifest_row(row, folder / file, line_no, problems)
     return out, problems
+
+
+def _manifest_row(row: dict[str, str], path: Path, line_no: int, problems: list) -> dict[str, str]:
+    """A manifest row's MANIFEST_COLUMNS, its date emptied (and reported) if it is not YYYY-MM-DD."""
+    published = (row.get("published") or "").strip()
+    if published and (not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published)
+                      or pd.isna(pd.to_datetime(published, errors="coerce"))):
+        problems.append((str(path), "error",
+                         f"malformed date '{published}' in manifest line {line_no} (want YYYY-MM-DD); date ignored"))
+        row = {**row, "published": ""}
+    return {k: (row.get(k) or "").strip() for k in MANIFEST_COLUMNS}
+
+
+def article_files(folder: Path, problems: list) -> list[Path]:
+    """The article files (.txt/.md) of `folder`, sorted. Refused with one line each: a symbolic link whose target
+    is outside the folder, a broken link. Skipped: a hidden file (name starting with '.'; one warning line) and
+    a macOS resource fork (`._name`, AppleDouble; silently, it holds no text)."""
+    root = folder.resolve()
+    paths = []
+    for path in sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES):
+        if path.name.startswith("."):
+            if not _resource_fork(path):
+                problems.append((str(path), "warning", "hidden file (its name starts with '.'); skipped, rename "
+                                 "it to load it"))
+        elif path.is_symlink() and not path.exists():
+            problems.append((str(path), "error", f"broken symbolic link (to {os.readlink(path)}); skipped"))
+        elif path.is_symlink() and root not in path.resolve().parents:
+            problems.append((str(path), "error", f"symbolic link to {path.resolve()}, outside the corpus folder; "
+                             "refused (copy the file in to load it)"))
+        elif path.is_file():
+            paths.append(path)
+    return paths
+
+
+def _resource_fork(path: Path) -> bool:
+    """True for a macOS AppleDouble file (`._name`, starting with the AppleDouble magic number)."""
+    try:
+        with path.open("rb") as fh:
+            return path.name.startswith("._") and fh.read(4) == APPLE_DOUBLE
+    except OSError:
+        return False
 
 
 def infer_published(text: str) -> pd.Timestamp | None:
@@ -333,7 +358,8 @@ def _articles(paths: list[Path], manifest: dict[str, dict[str, str]], problems: 
 
 def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = True,
                 cache_dir: str | Path | None = None) -> Corpus:
-    """Load every .txt/.md article in `folder`; problems are collected, not raised. Without `texts` the
+    """Load every .txt/.md article in `folder` (`article_files`: no hidden file, no link leaving the folder),
+    after finishing an import that was interrupted there (`journal.recover`); problems are collected, not raised. Without `texts` the
     articles table holds metadata only (each text is read, cleaned, hashed and dropped). Rows become typed
     frames every CHUNK articles, so the loading process never holds the whole corpus as Python objects.
 
@@ -344,8 +370,10 @@ def load_corpus(folder: str | Path, max_bytes: int = MAX_BYTES, texts: bool = Tr
     folder = Path(folder)
     if not folder.is_dir():
         raise CorpusError(f"{folder}: not a folder of articles")
-    manifest, problems = read_manifest(folder)
-    paths = sorted(p for p in folder.iterdir() if p.suffix.lower() in SUFFIXES and p.is_file())
+    problems = recover(folder)
+    manifest, manifest_problems = read_manifest(folder)
+    problems += manifest_problems
+    paths = article_files(folder, problems)
     cache_dir = usable(cache_dir) if not texts else None
     facts_dir = _facts_dir(cache_dir) if cache_dir else None
     new: list[tuple[dict, list]] = []

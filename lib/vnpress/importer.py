@@ -5,35 +5,37 @@ legacy Windows-1258; a file that decodes with confidence in none of them is
 refused, never written as mojibake), extracted (trafilatura, offline, for
 HTML), checked against the corpus for duplicates (same cleaned-text hash:
 skipped; word 5-shingle Jaccard ≥ 0.5: imported with a warning), then
-committed all at once: new article files and the originals (under `raw/`) are
-staged in a temporary folder, moved in, and `manifest.csv` is replaced
-atomically last; any failure removes what was moved, so the corpus and its
-manifest stay as they were.
+committed all at once through a journal (`vnpress.journal`): new article files
+and the originals (under `raw/`) are staged in a `.import-*` folder, the moves
+and manifest rows recorded, the files moved in and `manifest.csv` replaced
+atomically last; a failure puts back what was moved, and an import killed
+midway is finished (or, if it had moved nothing, rolled back) by the next
+`add` or load. A collection line that is not a JSON object is refused on its
+own; the other records and files of the command are still imported.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
-import os
 import re
 import shutil
-import tempfile
 import unicodedata
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
-from .atomic import replacing
+from . import journal
 from .clean import clean_text
-from .corpus import MANIFEST_COLUMNS, MAX_BYTES, SUFFIXES, load_corpus, looks_vietnamese
+from .corpus import MANIFEST_COLUMNS, MAX_BYTES, SUFFIXES, CorpusError, load_corpus, looks_vietnamese
+from .csvio import read_rows
 from .extras import require
 
 RESULT_COLUMNS = ["source", "article_id", "file", "status", "detail"]
 NEAR_DUPLICATE = 0.5
 _C1 = re.compile(r"[\x80-\x9f\ufffd]")
+_JSON_TYPES = {list: "list", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}
 
 
 def decode_bytes(data: bytes, name: str = "") -> str:
@@ -76,24 +78,44 @@ def extract_html(html: str) -> tuple[str, dict[str, str]]:
     return doc.get("text") or "", meta
 
 
-def _records(path: Path, text: str, text_column: str, columns: dict[str, str]) -> list[tuple[str, str, dict]]:
-    """(article id, text, metadata) per record of a JSONL or CSV collection."""
+Item = tuple[str, "str | None", str, dict, str]  # (source, article id or None if refused, text, metadata, note)
+
+
+def _json_rows(text: str) -> list[tuple[int, object]]:
+    """(line number, value) of each non-blank line of a JSONL file; a line that is not JSON is kept as the error."""
+    rows = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            try:
+                rows.append((n, json.loads(line)))
+            except json.JSONDecodeError as e:
+                rows.append((n, ValueError(f"not JSON ({e.msg})")))
+    return rows
+
+
+def _records(path: Path, text: str, text_column: str, columns: dict[str, str]) -> list[Item]:
+    """One item per record of a JSONL or CSV collection; a line that is not a JSON object is refused on its own,
+    a stray quote in a CSV line is noted on its record (`csvio`); a missing text column refuses the file."""
+    notes: dict[int, str] = {}
     if path.suffix.lower() == ".jsonl":
-        rows = []
-        for n, line in enumerate(text.splitlines(), start=1):
-            if line.strip():
-                try:
-                    rows.append(json.loads(line))
-                except json.JSONDecodeError as e:
-                    raise ValueError(f"line {n} is not JSON ({e.msg})") from None
+        rows = _json_rows(text)
     else:
-        rows = list(csv.DictReader(io.StringIO(text)))
-    out = []
-    for n, row in enumerate(rows, start=1):
+        _, rows, problems = read_rows(text, str(path))
+        notes = {int(where.rsplit(":", 1)[1]): f"line {where.rsplit(':', 1)[1]}: {problem}"
+                 for where, _, problem in problems}
+    out: list[Item] = []
+    count = 0
+    for n, row in rows:
+        if not isinstance(row, dict):
+            reason = str(row) if isinstance(row, ValueError) else f"not a JSON object (a {_JSON_TYPES[type(row)]})"
+            out.append((f"{path}:{n}", None, "", {}, reason))
+            continue
         if text_column not in row:
-            raise ValueError(f"record {n} has no text column '{text_column}' (columns: {', '.join(row)})")
+            raise ValueError(f"line {n} has no text column '{text_column}' (columns: {', '.join(map(str, row))})")
         meta = {field: str(row.get(col) or "") for field, col in columns.items()}
-        out.append((f"{_slug(path.stem)}-{n:04d}", str(row[text_column] or ""), meta))
+        count += 1
+        out.append((str(path), f"{_slug(path.stem)}-{count:04d}", str(row[text_column] or ""), meta,
+                    notes.get(n, "")))
     return out
 
 
@@ -124,120 +146,136 @@ def parse_columns(spec: str | None) -> dict[str, str]:
     return out
 
 
-def _read_manifest_rows(path: Path) -> list[dict[str, str]]:
-    if not path.exists():
-        return []
-    with path.open(newline="", encoding="utf-8-sig") as fh:
-        return list(csv.DictReader(fh))
-
-
-def write_manifest(folder: Path, rows: list[dict[str, str]]) -> None:
-    """Write manifest.csv whole or not at all (`atomic.replacing`)."""
-    fields = MANIFEST_COLUMNS + [c for c in (rows[0] if rows else {}) if c not in MANIFEST_COLUMNS]
-    with replacing(folder / "manifest.csv") as tmp, tmp.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(rows)
-
-
-def _sources(path: Path, text_column: str, columns: dict[str, str], max_bytes: int):
-    """(article id, raw text, metadata) for each article a source file holds."""
+def _sources(path: Path, text_column: str, columns: dict[str, str], max_bytes: int) -> list[Item]:
+    """One item per article a source file holds; raises ValueError or OSError if the file cannot be used."""
     data = path.read_bytes()
     if len(data) > max_bytes:
         raise ValueError(f"file too large ({len(data):,} bytes > limit {max_bytes:,})")
     text = decode_bytes(data, path.name)
     suffix = path.suffix.lower()
     if suffix in SUFFIXES:
-        return [(_slug(path.stem), text, {})]
+        return [(str(path), _slug(path.stem), text, {}, "")]
     if suffix in (".html", ".htm"):
         body, meta = extract_html(text)
-        return [(_slug(path.stem), body, meta)]
+        return [(str(path), _slug(path.stem), body, meta, "")]
     if suffix in (".jsonl", ".csv"):
         return _records(path, text, text_column, columns)
     raise ValueError(f"unsupported file type '{suffix}' (want .txt, .md, .html, .jsonl or .csv)")
 
 
+def _corpus_folder(corpus_dir: str | Path) -> Path:
+    """The corpus folder to import into, created if missing; CorpusError if the path names something else."""
+    corpus_dir = Path(corpus_dir)
+    if corpus_dir.exists() and not corpus_dir.is_dir():
+        raise CorpusError(f"{corpus_dir}: not a folder of articles")
+    corpus_dir.mkdir(parents=True, exist_ok=True)
+    return corpus_dir
+
+
 def add(paths: list[str | Path], corpus_dir: str | Path, outlet: str | None = None, published: str | None = None,
         text_column: str = "text", columns: dict[str, str] | None = None, max_bytes: int = MAX_BYTES) -> pd.DataFrame:
     """Import `paths` into `corpus_dir`; one result row per article (RESULT_COLUMNS), status
-    added | near_duplicate (added, with a warning) | duplicate (skipped) | refused (with the reason)."""
-    corpus_dir = Path(corpus_dir)
-    corpus_dir.mkdir(parents=True, exist_ok=True)
+    added | near_duplicate (added, with a warning) | duplicate (skipped) | refused (with the reason).
+    An import interrupted before is finished (or rolled back) first."""
     if published and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published):
         raise ValueError(f"--published must be YYYY-MM-DD, got {published!r}")
-    existing = load_corpus(corpus_dir).articles if any(corpus_dir.glob("*.*")) else pd.DataFrame()
-    hashes = dict(zip(existing.get("sha256", []), existing.get("article_id", [])))
-    shingles = {a: _shingles(t) for a, t in zip(existing.get("article_id", []), existing.get("text", []))}
-    taken = {p.stem for p in corpus_dir.iterdir()}
-    results, staged = [], []  # staged: (article id, file name, text, manifest row, original path)
-    for path in map(Path, paths):
-        try:
-            items = _sources(path, text_column, columns or {}, max_bytes)
-        except (ValueError, OSError) as e:
-            results.append((str(path), "", "", "refused", str(e)))
-            continue
-        for article_id, raw, meta in items:
-            cleaned, _ = clean_text(raw, article_id)
-            if not cleaned.strip():
-                results.append((str(path), article_id, "", "refused", "no article text"))
-                continue
-            digest = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
-            if digest in hashes:
-                results.append((str(path), article_id, "", "duplicate", f"same text as {hashes[digest]}; skipped"))
-                continue
-            base, n = article_id, 1
-            while article_id in taken:
-                n += 1
-                article_id = f"{base}-{n}"
-            grams = _shingles(cleaned)
-            similar = max(((a, _jaccard(grams, s)) for a, s in shingles.items()), key=lambda x: x[1],
-                          default=("", 0.0))
-            status, detail = ("near_duplicate", f"similar to {similar[0]} (Jaccard {similar[1]:.2f})") \
-                if similar[1] >= NEAR_DUPLICATE else ("added", "")
-            if not looks_vietnamese(cleaned):
-                detail = "; ".join(filter(None, [detail, "warning: text does not look Vietnamese"]))
-            row = {k: "" for k in MANIFEST_COLUMNS}
-            row.update({k: v for k, v in meta.items() if v}, file=f"{article_id}.txt")
-            row["outlet"] = outlet or row["outlet"]
-            row["published"] = published or row["published"]
-            row["language"] = row["language"] or ("vi" if looks_vietnamese(cleaned) else "")
-            staged.append((article_id, row["file"], raw, row, path))
-            hashes[digest], shingles[article_id] = article_id, grams
-            taken.add(article_id)
-            results.append((str(path), article_id, row["file"], status, detail))
-    if staged:
-        _commit(corpus_dir, staged)
+    corpus_dir = _corpus_folder(corpus_dir)
+    with journal.locked(corpus_dir):
+        journal.finish_interrupted(corpus_dir)
+        journal.read_manifest_rows(corpus_dir)  # a manifest that cannot be read is not rewritten
+        results, staged = _plan(list(map(Path, paths)), corpus_dir, {"outlet": outlet or "", "published": published
+                                                                     or ""}, text_column, columns or {}, max_bytes)
+        if staged:
+            _commit(corpus_dir, staged)
     return pd.DataFrame(results, columns=RESULT_COLUMNS)
 
 
-def _commit(corpus_dir: Path, staged: list) -> None:
-    """Move staged articles and originals in, then replace the manifest; undo everything on failure."""
-    raw_dir = corpus_dir / "raw"
-    originals = list(dict.fromkeys(s[4] for s in staged))
-    moved: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix=".import-", dir=corpus_dir) as tmp:
-        tmp = Path(tmp)
-        plan = []
-        for article_id, file, text, _, _ in staged:
-            (tmp / file).write_text(text, encoding="utf-8")
-            plan.append((tmp / file, corpus_dir / file))
-        for n, original in enumerate(originals):
-            shutil.copy2(original, tmp / f"raw-{n}")
-            dst, k = raw_dir / original.name, 1
-            while dst.exists():
-                k += 1
-                dst = raw_dir / f"{original.stem}-{k}{original.suffix}"
-            plan.append((tmp / f"raw-{n}", dst))
-        rows = _read_manifest_rows(corpus_dir / "manifest.csv") + [s[3] for s in staged]
+def _plan(paths: list[Path], corpus_dir: Path, given: dict[str, str], text_column: str, columns: dict[str, str],
+          max_bytes: int) -> tuple[list[tuple], list[tuple]]:
+    """(result rows, staged articles) of importing `paths`: each source's articles checked against the corpus
+    and each other; staged: (article id, file name, text, manifest row, original path)."""
+    existing = load_corpus(corpus_dir).articles if any(corpus_dir.glob("*.*")) else pd.DataFrame()
+    seen = _Seen(dict(zip(existing.get("sha256", []), existing.get("article_id", []))),
+                 {a: _shingles(t) for a, t in zip(existing.get("article_id", []), existing.get("text", []))},
+                 {p.stem for p in corpus_dir.iterdir()})
+    results, staged = [], []
+    for path in paths:
         try:
-            raw_dir.mkdir(exist_ok=True)
-            for src, dst in plan:
-                if dst.exists():
-                    raise FileExistsError(f"{dst} already exists")
-                os.replace(src, dst)
-                moved.append(dst)
-            write_manifest(corpus_dir, rows)
-        except BaseException:
-            for dst in moved:
-                dst.unlink(missing_ok=True)
-            raise
+            items = _sources(path, text_column, columns, max_bytes)
+        except (ValueError, OSError) as e:
+            results.append((str(path), "", "", "refused", getattr(e, "strerror", None) or str(e)))
+            continue
+        for source, article_id, raw, meta, note in items:
+            if article_id is None:
+                results.append((source, "", "", "refused", note))
+                continue
+            result, row = _check(seen, source, article_id, raw, {**meta, **{k: v for k, v in given.items() if v}})
+            results.append(result[:4] + ("; ".join(filter(None, [result[4], note])),))
+            if row:
+                staged.append((result[1], row["file"], raw, row, path))
+    return results, staged
+
+
+@dataclass
+class _Seen:
+    """What the corpus and the articles staged so far hold: text hashes, word shingles, article ids."""
+    hashes: dict[str, str]
+    shingles: dict[str, set]
+    taken: set[str]
+
+
+def _check(seen: _Seen, source: str, article_id: str, raw: str, meta: dict[str, str]) -> tuple[tuple, dict | None]:
+    """(result row, manifest row or None if not imported) of one article; records it in `seen` if imported."""
+    cleaned, _ = clean_text(raw, article_id)
+    if not cleaned.strip():
+        return (source, article_id, "", "refused", "no article text"), None
+    digest = hashlib.sha256(cleaned.encode("utf-8")).hexdigest()
+    if digest in seen.hashes:
+        return (source, article_id, "", "duplicate", f"same text as {seen.hashes[digest]}; skipped"), None
+    base, n = article_id, 1
+    while article_id in seen.taken:
+        n += 1
+        article_id = f"{base}-{n}"
+    grams = _shingles(cleaned)
+    similar = max(((a, _jaccard(grams, s)) for a, s in seen.shingles.items()), key=lambda x: x[1],
+                  default=("", 0.0))
+    status, detail = ("near_duplicate", f"similar to {similar[0]} (Jaccard {similar[1]:.2f})") \
+        if similar[1] >= NEAR_DUPLICATE else ("added", "")
+    vietnamese = looks_vietnamese(cleaned)
+    if not vietnamese:
+        detail = "; ".join(filter(None, [detail, "warning: text does not look Vietnamese"]))
+    row = {k: "" for k in MANIFEST_COLUMNS}
+    row.update({k: v for k, v in meta.items() if v}, file=f"{article_id}.txt")
+    row["language"] = row["language"] or ("vi" if vietnamese else "")
+    seen.hashes[digest], seen.shingles[article_id] = article_id, grams
+    seen.taken.add(article_id)
+    return (source, article_id, row["file"], status, detail), row
+
+
+def _stage(staging: Path, corpus_dir: Path, staged: list) -> list[journal.Move]:
+    """Write the staged articles and copies of their originals into `staging`; the moves that bring them in."""
+    raw_dir = corpus_dir / "raw"
+    moves: list[journal.Move] = []
+    for _, file, text, _, _ in staged:
+        (staging / file).write_text(text, encoding="utf-8")
+        moves.append((file, file))
+    for n, original in enumerate(dict.fromkeys(s[4] for s in staged)):
+        shutil.copy2(original, staging / f"raw-{n}")
+        dst, k = raw_dir / original.name, 1
+        while dst.exists():
+            k += 1
+            dst = raw_dir / f"{original.stem}-{k}{original.suffix}"
+        moves.append((f"raw-{n}", str(dst.relative_to(corpus_dir))))
+    return moves
+
+
+def _commit(corpus_dir: Path, staged: list) -> None:
+    """Stage the articles and originals, record the import in its journal, then move them in and add their
+    manifest rows (`journal.commit`); any failure leaves the corpus as it was."""
+    staging = journal.staging_folder(corpus_dir)
+    try:
+        journal.record(staging, _stage(staging, corpus_dir, staged), [s[3] for s in staged])
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    journal.commit(staging)
