@@ -17,7 +17,7 @@ def test_corpus_command_columns_and_values(tmp_path):
     code, out, err = _run(["corpus", str(CORPUS), "--format", "json", "--cache", str(tmp_path)])
     assert code == 0, err
     rows = json.loads(out)
-    assert list(rows[0]) == ["article_id", "title", "outlet", "published", "published_source", "chars",
+    assert list(rows[0]) == ["article_id", "title", "outlet", "outlet_type", "published", "published_source", "chars",
                              "sentences", "tokens", "removed_lines"]
     by_id = {r["article_id"]: r for r in rows}
     assert by_id["002_e46f340304d81593"]["removed_lines"] == 8
@@ -32,7 +32,8 @@ def test_corpus_command_reports_problems_and_exit_code(tmp_path):
     (corpus / "bad.txt").write_bytes(b"Vi\xe9t Nam")
     code, out, err = _run(["corpus", str(corpus), "--format", "csv", "--cache", ""])
     assert code == 1
-    assert out.splitlines()[0] == "article_id,title,outlet,published,published_source,chars,sentences,tokens,removed_lines"
+    assert out.splitlines()[0] == ("article_id,title,outlet,outlet_type,published,published_source,chars,sentences,"
+                                   "tokens,removed_lines")
     assert len(out.splitlines()) == 2 and out.splitlines()[1].startswith("ok,")
     assert "bad.txt: not UTF-8 text" in err
 

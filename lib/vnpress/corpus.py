@@ -2,7 +2,7 @@
 
 `load_corpus(folder)` returns three tables:
 
-- articles: article_id (file stem), file, title, outlet, url, published
+- articles: article_id (file stem), file, title, outlet, outlet_type (`vnpress.outlets`), url, published
   (datetime64, NaT when unknown), published_source (manifest|text|inferred|unknown),
   authors, language, sha256 (of the cleaned text), raw_text, text (cleaned), chars;
   with `texts=False` no raw_text and text (metadata only, so memory does not grow
@@ -42,9 +42,10 @@ from . import clean, memory, textnorm
 from .atomic import replacing
 from .cachedir import usable
 from .clean import LOG_COLUMNS, clean_text
-from .journal import MANIFEST_COLUMNS, read_manifest_rows, recover
+from .journal import MANIFEST_COLUMNS, OPTIONAL_COLUMNS, read_manifest_rows, recover
+from .outlets import OUTLET_TYPES, outlet_type
 
-ARTICLE_COLUMNS = ["article_id", "file", "title", "outlet", "url", "published", "published_source",
+ARTICLE_COLUMNS = ["article_id", "file", "title", "outlet", "outlet_type", "url", "published", "published_source",
                    "authors", "language", "sha256", "raw_text", "text", "chars"]
 TEXT_COLUMNS = ["raw_text", "text"]
 PROBLEM_COLUMNS = ["file", "level", "problem"]
@@ -142,14 +143,20 @@ def read_manifest(folder: Path) -> tuple[dict[str, dict[str, str]], list[tuple[s
 
 
 def _manifest_row(row: dict[str, str], path: Path, line_no: int, problems: list) -> dict[str, str]:
-    """A manifest row's MANIFEST_COLUMNS, its date emptied (and reported) if it is not YYYY-MM-DD."""
-    published = (row.get("published") or "").strip()
+    """A manifest row's MANIFEST_COLUMNS and OPTIONAL_COLUMNS, its date emptied (and reported) if it is not
+    YYYY-MM-DD, its outlet type emptied (and reported) if it is not one of OUTLET_TYPES."""
+    row = {k: (row.get(k) or "").strip() for k in MANIFEST_COLUMNS + OPTIONAL_COLUMNS}
+    published = row["published"]
     if published and (not re.fullmatch(r"\d{4}-\d{2}-\d{2}", published)
                       or pd.isna(pd.to_datetime(published, errors="coerce"))):
         problems.append((str(path), "error",
                          f"malformed date '{published}' in manifest line {line_no} (want YYYY-MM-DD); date ignored"))
-        row = {**row, "published": ""}
-    return {k: (row.get(k) or "").strip() for k in MANIFEST_COLUMNS}
+        row["published"] = ""
+    if row["outlet_type"] and row["outlet_type"] not in OUTLET_TYPES:
+        problems.append((str(path), "warning", f"unknown outlet_type '{row['outlet_type']}' in manifest line "
+                         f"{line_no} (want {'|'.join(OUTLET_TYPES)}); looked up from the outlet instead"))
+        row["outlet_type"] = ""
+    return row
 
 
 def article_files(folder: Path, problems: list) -> list[Path]:
@@ -211,7 +218,8 @@ def file_facts(raw: str, article_id: str) -> tuple[dict, list]:
 
 def article_row(article_id: str, file: str, facts: dict, meta: dict[str, str] | None = None) -> dict:
     """An article row from its file's facts (`file_facts`, texts optional) and its manifest row: the
-    publication date is the manifest's, else the one its header states, else the inferred one."""
+    publication date is the manifest's, else the one its header states, else the inferred one; the outlet type
+    is the manifest's, else the one `outlets.outlet_type` knows for its URL or outlet, else ''."""
     meta = meta or {}
     published, source = None, "unknown"
     if meta.get("published"):
@@ -222,6 +230,7 @@ def article_row(article_id: str, file: str, facts: dict, meta: dict[str, str] | 
         published, source = pd.Timestamp(facts["inferred"]), "inferred"
     return {"article_id": article_id, "file": file,
             **{k: meta.get(k, "") for k in ("title", "outlet", "url", "authors", "language")},
+            "outlet_type": meta.get("outlet_type") or outlet_type(meta.get("outlet", ""), meta.get("url", "")),
             "published": published, "published_source": source, "sha256": facts["sha256"],
             **{k: facts[k] for k in TEXT_COLUMNS if k in facts}, "chars": facts["chars"]}
 

@@ -28,9 +28,11 @@ import pandas as pd
 
 from . import journal
 from .clean import clean_text
-from .corpus import MANIFEST_COLUMNS, MAX_BYTES, SUFFIXES, CorpusError, load_corpus, looks_vietnamese
+from .corpus import (MANIFEST_COLUMNS, MAX_BYTES, OPTIONAL_COLUMNS, SUFFIXES, CorpusError, load_corpus,
+                     looks_vietnamese)
 from .csvio import read_rows
 from .extras import require
+from .outlets import outlet_type
 
 RESULT_COLUMNS = ["source", "article_id", "file", "status", "detail"]
 NEAR_DUPLICATE = 0.5
@@ -139,9 +141,9 @@ def parse_columns(spec: str | None) -> dict[str, str]:
     for part in filter(None, (spec or "").split(",")):
         field, _, col = part.partition("=")
         field, col = field.strip(), col.strip()
-        if field not in MANIFEST_COLUMNS or field == "file" or not col:
+        if field not in MANIFEST_COLUMNS + OPTIONAL_COLUMNS or field == "file" or not col:
             raise ValueError(f"bad column mapping '{part}' (want FIELD=COLUMN, FIELD one of "
-                             f"{', '.join(c for c in MANIFEST_COLUMNS if c != 'file')})")
+                             f"{', '.join(c for c in MANIFEST_COLUMNS + OPTIONAL_COLUMNS if c != 'file')})")
         out[field] = col
     return out
 
@@ -247,6 +249,7 @@ def _check(seen: _Seen, source: str, article_id: str, raw: str, meta: dict[str, 
     row = {k: "" for k in MANIFEST_COLUMNS}
     row.update({k: v for k, v in meta.items() if v}, file=f"{article_id}.txt")
     row["language"] = row["language"] or ("vi" if vietnamese else "")
+    row["outlet_type"] = row.get("outlet_type") or outlet_type(row["outlet"], row["url"])
     seen.hashes[digest], seen.shingles[article_id] = article_id, grams
     seen.taken.add(article_id)
     return (source, article_id, row["file"], status, detail), row

@@ -27,6 +27,7 @@ from .atomic import replacing
 from .csvio import Problem, read_file, unquote_cell, write_csv
 
 MANIFEST_COLUMNS = ["file", "title", "outlet", "url", "published", "authors", "language"]
+OPTIONAL_COLUMNS = ["outlet_type"]  # read when present; `vnpress add` writes them
 JOURNAL = "journal.json"
 FINISHED = "finished.json"  # the journal of an import carried out or undone, while its folder is removed
 STAGING = ".import-"
@@ -47,8 +48,9 @@ def read_manifest_rows(folder: Path) -> tuple[list[str], list[tuple[int, dict[st
 
 
 def write_manifest(folder: Path, rows: list[dict[str, str]]) -> None:
-    """Write `folder/manifest.csv` whole or not at all: MANIFEST_COLUMNS, then any other column the rows have."""
-    fields = list(dict.fromkeys(MANIFEST_COLUMNS + [k for row in rows for k in row]))
+    """Write `folder/manifest.csv` whole or not at all: MANIFEST_COLUMNS, OPTIONAL_COLUMNS, then any other column
+    the rows have."""
+    fields = list(dict.fromkeys(MANIFEST_COLUMNS + OPTIONAL_COLUMNS + [k for row in rows for k in row]))
     write_csv(pd.DataFrame(rows, columns=fields, dtype=object).fillna(""), folder / "manifest.csv")
 
 

@@ -32,7 +32,7 @@ def _counts(wb: Workbook) -> pd.DataFrame:
 def article_table(wb: Workbook) -> pd.DataFrame:
     """One row per article.
 
-    Columns: article_id, title, outlet, published (YYYY-MM-DD or empty),
+    Columns: article_id, title, outlet, outlet_type ('' when unknown), published (YYYY-MM-DD or empty),
     published_source, chars (cleaned text), sentences, tokens (words, no
     punctuation), removed_lines (non-blank lines the cleaner removed).
     """
@@ -44,6 +44,7 @@ def article_table(wb: Workbook) -> pd.DataFrame:
         "article_id": ids,
         "title": a["title"].fillna(""),
         "outlet": a["outlet"].fillna(""),
+        "outlet_type": a["outlet_type"].fillna(""),
         "published": a["published"].dt.strftime("%Y-%m-%d").fillna(""),
         "published_source": a["published_source"],
         "chars": a["chars"],
