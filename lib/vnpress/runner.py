@@ -104,9 +104,12 @@ def _content_hash(path: Path) -> str:
     """SHA-256 of what a path parameter names: a file's bytes, a folder's files (`_tree_hashes`), '' if absent."""
     if path.is_file():
         return _file_hash(path)
-    if path.is_dir():
-        return hashlib.sha256(json.dumps(_tree_hashes(path), sort_keys=True).encode()).hexdigest()
-    return ""
+    return _digest(_tree_hashes(path)) if path.is_dir() else ""
+
+
+def _digest(tree: dict[str, str]) -> str:
+    """One hash of a folder's `_tree_hashes`."""
+    return hashlib.sha256(json.dumps(tree, sort_keys=True).encode()).hexdigest()
 
 
 def _versions() -> dict[str, str]:
@@ -210,8 +213,8 @@ def _execute(nb: Path, values: dict, run_dir: Path, show_code: bool) -> tuple[st
         if not html_path.exists():
             _write_text(html_path, f"<html><body><h1>{escape(nb.stem)} failed</h1><pre>{escape(error)}</pre>"
                         "</body></html>")
-    except OSError as e:
-        error = error or f"{type(e).__name__}: {e}"
+    except OSError as e:  # named without the temporary file's name
+        error = error or f"{type(e).__name__}: [Errno {e.errno}] {e.strerror or e} (writing into {run_dir})"
     return ("failed" if error else "ok"), error
 
 
@@ -410,7 +413,7 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     cache_dir = extra.get("cache_dir", str(out_root / "cache"))
     problems = _corpus_problems(corpus_dir, cache_dir)
     corpus_files = _tree_hashes(corpus_dir)
-    inputs = _Inputs(_versions(), _code_hash(), show_code, {str(corpus_dir): _content_hash(corpus_dir)})
+    inputs = _Inputs(_versions(), _code_hash(), show_code, {str(corpus_dir): _digest(corpus_files)})
     prev_dir, previous = _previous(out_root)
     run_dir = _new_run_dir(out_root)
     (run_dir / "logs").mkdir()
