@@ -77,9 +77,13 @@ def progress_line(nb: dict) -> str:
 def _cmd_run(args: argparse.Namespace) -> int:
     from .runner import run
 
-    result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
-                 show_code=args.show_code, force=args.force, jobs=args.jobs or None,
-                 progress=lambda nb: print(progress_line(nb), flush=True))
+    try:
+        result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
+                     show_code=args.show_code, force=args.force, jobs=args.jobs or None,
+                     progress=lambda nb: print(progress_line(nb), flush=True))
+    except OSError as e:  # e.g. a full disk while writing the run's index: `latest` still names the last run
+        print(f"error: {args.out}: the run could not be written: {e}", file=sys.stderr)
+        return 1
     report_problems(result.problems)
     for nb in result.notebooks:
         if nb["status"] != "ok":

@@ -37,6 +37,8 @@ import json
 import os
 import shutil
 import sys
+import threading
+import time
 import uuid
 import weakref
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -74,6 +76,7 @@ ENGINES = ("local", "dask")
 COLUMNS = {"sentences": SENTENCE_COLUMNS, "tokens": TOKEN_COLUMNS, "words": WORD_COLUMNS}
 SHARD_KEYS = b"vnpress.article_ids"  # footer metadata of a shard: the JSON list of the content keys it holds
 SHARD_INDEX = "_index.json"  # in a shard folder: shard file name → its content keys, for the shards seen so far
+PARENT_POLL_S = 0.5  # how often a local worker checks that the process that started it is still there
 
 
 @dataclass
@@ -97,9 +100,10 @@ class Engine:
     def pool(self) -> ProcessPoolExecutor:
         """This engine's local worker processes, all started on first use (`load` starts them before it reads
         the corpus, so forked workers carry none of it) and reused by processing and every analysis; shut
-        down when the engine is garbage-collected or the interpreter exits."""
+        down when the engine is garbage-collected or the interpreter exits, and exit by themselves when this process
+        is gone (killed with -9 included, `_worker_setup`)."""
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(self.workers, initializer=_one_core_each)
+            self._pool = ProcessPoolExecutor(self.workers, initializer=_worker_setup)
             list(self._pool.map(int, range(self.workers)))  # start every worker now
             weakref.finalize(self, self._pool.shutdown, cancel_futures=True)
         return self._pool
@@ -122,10 +126,21 @@ def _distributed() -> ModuleType:
     return require("dask.distributed", "dask", "the dask engine")
 
 
-def _one_core_each() -> None:
-    """Each local worker decodes Parquet on one thread (Arrow's default is a thread per core, so a worker per
-    core would run more threads than cores); Dask's nanny does the same for its workers (OMP_NUM_THREADS=1)."""
+def _worker_setup() -> None:
+    """Set up a local worker: it exits when its parent does (`_exit_with_parent`), and decodes Parquet on one
+    thread (Arrow's default is a thread per core, so a worker per core would run more threads than cores; Dask's
+    nanny does the same for its workers, OMP_NUM_THREADS=1)."""
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), name="vnpress-exit-with-parent",
+                     daemon=True).start()
     pa.set_cpu_count(1)
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Exit this process once `parent` is gone. A process whose parent dies (even by kill -9, which runs no
+    clean-up) is given another parent, so its parent pid changes; checked every PARENT_POLL_S seconds."""
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_S)
+    os._exit(1)
 
 
 def _close_dask(client, cluster) -> None:

@@ -135,7 +135,8 @@ def findings_html(run_dir: Path) -> str:
         notebook, table = SOURCES[key]
         df = _table(run_dir / notebook / "tables" / f"{table}.csv")
         anchor = section_anchor(run_dir / f"{notebook}.ipynb", table)
-        link = f"<a href='{escape(notebook)}.html{'#' + escape(anchor) if anchor else ''}'>{escape(notebook)}</a>"
+        link = (f"<a href='{escape(notebook)}.html{'#' + escape(anchor) if anchor else ''}'>{escape(notebook)}</a>"
+                if (run_dir / f"{notebook}.html").is_file() else escape(notebook))  # no link to a report not here
         if df is None:
             body = f"<p class='missing'>Not available: {escape(notebook)} saved no table {escape(table)}.csv in this run.</p>"
         elif df.empty:
@@ -170,11 +171,18 @@ def _run_facts(manifest: dict) -> str:
     return "<table>" + "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in facts) + "</table>"
 
 
+def _note(nb: dict) -> str:
+    """A notebook's note in the index: its error, or the run its report comes from (not run: not in `--only`)."""
+    if nb.get("selected", True):
+        return nb["error"] or (f"reused from {nb['reused_from']}" if nb["reused_from"] else "")
+    changed = "; its inputs have changed since" if nb.get("stale") else ""
+    return "; ".join(filter(None, [f"not in --only: the report of run {nb['reused_from']}{changed}", nb["error"]]))
+
+
 def _notebook_rows(manifest: dict) -> str:
     return "".join(
         f"<tr class='{escape(nb['status'])}'><td><a href='{escape(nb['html'])}'>{escape(nb['notebook'])}</a></td>"
-        f"<td>{escape(nb['status'])}</td><td>{nb['duration_s']:.1f} s</td>"
-        f"<td>{escape(nb['error'] or (('reused from ' + nb['reused_from']) if nb['reused_from'] else ''))}</td></tr>"
+        f"<td>{escape(nb['status'])}</td><td>{nb['duration_s']:.1f} s</td><td>{escape(_note(nb))}</td></tr>"
         for nb in manifest["notebooks"])
 
 
