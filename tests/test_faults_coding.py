@@ -261,3 +261,21 @@ def test_code_with_a_full_disk_under_the_cache_gives_one_line(tmp_path, monkeypa
     assert code == 1 and not out.exists()
     assert err.strip().splitlines() == [f"error: {tmp_path / 'cache' / 'part.parquet'}: cannot process the corpus: "
                                         "No space left on device; no sheet written"]
+
+
+@pytest.mark.parametrize("command", [["stance", "--by", "country"], ["timeline"], ["countries"]])
+def test_a_full_disk_under_the_cache_gives_one_line_for_every_table_command(tmp_path, monkeypatch, command):
+    """case 10: `vnpress stance` (and every table command) on a full disk: one line naming the file, exit 1."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "bai-1.txt").write_text(ARTICLE, encoding="utf-8")
+    shard = str(tmp_path / "cache" / "part.parquet")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), shard)
+
+    monkeypatch.setattr("pyarrow.parquet.write_table", full)
+    code, stdout, err = _run([command[0], str(corpus), *command[1:], "--cache", str(tmp_path / "cache"),
+                              "--workers", "1"])
+    assert code == 1 and stdout == ""
+    assert err.strip().splitlines() == [f"error: {shard}: No space left on device"]
