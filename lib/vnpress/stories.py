@@ -91,10 +91,13 @@ def _join_bucket(members: list[int], sigs: list[np.ndarray], parent: list[int], 
         mine = groups.pop(root, [])
         for other in list(groups):
             if any(similarity(sigs[a], sigs[b]) >= threshold for a in groups[other]):
-                mine += groups.pop(other)
+                theirs = groups.pop(other)
+                mine, theirs = (mine, theirs) if len(mine) >= len(theirs) else (theirs, mine)
+                mine.extend(theirs)  # the smaller list into the larger: each member moves O(log n) times
                 parent[max(root, other)] = min(root, other)
                 root = min(root, other)
-        groups[root] = mine + [b]
+        mine.append(b)
+        groups[root] = mine
 
 
 def similarity(a: np.ndarray, b: np.ndarray) -> float:
