@@ -38,6 +38,7 @@ COMMANDS = {
     "stance_by_organization": ["stance", "--by", "organization"],
     "timeline": ["timeline"],
     "timeline_merged": ["timeline", "--merge"],
+    "stories": ["stories"],
 }
 
 

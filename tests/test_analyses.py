@@ -11,13 +11,13 @@ import yaml
 
 import vnpress
 from conftest import CORPUS, ROOT
-from vnpress import analyses, coding, countries, pipeline, stance, statements, terms, timeline
+from vnpress import analyses, coding, countries, pipeline, stance, statements, stories, terms, timeline
 from vnpress.corpus import load_corpus
 from vnpress.data import path as data_path
 from vnpress.nlp import entities_for
 
-LAYERS = ["mentions", "statements", "stance", "dates", "entities"]
-CHEAP = ["mentions", "statements", "stance", "dates"]  # without NER
+LAYERS = ["mentions", "statements", "stance", "dates", "entities", "minhash"]
+CHEAP = ["mentions", "statements", "stance", "dates", "minhash"]  # without NER
 
 
 def _direct(wb, name: str) -> pd.DataFrame:
@@ -32,6 +32,8 @@ def _direct(wb, name: str) -> pd.DataFrame:
         return timeline.timeline(wb, corpus_anchor=False)
     if name == "entities":
         return entities_for(wb.sentences)
+    if name == "minhash":
+        return stories.minhash_table(wb)
     raise AssertionError(f"no direct call for {name}: add one")
 
 

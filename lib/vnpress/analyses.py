@@ -28,6 +28,8 @@ Layers (columns documented by their modules):
 - stance: stance and frames per (article, actor) (`stance.BY_ARTICLE_COLUMNS`), from mentions and statements
 - dates: date expressions of each article, before corpus anchoring (`timeline.COLUMNS`)
 - entities: named entities (`nlp.ENTITY_COLUMNS`)
+- minhash: each article's MinHash signature over word shingles (`stories.MINHASH_COLUMNS`), which
+  `stories.stories` groups into syndicated stories
 
 The `mentions` rows are the mentions as found, the input of statements; the reports show them marked by
 statements and acts (a country with a statement or act in a sentence is an actor there): `actor_mentions`.
@@ -57,7 +59,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.dataset as ds
 
-from . import __version__, countries, lexicon, memory, stance, statements, timeline
+from . import __version__, countries, lexicon, memory, stance, statements, stories, timeline
 from .atomic import replacing
 from .clean import LOG_COLUMNS
 from .data import path as data_path
@@ -106,6 +108,10 @@ def _entities(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
     return entities_for(wb.sentences)
 
 
+def _minhash(wb: Workbook, inputs: dict, files: dict) -> pd.DataFrame:
+    return stories.minhash_table(wb)
+
+
 # data files and modules: what each layer's code reads (an edit of one re-runs exactly the layers listing it, and
 # those downstream). statements: lexicon.FILES — its lexicons, organizations.csv, countries.csv, actor_cues.yaml,
 # and stance_cues.yaml (stance.sentence_cues licenses the press's praise); frames.yaml is loaded with those cues
@@ -122,6 +128,7 @@ REGISTRY: dict[str, Analysis] = {a.name: a for a in [
     Analysis("dates", _dates, tuple(timeline.COLUMNS), ("dates.yaml",), article_fields=("published", "cleaning_log"),
              modules=("timeline", "clean", "textnorm"), tables=("sentences",)),
     Analysis("entities", _entities, tuple(ENTITY_COLUMNS), modules=("nlp",), tables=("sentences",)),
+    Analysis("minhash", _minhash, tuple(stories.MINHASH_COLUMNS), modules=("stories",), tables=("tokens",)),
 ]}
 
 

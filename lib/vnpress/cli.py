@@ -46,6 +46,8 @@ def _run_table(args: argparse.Namespace) -> int:
     args.check(args)
     wb = _load(args)
     failed = report_problems(wb.problems)
+    if getattr(args, "stories_once", False):
+        wb = _one_per_story(wb)
     table = args.table(wb, args)
     if isinstance(table, tuple):  # (table, problems with other inputs, e.g. codes)
         table, problems = table
@@ -60,6 +62,15 @@ def _load(args: argparse.Namespace):
 
     return load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
                 engine=args.engine, scheduler=args.scheduler, lazy=True)
+
+
+def _one_per_story(wb):
+    """The workbook restricted to one article per syndicated story (`--stories-once`), saying so on stderr."""
+    from .stories import counted
+
+    kept, note = counted(wb, True)
+    print(f"note: {note}", file=sys.stderr)
+    return kept
 
 
 def _corpus_table(wb, args: argparse.Namespace) -> pd.DataFrame:
@@ -135,6 +146,8 @@ def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
     by_article = wb.analysis("stance")
     codes, problems = read_codes(args.dir, by_article["iso"])
+    if getattr(args, "stories_once", False):  # codes of the articles counted
+        codes = codes[codes["article_id"].isin(wb.articles["article_id"])].reset_index(drop=True)
     return by_article, codes, problems
 
 
@@ -211,6 +224,23 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
         return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict",
                                     "anchored_from"]]
     return dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]]
+
+
+def _stories_table(wb, args: argparse.Namespace) -> pd.DataFrame:
+    from .stories import stories
+
+    return stories(wb, threshold=args.threshold)
+
+
+def _check_stories(args: argparse.Namespace) -> None:
+    """A --threshold above 0 and at most 1, before the corpus is loaded; ValueError (one line) if not."""
+    if not 0 < args.threshold <= 1:
+        raise ValueError(f"--threshold must be a similarity above 0 and at most 1, got {args.threshold}")
+
+
+def _stories_once(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--stories-once", action="store_true",
+                   help="count each syndicated story once (its earliest article; see `vnpress stories`)")
 
 
 def _no_check(args: argparse.Namespace) -> None:
@@ -303,11 +333,13 @@ def parser() -> argparse.ArgumentParser:
     _table_command(sub, "statements", _statements_table, "one row per statement or act: speaker, affiliation, content")
     p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
     p.add_argument("--by", choices=("country", "article", "organization"), default="country")
+    _stories_once(p)
     p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
     p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
     p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
     p.add_argument("--by", choices=("article", "outlet", "month"), default=None)
     p.add_argument("--level", choices=("word", "syllable"), default="word")
+    _stories_once(p)
     p.set_defaults(check=_check_terms)
     p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
     p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")
@@ -315,6 +347,11 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(check=_check_kwic)
     p = _table_command(sub, "timeline", _timeline_table, "one row per date expression, resolved to a calendar date")
     p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
+    p = _table_command(sub, "stories", _stories_table, "syndicated stories: near-duplicate articles grouped "
+                       "(MinHash over word shingles)")
+    p.add_argument("--threshold", type=float, default=0.5,
+                   help="least estimated Jaccard similarity of two copies of a story (above 0, at most 1)")
+    p.set_defaults(check=_check_stories)
     p = _corpus_command(sub, "code", "write a coding sheet: a sample of machine labels for researchers to code")
     p.add_argument("--sample", type=int, default=None, help="rows to draw (default: all)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the sample")

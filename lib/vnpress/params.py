@@ -44,6 +44,7 @@ PARAMS: dict[str, tuple[type, str]] = {
     "kwic_terms": (str, "query terms for the concordance and dispersion plot, comma-separated"),
     "window": (int, "tokens of context on each side in the concordance"),
     "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
+    "count_stories_once": (bool, "count each syndicated story once (its earliest article) in the corpus-level tables"),
 }
 # parameters holding a file or folder path, resolved by check_params
 PATHS = {"corpus_dir", "cache_dir", "out_dir", "gold_path", "gold_countries_path", "timeline_gold_path"}

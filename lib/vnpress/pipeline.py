@@ -48,7 +48,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 from types import ModuleType
-from typing import Callable, Iterator
+from typing import Callable, Iterable, Iterator
 
 import pandas as pd
 import pyarrow as pa
@@ -225,6 +225,19 @@ class Workbook:
                                               self._keys(), table)
         return self._tables[table]
 
+    def subset(self, article_ids: Iterable[str]) -> Workbook:
+        """The same corpus restricted to these articles (corpus order kept), for every table computed on it:
+        articles, cleaning log and the processing tables held in memory are filtered; problems, cache, engine
+        and the analyses' rows (kept by content key, read for the remaining articles only) are shared;
+        corpus-level results cached on this workbook (e.g. `terms.written_forms`) are not carried over."""
+        keep = set(article_ids)
+        articles = self.articles[self.articles["article_id"].isin(keep)].reset_index(drop=True)
+        log = partial(_log_of, self.log, keep) if callable(self.log) else _log_of(self.log, keep)
+        tables = {name: (frame[frame["article_id"].isin(keep)].reset_index(drop=True) if name in COLUMNS else frame)
+                  for name, frame in self._tables.items() if name in COLUMNS or name.startswith("analyses/")}
+        return Workbook(articles, self.problems, log, self.cache_dir, self.engine, self.corpus_dir, tables,
+                        dict(self._shards))
+
     def entities(self) -> pd.DataFrame:
         """Named entities (article_id, sentence_id, entity, type): the `entities` analysis, computed once and
         cached."""
@@ -260,6 +273,12 @@ class Workbook:
                 keys = {a: all_keys[a] for a in chunk}
                 files = sorted({f for k in keys.values() for f in self._shard_index(table).get(k, [])})
                 yield _by_article(_read_shards(self.cache_dir, table, set(keys.values()), files), keys, table)
+
+
+def _log_of(log: pd.DataFrame | Callable[[], pd.DataFrame], keep: set[str]) -> pd.DataFrame:
+    """The lines of a cleaning log (or of the log a function reads) removed from the articles in `keep`."""
+    frame = log() if callable(log) else log
+    return frame[frame["article_id"].isin(keep)].reset_index(drop=True)
 
 
 def settings_key() -> str:
