@@ -1,8 +1,11 @@
 """Execute the notebooks with papermill and render them to HTML with nbconvert.
 
 A run writes `<out>/runs/<UTC timestamp>/`: per notebook the executed `.ipynb`,
-the `.html` and a folder with the tables (CSV) and figures (PNG) it saved; an
-`index.html` linking the reports with the run's facts; and `manifest.json`
+the `.html` (with a table of contents, a link back to the index and links to its
+files) and a folder with the tables (CSV) and figures (PNG) it saved; `tables.xlsx`
+with every saved table, one sheet each; an `index.html` with the findings (headline
+sentences and charts from the saved tables), links to the reports and files, the
+run's facts and how to cite; and `manifest.json`
 (parameters, corpus file hashes, package versions, git commit, each notebook's
 status and duration). `<out>/latest` points to the newest run. A failing
 notebook does not stop the others; its HTML shows the error. A notebook whose
@@ -44,7 +47,9 @@ from nbconvert import HTMLExporter
 
 from .corpus import load_corpus
 from .params import coerce, project_root, resolve_path
-from .report import escape, index_html
+from .atomic import replacing
+from .report import WORKBOOK, add_navigation, escape, index_html, saved_files
+from .spreadsheet import write_workbook
 
 PROJECT_ROOT = project_root()
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -109,12 +114,13 @@ def _notebook_params(path: Path) -> dict:
 
 
 def _render_html(executed: Path, html_path: Path, show_code: bool) -> None:
-    """Render an executed notebook to one self-contained HTML file (template `templates/selfcontained`)."""
+    """Render an executed notebook to one self-contained HTML file (template `templates/selfcontained`), with a
+    table of contents, a link back to the run's index and links to the files it saved (`report.add_navigation`)."""
     exporter = HTMLExporter(template_name="selfcontained", extra_template_basedirs=[str(TEMPLATES_DIR)],
                             embed_images=True,
                             exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    html_path.write_text(body, encoding="utf-8")
+    html_path.write_text(add_navigation(body, saved_files(html_path.parent, executed.stem)), encoding="utf-8")
 
 
 def _logged_kernel_manager(log: IO) -> type[AsyncKernelManager]:
@@ -281,12 +287,29 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
         "created_utc": run_dir.name, "corpus_dir": str(corpus_dir), "corpus_files": corpus_files,
         "parameters": extra, "packages": versions, "git_commit": _git_commit(), "jobs": jobs,
         "notebooks": ordered, "input_problems": problems.to_dict(orient="records"),
+        "workbook": _workbook(run_dir),
     }
-    (run_dir / "manifest.json").write_text(json.dumps(manifest, indent=2, ensure_ascii=False), encoding="utf-8")
+    _write(run_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     index = run_dir / "index.html"
-    index.write_text(index_html(manifest, run_dir), encoding="utf-8")
+    _write(index, index_html(manifest, run_dir))
     _point_latest(out_root, run_dir)
     return RunResult(run_dir, index, ordered, problems)
+
+
+def _write(path: Path, text: str) -> None:
+    """Write a UTF-8 text file whole or not at all."""
+    with replacing(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+
+
+def _workbook(run_dir: Path) -> dict:
+    """Write the run's tables into one workbook (`spreadsheet.write_workbook`); its file and sheet count, or the
+    error that stopped it (the run goes on: the CSV files hold the same tables)."""
+    try:
+        contents = write_workbook(run_dir, run_dir / WORKBOOK)
+    except Exception as e:  # noqa: BLE001 - a workbook that cannot be written is reported on the index
+        return {"file": "", "sheets": 0, "error": f"{type(e).__name__}: {e}"}
+    return {"file": WORKBOOK, "sheets": len(contents), "error": ""}
 
 
 def _prebuild(corpus_dir: Path, cache_dir: str, jobs: int) -> None:
