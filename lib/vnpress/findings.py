@@ -30,6 +30,11 @@ SOURCES = {"corpus": ("01-exploration", "corpus_summary"), "coverage": ("01-expl
            "stories": ("01-exploration", "stories"), "countries": ("03-stance-by-country", "stance_by_country"),
            "by_article": ("03-stance-by-country", "stance_by_article"), "events": ("04-timeline", "events"),
            "terms": ("02-term-frequency", "frequencies"), "topics": ("02-term-frequency", "topics")}
+# columns each findings source needs; a saved table without them is reported and left out
+REQUIRED = {"corpus": ["fact", "value"], "coverage": ["period", "group", "articles"],
+            "stories": ["story_id", "article_id"], "countries": ["iso", "name", "articles", "stance", "frames"],
+            "by_article": ["article_id", "actor_type"], "events": ["value", "event", "sources", "conflict"],
+            "terms": ["term", "count", "per_10k", "doc_freq"], "topics": ["topic", "term", "weight"]}
 STANCE_COLORS = {"support": "#2b8a3e", "conditional": "#f08c00", "oppose": "#c92a2a", "neutral": "#adb5bd"}
 MOSTLY_UNCERTAIN = 0.5  # a country label is flagged when more than this share of its articles is uncertain
 HEADLINE_COLUMNS = ["section", "english", "vietnamese", "articles", "source"]
@@ -70,6 +75,21 @@ def read_saved(run_dir: Path, key: str) -> pd.DataFrame | None:
     header, rows, _ = read_file(path)  # the workbook's own file: well-formed
     return pd.DataFrame([[unquote_cell(row[h]) for h in header] for _, row in rows],
                         columns=[unquote_cell(h) for h in header], dtype=str)
+
+
+def load_saved(run_dir: Path, key: str) -> tuple[pd.DataFrame | None, str]:
+    """(`read_saved` of `key`, '') when the table is there with the columns its section needs (`REQUIRED`); else
+    (None, one line naming the file and the problem), or (None, '') when the run did not save it."""
+    notebook, table = SOURCES[key]
+    name = f"{notebook}/tables/{table}.csv"
+    try:
+        df = read_saved(run_dir, key)
+    except ValueError as e:
+        return None, f"{name}: {e}"
+    lacking = [c for c in REQUIRED[key] if df is not None and c not in df.columns]
+    if lacking:
+        return None, f"{name}: missing column(s) {', '.join(lacking)}; left out of the findings"
+    return df, ""
 
 
 def _counts(cell: str) -> dict[str, int]:
@@ -197,7 +217,7 @@ def cautions_table(countries: pd.DataFrame) -> pd.DataFrame:
 
 def _country_headlines(countries: pd.DataFrame, by_article: pd.DataFrame | None) -> list[dict]:
     source = "03-stance-by-country/tables/stance_by_country.csv"
-    if by_article is not None and {"article_id", "actor_type"} <= set(by_article.columns):
+    if by_article is not None:
         behind = by_article.loc[by_article["actor_type"] == "country", "article_id"].nunique()
     else:
         behind = int(_num(countries["articles"]).max())
@@ -255,8 +275,6 @@ def _undated_headline(summary: pd.DataFrame) -> list[dict]:
 
 
 def _event_headline(events: pd.DataFrame) -> list[dict]:
-    if events.empty:
-        return []
     top = events.assign(n=_num(events["sources"])).sort_values(["n", "value"], ascending=[False, True],
                                                                kind="stable").iloc[0]
     label = event_label(top["event"]) or event_label(top.get("sentences", "")) or labels()["events"]["unknown"]
@@ -265,11 +283,9 @@ def _event_headline(events: pd.DataFrame) -> list[dict]:
 
 
 def _stories_headline(stories: pd.DataFrame) -> list[dict]:
-    if stories.empty or not {"story_id", "article_id"} <= set(stories.columns):
-        return []
     sizes = stories.groupby("story_id")["article_id"].nunique()
     articles = int(stories["article_id"].nunique())
-    return [_say("stories", "coverage", articles, "01-exploration/tables/stories.csv", articles=articles,
+    return [_say("stories", "coverage", articles, "01-exploration/tables/stories.csv", n=articles,
                  stories=len(sizes), syndicated=int((sizes > 1).sum()))]
 
 
@@ -279,14 +295,11 @@ def headlines_table(run_dir: Path) -> pd.DataFrame:
     corpus), english, vietnamese, articles (the number of articles behind it), source (the saved CSV, relative
     to the run folder)."""
     rows: list[dict] = []
-    countries = read_saved(run_dir, "countries")
+    countries = load_saved(run_dir, "countries")[0]
     if countries is not None and len(countries):
-        rows += _country_headlines(countries, read_saved(run_dir, "by_article"))
-    coverage = read_saved(run_dir, "coverage")
-    if coverage is not None and {"period", "group", "articles"} <= set(coverage.columns):
-        rows += _coverage_headlines(coverage)
-    for key, headline in (("stories", _stories_headline), ("events", _event_headline),
-                          ("corpus", _undated_headline)):
-        table = read_saved(run_dir, key)
+        rows += _country_headlines(countries, load_saved(run_dir, "by_article")[0])
+    for key, headline in (("coverage", _coverage_headlines), ("stories", _stories_headline),
+                          ("events", _event_headline), ("corpus", _undated_headline)):
+        table = load_saved(run_dir, key)[0]
         rows += headline(table) if table is not None and len(table) else []
     return pd.DataFrame(rows, columns=HEADLINE_COLUMNS)

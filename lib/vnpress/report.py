@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 from .csvio import write_csv
 from .data import path as data_path
 from .findings import (SOURCES, cautions_table, coverage_chart_figure, coverage_chart_table, english_country,
-                       event_label, frame_name, headlines_table, labels, read_saved, stance_chart_figure,
+                       event_label, frame_name, headlines_table, labels, load_saved, stance_chart_figure,
                        stance_chart_table)
 from .params import project_root
 
@@ -219,9 +219,6 @@ def _corpus_body(df: pd.DataFrame) -> tuple[str, list[str]]:
 
 
 def _coverage_body(df: pd.DataFrame) -> tuple[str, list[str]]:
-    if not {"period", "group", "articles"} <= set(df.columns):
-        return ("<p class='missing'>Not available: coverage.csv lacks the columns period, group, articles.</p>",
-                [])
     table = coverage_chart_table(df)
     return (_image(figure_data_uri(coverage_chart_figure(table)), "Coverage over time by outlet type")
             + f"<p class='note'>{table['articles'].sum():,} dated articles in {table['period'].nunique()} periods; "
@@ -288,20 +285,22 @@ def headlines_html(headlines: pd.DataFrame) -> str:
 
 def _section(run_dir: Path, key: str, title: str, body_of) -> tuple[str, list[str]]:
     notebook, table = SOURCES[key]
-    df = read_saved(run_dir, key)
+    df, problem = load_saved(run_dir, key)
     anchor = section_anchor(run_dir / f"{notebook}.ipynb", table)
     link = f"<a href='{escape(notebook)}.html{'#' + escape(anchor) if anchor else ''}'>{escape(notebook)}</a>"
     used: list[str] = []
-    if df is None:
+    if problem:
+        body = f"<p class='missing'>{escape(problem)}</p>"
+    elif df is None:
         body = (f"<p class='missing'>Not available: {escape(notebook)} saved no table {escape(table)}.csv in this "
                 f"run{escape(MISSING.get(key, ''))}.</p>")
     elif df.empty:
         body = f"<p class='missing'>None found ({escape(table)}.csv is empty).</p>"
     else:
         body, used = body_of(df)
-    csv = f"{notebook}/tables/{table}.csv"
+    csv = quote(f"{notebook}/tables/{table}.csv")
     return (f"<section id='findings-{key}'><h3>{escape(title)}</h3><p class='source'>From {link}, table "
-            f"<code>{escape(table)}.csv</code>{f' (<a href={chr(39)}{quote(csv)}{chr(39)}>CSV</a>)' if df is not None else ''}"
+            f"<code>{escape(table)}.csv</code>{f' (<a href={chr(39)}{csv}{chr(39)}>CSV</a>)' if df is not None else ''}"
             f".</p>{body}</section>", used)
 
 

@@ -289,11 +289,16 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
         "notebooks": ordered, "input_problems": problems.to_dict(orient="records"),
         "workbook": _workbook(run_dir),
     }
-    _write(run_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
-    index = run_dir / "index.html"
-    _write(index, index_html(manifest, run_dir))
+    index = _write_run_files(run_dir, manifest)
     _point_latest(out_root, run_dir)
     return RunResult(run_dir, index, ordered, problems)
+
+
+def _write_run_files(run_dir: Path, manifest: dict) -> Path:
+    """Write the run's manifest.json and index.html (each whole or not at all); returns the index's path."""
+    _write(run_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
+    _write(run_dir / "index.html", index_html(manifest, run_dir))
+    return run_dir / "index.html"
 
 
 def _write(path: Path, text: str) -> None:
