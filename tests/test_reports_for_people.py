@@ -196,4 +196,5 @@ def test_seed_run_findings_xlsx_and_reports(seed_run, tmp_path):
     for page in ("01-exploration.html", "03-stance-by-country.html"):
         html = (d / page).read_text(encoding="utf-8")
         assert "Back to the run's index" in html and "Files saved by this report" in html
-        assert "full table: <a href='" in html and "class=\"dataframe\"" not in html
+        assert re.search(rf"full table: <a href=.{page[:-5]}/tables/\w+\.csv.>", html)
+        assert 'class="dataframe"' not in html  # no raw pandas table
