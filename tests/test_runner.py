@@ -112,7 +112,7 @@ def test_findings_page_reads_the_saved_tables_and_links_to_sections(seed_run):
                     if line.startswith("articles,"))
     assert f"<td>articles</td><td>{articles.split(',')[1]}</td>" in index
     links = re.findall(r"From <a href='([0-9a-z-]+\.html)#([^']+)'>", index)
-    assert len(links) == 4
+    assert len(links) >= 4  # corpus, countries, events, terms; coverage once notebook 01 saves it
     for page, anchor in links:
         assert f'id="{anchor}"' in (d / page).read_text(encoding="utf-8"), (page, anchor)
 

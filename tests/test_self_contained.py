@@ -23,7 +23,8 @@ REPORTS = ["01-exploration.html", "02-term-frequency.html", "03-stance-by-countr
            "index.html"]
 FIGURES = {"01-exploration.html": 1, "02-term-frequency.html": 4, "03-stance-by-country.html": 1,
            "04-timeline.html": 1, "index.html": 0}
-LOCAL = re.compile(r"^(data:|#|[\w.-]+\.(html|json)(#[\w.-]*)?$|logs/$)")  # index.html links its run folder
+# links into the run folder: reports, manifest, logs, the workbook and each saved CSV and PNG
+LOCAL = re.compile(r"^(data:|#|[\w.-]+\.(html|json|xlsx)(#[\w.-]*)?$|logs/$|[\w.-]+/(tables|figures)/[\w.%-]+\.(csv|png)$)")
 
 
 def _page_requests(netlog) -> list[str]:

@@ -1,8 +1,11 @@
 """Execute the notebooks with papermill and render them to HTML with nbconvert.
 
 A run writes `<out>/runs/<UTC timestamp>/`: per notebook the executed `.ipynb`,
-the `.html` and a folder with the tables (CSV) and figures (PNG) it saved; an
-`index.html` linking the reports with the run's facts; and `manifest.json`
+the `.html` (with a table of contents, a link back to the index and links to its
+files) and a folder with the tables (CSV) and figures (PNG) it saved; `tables.xlsx`
+with every saved table, one sheet each; an `index.html` with the findings (headline
+sentences and charts from the saved tables), links to the reports and files, the
+run's facts and how to cite; and `manifest.json`
 (parameters, corpus file hashes, package versions, git commit, each notebook's
 status and duration). `<out>/latest` points to the newest run, which holds
 every report: with `only`, the other notebooks' reports are copied from the
@@ -52,7 +55,8 @@ from .atomic import replacing
 from .corpus import load_corpus
 from .params import PATHS, coerce, project_root, resolve_path
 from .pipeline import load
-from .report import escape, index_html
+from .report import WORKBOOK, add_navigation, escape, index_html, saved_files
+from .spreadsheet import write_workbook
 
 PROJECT_ROOT = project_root()
 NOTEBOOKS_DIR = PROJECT_ROOT / "notebooks"
@@ -136,12 +140,13 @@ def _notebook_params(path: Path) -> dict:
 
 
 def _render_html(executed: Path, html_path: Path, show_code: bool) -> None:
-    """Render an executed notebook to one self-contained HTML file (template `templates/selfcontained`)."""
+    """Render an executed notebook to one self-contained HTML file (template `templates/selfcontained`), with a
+    table of contents, a link back to the run's index and links to the files it saved (`report.add_navigation`)."""
     exporter = HTMLExporter(template_name="selfcontained", extra_template_basedirs=[str(TEMPLATES_DIR)],
                             embed_images=True,
                             exclude_input=not show_code, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-    _write_text(html_path, body)
+    _write_text(html_path, add_navigation(body, saved_files(html_path.parent, executed.stem)))
 
 
 def _write_text(path: Path, text: str) -> None:
@@ -428,12 +433,23 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
         "created_utc": run_dir.name, "corpus_dir": str(corpus_dir), "corpus_files": corpus_files,
         "parameters": extra, "packages": inputs.versions, "git_commit": _git_commit(), "jobs": jobs,
         "notebooks": [results[nb.stem] for nb in every if nb.stem in results],
-        "input_problems": problems.to_dict(orient="records"),
+        "input_problems": problems.to_dict(orient="records"), "workbook": _workbook(run_dir),
     }
     _write_text(run_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False))
     _write_text(run_dir / "index.html", index_html(manifest, run_dir))
     _point_latest(out_root, run_dir)
     return RunResult(run_dir, run_dir / "index.html", [results[nb.stem] for nb in chosen], problems)
+
+
+
+def _workbook(run_dir: Path) -> dict:
+    """Write the run's tables into one workbook (`spreadsheet.write_workbook`); its file and sheet count, or the
+    error that stopped it (the run goes on: the CSV files hold the same tables)."""
+    try:
+        contents = write_workbook(run_dir, run_dir / WORKBOOK)
+    except Exception as e:  # noqa: BLE001 - a workbook that cannot be written is reported on the index
+        return {"file": "", "sheets": 0, "error": f"{type(e).__name__}: {e}"}
+    return {"file": WORKBOOK, "sheets": len(contents), "error": ""}
 
 
 def _prebuild(corpus_dir: Path, cache_dir: str, jobs: int) -> None:
