@@ -209,6 +209,15 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     return dates[["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence"]]
 
 
+def _coverage_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles per period (and group), and one line saying how many articles are undated and not counted."""
+    from .coverage import coverage_table, undated_articles, undated_note
+
+    level = "warning" if undated_articles(wb) else "note"
+    note = pd.DataFrame([(str(args.dir), level, undated_note(wb))], columns=PROBLEM_COLUMNS)
+    return coverage_table(wb, by=args.by, group=args.group), note
+
+
 def _no_check(args: argparse.Namespace) -> None:
     """Arguments that argparse checked are all there is to check."""
 
@@ -311,6 +320,9 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(check=_check_kwic)
     p = _table_command(sub, "timeline", _timeline_table, "one row per date expression, resolved to a calendar date")
     p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
+    p = _table_command(sub, "coverage", _coverage_table, "articles per week or month, by outlet or outlet type")
+    p.add_argument("--by", choices=("week", "month"), default="week", help="period: ISO week (Monday) or month")
+    p.add_argument("--group", choices=("outlet", "outlet_type"), default=None, help="one row per period and group")
     p = _corpus_command(sub, "code", "write a coding sheet: a sample of machine labels for researchers to code")
     p.add_argument("--sample", type=int, default=None, help="rows to draw (default: all)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the sample")
