@@ -38,6 +38,8 @@ COMMANDS = {
     "stance_by_organization": ["stance", "--by", "organization"],
     "timeline": ["timeline"],
     "timeline_merged": ["timeline", "--merge"],
+    "coverage_by_week": ["coverage", "--by", "week"],
+    "coverage_by_month_type": ["coverage", "--by", "month", "--group", "outlet_type"],
 }
 
 

@@ -28,7 +28,7 @@ ARTICLES = [
      "Hôm qua, ngày 25/10/2025, lễ mở ký Công ước về chống tội phạm mạng thu hút đại diện hơn 100 quốc gia. "
      "Nhiều nước đánh giá cao vai trò chủ nhà của Việt Nam."),
     ("d.txt", "BBC Tiếng Việt", "foreign_service", "2025-11-12",
-     "Các tổ chức nhân quyền tiếp tục bày tỏ lo ngại về Công ước chống tội phạm mạng sau lễ ký tại Hà Nội."),
+     "Ngày 12/11/2025, các tổ chức nhân quyền tiếp tục bày tỏ lo ngại về Công ước chống tội phạm mạng."),
     ("e.txt", "Người Việt", "diaspora", "2025-11-13",
      "Cộng đồng người Việt ở hải ngoại theo dõi việc thực thi Công ước về tội phạm mạng."),
     ("f.txt", "Báo Lạ", "", "",
@@ -134,6 +134,9 @@ def test_key_events_are_the_most_reported_inside_the_plotted_range(wb):
     assert list(key.columns) == coverage.EVENT_COLUMNS
     assert key[["value", "granularity", "sources", "label"]].to_dict("records") == [
         {"value": "2025-10-25", "granularity": "day", "sources": 3, "label": "25 Oct: signing"}]
+    every = coverage.key_events(events, table, min_sources=1)  # an event one article alone dates is left off, unless
+    assert every["value"].tolist() == ["2025-10-25", "2025-11-12"] and every["sources"].tolist() == [3, 1]
+    assert every["label"].iloc[1].startswith("12 Nov: ")
     later = coverage.coverage_of(wb.articles[wb.articles["published"] >= "2025-11-01"], by="week")
     assert coverage.key_events(events, later).empty  # the signing is before the plotted weeks
 
@@ -146,6 +149,13 @@ def test_figure_stacks_types_marks_events_and_says_what_is_missing(wb):
     assert len(heights) == len(WEEKS) * len(TYPES) and sum(heights) == 6
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     assert legend[0] == "type unknown (chưa rõ loại)" and "party press (báo Đảng)" in legend
-    assert any(t.get_text().startswith("25 Oct: signing (3 art.)") for t in ax.texts)
+    assert [t.get_text() for t in ax.texts] == ["25 Oct: signing (3 art.)"]  # the one-source event is left off
+    assert len(ax.lines) == 1
     assert [t.get_text() for t in fig.texts] == ["1 undated article is not on the chart (no publication date)."]
     assert "article" in ax.get_ylabel() and ax.get_title() == "Coverage over time, by outlet type"
+
+
+def test_notebook_parameter_coverage_by_is_checked():
+    assert vnpress.check_params(coverage_by="month") == {"coverage_by": "month"}
+    with pytest.raises(ValueError, match="parameter 'coverage_by' must be one of week, month, got 'day'"):
+        vnpress.check_params(coverage_by="day")

@@ -133,14 +133,15 @@ def event_label(event: str, sentences: str, value: str, granularity: str) -> str
     return f"{when}: {what}"
 
 
-def key_events(events: pd.DataFrame, table: pd.DataFrame, n: int = 5) -> pd.DataFrame:
-    """The `n` dated events most articles report (`sources`), dated to a day or a month inside the table's
-    periods, in date order. Columns: value, granularity, event, sources, date, label (`event_label`)."""
+def key_events(events: pd.DataFrame, table: pd.DataFrame, n: int = 5, min_sources: int = 2) -> pd.DataFrame:
+    """The `n` dated events most articles report (`sources`, at least `min_sources`: an event one article alone
+    dates is left off the chart), dated to a day or a month inside the table's periods, in date order.
+    Columns: value, granularity, event, sources, date, label (`event_label`)."""
     if events.empty or table.empty:
         return pd.DataFrame(columns=EVENT_COLUMNS)
     first, end = _span(table)
     dated = events[events["granularity"].isin(["day", "month"])].assign(date=lambda e: pd.to_datetime(e["date"]))
-    inside = dated[(dated["date"] >= first) & (dated["date"] < end)]
+    inside = dated[(dated["date"] >= first) & (dated["date"] < end) & (dated["sources"] >= min_sources)]
     top = inside.sort_values(["sources", "date"], ascending=[False, True], kind="stable").head(n)
     top = top.assign(label=[event_label(*row) for row in zip(top["event"], top["sentences"], top["value"],
                                                               top["granularity"])])
@@ -167,19 +168,20 @@ def _colors(groups: list[str]) -> dict[str, str]:
 
 
 def _mark_events(ax, marks: pd.DataFrame) -> None:
-    """A dashed vertical line per event, its short label written along it at the top of the plot."""
+    """A dashed vertical line per event, its short label written along it at the top of the plot (left and right
+    of the line in turn, so that close events stay readable)."""
     for i, row in enumerate(marks.itertuples(index=False)):
         ax.axvline(row.date, color="#c0392b", linestyle="--", linewidth=1)
-        ax.text(row.date, 0.98 - 0.04 * (i % 2), f"{row.label} ({row.sources} art.)", rotation=90, va="top",
-                ha="right", fontsize=8, color="#c0392b", transform=ax.get_xaxis_transform(),
+        ax.text(row.date, 0.98, f"{row.label} ({row.sources} art.)", rotation=90, va="top",
+                ha="left" if i % 2 else "right", fontsize=8, color="#c0392b", transform=ax.get_xaxis_transform(),
                 bbox={"facecolor": "white", "alpha": 0.75, "edgecolor": "none", "pad": 1})
 
 
-def coverage_figure(table: pd.DataFrame, events: pd.DataFrame, undated: int | None = None,
-                    n_events: int = 5) -> Figure:
+def coverage_figure(table: pd.DataFrame, events: pd.DataFrame, undated: int | None = None, n_events: int = 5,
+                    min_sources: int = 2) -> Figure:
     """Articles per period (a `coverage_table`), stacked by group, with the `n_events` key dated events of
-    `events` (a `timeline.merge_events` table; `key_events`) marked; `undated`: articles not on the chart, said
-    under it."""
+    `events` (a `timeline.merge_events` table; `key_events` with `min_sources`) marked; `undated`: articles not on
+    the chart, said under it."""
     fig, ax = plt.subplots(figsize=(11, 4.5))
     if table.empty:
         ax.text(0.5, 0.5, "no dated article: nothing to plot", ha="center", va="center", transform=ax.transAxes)
@@ -194,7 +196,7 @@ def coverage_figure(table: pd.DataFrame, events: pd.DataFrame, undated: int | No
         ax.bar(starts, wide[group], bottom=bottom, width=6 if weekly else 27, align="edge", color=color,
                label=group_label(group))
         bottom = bottom + wide[group]
-    _mark_events(ax, key_events(events, table, n_events))
+    _mark_events(ax, key_events(events, table, n_events, min_sources))
     unit = "week (ISO, Monday to Sunday)" if weekly else "month"
     ax.set_ylabel(f"articles per {unit.split()[0]}\n(số bài mỗi {'tuần' if weekly else 'tháng'})")
     ax.set_xlabel(f"publication {unit}")
