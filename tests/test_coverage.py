@@ -1,9 +1,11 @@
 """Coverage over time (`vnpress.coverage`, `vnpress coverage`): articles per week or month, by outlet or outlet type,
 gaps shown, undated articles counted apart; the chart with the key dated events."""
 
+import io
 import subprocess
 import sys
 from collections import Counter
+from contextlib import redirect_stderr, redirect_stdout
 
 import matplotlib
 import pandas as pd
@@ -159,3 +161,22 @@ def test_notebook_parameter_coverage_by_is_checked():
     assert vnpress.check_params(coverage_by="month") == {"coverage_by": "month"}
     with pytest.raises(ValueError, match="parameter 'coverage_by' must be one of week, month, got 'day'"):
         vnpress.check_params(coverage_by="day")
+
+
+def test_a_malformed_date_is_one_line_and_that_article_counts_as_undated(tmp_path):
+    for name in ("x", "y"):
+        (tmp_path / f"{name}.txt").write_text("Đại diện Bộ Công an trao đổi với báo chí về hợp tác quốc tế.\n",
+                                              encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,title,outlet,url,published,authors,language,outlet_type\n"
+                                           "x.txt,,Tuổi Trẻ,,2025-11-04,,vi,\ny.txt,,Tuổi Trẻ,,2025-13-40,,vi,\n",
+                                           encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = main(["coverage", str(tmp_path), "--by", "month", "--group", "outlet", "--format", "csv",
+                     "--cache", ""])
+    assert code == 1  # the loader's error on the manifest's line; the rest is counted
+    assert out.getvalue().splitlines() == ["period,group,articles,share", "2025-11,Tuổi Trẻ,1,1.0"]
+    lines = err.getvalue().splitlines()
+    assert len(lines) == 2 and lines[0].startswith(f"error: {tmp_path / 'y.txt'}: malformed date '2025-13-40'")
+    assert lines[1] == (f"warning: {tmp_path}: 1 of 2 articles have no publication date (neither in the manifest "
+                        "nor in the text) and are not counted.")
