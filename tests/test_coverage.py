@@ -88,8 +88,8 @@ def test_monthly_ungrouped_and_by_outlet(wb):
 
 def test_undated_articles_are_counted_apart(wb):
     assert coverage.undated_articles(wb) == 1
-    assert coverage.undated_note(wb) == ("1 of 7 articles have no publication date (neither in the manifest nor in "
-                                         "the text) and are not counted.")
+    assert coverage.undated_note(wb) == ("1 of 7 articles has no publication date (neither in the manifest nor in "
+                                         "the text) and is not counted.")
 
 
 def test_seed_corpus_months_match_the_articles_dates(seed_wb):
@@ -119,8 +119,8 @@ def test_cli_prints_the_table_and_one_line_about_undated_articles(corpus, tmp_pa
     rows = out.splitlines()
     assert rows[0] == "period,group,articles,share" and len(rows) == 1 + len(WEEKS) * len(TYPES)
     assert "2025-11-10,foreign_service,1,0.5" in rows
-    assert err.splitlines() == [f"warning: {corpus}: 1 of 7 articles have no publication date (neither in the "
-                                "manifest nor in the text) and are not counted."]
+    assert err.splitlines() == [f"warning: {corpus}: 1 of 7 articles has no publication date (neither in the "
+                                "manifest nor in the text) and is not counted."]
 
 
 def test_cli_refuses_an_unknown_period_in_one_line(corpus):
@@ -155,6 +155,8 @@ def test_figure_stacks_types_marks_events_and_says_what_is_missing(wb):
     assert len(ax.lines) == 1
     assert [t.get_text() for t in fig.texts] == ["1 undated article is not on the chart (no publication date)."]
     assert "article" in ax.get_ylabel() and ax.get_title() == "Coverage over time, by outlet type"
+    by_outlet = coverage.coverage_figure(coverage.coverage_table(wb, by="month", group="outlet"), pd.DataFrame())
+    assert by_outlet.axes[0].get_title() == "Coverage over time, by outlet" and not by_outlet.texts
 
 
 def test_notebook_parameter_coverage_by_is_checked():
@@ -178,5 +180,5 @@ def test_a_malformed_date_is_one_line_and_that_article_counts_as_undated(tmp_pat
     assert out.getvalue().splitlines() == ["period,group,articles,share", "2025-11,Tuổi Trẻ,1,1.0"]
     lines = err.getvalue().splitlines()
     assert len(lines) == 2 and lines[0].startswith(f"error: {tmp_path / 'y.txt'}: malformed date '2025-13-40'")
-    assert lines[1] == (f"warning: {tmp_path}: 1 of 2 articles have no publication date (neither in the manifest "
-                        "nor in the text) and are not counted.")
+    assert lines[1] == (f"warning: {tmp_path}: 1 of 2 articles has no publication date (neither in the manifest "
+                        "nor in the text) and is not counted.")

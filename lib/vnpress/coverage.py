@@ -94,8 +94,8 @@ def undated_note(wb: Workbook) -> str:
     undated, total = undated_articles(wb), len(wb.articles)
     if not undated:
         return f"Every article has a publication date: all {total} are counted."
-    return (f"{undated} of {total} articles have no publication date (neither in the manifest nor in the text) "
-            "and are not counted.")
+    return (f"{undated} of {total} articles {'has' if undated == 1 else 'have'} no publication date (neither in the "
+            f"manifest nor in the text) and {'is' if undated == 1 else 'are'} not counted.")
 
 
 def corpus_events(wb: Workbook) -> pd.DataFrame:
@@ -129,7 +129,8 @@ def event_label(event: str, sentences: str, value: str, granularity: str) -> str
                               .most_common()]
     words = event.split()
     what = kinds[0].replace("_", " ") if kinds else " ".join(words[:4]) + (" …" if len(words) > 4 else "")
-    when = pd.Timestamp(value).strftime("%-d %b" if granularity == "day" else "%b %Y")
+    date = pd.Timestamp(value)
+    when = f"{date.day} {date:%b}" if granularity == "day" else f"{date:%b %Y}"
     return f"{when}: {what}"
 
 
@@ -187,7 +188,7 @@ def coverage_figure(table: pd.DataFrame, events: pd.DataFrame, undated: int | No
         ax.text(0.5, 0.5, "no dated article: nothing to plot", ha="center", va="center", transform=ax.transAxes)
         ax.set_axis_off()
         return fig
-    weekly = table["period"].str.len().iloc[0] > 7
+    weekly, grouped = table["period"].str.len().iloc[0] > 7, table["group"].ne("").any()
     wide = table.pivot(index="period", columns="group", values="articles")
     wide = wide[list(dict.fromkeys(table["group"]))]  # the table's group order
     starts = _period_starts(pd.Series(wide.index))
@@ -200,11 +201,12 @@ def coverage_figure(table: pd.DataFrame, events: pd.DataFrame, undated: int | No
     unit = "week (ISO, Monday to Sunday)" if weekly else "month"
     ax.set_ylabel(f"articles per {unit.split()[0]}\n(số bài mỗi {'tuần' if weekly else 'tháng'})")
     ax.set_xlabel(f"publication {unit}")
-    ax.set_title("Coverage over time" + (", by outlet type" if table["group"].ne("").any() else ""))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%-d %b\n%Y" if weekly else "%b\n%Y"))
+    by_type = set(wide.columns) <= {*OUTLET_TYPES, UNKNOWN}
+    ax.set_title("Coverage over time" + ("" if not grouped else ", by outlet type" if by_type else ", by outlet"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%d %b\n%Y" if weekly else "%b\n%Y"))
     ax.set_ylim(0, max(1, bottom.max()) * 1.35)  # room for the event labels
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    if table["group"].ne("").any():
+    if grouped:
         handles, labels = ax.get_legend_handles_labels()  # top of the stack first
         ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     if undated:
