@@ -39,6 +39,8 @@ COMMANDS = {
     "timeline": ["timeline"],
     "timeline_merged": ["timeline", "--merge"],
     "stories": ["stories"],
+    "coverage_by_week": ["coverage", "--by", "week"],
+    "coverage_by_month_type": ["coverage", "--by", "month", "--group", "outlet_type"],
 }
 
 

@@ -31,6 +31,7 @@ def test_run_writes_reports_tables_and_manifest(seed_run):
 
 
 @pytest.mark.parametrize("name,tables,figures,text", [
+    ("01-exploration", ["coverage", "coverage_events", "coverage_by_outlet"], ["coverage"], "Coverage over time"),
     ("02-term-frequency", ["frequencies", "tfidf", "bigrams", "keyness", "kwic"],
      ["top_terms", "wordcloud", "keyness", "dispersion"], "tội phạm mạng"),
     ("03-stance-by-country", ["countries", "stance_by_country", "stance_by_article", "evidence", "evaluation"],

@@ -21,7 +21,7 @@ PROBE = ("<script>addEventListener('load',()=>{document.body.dataset.images=Arra
          ".map(i=>i.complete&&i.naturalWidth>0?'1':'0').join('')})</script>")
 REPORTS = ["01-exploration.html", "02-term-frequency.html", "03-stance-by-country.html", "04-timeline.html",
            "index.html"]
-FIGURES = {"01-exploration.html": 1, "02-term-frequency.html": 4, "03-stance-by-country.html": 1,
+FIGURES = {"01-exploration.html": 2, "02-term-frequency.html": 4, "03-stance-by-country.html": 1,
            "04-timeline.html": 1, "index.html": 0}
 # links into the run folder: reports, manifest, logs, the workbook and each saved CSV and PNG
 LOCAL = re.compile(r"^(data:|#|[\w.-]+\.(html|json|xlsx)(#[\w.-]*)?$|logs/$|[\w.-]+/(tables|figures)/[\w.%-]+\.(csv|png)$)")

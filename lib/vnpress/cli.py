@@ -243,6 +243,15 @@ def _stories_once(p: argparse.ArgumentParser) -> None:
                    help="count each syndicated story once (its earliest article; see `vnpress stories`)")
 
 
+def _coverage_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Articles per period (and group), and one line saying how many articles are undated and not counted."""
+    from .coverage import coverage_table, undated_articles, undated_note
+
+    level = "warning" if undated_articles(wb) else "note"
+    note = pd.DataFrame([(str(args.dir), level, undated_note(wb))], columns=PROBLEM_COLUMNS)
+    return coverage_table(wb, by=args.by, group=args.group), note
+
+
 def _no_check(args: argparse.Namespace) -> None:
     """Arguments that argparse checked are all there is to check."""
 
@@ -352,6 +361,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=float, default=0.5,
                    help="least estimated Jaccard similarity of two copies of a story (above 0, at most 1)")
     p.set_defaults(check=_check_stories)
+    p = _table_command(sub, "coverage", _coverage_table, "articles per week or month, by outlet or outlet type")
+    p.add_argument("--by", choices=("week", "month"), default="week", help="period: ISO week (Monday) or month")
+    p.add_argument("--group", choices=("outlet", "outlet_type"), default=None, help="one row per period and group")
+    _stories_once(p)
     p = _corpus_command(sub, "code", "write a coding sheet: a sample of machine labels for researchers to code")
     p.add_argument("--sample", type=int, default=None, help="rows to draw (default: all)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the sample")

@@ -197,7 +197,8 @@ def _say(key: str, section: str, articles: int, source: str, **fields) -> dict:
 
 def group_name(group: str) -> tuple[str, str]:
     """(English, Vietnamese) of an outlet type, or the group as written when it is not one."""
-    return tuple(labels()["outlet_types"].get(group or "unknown", [group, group]))
+    names = labels()["outlet_types"].get(group or "unknown")
+    return (names["en"], names["vi"]) if names else (group, group)
 
 
 def cautions_table(countries: pd.DataFrame) -> pd.DataFrame:
