@@ -38,6 +38,8 @@ COMMANDS = {
     "stance_by_organization": ["stance", "--by", "organization"],
     "timeline": ["timeline"],
     "timeline_merged": ["timeline", "--merge"],
+    "topics": ["topics", "--k", "3"],
+    "topics_by_article": ["topics", "--k", "3", "--by", "article"],
 }
 
 

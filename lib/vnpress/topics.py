@@ -36,6 +36,7 @@ from sklearn.feature_extraction.text import TfidfTransformer
 
 from .csvio import read_file
 from .data import path as data_path
+from .params import pos_tags
 from .terms import article_counts
 from .textnorm import fold
 
@@ -71,7 +72,7 @@ def count_matrix(wb, pos: str | list[str] | tuple[str, ...] | None = CONTENT_POS
     row = {a: i for i, a in enumerate(wb.articles["article_id"])}
     vocab: dict[str, int] = {}
     rows, cols, values = [], [], []
-    for batch in article_counts(wb, pos=list(pos) if pos else None, **filters):
+    for batch in article_counts(wb, pos=sorted(pos_tags(pos)), **filters):
         rows.append(batch["article_id"].map(row).to_numpy(dtype=np.int64))
         cols.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in batch["term"]), np.int64, len(batch)))
         values.append(batch["count"].to_numpy(dtype=np.float64))
@@ -113,7 +114,7 @@ def _fit(wb, k: int, seed: int, pos, filters: dict) -> tuple[pd.DataFrame, pd.Da
     """(terms: topic, term, weight for every term of weight > 0; shares: SHARE_COLUMNS), fitted once per
     workbook, k, seed and filters."""
     check_k(wb, k)
-    name = f"topics:{k}:{seed}:{pos}:{sorted(filters.items())}"
+    name = f"topics:{k}:{seed}:{sorted(pos_tags(pos))}:{sorted(filters.items())}"
     if f"{name}:terms" not in wb._tables:
         counts, names = distinctive(*count_matrix(wb, pos, **filters))
         if len(names) < k:
