@@ -7,11 +7,12 @@ into one sparse article × word matrix (the corpus's text is never held) and red
 whole corpus: a corpus-level step, so adding an article changes every topic, and a topic table belongs to the
 corpus it was fitted on.
 
-Words in more than 90% of the articles (`MAX_DF`: on a corpus about the Convention, *Công ước*, *quốc gia*)
-tell no topic apart and are left out of the fit. The counts are weighted by TF-IDF (smoothed idf, rows scaled to unit length) and factorised by
-non-negative matrix factorisation (NMF, initialised by a seeded randomised SVD, `nndsvda`) into k topics. NMF
-rather than LDA: on small corpora such as the seeds (5 articles), LDA leaves several topics empty and identical,
-while NMF on TF-IDF gives one distinct topic per theme with its distinctive words (*chủ quyền*, *công nghệ*).
+Method: words in more than 90% of the articles (`MAX_DF`; on a corpus about the Convention, *Công ước*,
+*quốc gia*) tell no topic apart and are left out of the fit. The counts are weighted by TF-IDF (smoothed idf,
+rows scaled to unit length) and factorised by non-negative matrix factorisation (NMF, initialised by a seeded
+randomised SVD, `nndsvda`) into k topics. NMF rather than LDA: on the seeds (5 articles) LDA with k = 5 leaves
+three topics empty and identical, while NMF on TF-IDF gives each article a topic of its own, with its
+distinctive words (*chủ quyền*, *cân bằng*; *công nghệ*, *an toàn*).
 The fit is deterministic: the same corpus, k, seed and filters give identical tables.
 
 Topics are numbered 1..k by prevalence (topic 1 has the largest total share over the articles). A term's
@@ -188,8 +189,8 @@ def topics_by(wb, k: int, group: str = "outlet_type", seed: int = 0, pos=CONTENT
 @lru_cache(maxsize=4)
 def glosses(file: str | None = None) -> dict[str, str]:
     """Folded Vietnamese term → its English gloss, from a glossary CSV (columns vietnamese, english; default
-    `data/glossary.csv`). 'A / B' rows pair with 'a / b' glosses (or share a single one); a bracketed abbreviation ('(LHQ)') and an
-    explanation after ' — ' are left out."""
+    `data/glossary.csv`). 'A / B' rows pair with 'a / b' glosses (or share a single one); a bracketed
+    abbreviation ('Liên hợp quốc (LHQ)') has its word's gloss; an explanation after ' — ' is left out."""
     _, rows, _ = read_file(Path(file) if file else data_path("glossary.csv"))
     out: dict[str, str] = {}
     for _, row in rows:
