@@ -140,7 +140,7 @@ def test_representative_articles_are_the_themes_own(themed):
     assert rep.groupby("topic").size().tolist() == [3, 3, 3, 3]
     for _, group in rep.groupby("topic"):
         assert len({theme_of[a] for a in group["article_id"]}) == 1
-        assert group["share"].is_monotonic_decreasing
+        assert group["share"].is_monotonic_decreasing and group["share"].min() >= topics.MIN_SHARE
     rice = rep[rep["article_id"].map(theme_of) == "rice"]
     assert set(rice["outlet"]) == {"Báo Nghệ An", "Báo Thanh Hóa", "Báo An Giang"}
     assert "Nông dân thu hoạch lúa" in set(rice["title"])
@@ -211,7 +211,8 @@ def test_figures_are_drawn_from_the_tables(themed):
     fig = topics.topics_over_time_figure(topics.topics_by(wb, 4, group="month"), labels)
     ax = fig.axes[0]
     assert len(ax.get_lines()) == 4 and ax.get_title() == "Topics over time; 1 undated article(s) left out"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [labels[t] for t in (1, 2, 3, 4)]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"Topic {t}: {labels[t]}" for t in (1, 2, 3, 4)]
+    assert [line.get_xdata()[0] for line in ax.get_lines()] == [pd.Timestamp("2025-01-01")] * 4
     fig = topics.topics_by_figure(topics.topics_by(wb, 4, group="outlet_type"), labels)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
         "commercial (4 art.)", "foreign_service (3 art.)", "party (3 art.)", "provincial (3 art.)"]
@@ -251,3 +252,27 @@ def test_seed_topics_are_reproducible(seed_wb):
     pd.testing.assert_frame_equal(first, topics.topic_terms(again, 3, top=5, seed=0))
     assert not first["term"].isin(["Công ước", "quốc gia"]).any()  # in every seed article: no topic of its own
     assert "chủ quyền" in set(first["term"])  # the article on sovereignty and balance is a topic of its own
+    rep = topics.representative_articles(seed_wb, 5)  # five articles, five topics: each article its own topic
+    assert rep.groupby("topic").size().tolist() == [1] * 5 and rep["article_id"].is_unique
+
+
+def test_notebook_parameters_are_checked():
+    assert vnpress.check_params(topics_k=2, topics_seed=0) == {"topics_k": 2, "topics_seed": 0}
+    with pytest.raises(ValueError, match="parameter 'topics_k' must be 2 or more"):
+        vnpress.check_params(topics_k=1)
+    with pytest.raises(ValueError, match="parameter 'topics_seed' must be 0 or more"):
+        vnpress.check_params(topics_seed=-1)
+
+
+def test_notebook_02_saves_the_topic_tables(seed_run):
+    folder = seed_run.run_dir / "02-term-frequency"
+    table = pd.read_csv(folder / "tables" / "topics.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(table.columns) == ["topic", "term", "weight", "gloss"]
+    assert sorted(set(table["topic"])) == [1, 2, 3, 4, 5]  # topics_k = 6, but the seeds have 5 articles
+    assert table.loc[table["term"] == "chủ quyền", "gloss"].tolist() == ["sovereignty"]
+    articles = pd.read_csv(folder / "tables" / "topic_articles.csv", encoding="utf-8-sig", keep_default_na=False)
+    assert list(articles.columns) == ["topic", "article_id", "title", "outlet", "share"] and len(articles) == 5
+    for name in ("topics", "topics_by_outlet_type", "topics_over_time"):
+        assert (folder / "figures" / f"{name}.png").stat().st_size > 5000, name
+    html = (seed_run.run_dir / "02-term-frequency.html").read_text(encoding="utf-8")
+    assert "topics_k = 6 is more than the 5 articles of the corpus: fitting 5 topics" in html

@@ -247,10 +247,12 @@ def _kwic_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
 
 
 def _check_topics(args: argparse.Namespace) -> None:
-    """--k of 2 or more, a positive --top and known --pos tags, before the corpus is loaded (--k at most the number
-    of articles is checked once it is); ValueError (one line) if not."""
+    """--k of 2 or more, a --seed of 0 or more, a positive --top and known --pos tags, before the corpus is
+    loaded (--k at most the number of articles is checked once it is); ValueError (one line) if not."""
     if args.k < 2:
         raise ValueError(f"--k must be 2 or more topics, got {args.k}")
+    if args.seed < 0:
+        raise ValueError(f"--seed must be 0 or more, got {args.seed}")
     _check_terms(args)
 
 

@@ -44,12 +44,14 @@ PARAMS: dict[str, tuple[type, str]] = {
     "kwic_terms": (str, "query terms for the concordance and dispersion plot, comma-separated"),
     "window": (int, "tokens of context on each side in the concordance"),
     "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
+    "topics_k": (int, "number of topics of the topic model (2 or more; at most one per article)"),
+    "topics_seed": (int, "random seed of the topic model (the same seed gives the same topics)"),
 }
 # parameters holding a file or folder path, resolved by check_params
 PATHS = {"corpus_dir", "cache_dir", "out_dir", "gold_path", "gold_countries_path", "timeline_gold_path"}
 # parameters with a fixed set of values, and integer parameters with their least value
 CHOICES = {"level": ("word", "syllable"), "group_by": ("article", "outlet", "month")}
-MINIMUM = {"workers": 0, "top_n": 1, "examples": 0, "min_freq": 1, "window": 0}
+MINIMUM = {"workers": 0, "top_n": 1, "examples": 0, "min_freq": 1, "window": 0, "topics_k": 2, "topics_seed": 0}
 
 
 @lru_cache(maxsize=1)

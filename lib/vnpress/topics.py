@@ -27,6 +27,7 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
+import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
@@ -49,6 +50,7 @@ BY_COLUMNS = ["group", "topic", "share", "articles"]
 GROUPS = ("outlet_type", "month")
 DIGITS = 4  # weights and shares are rounded to this many decimals
 MAX_DF = 0.9  # words in more than this share of the articles tell no topic apart and are left out
+MIN_SHARE = 0.1  # an article is representative of a topic only if the topic has at least this share of it
 
 
 def check_k(wb, k: int) -> None:
@@ -153,10 +155,10 @@ def topic_shares(wb, k: int, seed: int = 0, pos=CONTENT_POS, **filters) -> pd.Da
 
 def representative_articles(wb, k: int, seed: int = 0, n: int = 3, pos=CONTENT_POS, **filters) -> pd.DataFrame:
     """The `n` articles with the largest share of each topic: topic, article_id, title, outlet, share (largest
-    first; articles with a share of 0 are left out)."""
+    first; an article where the topic has less than MIN_SHARE is not representative of it and left out)."""
     shares = topic_shares(wb, k, seed, pos, **filters)
     meta = wb.articles.set_index("article_id")
-    top = shares[shares["share"] > 0].sort_values(["topic", "share", "article_id"], ascending=[True, False, True])
+    top = shares[shares["share"] >= MIN_SHARE].sort_values(["topic", "share", "article_id"], ascending=[True, False, True])
     top = top.groupby("topic").head(n).reset_index(drop=True)
     return top.assign(title=top["article_id"].map(meta["title"]).fillna(""),
                       outlet=top["article_id"].map(meta["outlet"]).fillna(""))[REPRESENTATIVE_COLUMNS]
@@ -247,12 +249,15 @@ def topics_over_time_figure(by_month: pd.DataFrame, labels: dict[int, str] | Non
     undated = int(by_month.loc[unknown, "articles"].max()) if unknown.any() else 0
     dated = by_month[by_month["group"] != "unknown"]
     wide = dated.pivot(index="group", columns="topic", values="share").sort_index()
+    wide.index = pd.to_datetime(wide.index, format="%Y-%m")  # months spaced as in time, gaps included
     fig, ax = plt.subplots(figsize=(9, 4.5))
     for topic in wide.columns:
-        ax.plot(wide.index, wide[topic], marker="o", label=(labels or {}).get(topic, f"topic {topic}"))
+        ax.plot(wide.index, wide[topic], marker="o", label=f"Topic {topic}: {(labels or {}).get(topic, '')}")
     if wide.empty:
         ax.text(0.5, 0.5, "no dated article", ha="center", va="center", transform=ax.transAxes)
     ax.set_xlabel("month of publication")
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m"))
+    fig.autofmt_xdate()
     ax.set_ylabel("mean topic share of the month's articles")
     ax.set_ylim(0, 1)
     left_out = f"; {undated} undated article(s) left out" if undated else ""
