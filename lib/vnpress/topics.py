@@ -149,7 +149,8 @@ def topic_terms(wb, k: int, top: int = 10, seed: int = 0, pos=CONTENT_POS, **fil
 
 def topic_shares(wb, k: int, seed: int = 0, pos=CONTENT_POS, **filters) -> pd.DataFrame:
     """Each article's share of each topic: article_id, topic, share (k rows per article, in corpus order; an
-    article's shares sum to 1, or are all 0 if it has no counted word)."""
+    article's shares sum to 1, or are all 0 if it has no counted word, or only words of nearly every article:
+    MAX_DF)."""
     return _fit(wb, k, seed, pos, filters)[1].copy()
 
 
@@ -158,7 +159,8 @@ def representative_articles(wb, k: int, seed: int = 0, n: int = 3, pos=CONTENT_P
     first; an article where the topic has less than MIN_SHARE is not representative of it and left out)."""
     shares = topic_shares(wb, k, seed, pos, **filters)
     meta = wb.articles.set_index("article_id")
-    top = shares[shares["share"] >= MIN_SHARE].sort_values(["topic", "share", "article_id"], ascending=[True, False, True])
+    top = shares[shares["share"] >= MIN_SHARE].sort_values(["topic", "share", "article_id"],
+                                                            ascending=[True, False, True])
     top = top.groupby("topic").head(n).reset_index(drop=True)
     return top.assign(title=top["article_id"].map(meta["title"]).fillna(""),
                       outlet=top["article_id"].map(meta["outlet"]).fillna(""))[REPRESENTATIVE_COLUMNS]
