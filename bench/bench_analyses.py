@@ -13,11 +13,11 @@ has its own content hash. For each size it measures, each step in a fresh proces
 - peak RSS of the process tree (sampled every 50 ms), of the driver (the loading process) and of its largest
   worker process, all cores;
 - the time of loading the corpus on a warm cache (the file facts and shards cached), which every step pays;
-- the corpus-level tables (`REDUCES`: term frequencies and TF-IDF, from the per-article word counts that
-  processing wrote; coverage over time, from the articles table; syndicated stories, from the `minhash` layer's
-  signatures: every article of the synthetic corpus is a copy of one of the five seeds, so five stories of n/5
-  copies, the worst case of its buckets), each in a fresh process on the warm cache, all cores (they run in the
-  loading process);
+- the corpus-level tables (`REDUCES`: term frequencies, TF-IDF and the topic model, from the per-article word
+  counts that processing wrote; coverage over time, from the articles table; syndicated stories, from the
+  `minhash` layer's signatures: every article of the synthetic corpus is a copy of one of the five seeds, so five
+  stories of n/5 copies, the worst case of its buckets), each in a fresh process on the warm cache, all cores
+  (they run in the loading process);
 - the incremental cases against the cold run (all cores): +1 % new articles (processing and every analysis,
   target ≤ 0.1 of the cold total), and an edited `stance_cues.yaml` (statements and stance re-run, as a fraction
   of all analyses cold).
@@ -51,7 +51,8 @@ SHORT, REPEATS = 10.0, 3  # an analysis step shorter than SHORT seconds is run R
 SERIAL = "Bài viết số {n} được tạo ra để đo hiệu năng."
 REDUCES = {"term frequencies (corpus)": "terms.frequencies(wb)", "TF-IDF (corpus)": "terms.tfidf(wb)",
            "syndicated stories (corpus, MinHashLSH)": "stories.stories(wb)",
-           "coverage by week and outlet type (corpus)": "coverage.coverage_table(wb, 'week', 'outlet_type')"}
+           "coverage by week and outlet type (corpus)": "coverage.coverage_table(wb, 'week', 'outlet_type')",
+           "topics, k = 6 (corpus)": "topics.topic_shares(wb, 6)"}
 
 
 def write_articles(source: Path, target: Path, first: int, count: int) -> None:
@@ -91,7 +92,7 @@ def step(corpus: Path, cache: Path, workers: int, engine: str, names: list[str],
          data_files: dict[str, str] | None = None, call: str = "") -> str:
     """Code that loads the corpus (timed as `processing`) and then runs each analysis (timed by name), or the
     expression `call` of `wb` (timed as `call`)."""
-    return ("import json, time, vnpress\nfrom vnpress import analyses, coverage, stories, terms\n"
+    return ("import json, time, vnpress\nfrom vnpress import analyses, coverage, stories, terms, topics\n"
             "t = time.perf_counter()\n"
             f"wb = vnpress.load({str(corpus)!r}, {str(cache)!r}, workers={workers}, engine={engine!r}, lazy=True)\n"
             "out = {'processing': time.perf_counter() - t}\n"

@@ -41,6 +41,8 @@ COMMANDS = {
     "stories": ["stories"],
     "coverage_by_week": ["coverage", "--by", "week"],
     "coverage_by_month_type": ["coverage", "--by", "month", "--group", "outlet_type"],
+    "topics": ["topics", "--k", "3"],
+    "topics_by_article": ["topics", "--k", "3", "--by", "article"],
 }
 
 

@@ -289,6 +289,24 @@ def _kwic_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFram
     return table, pd.DataFrame(none if table.empty else [], columns=PROBLEM_COLUMNS)
 
 
+def _check_topics(args: argparse.Namespace) -> None:
+    """--k of 2 or more, a --seed of 0 or more, a positive --top and known --pos tags, before the corpus is
+    loaded (--k at most the number of articles is checked once it is); ValueError (one line) if not."""
+    if args.k < 2:
+        raise ValueError(f"--k must be 2 or more topics, got {args.k}")
+    if args.seed < 0:
+        raise ValueError(f"--seed must be 0 or more, got {args.seed}")
+    _check_terms(args)
+
+
+def _topics_table(wb, args: argparse.Namespace) -> pd.DataFrame:
+    from .topics import topic_shares, topic_terms
+
+    if args.by == "article":
+        return topic_shares(wb, args.k, seed=args.seed, pos=args.pos)
+    return topic_terms(wb, args.k, top=args.top, seed=args.seed, pos=args.pos)[["topic", "term", "weight"]]
+
+
 def _table_command(sub, name: str, table, help: str) -> argparse.ArgumentParser:
     """A subcommand that loads a corpus folder and prints `table(wb, args)`."""
     p = _corpus_command(sub, name, help)
@@ -350,6 +368,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--level", choices=("word", "syllable"), default="word")
     _stories_once(p)
     p.set_defaults(check=_check_terms)
+    p = _table_command(sub, "topics", _topics_table, "topics (NMF) of content words: each topic's top words, or "
+                       "each article's topic shares")
+    p.add_argument("--k", type=int, required=True, help="number of topics (2 to the number of articles)")
+    p.add_argument("--top", type=int, default=10, help="words per topic (positive)")
+    p.add_argument("--seed", type=int, default=0, help="random seed of the fit (same seed, same topics)")
+    p.add_argument("--by", choices=("topic", "article"), default="topic", help="topic: topic,term,weight; "
+                   "article: article_id,topic,share")
+    p.add_argument("--pos", default="N,Np,V,A", help="POS tags of the words fitted (default: content words)")
+    p.set_defaults(check=_check_topics)
     p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
     p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")
     p.add_argument("--window", type=int, default=5, help="tokens of context on each side")

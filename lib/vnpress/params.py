@@ -46,12 +46,14 @@ PARAMS: dict[str, tuple[type, str]] = {
     "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
     "count_stories_once": (bool, "count each syndicated story once (its earliest article) in the corpus-level tables"),
     "coverage_by": (str, "coverage period: 'week' (ISO weeks from Monday) or 'month'"),
+    "topics_k": (int, "number of topics of the topic model (2 or more; at most one per article)"),
+    "topics_seed": (int, "random seed of the topic model (the same seed gives the same topics)"),
 }
 # parameters holding a file or folder path, resolved by check_params
 PATHS = {"corpus_dir", "cache_dir", "out_dir", "gold_path", "gold_countries_path", "timeline_gold_path"}
 # parameters with a fixed set of values, and integer parameters with their least value
 CHOICES = {"level": ("word", "syllable"), "group_by": ("article", "outlet", "month"), "coverage_by": ("week", "month")}
-MINIMUM = {"workers": 0, "top_n": 1, "examples": 0, "min_freq": 1, "window": 0}
+MINIMUM = {"workers": 0, "top_n": 1, "examples": 0, "min_freq": 1, "window": 0, "topics_k": 2, "topics_seed": 0}
 
 
 @lru_cache(maxsize=1)
