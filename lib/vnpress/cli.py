@@ -136,13 +136,17 @@ def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .coding import APPLIED_EXTRA, aggregate, apply_codes
+    from .stance import with_group
 
     by_article, codes, problems = _coded(wb, args)
     applied = apply_codes(by_article, codes)
+    group = ["group"] if args.group else []
     if args.by == "article":
         columns = ["article_id", "iso", "name", "actor_type", "stance", "confidence", "frames", "cues", "evidence"]
-        return applied[columns + APPLIED_EXTRA], problems
-    return aggregate(applied, args.by)[["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
+        applied = with_group(applied, wb.articles, args.group) if args.group else applied
+        return applied[group + columns + APPLIED_EXTRA], problems
+    table = aggregate(applied, args.by, group=args.group, articles=wb.articles)
+    return table[group + ["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
 
 
 def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -299,6 +303,9 @@ def parser() -> argparse.ArgumentParser:
     _table_command(sub, "statements", _statements_table, "one row per statement or act: speaker, affiliation, content")
     p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
     p.add_argument("--by", choices=("country", "article", "organization"), default="country")
+    p.add_argument("--group", choices=("outlet_type", "outlet"), default=None,
+                   help="compare groups of articles: each actor's stance and frames as each outlet type (or outlet) "
+                   "reports it, column `group` first ('unknown' when not known)")
     p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
     p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
     p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
