@@ -151,3 +151,82 @@ def test_comparison_figures_draw_every_group(wb):
     assert [t.get_text() for t in heat.axes[0].get_xticklabels()][0] == "sovereignty\n(chủ quyền)"
     empty = stance.frames_by_group_figure(stance.frames_by_group(wb).iloc[:0])
     assert empty.axes[0].texts[0].get_text() == "no frames"
+
+
+def test_keyness_between_outlet_types(wb):
+    assert terms.split_groups(wb, "outlet_type=foreign_service") == ({"foreign1", "foreign2"},
+                                                                     "outlet type foreign_service")
+    key = terms.keyness(wb, "outlet_type=foreign_service").set_index("term")
+    # "nhân quyền" twice in each foreign-service article, nowhere else
+    assert key.index[0] == "nhân quyền"
+    assert key.loc["nhân quyền", ["target_count", "reference_count"]].tolist() == [4, 0]
+    assert key.loc["hợp tác", "log_ratio"] < 0  # the party press and Báo Lạ speak of cooperation
+    both = terms.keyness(wb, "outlet_type=party, state").set_index("term")
+    # tội phạm mạng: 2 + 2 (party) + 1 (state) against 1 (BBC)
+    assert both.loc["tội phạm mạng", ["target_count", "reference_count"]].tolist() == [5, 1]
+    assert terms.split_groups(wb, "outlet_type=unknown")[0] == {"unknown1"}
+
+
+@pytest.mark.parametrize("target, message", [
+    ("outlet_type=tabloid", "keyness target: unknown outlet type 'tabloid' (types present, with articles: "
+                            "foreign_service (2), party (2), state (1), unknown (1); known types: state, party, "),
+    ("outlet_type=ngo", "keyness target: no article of outlet type ngo (types present, with articles: "
+                        "foreign_service (2), party (2), state (1), unknown (1))"),
+    ("outlet_type= ,", "keyness target: outlet_type= names no type"),
+])
+def test_keyness_outlet_type_errors_list_the_types_present(wb, target, message):
+    with pytest.raises(ValueError) as e:
+        terms.keyness(wb, target)
+    assert str(e.value).startswith(message)
+
+
+def test_term_frequencies_by_outlet_type(wb):
+    freq = terms.frequencies(wb, by="outlet_type")
+    counts = freq[freq["term"].isin(["nhân quyền", "tội phạm mạng"])]
+    assert _rows(counts, ["outlet_type", "term", "count", "doc_freq"]) == [
+        ("foreign_service", "nhân quyền", 4, 2), ("foreign_service", "tội phạm mạng", 1, 1),
+        ("party", "tội phạm mạng", 4, 2), ("state", "tội phạm mạng", 1, 1)]
+
+
+def test_term_trends_by_month_and_week(wb):
+    table = terms.term_trends(wb, "tội phạm mạng, nhân quyền,chu quyen", by="month")
+    assert list(table.columns) == ["period", "term", "count", "per_10k"]
+    # October: party1 (2), party2 (2), RFI (0); November: VOV (1), BBC (1). "chu quyen" finds VOV's "chủ quyền".
+    # The undated article of Báo Lạ is on no period.
+    assert _rows(table, ["period", "term", "count"]) == [
+        ("2025-10", "tội phạm mạng", 4), ("2025-10", "nhân quyền", 2), ("2025-10", "chu quyen", 0),
+        ("2025-11", "tội phạm mạng", 2), ("2025-11", "nhân quyền", 2), ("2025-11", "chu quyen", 1)]
+    tokens = wb.tokens[wb.tokens["pos"].ne("CH") & wb.tokens["token"].str.contains(r"\w")]
+    months = tokens["article_id"].map(wb.articles.set_index("article_id")["published"].dt.strftime("%Y-%m"))
+    words = months.value_counts()
+    assert table["per_10k"].tolist() == [round(c / words[p] * 10_000, 2) for p, c in zip(table["period"],
+                                                                                          table["count"])]
+    weeks = terms.term_trends(wb, ["nhân quyền"], by="week")
+    # Mondays: 20/10 (party1 on Saturday 25, party2 on Sunday 26), 27/10 (RFI), 3/11 (VOV, BBC)
+    assert _rows(weeks, ["period", "count"]) == [("2025-10-20", 0), ("2025-10-27", 2), ("2025-11-03", 2)]
+
+
+def test_term_trends_errors_and_figure(wb, corpus, cache, capsys):
+    with pytest.raises(ValueError, match="give one or more terms"):
+        terms.term_trends(wb, " , ")
+    with pytest.raises(ValueError, match="by must be month or week, got 'outlet'"):
+        terms.term_trends(wb, "hợp tác", by="outlet")
+    fig = terms.term_trends_figure(terms.term_trends(wb, "tội phạm mạng,nhân quyền"))
+    assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["tội phạm mạng", "nhân quyền"]
+    assert fig.axes[0].get_xlabel() == "month of publication (tháng)"
+    table, code = _cli(capsys, "terms", corpus, "--trend", "nhân quyền", "--by", "week", "--cache", cache)
+    assert code == 0 and _rows(table, ["period", "count"]) == [("2025-10-20", "0"), ("2025-10-27", "2"),
+                                                               ("2025-11-03", "2")]
+    assert cli.main(["terms", str(corpus), "--by", "week", "--cache", str(cache)]) == 2
+    assert "error: --by week needs --trend TERMS" in capsys.readouterr().err
+
+
+def test_notebook_parameters_of_the_comparisons_are_checked():
+    from vnpress.params import check_params
+
+    assert check_params(trend_terms="chủ quyền,hợp tác", trend_by="week", group_by="outlet_type")["trend_by"] == \
+        "week"
+    with pytest.raises(ValueError) as e:
+        check_params(trend_terms=" , ", trend_by="year")
+    assert "parameter 'trend_terms' must name at least one item" in str(e.value)
+    assert "parameter 'trend_by' must be one of month, week, got 'year'" in str(e.value)

@@ -221,6 +221,13 @@ def _check_terms(args: argparse.Namespace) -> None:
     """A positive --top and known --pos tags, before the corpus is loaded; ValueError (one line) if not."""
     if args.top < 1:
         raise ValueError(f"--top must be a positive number of terms, got {args.top}")
+    if args.trend is not None and not args.trend.replace(",", " ").split():
+        raise ValueError("--trend: give one or more terms, comma-separated")
+    if args.trend is not None and args.by not in (None, "month", "week"):
+        raise ValueError(f"--trend counts terms by month or week, not by {args.by}")
+    if args.trend is None and args.by == "week":
+        raise ValueError("--by week needs --trend TERMS (term frequencies group by article, outlet, outlet_type "
+                         "or month)")
     try:
         pos_tags(args.pos)
     except ValueError as e:
@@ -236,8 +243,11 @@ def _check_kwic(args: argparse.Namespace) -> None:
 
 
 def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .terms import frequencies
+    """Term frequencies, or with --trend the terms' counts per month or week (`terms.term_trends`)."""
+    from .terms import frequencies, term_trends
 
+    if args.trend:
+        return term_trends(wb, args.trend, by=args.by or "month")
     return frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
 
 
@@ -309,8 +319,11 @@ def parser() -> argparse.ArgumentParser:
     p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
     p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
     p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
-    p.add_argument("--by", choices=("article", "outlet", "month"), default=None)
+    p.add_argument("--by", choices=("article", "outlet", "outlet_type", "month", "week"), default=None,
+                   help="group frequencies (week: only with --trend)")
     p.add_argument("--level", choices=("word", "syllable"), default="word")
+    p.add_argument("--trend", default=None, metavar="TERMS", help="comma-separated terms: their count and count "
+                   "per 10,000 words in each month (or --by week) of publication: period,term,count,per_10k")
     p.set_defaults(check=_check_terms)
     p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
     p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")
