@@ -36,6 +36,11 @@ COMMANDS = {
     "stance_by_article": ["stance", "--by", "article"],
     "stance_by_country": ["stance", "--by", "country"],
     "stance_by_organization": ["stance", "--by", "organization"],
+    "stance_by_outlet_type": ["stance", "--by", "country", "--group", "outlet_type"],
+    "stance_by_organization_and_outlet_type": ["stance", "--by", "organization", "--group", "outlet_type"],
+    "keyness_by_outlet_type": ["terms", "--top", "30", "--keyness", "outlet_type=commercial"],
+    "terms_by_outlet_type": ["terms", "--top", "10", "--by", "outlet_type"],
+    "term_trends": ["terms", "--trend", "tội phạm mạng,chủ quyền,nhân quyền,hợp tác", "--by", "month"],
     "timeline": ["timeline"],
     "timeline_merged": ["timeline", "--merge"],
 }

@@ -230,3 +230,14 @@ def test_notebook_parameters_of_the_comparisons_are_checked():
         check_params(trend_terms=" , ", trend_by="year")
     assert "parameter 'trend_terms' must name at least one item" in str(e.value)
     assert "parameter 'trend_by' must be one of month, week, got 'year'" in str(e.value)
+
+
+def test_keyness_by_outlet_type_on_the_command_line(corpus, cache, capsys):
+    table, code = _cli(capsys, "terms", corpus, "--keyness", "outlet_type=foreign_service", "--top", "3",
+                       "--cache", cache)
+    assert code == 0 and list(table.columns) == ["term", "target_count", "reference_count", "target_per_10k",
+                                                 "reference_per_10k", "g2", "log_ratio", "p_value"]
+    assert _rows(table, ["term", "target_count", "reference_count"])[0] == ("nhân quyền", "4", "0")
+    assert len(table) == 3
+    assert cli.main(["terms", str(corpus), "--keyness", "outlet_type=tabloid", "--cache", str(cache)]) == 2
+    assert "error: keyness target: unknown outlet type 'tabloid'" in capsys.readouterr().err

@@ -225,6 +225,10 @@ def _check_terms(args: argparse.Namespace) -> None:
         raise ValueError("--trend: give one or more terms, comma-separated")
     if args.trend is not None and args.by not in (None, "month", "week"):
         raise ValueError(f"--trend counts terms by month or week, not by {args.by}")
+    if args.keyness is not None and (args.trend is not None or args.by):
+        raise ValueError("--keyness compares the target with the rest: no --trend or --by with it")
+    if args.min_freq < 1:
+        raise ValueError(f"--min-freq must be a positive number, got {args.min_freq}")
     if args.trend is None and args.by == "week":
         raise ValueError("--by week needs --trend TERMS (term frequencies group by article, outlet, outlet_type "
                          "or month)")
@@ -243,11 +247,14 @@ def _check_kwic(args: argparse.Namespace) -> None:
 
 
 def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    """Term frequencies, or with --trend the terms' counts per month or week (`terms.term_trends`)."""
-    from .terms import frequencies, term_trends
+    """Term frequencies; with --trend the terms' counts per month or week (`terms.term_trends`); with --keyness
+    the keyness of a target group against the rest (`terms.keyness`)."""
+    from .terms import frequencies, keyness, term_trends
 
     if args.trend:
         return term_trends(wb, args.trend, by=args.by or "month")
+    if args.keyness is not None:
+        return keyness(wb, args.keyness, min_freq=args.min_freq, pos=args.pos, level=args.level).head(args.top)
     return frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
 
 
@@ -324,6 +331,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--level", choices=("word", "syllable"), default="word")
     p.add_argument("--trend", default=None, metavar="TERMS", help="comma-separated terms: their count and count "
                    "per 10,000 words in each month (or --by week) of publication: period,term,count,per_10k")
+    p.add_argument("--keyness", default=None, metavar="TARGET", help="keyness of a target group against the rest "
+                   "(outlet=NAME, outlet_type=TYPE[,TYPE], before=|after=YYYY-MM-DD, articles=ID,ID; '' the earlier "
+                   "half by date): term,target_count,reference_count,target_per_10k,reference_per_10k,g2,log_ratio,"
+                   "p_value, the --top terms by G²")
+    p.add_argument("--min-freq", type=int, default=2, help="least count of a keyness term (both groups together)")
     p.set_defaults(check=_check_terms)
     p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
     p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")

@@ -49,6 +49,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from . import statements as st
 from .countries import find_mentions
@@ -570,6 +571,7 @@ def stance_by_group_figure(table: pd.DataFrame, actor_type: str = "country") -> 
     for s in STANCES:
         ax.barh(counts.index, counts[s], left=left, color=STANCE_COLORS[s], label=f"{s} ({words.get(s, s)})")
         left = left + counts[s]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(f"{actor_type} actors (số {'quốc gia' if actor_type == 'country' else 'tổ chức'})")
     ax.set_ylabel("group (nhóm)")
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)

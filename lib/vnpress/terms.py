@@ -556,6 +556,9 @@ def term_trends_figure(table: pd.DataFrame) -> Figure:
     weekly = table["period"].str.len().eq(10).all()
     for term, rows in table.groupby("term", sort=False):
         ax.plot(pd.to_datetime(rows["period"]), rows["per_10k"], marker="o", label=term)
+    periods = table["period"].drop_duplicates()
+    if len(periods) <= 24:  # one labelled tick per period
+        ax.set_xticks(pd.to_datetime(periods), periods)
     ax.set_xlabel("week of publication, from Monday (tuần)" if weekly else "month of publication (tháng)")
     ax.set_ylabel("per 10,000 words (trên 10.000 từ)")
     ax.set_ylim(bottom=0)
