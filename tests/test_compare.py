@@ -13,8 +13,8 @@ ARTICLES = {
     "party1.txt": ("Nhân Dân", "party", "2025-10-25",
                    "Ngày 25/10, tại Hà Nội, Pháp đã ký Công ước của Liên hợp quốc về chống tội phạm mạng. "
                    "Bộ trưởng Ngoại giao Singapore khẳng định Singapore ủng hộ Công ước nhằm tăng cường hợp tác "
-                   "quốc tế trong phòng chống tội phạm mạng. Tổng Thư ký Liên hợp quốc António Guterres khẳng định Công "
-                   "ước là bước tiến quan trọng trong hợp tác quốc tế."),
+                   "quốc tế trong phòng chống tội phạm mạng. Tổng Thư ký Liên hợp quốc António Guterres khẳng định "
+                   "Công ước là bước tiến quan trọng trong hợp tác quốc tế."),
     "party2.txt": ("Quân đội Nhân dân", "party", "2025-10-26",
                    "Pháp đã ký Công ước về chống tội phạm mạng tại Hà Nội. Nga đã ký Công ước. Lễ ký diễn ra "
                    "trang trọng, thể hiện tinh thần hợp tác của cộng đồng quốc tế trong cuộc chiến chống tội phạm "

@@ -287,6 +287,24 @@ def _corpus_command(sub, name: str, help: str) -> argparse.ArgumentParser:
     return p
 
 
+def _terms_command(sub) -> None:
+    """`vnpress terms`: frequencies (--by), term trends (--trend) or keyness (--keyness)."""
+    p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
+    p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
+    p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
+    p.add_argument("--by", choices=("article", "outlet", "outlet_type", "month", "week"), default=None,
+                   help="group frequencies (week: only with --trend)")
+    p.add_argument("--level", choices=("word", "syllable"), default="word")
+    p.add_argument("--trend", default=None, metavar="TERMS", help="comma-separated terms: their count and count "
+                   "per 10,000 words in each month (or --by week) of publication: period,term,count,per_10k")
+    p.add_argument("--keyness", default=None, metavar="TARGET", help="keyness of a target group against the rest "
+                   "(outlet=NAME, outlet_type=TYPE[,TYPE], before=|after=YYYY-MM-DD, articles=ID,ID; '' the earlier "
+                   "half by date): term,target_count,reference_count,target_per_10k,reference_per_10k,g2,log_ratio,"
+                   "p_value, the --top terms by G²")
+    p.add_argument("--min-freq", type=int, default=2, help="least count of a keyness term (both groups together)")
+    p.set_defaults(check=_check_terms)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vnpress", description="Vietnamese press research workbook")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -323,20 +341,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--group", choices=("outlet_type", "outlet"), default=None,
                    help="compare groups of articles: each actor's stance and frames as each outlet type (or outlet) "
                    "reports it, column `group` first ('unknown' when not known)")
-    p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
-    p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
-    p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
-    p.add_argument("--by", choices=("article", "outlet", "outlet_type", "month", "week"), default=None,
-                   help="group frequencies (week: only with --trend)")
-    p.add_argument("--level", choices=("word", "syllable"), default="word")
-    p.add_argument("--trend", default=None, metavar="TERMS", help="comma-separated terms: their count and count "
-                   "per 10,000 words in each month (or --by week) of publication: period,term,count,per_10k")
-    p.add_argument("--keyness", default=None, metavar="TARGET", help="keyness of a target group against the rest "
-                   "(outlet=NAME, outlet_type=TYPE[,TYPE], before=|after=YYYY-MM-DD, articles=ID,ID; '' the earlier "
-                   "half by date): term,target_count,reference_count,target_per_10k,reference_per_10k,g2,log_ratio,"
-                   "p_value, the --top terms by G²")
-    p.add_argument("--min-freq", type=int, default=2, help="least count of a keyness term (both groups together)")
-    p.set_defaults(check=_check_terms)
+    _terms_command(sub)
     p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
     p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")
     p.add_argument("--window", type=int, default=5, help="tokens of context on each side")

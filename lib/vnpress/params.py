@@ -40,7 +40,8 @@ PARAMS: dict[str, tuple[type, str]] = {
     "keep_numbers": (bool, "count numbers as terms"),
     "min_freq": (int, "minimum frequency of an n-gram or keyness term"),
     "group_by": (str, "group frequencies by 'article', 'outlet', 'outlet_type' or 'month'"),
-    "keyness_target": (str, "target articles for keyness: '', 'outlet=NAME', 'outlet_type=TYPE[,TYPE]', 'before=YYYY-MM-DD', 'after=...', 'articles=ID,ID'"),
+    "keyness_target": (str, "target articles for keyness: '', 'outlet=NAME', 'outlet_type=TYPE[,TYPE]', "
+                            "'before=YYYY-MM-DD', 'after=...', 'articles=ID,ID'"),
     "kwic_terms": (str, "query terms for the concordance and dispersion plot, comma-separated"),
     "window": (int, "tokens of context on each side in the concordance"),
     "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
