@@ -128,6 +128,8 @@ def test_frames_by_outlet_type(wb):
         ("state", "sovereignty", 1, 1, 0.5),
         ("unknown", "cooperation", 1, 1, 1.0),
     ]
+    frameless = stance.frames_by_group(wb, by_article=wb.analysis("stance").assign(frames=""))
+    assert frameless.empty and list(frameless.columns) == ["group", "frame", "actors", "articles", "share"]
     countries = stance.frames_by_group(wb, "outlet_type", actor_type="country")
     assert _rows(countries[countries["group"] == "foreign_service"], ["actors", "share"]) == [(2, 0.5)]
 

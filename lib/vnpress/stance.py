@@ -36,7 +36,8 @@ object or criticism the act receives ("đã gây ra nhiều chỉ trích do ..."
 actor ("X nhận xét: 'Việt Nam đã chứng minh ...'") gives it no frame. The longest cue wins where cues overlap, set
 phrases (`not_cues`) hide the cues inside them, and criticism is a human_rights frame.
 Aggregation over articles uses the per-article labels only (see `aggregate`), so researcher codes that
-override a per-article label carry through.
+override a per-article label carry through. `aggregate_by_group` and `frames_by_group` apply the same within each
+outlet type (or outlet) of the articles, to compare how each kind of press reports an actor.
 """
 
 from __future__ import annotations
@@ -597,6 +598,8 @@ def frames_by_group(wb, group: str = "outlet_type", by_article: pd.DataFrame | N
     pairs = rows.groupby("group").size()
     split = rows.assign(frame=rows["frames"].fillna("").str.split(";")).explode("frame")
     split = split[split["frame"].fillna("") != ""]
+    if split.empty:
+        return pd.DataFrame(columns=FRAMES_BY_GROUP_COLUMNS)
     out = split.groupby(["group", "frame"]).agg(actors=("iso", "size"), articles=("article_id", "nunique"))
     out = out.reset_index()
     out["share"] = (out["actors"] / out["group"].map(pairs)).round(3)
