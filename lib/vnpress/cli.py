@@ -153,13 +153,17 @@ def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
     from .coding import APPLIED_EXTRA, aggregate, apply_codes
+    from .stance import with_group
 
     by_article, codes, problems = _coded(wb, args)
     applied = apply_codes(by_article, codes)
+    group = ["group"] if args.group else []
     if args.by == "article":
         columns = ["article_id", "iso", "name", "actor_type", "stance", "confidence", "frames", "cues", "evidence"]
-        return applied[columns + APPLIED_EXTRA], problems
-    return aggregate(applied, args.by)[["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
+        applied = with_group(applied, wb.articles, args.group) if args.group else applied
+        return applied[group + columns + APPLIED_EXTRA], problems
+    table = aggregate(applied, args.by, group=args.group, articles=wb.articles)
+    return table[group + ["iso", "name", "articles", "stance", "frames", "evidence", "sources"]], problems
 
 
 def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -260,6 +264,17 @@ def _check_terms(args: argparse.Namespace) -> None:
     """A positive --top and known --pos tags, before the corpus is loaded; ValueError (one line) if not."""
     if args.top < 1:
         raise ValueError(f"--top must be a positive number of terms, got {args.top}")
+    if args.trend is not None and not args.trend.replace(",", " ").split():
+        raise ValueError("--trend: give one or more terms, comma-separated")
+    if args.trend is not None and args.by not in (None, "month", "week"):
+        raise ValueError(f"--trend counts terms by month or week, not by {args.by}")
+    if args.keyness is not None and (args.trend is not None or args.by):
+        raise ValueError("--keyness compares the target with the rest: no --trend or --by with it")
+    if args.min_freq < 1:
+        raise ValueError(f"--min-freq must be a positive number, got {args.min_freq}")
+    if args.trend is None and args.by == "week":
+        raise ValueError("--by week needs --trend TERMS (term frequencies group by article, outlet, outlet_type "
+                         "or month)")
     try:
         pos_tags(args.pos)
     except ValueError as e:
@@ -275,8 +290,14 @@ def _check_kwic(args: argparse.Namespace) -> None:
 
 
 def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .terms import frequencies
+    """Term frequencies; with --trend the terms' counts per month or week (`terms.term_trends`); with --keyness
+    the keyness of a target group against the rest (`terms.keyness`)."""
+    from .terms import frequencies, keyness, term_trends
 
+    if args.trend:
+        return term_trends(wb, args.trend, by=args.by or "month")
+    if args.keyness is not None:
+        return keyness(wb, args.keyness, min_freq=args.min_freq, pos=args.pos, level=args.level).head(args.top)
     return frequencies(wb, by=args.by, top=args.top, pos=args.pos, level=args.level)
 
 
@@ -327,6 +348,25 @@ def _corpus_command(sub, name: str, help: str) -> argparse.ArgumentParser:
     return p
 
 
+def _terms_command(sub) -> None:
+    """`vnpress terms`: frequencies (--by), term trends (--trend) or keyness (--keyness)."""
+    p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
+    p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
+    p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
+    p.add_argument("--by", choices=("article", "outlet", "outlet_type", "month", "week"), default=None,
+                   help="group frequencies (week: only with --trend)")
+    p.add_argument("--level", choices=("word", "syllable"), default="word")
+    p.add_argument("--trend", default=None, metavar="TERMS", help="comma-separated terms: their count and count "
+                   "per 10,000 words in each month (or --by week) of publication: period,term,count,per_10k")
+    p.add_argument("--keyness", default=None, metavar="TARGET", help="keyness of a target group against the rest "
+                   "(outlet=NAME, outlet_type=TYPE[,TYPE], before=|after=YYYY-MM-DD, articles=ID,ID; '' the earlier "
+                   "half by date): term,target_count,reference_count,target_per_10k,reference_per_10k,g2,log_ratio,"
+                   "p_value, the --top terms by G²")
+    p.add_argument("--min-freq", type=int, default=2, help="least count of a keyness term (both groups together)")
+    _stories_once(p)
+    p.set_defaults(check=_check_terms)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="vnpress", description="Vietnamese press research workbook")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -360,14 +400,11 @@ def parser() -> argparse.ArgumentParser:
     _table_command(sub, "statements", _statements_table, "one row per statement or act: speaker, affiliation, content")
     p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
     p.add_argument("--by", choices=("country", "article", "organization"), default="country")
+    p.add_argument("--group", choices=("outlet_type", "outlet"), default=None,
+                   help="compare groups of articles: each actor's stance and frames as each outlet type (or outlet) "
+                   "reports it, column `group` first ('unknown' when not known)")
     _stories_once(p)
-    p = _table_command(sub, "terms", _terms_table, "term frequencies on segmented words")
-    p.add_argument("--top", type=int, default=50, help="terms per group (positive)")
-    p.add_argument("--pos", default=None, help="keep only these POS tags, e.g. N,V,Np (case-sensitive)")
-    p.add_argument("--by", choices=("article", "outlet", "month"), default=None)
-    p.add_argument("--level", choices=("word", "syllable"), default="word")
-    _stories_once(p)
-    p.set_defaults(check=_check_terms)
+    _terms_command(sub)
     p = _table_command(sub, "topics", _topics_table, "topics (NMF) of content words: each topic's top words, or "
                        "each article's topic shares")
     p.add_argument("--k", type=int, required=True, help="number of topics (2 to the number of articles)")

@@ -48,7 +48,8 @@ from matplotlib.figure import Figure
 from . import csvio
 from .corpus import PROBLEM_COLUMNS, SUFFIXES
 from .countries import gazetteer
-from .stance import FRAMES, label, lexicon, scored_statements, stance_by_country, stance_by_organization
+from .stance import (FRAMES, aggregate_by_group, label, lexicon, scored_statements, stance_by_country,
+                     stance_by_organization, with_group)
 
 STANCES = ["support", "conditional", "oppose", "neutral"]
 SOURCES = ["machine", "coded", "disputed"]
@@ -357,16 +358,27 @@ def apply_codes(by_article: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
     return out[list(base.columns) + APPLIED_EXTRA]
 
 
-def sources_by_country(applied: pd.DataFrame) -> pd.DataFrame:
-    """iso, sources: how many of each actor's article rows are machine, coded or disputed ('coded:2;machine:1')."""
-    counts = applied.groupby("iso")["source"].value_counts().unstack(fill_value=0)
+def sources_by_country(applied: pd.DataFrame, keys: tuple[str, ...] = ("iso",)) -> pd.DataFrame:
+    """keys (default iso), sources: how many of each actor's article rows are machine, coded or disputed
+    ('coded:2;machine:1'); keys=("group", "iso") counts them within each group (`stance.with_group`)."""
+    counts = applied.groupby(list(keys))["source"].value_counts().unstack(fill_value=0)
     text = counts.apply(lambda r: ";".join(f"{s}:{r[s]}" for s in SOURCES if s in r and r[s]), axis=1)
     return text.rename("sources").reset_index()
 
 
-def aggregate(applied: pd.DataFrame, by: str = "country") -> pd.DataFrame:
+def aggregate(applied: pd.DataFrame, by: str = "country", group: str | None = None,
+              articles: pd.DataFrame | None = None) -> pd.DataFrame:
     """Stance over articles of the coded table (`apply_codes`), per country or per organization:
-    `stance.BY_COUNTRY_COLUMNS` + sources (see `sources_by_country`)."""
+    `stance.BY_COUNTRY_COLUMNS` + sources (see `sources_by_country`). With `group` (outlet_type or outlet) and
+    the workbook's `articles`: the same within each group of articles, with a first column `group`
+    (`stance.aggregate_by_group`)."""
+    actor_type = "organization" if by == "organization" else "country"
+    if group:
+        if articles is None:
+            raise ValueError(f"aggregate by {group}: pass the workbook's articles table (wb.articles)")
+        grouped = aggregate_by_group(applied, articles, group, actor_type)
+        sources = sources_by_country(with_group(applied, articles, group), ("group", "iso"))
+        return grouped.merge(sources, on=["group", "iso"], how="left")
     grouped = (stance_by_organization if by == "organization" else stance_by_country)(applied)
     return grouped.merge(sources_by_country(applied), on="iso", how="left")
 

@@ -39,8 +39,9 @@ PARAMS: dict[str, tuple[type, str]] = {
     "level": (str, "'word' (segmented words) or 'syllable'"),
     "keep_numbers": (bool, "count numbers as terms"),
     "min_freq": (int, "minimum frequency of an n-gram or keyness term"),
-    "group_by": (str, "group frequencies by 'article', 'outlet' or 'month'"),
-    "keyness_target": (str, "target articles for keyness: '', 'outlet=NAME', 'before=YYYY-MM-DD', 'after=...', 'articles=ID,ID'"),
+    "group_by": (str, "group frequencies by 'article', 'outlet', 'outlet_type' or 'month'"),
+    "keyness_target": (str, "target articles for keyness: '', 'outlet=NAME', 'outlet_type=TYPE[,TYPE]', "
+                            "'before=YYYY-MM-DD', 'after=...', 'articles=ID,ID'"),
     "kwic_terms": (str, "query terms for the concordance and dispersion plot, comma-separated"),
     "window": (int, "tokens of context on each side in the concordance"),
     "timeline_gold_path": (str, "gold date annotation of the seed corpus ('' to skip the evaluation)"),
@@ -48,11 +49,15 @@ PARAMS: dict[str, tuple[type, str]] = {
     "coverage_by": (str, "coverage period: 'week' (ISO weeks from Monday) or 'month'"),
     "topics_k": (int, "number of topics of the topic model (2 or more; at most one per article)"),
     "topics_seed": (int, "random seed of the topic model (the same seed gives the same topics)"),
+    "trend_terms": (str, "terms whose use over time is drawn, comma-separated (at least one)"),
+    "trend_by": (str, "period of the term trends: 'month' or 'week'"),
 }
 # parameters holding a file or folder path, resolved by check_params
 PATHS = {"corpus_dir", "cache_dir", "out_dir", "gold_path", "gold_countries_path", "timeline_gold_path"}
 # parameters with a fixed set of values, and integer parameters with their least value
-CHOICES = {"level": ("word", "syllable"), "group_by": ("article", "outlet", "month"), "coverage_by": ("week", "month")}
+CHOICES = {"level": ("word", "syllable"), "group_by": ("article", "outlet", "outlet_type", "month"),
+           "trend_by": ("month", "week"), "coverage_by": ("week", "month")}
+NONEMPTY_LISTS = {"trend_terms"}  # comma-separated parameters that must name at least one item
 MINIMUM = {"workers": 0, "top_n": 1, "examples": 0, "min_freq": 1, "window": 0, "topics_k": 2, "topics_seed": 0}
 
 
@@ -82,6 +87,8 @@ def _value_problem(name: str, value: Any) -> str:
     if name in MINIMUM and value < MINIMUM[name]:
         least = "positive" if MINIMUM[name] == 1 else f"{MINIMUM[name]} or more"
         return f"parameter '{name}' must be {least} ({PARAMS[name][1]}), got {value!r}"
+    if name in NONEMPTY_LISTS and not value.replace(",", " ").split():
+        return f"parameter '{name}' must name at least one item, comma-separated ({PARAMS[name][1]}), got {value!r}"
     if name == "pos":
         try:
             pos_tags(value)

@@ -36,7 +36,8 @@ object or criticism the act receives ("đã gây ra nhiều chỉ trích do ..."
 actor ("X nhận xét: 'Việt Nam đã chứng minh ...'") gives it no frame. The longest cue wins where cues overlap, set
 phrases (`not_cues`) hide the cues inside them, and criticism is a human_rights frame.
 Aggregation over articles uses the per-article labels only (see `aggregate`), so researcher codes that
-override a per-article label carry through.
+override a per-article label carry through. `aggregate_by_group` and `frames_by_group` apply the same within each
+outlet type (or outlet) of the articles, to compare how each kind of press reports an actor.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import yaml
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from . import statements as st
 from .countries import find_mentions
@@ -62,6 +64,10 @@ STANCES = ["support", "conditional", "oppose", "neutral"]
 BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
                       "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
+FRAMES_BY_GROUP_COLUMNS = ["group", "frame", "actors", "articles", "share"]
+GROUPS = ("outlet_type", "outlet")  # article columns that stance and frames can be compared by
+UNKNOWN = "unknown"  # the group of articles whose outlet or outlet type is not known
+STANCE_COLORS = {"support": "#2b8a3e", "conditional": "#f08c00", "oppose": "#c92a2a", "neutral": "#adb5bd"}
 _CLASSES = ("support", "not_support", "not_negation", "conditional", "concern", "criticism", "crime_words", "oppose",
             "rebuttal", "concessive", "not_concessive", "condition_after_support")
 _UNCOMMITTED = ("undecided", "refuse", "abstain")  # act kinds that are no commitment a reservation could qualify
@@ -527,6 +533,104 @@ def stance_by_organization(by_article: pd.DataFrame) -> pd.DataFrame:
     return aggregate(by_article, "organization")
 
 
+def with_group(by_article: pd.DataFrame, articles: pd.DataFrame, group: str) -> pd.DataFrame:
+    """`by_article` with a first column `group`: its article's `group` column of `articles` (GROUPS: outlet or
+    outlet_type), 'unknown' where that is empty or the article is not in `articles`. Raises ValueError for
+    another `group`."""
+    if group not in GROUPS:
+        raise ValueError(f"group must be {' or '.join(GROUPS)}, got {group!r}")
+    values = articles.set_index("article_id")[group].fillna("").astype(str).replace("", UNKNOWN)
+    named = by_article["article_id"].map(values).fillna(UNKNOWN)
+    return by_article.drop(columns="group", errors="ignore").assign(group=named.to_numpy())[
+        ["group", *[c for c in by_article.columns if c != "group"]]]
+
+
+def aggregate_by_group(by_article: pd.DataFrame, articles: pd.DataFrame, group: str = "outlet_type",
+                       actor_type: str | None = "country") -> pd.DataFrame:
+    """`aggregate` within each group of articles (`with_group`: each outlet type, or each outlet): `group` +
+    BY_COUNTRY_COLUMNS, one row per (group, actor) with the same rules as the ungrouped table, so a coded label
+    counts in the group of its article. Sorted by group, then articles (most first), then iso."""
+    grouped = with_group(by_article, articles, group)
+    parts = [aggregate(rows, actor_type).assign(group=name) for name, rows in grouped.groupby("group", sort=True)]
+    columns = ["group", *BY_COUNTRY_COLUMNS]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+
+
+def stance_by_group_figure(table: pd.DataFrame, actor_type: str = "country") -> Figure:
+    """Stacked horizontal bars from an `aggregate_by_group` table: for each group (outlet type), how many
+    actors it reports as support, conditional, oppose or neutral (over its own articles)."""
+    counts = pd.crosstab(table["group"], table["stance"]).reindex(columns=STANCES, fill_value=0) if len(table) \
+        else pd.DataFrame(columns=STANCES)
+    fig, ax = plt.subplots(figsize=(7.5, 1.6 + 0.45 * max(1, len(counts))))
+    if counts.empty:
+        ax.text(0.5, 0.5, f"no {actor_type} actors", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    counts = counts.iloc[::-1]
+    left = pd.Series(0, index=counts.index)
+    words = _yaml(str(data_path("labels.yaml"))).get("stance", {})
+    for s in STANCES:
+        ax.barh(counts.index, counts[s], left=left, color=STANCE_COLORS[s], label=f"{s} ({words.get(s, s)})")
+        left = left + counts[s]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel(f"{actor_type} actors (số {'quốc gia' if actor_type == 'country' else 'tổ chức'})")
+    ax.set_ylabel("group (nhóm)")
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
+    ax.set_title(f"Stance each group reports, per {actor_type} (lập trường theo nhóm báo)")
+    fig.tight_layout()
+    return fig
+
+
+def frames_by_group(wb, group: str = "outlet_type", by_article: pd.DataFrame | None = None,
+                    actor_type: str | None = None) -> pd.DataFrame:
+    """Frames as each group of outlets reports them: FRAMES_BY_GROUP_COLUMNS.
+
+    group (`with_group`: outlet type or outlet; 'unknown' when not known), frame, actors (the group's
+    (article, actor) pairs whose frames include the frame), articles (the group's articles with such a pair),
+    share (actors / all of the group's (article, actor) pairs, frameless ones included; 3 decimals). `by_article`:
+    the per-article labels (default `wb.analysis("stance")`; pass `coding.apply_codes(...)` for coded frames);
+    `actor_type`: only countries or only organizations (default both). Sorted by group, actors (most first), frame.
+    """
+    rows = wb.analysis("stance") if by_article is None else by_article
+    if actor_type and "actor_type" in rows:
+        rows = rows[rows["actor_type"] == actor_type]
+    rows = with_group(rows, wb.articles, group)
+    pairs = rows.groupby("group").size()
+    split = rows.assign(frame=rows["frames"].fillna("").str.split(";")).explode("frame")
+    split = split[split["frame"].fillna("") != ""]
+    if split.empty:
+        return pd.DataFrame(columns=FRAMES_BY_GROUP_COLUMNS)
+    out = split.groupby(["group", "frame"]).agg(actors=("iso", "size"), articles=("article_id", "nunique"))
+    out = out.reset_index()
+    out["share"] = (out["actors"] / out["group"].map(pairs)).round(3)
+    out = out.sort_values(["group", "actors", "frame"], ascending=[True, False, True], ignore_index=True)
+    return out[FRAMES_BY_GROUP_COLUMNS].astype({"actors": "int64", "articles": "int64"})
+
+
+def frames_by_group_figure(table: pd.DataFrame) -> Figure:
+    """Heatmap from a `frames_by_group` table: group × frame, the share of the group's actor pairs with each frame
+    (percent written in the cells); frames named in English and Vietnamese."""
+    matrix = table.pivot_table(index="group", columns="frame", values="share", fill_value=0.0) if len(table) \
+        else pd.DataFrame()
+    matrix = matrix[[f for f in FRAMES if f in matrix.columns] + sorted(set(matrix.columns) - set(FRAMES))]
+    fig, ax = plt.subplots(figsize=(1.6 + 0.95 * max(1, matrix.shape[1]), 1.8 + 0.5 * max(1, len(matrix))))
+    if matrix.empty:
+        ax.text(0.5, 0.5, "no frames", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    words = _yaml(str(data_path("labels.yaml"))).get("frames", {})
+    ax.imshow(matrix.values, cmap="Blues", aspect="auto", vmin=0, vmax=1)
+    ax.set_xticks(range(matrix.shape[1]), [f"{f.replace('_', ' ')}\n({words.get(f, f)})" for f in matrix.columns],
+                  fontsize=7, rotation=30, ha="right")
+    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=9)
+    for (r, c), v in pd.DataFrame(matrix.values).stack().items():
+        if v:
+            ax.text(c, r, f"{v:.0%}", ha="center", va="center", color="white" if v > 0.5 else "black", fontsize=8)
+    ax.set_title("Frames by group: share of actor statements (khung diễn giải theo nhóm báo)")
+    fig.tight_layout()
+    return fig
+
+
 def stance_figure(by_article: pd.DataFrame, actor_type: str = "country", top: int = 30) -> Figure:
     """Stacked horizontal bars: per actor (one row each), the number of articles with each stance."""
     df = by_article[by_article["actor_type"] == actor_type] if "actor_type" in by_article else by_article
@@ -538,10 +642,9 @@ def stance_figure(by_article: pd.DataFrame, actor_type: str = "country", top: in
         ax.text(0.5, 0.5, f"no {actor_type} actors", ha="center", va="center")
         ax.axis("off")
         return fig
-    colors = {"support": "#2b8a3e", "conditional": "#f08c00", "oppose": "#c92a2a", "neutral": "#adb5bd"}
     left = pd.Series(0, index=table.index)
     for s in STANCES:
-        ax.barh(table.index, table[s], left=left, color=colors[s], label=s)
+        ax.barh(table.index, table[s], left=left, color=STANCE_COLORS[s], label=s)
         left = left + table[s]
     ax.set_xlabel("articles")
     ax.legend(loc="lower right", fontsize=8)

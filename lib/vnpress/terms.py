@@ -39,12 +39,15 @@ from matplotlib.figure import Figure
 
 from .countries import gazetteer
 from .data import path as data_path
+from .outlets import OUTLET_TYPES
 from .params import pos_tags
+from .stance import UNKNOWN
 from .textnorm import fold, plain
 
 FREQ_COLUMNS = ["term", "count", "per_10k", "doc_freq"]
 COUNT_COLUMNS = ["article_id", "term", "count"]
 KWIC_COLUMNS = ["article_id", "sentence_id", "left", "match", "right"]
+TREND_COLUMNS = ["period", "term", "count", "per_10k"]
 _WORDLIKE = re.compile(r"\w", re.U)
 
 
@@ -192,11 +195,11 @@ def _groups(wb, terms: pd.DataFrame, by: str | None) -> pd.Series:
     a = wb.articles.set_index("article_id")
     if by == "article":
         return terms["article_id"]
-    if by == "outlet":
-        return terms["article_id"].map(a["outlet"].replace("", "unknown").fillna("unknown"))
+    if by in ("outlet", "outlet_type"):
+        return terms["article_id"].map(a[by].replace("", UNKNOWN).fillna(UNKNOWN))
     if by == "month":
-        return terms["article_id"].map(a["published"].dt.strftime("%Y-%m")).fillna("unknown")
-    raise ValueError(f"by must be article, outlet or month, got {by!r}")
+        return terms["article_id"].map(a["published"].dt.strftime("%Y-%m")).fillna(UNKNOWN)
+    raise ValueError(f"by must be article, outlet, outlet_type or month, got {by!r}")
 
 
 def _check_top(top: int | None) -> None:
@@ -208,7 +211,8 @@ def _check_top(top: int | None) -> None:
 def frequencies(wb, by: str | None = None, top: int | None = None, **filters) -> pd.DataFrame:
     """Term frequencies: [by,] term, count, per_10k, doc_freq (articles with the term), most frequent first.
 
-    `by` groups by article, outlet or month (of publication; unknown dates form 'unknown'); `top` keeps the
+    `by` groups by article, outlet, outlet_type or month (of publication); an unknown outlet, type or date forms
+    the group 'unknown'. `top` keeps the
     N most frequent terms per group (a positive number). `filters` go to `article_counts` (level, pos, keep_numbers,
     override_path), which streams each article's counts a batch of articles at a time, so memory holds the
     counts, not the corpus.
@@ -326,9 +330,11 @@ def ngrams(wb, n: int = 2, min_freq: int = 2, **filters) -> pd.DataFrame:
 def split_groups(wb, target: str = "") -> tuple[set[str], str]:
     """Target article ids for keyness, and a description. Syntax of `target`:
 
-    'outlet=NAME', 'before=YYYY-MM-DD' / 'after=YYYY-MM-DD' (by publication date), 'articles=ID,ID',
-    or '' (default): the earlier half of the articles by publication date (undated ones last) vs the rest.
-    A target that selects no article (an outlet not in the corpus, a date outside it) raises ValueError.
+    'outlet=NAME', 'outlet_type=TYPE' or 'outlet_type=TYPE,TYPE' (those outlet types against every other
+    article; 'unknown' is the articles of no known type), 'before=YYYY-MM-DD' / 'after=YYYY-MM-DD' (by publication
+    date), 'articles=ID,ID', or '' (default): the earlier half of the articles by publication date (undated ones
+    last) vs the rest. A target that selects no article (an outlet or outlet type not in the corpus, a date
+    outside it) raises ValueError naming what the corpus has.
     """
     a = wb.articles
     if not target:
@@ -339,6 +345,9 @@ def split_groups(wb, target: str = "") -> tuple[set[str], str]:
     key, value = key.strip(), value.strip()
     if key == "outlet":
         return _outlet_ids(a, value), f"outlet {value}"
+    if key == "outlet_type":
+        types = [v.strip() for v in value.split(",") if v.strip()]
+        return _outlet_type_ids(a, types), f"outlet type {' + '.join(types)}"
     if key in ("before", "after"):
         return _dated_ids(a, key, value), f"published {key} {value}"
     if key == "articles":
@@ -347,7 +356,7 @@ def split_groups(wb, target: str = "") -> tuple[set[str], str]:
         if unknown:
             raise ValueError(f"keyness target names unknown article(s): {', '.join(sorted(unknown))}")
         return ids, f"articles {', '.join(sorted(ids))}"
-    raise ValueError(f"keyness target must be outlet=, before=, after= or articles=, got {target!r}")
+    raise ValueError(f"keyness target must be outlet=, outlet_type=, before=, after= or articles=, got {target!r}")
 
 
 def _outlet_ids(articles: pd.DataFrame, outlet: str) -> set[str]:
@@ -357,6 +366,23 @@ def _outlet_ids(articles: pd.DataFrame, outlet: str) -> set[str]:
         known = sorted(set(articles["outlet"].dropna()) - {""})
         raise ValueError(f"keyness target: no article of outlet {outlet!r} (outlets: "
                          f"{', '.join(known) or 'none named in the manifest'})")
+    return ids
+
+
+def _outlet_type_ids(articles: pd.DataFrame, types: list[str]) -> set[str]:
+    """The articles of any of the outlet `types` ('unknown': of no known type); raises ValueError listing the
+    types present in the corpus when a type is not one of OUTLET_TYPES or selects no article."""
+    kinds = articles["outlet_type"].fillna("").replace("", UNKNOWN)
+    present = ", ".join(f"{k} ({n})" for k, n in sorted(kinds.value_counts().items()))
+    wrong = [t for t in types if t not in (*OUTLET_TYPES, UNKNOWN)]
+    if not types or wrong:
+        what = f"unknown outlet type {', '.join(map(repr, wrong))}" if wrong else "outlet_type= names no type"
+        raise ValueError(f"keyness target: {what} (types present, with articles: {present}; known types: "
+                         f"{', '.join(OUTLET_TYPES)})")
+    ids = set(articles.loc[kinds.isin(types), "article_id"])
+    if not ids:
+        raise ValueError(f"keyness target: no article of outlet type {' or '.join(types)} (types present, with "
+                         f"articles: {present})")
     return ids
 
 
@@ -453,6 +479,94 @@ def dispersion(wb, queries: list[str]) -> pd.DataFrame:
                 rows += [(query, art, i, round(i / max(1, len(toks) - 1), 4))
                          for i, _ in _matches(toks, _query(query))]
     return pd.DataFrame(rows, columns=["term", "article_id", "position", "relative"])
+
+
+def _periods(articles: pd.DataFrame, by: str) -> pd.Series:
+    """article_id → its period of publication: 'YYYY-MM' (by month) or the date of the week's Monday
+    'YYYY-MM-DD' (by week); undated articles are left out."""
+    if by not in ("month", "week"):
+        raise ValueError(f"term trends: by must be month or week, got {by!r}")
+    dated = articles.dropna(subset=["published"]).set_index("article_id")["published"]
+    if by == "month":
+        return dated.dt.strftime("%Y-%m")
+    return (dated.dt.normalize() - pd.to_timedelta(dated.dt.day_of_week, unit="D")).dt.strftime("%Y-%m-%d")
+
+
+def _trend_counts(batch: pd.DataFrame, patterns: dict[str, re.Pattern[str]]) -> pd.DataFrame:
+    """Per article of a token batch: words (tokens with a letter or digit that are no punctuation) and the
+    occurrences of each pattern (a run of whole tokens, case and diacritics ignored: `_trend_pattern`)."""
+    codes, uniques = pd.factorize(batch["token"])
+    plains = np.array([plain(t) for t in uniques], dtype=object)[codes]
+    last = batch["sentence_id"].ne(batch["sentence_id"].shift(-1)) | \
+        batch["article_id"].ne(batch["article_id"].shift(-1))
+    pieces = pd.Series(plains + np.where(last, "\n|", "|"), index=batch.index)
+    texts = ("|" + pieces.groupby(batch["article_id"], sort=False).agg("".join))
+    words = (batch["token"].str.contains(_WORDLIKE) & (batch["pos"] != "CH")).groupby(batch["article_id"],
+                                                                                   sort=False).sum()
+    out = pd.DataFrame({"words": words.reindex(texts.index).to_numpy()}, index=texts.index)
+    for term, pattern in patterns.items():
+        out[term] = [len(pattern.findall(t)) for t in texts]
+    return out
+
+
+def _trend_pattern(term: str) -> re.Pattern[str]:
+    """A query's syllables as a run of whole tokens (syllables of one token joined by a space, tokens by '|')."""
+    return re.compile(r"(?<=\|)" + r"[ |]".join(re.escape(w) for w in _query(term)) + r"(?=\|)")
+
+
+def term_trends(wb, terms: str | list[str], by: str = "month") -> pd.DataFrame:
+    """How often each term occurs over time: TREND_COLUMNS, one row per (period, term), every term in every
+    period that has a dated article (0 where it does not occur).
+
+    period: 'YYYY-MM' (by="month") or the Monday of the week 'YYYY-MM-DD' (by="week"), of publication; undated
+    articles are left out. term: as given (`terms`: a list or a comma-separated string). count: its occurrences,
+    matched like `kwic` (whole segmented words, case and diacritics ignored, so "tội phạm mạng" counts one token
+    or "tội phạm" + "mạng"). per_10k: count per 10,000 words of the period (word tokens, punctuation excluded;
+    2 decimals). Tokens are streamed a batch of articles at a time (`wb.scan`). Raises ValueError when no term is
+    given or `by` is neither month nor week.
+    """
+    wanted = [t.strip() for t in (terms.split(",") if isinstance(terms, str) else terms) if t.strip()]
+    if not wanted or not all(_query(t) for t in wanted):
+        raise ValueError(f"term trends: give one or more terms, comma-separated (got {terms!r})")
+    periods = _periods(wb.articles, by)
+    patterns = {t: _trend_pattern(t) for t in dict.fromkeys(wanted)}
+    parts = [_trend_counts(batch[batch["article_id"].isin(periods.index)], patterns)
+             for batch in wb.scan("tokens")]
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame(columns=TREND_COLUMNS)
+    totals = pd.concat(parts).groupby(periods).sum()  # batches hold whole articles
+    out = totals.drop(columns="words").rename_axis("period").reset_index().melt(
+        id_vars="period", var_name="term", value_name="count")
+    words = out["period"].map(totals["words"])
+    out["per_10k"] = (out["count"] / words.where(words > 0) * 10_000).fillna(0.0).round(2)
+    order = {t: i for i, t in enumerate(patterns)}
+    out = out.sort_values(["period", "term"], key=lambda c: c.map(order) if c.name == "term" else c)
+    return out.astype({"count": "int64"})[TREND_COLUMNS].reset_index(drop=True)
+
+
+def term_trends_figure(table: pd.DataFrame) -> Figure:
+    """One line per term from a `term_trends` table: its occurrences per 10,000 words in each period (month or
+    week of publication), periods placed on a time axis."""
+    fig, ax = plt.subplots(figsize=(8, 4.2))
+    if table.empty:
+        ax.text(0.5, 0.5, "no dated articles", ha="center", va="center")
+        ax.axis("off")
+        return fig
+    weekly = table["period"].str.len().eq(10).all()
+    for term, rows in table.groupby("term", sort=False):
+        ax.plot(pd.to_datetime(rows["period"]), rows["per_10k"], marker="o", label=term)
+    periods = table["period"].drop_duplicates()
+    if len(periods) <= 24:  # one labelled tick per period
+        ax.set_xticks(pd.to_datetime(periods), periods)
+    ax.set_xlabel("week of publication, from Monday (tuần)" if weekly else "month of publication (tháng)")
+    ax.set_ylabel("per 10,000 words (trên 10.000 từ)")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, title="term (từ)")
+    ax.set_title("Term trends over time (tần suất theo thời gian)")
+    fig.autofmt_xdate()
+    fig.tight_layout()
+    return fig
 
 
 def top_terms_figure(freq: pd.DataFrame, top: int = 20) -> Figure:
