@@ -260,10 +260,19 @@ def _no_check(args: argparse.Namespace) -> None:
     """Arguments that argparse checked are all there is to check."""
 
 
-def _check_terms(args: argparse.Namespace) -> None:
+def _check_top_and_pos(args: argparse.Namespace) -> None:
     """A positive --top and known --pos tags, before the corpus is loaded; ValueError (one line) if not."""
     if args.top < 1:
         raise ValueError(f"--top must be a positive number of terms, got {args.top}")
+    try:
+        pos_tags(args.pos)
+    except ValueError as e:
+        raise ValueError(f"--pos: {e}") from None
+
+
+def _check_terms(args: argparse.Namespace) -> None:
+    """`_check_top_and_pos`, and --trend, --keyness, --min-freq and --by that go together; ValueError if not."""
+    _check_top_and_pos(args)
     if args.trend is not None and not args.trend.replace(",", " ").split():
         raise ValueError("--trend: give one or more terms, comma-separated")
     if args.trend is not None and args.by not in (None, "month", "week"):
@@ -275,10 +284,6 @@ def _check_terms(args: argparse.Namespace) -> None:
     if args.trend is None and args.by == "week":
         raise ValueError("--by week needs --trend TERMS (term frequencies group by article, outlet, outlet_type "
                          "or month)")
-    try:
-        pos_tags(args.pos)
-    except ValueError as e:
-        raise ValueError(f"--pos: {e}") from None
 
 
 def _check_kwic(args: argparse.Namespace) -> None:
@@ -317,7 +322,7 @@ def _check_topics(args: argparse.Namespace) -> None:
         raise ValueError(f"--k must be 2 or more topics, got {args.k}")
     if args.seed < 0:
         raise ValueError(f"--seed must be 0 or more, got {args.seed}")
-    _check_terms(args)
+    _check_top_and_pos(args)
 
 
 def _topics_table(wb, args: argparse.Namespace) -> pd.DataFrame:
