@@ -10,20 +10,17 @@ any article appear with 0 articles, so gaps in the collection show.
 from __future__ import annotations
 
 from collections import Counter
-from functools import lru_cache
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
 import pandas as pd
-import yaml
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from .data import path as data_path
-from .outlets import OUTLET_TYPES
+from .outlets import OUTLET_TYPES, type_names
 from .pipeline import Workbook
 from .textnorm import fold
-from .timeline import anchor_to_corpus, grammar, merge_events
+from .timeline import anchor_to_corpus, event_kinds, merge_events
 
 PERIODS = {"week": "W-SUN", "month": "M"}  # pandas period of each --by: ISO weeks run Monday to Sunday
 GROUPS = ("outlet", "outlet_type")
@@ -115,17 +112,10 @@ def _span(table: pd.DataFrame) -> tuple[pd.Timestamp, pd.Timestamp]:
     return starts.min(), starts.max() + step
 
 
-def _kinds(text: str) -> list[str]:
-    """The kinds of event (`events` of data/dates.yaml: signing, adoption, …) a text names, in the file's order."""
-    gram = grammar()
-    folded = gram.event_ignore.sub(" ", fold(text))
-    return [kind for kind, pattern in gram.events.items() if pattern.search(folded)]
-
-
 def event_label(event: str, sentences: str, value: str, granularity: str) -> str:
     """A short label for a chart: the date ('25 Oct', 'Oct 2025') and, in English, the kind of event its label
     names, else the kind most of its sentences (' | '-separated) name; else the label's first Vietnamese words."""
-    kinds = _kinds(event) or [k for k, _ in Counter(k for s in sentences.split(" | ") for k in _kinds(s))
+    kinds = event_kinds(event) or [k for k, _ in Counter(k for s in sentences.split(" | ") for k in event_kinds(s))
                               .most_common()]
     words = event.split()
     what = kinds[0].replace("_", " ") if kinds else " ".join(words[:4]) + (" …" if len(words) > 4 else "")
@@ -149,16 +139,13 @@ def key_events(events: pd.DataFrame, table: pd.DataFrame, n: int = 5, min_source
     return top.sort_values("date", kind="stable")[EVENT_COLUMNS].reset_index(drop=True)
 
 
-@lru_cache(maxsize=1)
-def _type_labels() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(data_path("labels.yaml").read_text(encoding="utf-8"))["outlet_types"]
-
-
 def group_label(group: str) -> str:
     """A legend entry: an outlet type in English with its Vietnamese ('state media (truyền thông nhà nước)'), an
     outlet's name as it is, 'articles' for an ungrouped table."""
-    names = _type_labels().get(group)
-    return f"{names['en']} ({names['vi']})" if names else group or "articles"
+    if not group:
+        return "articles"
+    english, vietnamese = type_names(group)
+    return f"{english} ({vietnamese})" if english != vietnamese else group
 
 
 def _colors(groups: list[str]) -> dict[str, str]:

@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-import yaml
 from babel import Locale
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from .csvio import read_file, unquote_cell
-from .data import path as data_path
-from .textnorm import fold
-from .timeline import grammar
+from .data import labels
+from .outlets import type_names
+from .timeline import event_kinds
 
 # (notebook, table) each findings section reads, as the notebooks save them
 SOURCES = {"corpus": ("01-exploration", "corpus_summary"), "coverage": ("01-exploration", "coverage"),
@@ -40,12 +38,6 @@ MOSTLY_UNCERTAIN = 0.5  # a country label is flagged when more than this share o
 HEADLINE_COLUMNS = ["section", "english", "vietnamese", "articles", "source"]
 
 
-@lru_cache(maxsize=1)
-def labels() -> dict:
-    """The report labels of data/labels.yaml (English and Vietnamese names, column explanations)."""
-    return yaml.safe_load(data_path("labels.yaml").read_text(encoding="utf-8"))
-
-
 def english_country(iso: str) -> str:
     """The CLDR English name of a country code (Babel); '' when unknown."""
     return Locale("en").territories.get(str(iso), "")
@@ -59,9 +51,7 @@ def frame_name(code: str) -> str:
 def event_label(text: str) -> str:
     """The English label of the first event kind of the timeline's event vocabulary (dates.yaml `events`) whose
     words occur in `text`; '' when none does."""
-    g = grammar()
-    folded = g.event_ignore.sub(" ", fold(str(text)))
-    kind = next((k for k, pattern in g.events.items() if pattern.search(folded)), "")
+    kind = next(iter(event_kinds(str(text))), "")
     return labels()["events"].get(kind, kind.replace("_", " ")) if kind else ""
 
 
@@ -195,12 +185,6 @@ def _say(key: str, section: str, articles: int, source: str, **fields) -> dict:
             "articles": int(articles), "source": source}
 
 
-def group_name(group: str) -> tuple[str, str]:
-    """(English, Vietnamese) of an outlet type, or the group as written when it is not one."""
-    names = labels()["outlet_types"].get(group or "unknown")
-    return (names["en"], names["vi"]) if names else (group, group)
-
-
 def cautions_table(countries: pd.DataFrame) -> pd.DataFrame:
     """Country labels to read with care: resting on one article, or mostly uncertain (column `uncertain`, a count
     of articles or a share, when the table has it). Columns: country, name, iso, articles, reason."""
@@ -258,7 +242,7 @@ def _coverage_headlines(coverage: pd.DataFrame) -> list[dict]:
                  share=round(100 * n / total))]
     per_group = table.groupby("group", sort=True)["articles"].sum()
     if len(per_group) > 1:
-        group_en, group_vi = group_name(per_group.idxmax())
+        group_en, group_vi = type_names(per_group.idxmax())
         rows.append(_say("coverage_group", "coverage", int(per_group.max()), source, group=group_en[:1].upper()
                          + group_en[1:], group_vi=group_vi[:1].upper() + group_vi[1:], n=int(per_group.max()),
                          total=total))

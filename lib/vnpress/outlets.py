@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .csvio import read_rows
+from .data import labels
 from .data import path as data_path
 from .textnorm import fold
 
@@ -56,3 +57,10 @@ def outlet_type(outlet: str = "", url: str = "", file: str | None = None) -> str
     if "." in name and " " not in name:  # a domain written as the name
         return outlet_type(url=name, file=file)
     return names.get(fold(name), "") if name else ""
+
+
+def type_names(kind: str) -> tuple[str, str]:
+    """(English, Vietnamese) name of an outlet type ('' or 'unknown': of an unknown type; labels.yaml
+    `outlet_types`), or the value as written twice when it is not a type (an outlet's name)."""
+    names = labels()["outlet_types"].get(kind or "unknown")
+    return (names["en"], names["vi"]) if names else (kind, kind)

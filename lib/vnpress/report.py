@@ -24,10 +24,10 @@ from IPython import get_ipython
 from matplotlib.figure import Figure
 
 from .csvio import write_csv
+from .data import labels
 from .data import path as data_path
 from .findings import (SOURCES, cautions_table, coverage_chart_figure, coverage_chart_table, english_country,
-                       event_label, frame_name, headlines_table, labels, load_saved, stance_chart_figure,
-                       stance_chart_table)
+                       event_label, frame_name, headlines_table, load_saved, stance_chart_figure, stance_chart_table)
 from .params import project_root
 
 DISPLAY_ROWS = 20  # rows of a table shown in a report; the CSV has them all

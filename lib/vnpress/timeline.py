@@ -165,6 +165,13 @@ def grammar(path: str | None = None) -> Grammar:
 Bounds = tuple[date | None, date | None] | None  # (not before, before) the writing time
 
 
+def event_kinds(text: str) -> list[str]:
+    """The kinds of event (`events` of data/dates.yaml: signing, adoption, …) a text names, in the file's order."""
+    gram = grammar()
+    folded = gram.event_ignore.sub(" ", fold(text))
+    return [kind for kind, pattern in gram.events.items() if pattern.search(folded)]
+
+
 def _valid(y: int, m: int, d: int) -> bool:
     try:
         date(y, m, d)
