@@ -1,8 +1,8 @@
-"""Every command the README shows works exactly as written, from the project root of a fresh copy.
+"""Every command the README and docs/ show works exactly as written, from the project root of a fresh copy.
 
-The commands are extracted from the README (```sh and ```cron blocks, and inline `...` spans that start with a
-command, except a bare subcommand name such as `vnpress stance` in prose), so a new example is tested as soon as it
-is written; each is run or listed in SKIP with the reason.
+The commands are extracted from README.md and every docs/*.md (```sh and ```cron blocks, and inline `...` spans
+that start with a command, except a bare subcommand name such as `vnpress stance` in prose), so a new example is
+tested as soon as it is written, wherever it lives; each is run or listed in SKIP with the reason.
 Bare `vnpress`/`papermill` run with the project's environment activated (its bin first on PATH), as the README says.
 """
 
@@ -39,6 +39,7 @@ SKIP = {
     "--analyses mentions,statements,stance,dates": "a benchmark of about an hour",
     "python bench/bench_analyses.py --sizes 1000,5000 --one-worker-max 1000 --analyses entities":
         "a benchmark of about 25 minutes",
+    "vnpress code DIR": "DIR names the corpus folder in the codebook; the coding commands of docs/method.md are run",
 }
 HTML_PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Việt Nam kêu gọi hợp tác</title>
 <meta property="article:published_time" content="2025-11-02"></head><body><article><h1>Việt Nam kêu gọi hợp tác</h1>
@@ -51,9 +52,14 @@ JSONL = ('{"headline": "Hội thảo về chứng cứ điện tử", "date": "2
          'luận về thu thập chứng cứ điện tử xuyên biên giới theo Công ước của Liên hợp quốc về chống tội phạm mạng."}\n')
 
 
+def documented_files() -> list[Path]:
+    """README.md, then every docs/*.md by name."""
+    return [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+
+
 def readme_commands() -> list[str]:
-    """The commands the README shows, in order, without their trailing comments."""
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    """The commands README.md and docs/*.md show, in order (README first), without their trailing comments."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in documented_files())
     found = []
     for lang, block in re.findall(r"```(sh|cron)\n(.*?)```", text, flags=re.S):
         for line in block.splitlines():
@@ -93,6 +99,8 @@ def _shell(command: str, cwd: Path, env: dict) -> subprocess.CompletedProcess:
 def test_every_readme_command_is_run_or_skipped_with_a_reason():
     commands = readme_commands()
     assert "papermill notebooks/02-term-frequency.ipynb out.ipynb -p top_n 50" in commands
+    assert ".venv/bin/vnpress agreement corpus" in commands  # docs/method.md: the commands of docs/ are extracted
+    assert [c for c in SKIP if c not in commands] == []  # a SKIP entry names a command still documented
     assert len([c for c in commands if c not in SKIP]) >= 15
 
 
