@@ -372,12 +372,8 @@ def _terms_command(sub) -> None:
     p.set_defaults(check=_check_terms)
 
 
-def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="vnpress", description="Vietnamese press research workbook")
-    sub = ap.add_subparsers(dest="command", required=True)
-
-    _table_command(sub, "corpus", _corpus_table, "one row per article: metadata, size, removed lines")
-
+def _run_command(sub) -> None:
+    """`vnpress run`: execute the notebooks into HTML reports."""
     p = sub.add_parser("run", help="execute the notebooks into HTML reports")
     p.add_argument("--corpus", default="corpus", help="corpus folder")
     p.add_argument("--out", default="outputs", help="output root (runs go to OUT/runs/<timestamp>)")
@@ -389,6 +385,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=0, help="notebooks run at a time (0: the number of cores)")
     p.set_defaults(func=_cmd_run)
 
+
+def _add_command(sub) -> None:
+    """`vnpress add`: import articles into a corpus folder."""
     p = sub.add_parser("add", help="import articles (.txt, .md, .html, .jsonl, .csv) into a corpus folder")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--corpus", default="corpus", help="corpus folder to import into")
@@ -400,7 +399,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=FORMATS, default="table")
     p.set_defaults(func=_cmd_add)
 
-    # analysis subcommands register below, one block each
+
+def _actor_commands(sub) -> None:
+    """`vnpress countries`, `statements`, `stance`: who acts or speaks, and the stance the press attributes."""
     _table_command(sub, "countries", _countries_table, "one row per country mention, with its role and sentence")
     _table_command(sub, "statements", _statements_table, "one row per statement or act: speaker, affiliation, content")
     p = _table_command(sub, "stance", _stance_table, "stance and frames per actor country, with evidence")
@@ -409,6 +410,10 @@ def parser() -> argparse.ArgumentParser:
                    help="compare groups of articles: each actor's stance and frames as each outlet type (or outlet) "
                    "reports it, column `group` first ('unknown' when not known)")
     _stories_once(p)
+
+
+def _word_commands(sub) -> None:
+    """`vnpress terms`, `topics`, `kwic`: what the coverage talks about."""
     _terms_command(sub)
     p = _table_command(sub, "topics", _topics_table, "topics (NMF) of content words: each topic's top words, or "
                        "each article's topic shares")
@@ -423,6 +428,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")
     p.add_argument("--window", type=int, default=5, help="tokens of context on each side")
     p.set_defaults(check=_check_kwic)
+
+
+def _time_commands(sub) -> None:
+    """`vnpress timeline`, `stories`, `coverage`: dated events, syndicated stories, coverage over time."""
     p = _table_command(sub, "timeline", _timeline_table, "one row per date expression, resolved to a calendar date")
     p.add_argument("--merge", action="store_true", help="one row per event merged across articles")
     p = _table_command(sub, "stories", _stories_table, "syndicated stories: near-duplicate articles grouped "
@@ -434,6 +443,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=("week", "month"), default="week", help="period: ISO week (Monday) or month")
     p.add_argument("--group", choices=("outlet", "outlet_type"), default=None, help="one row per period and group")
     _stories_once(p)
+
+
+def _coding_commands(sub) -> None:
+    """`vnpress code` and `agreement`: coding sheets and how the machine agrees with coders."""
     p = _corpus_command(sub, "code", "write a coding sheet: a sample of machine labels for researchers to code")
     p.add_argument("--sample", type=int, default=None, help="rows to draw (default: all)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the sample")
@@ -443,6 +456,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="overwrite an --out sheet that has coded cells")
     p.set_defaults(func=_cmd_code)
     _table_command(sub, "agreement", _agreement_table, "machine vs coded labels and between coders (DIR/codes/*.csv)")
+
+
+def parser() -> argparse.ArgumentParser:
+    """The `vnpress` command line, one subcommand per table (see each group's function)."""
+    ap = argparse.ArgumentParser(prog="vnpress", description="Vietnamese press research workbook")
+    sub = ap.add_subparsers(dest="command", required=True)
+    _table_command(sub, "corpus", _corpus_table, "one row per article: metadata, size, removed lines")
+    for group in (_run_command, _add_command, _actor_commands, _word_commands, _time_commands, _coding_commands):
+        group(sub)
     return ap
 
 
