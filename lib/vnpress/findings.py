@@ -178,8 +178,9 @@ def _num(series: pd.Series) -> pd.Series:
 
 def _say(key: str, section: str, articles: int, source: str, **fields) -> dict:
     """One headline row from the templates of labels.yaml `headlines`, filled with `fields` (the English ones).
-    Fields named `x_vi` replace field `x` in the Vietnamese sentence."""
+    Fields named `x_vi` replace field `x` in the Vietnamese sentence; `{s}` is the English plural ending of `n`."""
     template = labels()["headlines"][key]
+    fields.setdefault("s", "" if fields.get("n") == 1 else "s")
     vi = {k: fields.get(f"{k}_vi", v) for k, v in fields.items()}
     return {"section": section, "english": template["en"].format(**fields), "vietnamese": template["vi"].format(**vi),
             "articles": int(articles), "source": source}
