@@ -37,6 +37,8 @@ SKIP = {
     "python bench/bench_run.py": "a benchmark of several minutes",
     "python bench/bench_analyses.py --sizes 1000,5000,20000 --one-worker-max 5000 "
     "--analyses mentions,statements,stance,dates": "a benchmark of about an hour",
+    "python bench/bench_analyses.py --sizes 1000,5000,20000 --one-worker-max 1000 --analyses minhash":
+        "a benchmark of about half an hour",
     "python bench/bench_analyses.py --sizes 1000,5000 --one-worker-max 1000 --analyses entities":
         "a benchmark of about 25 minutes",
     "vnpress code DIR": "DIR names the corpus folder in the codebook; the coding commands of docs/method.md are run",
