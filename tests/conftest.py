@@ -21,3 +21,19 @@ def seed_run(tmp_path_factory):
     from vnpress.runner import run
 
     return run(corpus_dir=CORPUS, out_root=tmp_path_factory.mktemp("out"))
+
+
+@pytest.fixture
+def seen(monkeypatch):
+    """Records, per analysis, the article keys its batch jobs received (jobs run in this process)."""
+    from vnpress import analyses
+
+    log: dict[str, list[str]] = {}
+    real = analyses._analyse_batch
+
+    def counting(analysis, files, rows, done, items):
+        log.setdefault(analysis.name, []).extend(k for k, _ in items)
+        return real(analysis, files, rows, done, items)
+
+    monkeypatch.setattr(analyses, "_analyse_batch", counting)
+    return log

@@ -51,19 +51,6 @@ def _build(folder, cache, **engine):
     return pipeline.build(c.articles, c.problems, c.cleaning_log, cache, pipeline.Engine(**engine))
 
 
-@pytest.fixture
-def seen(monkeypatch):
-    """Records, per analysis, the article keys its batch jobs received (jobs run in this process)."""
-    log: dict[str, list[str]] = {}
-    real = analyses._analyse_batch
-
-    def counting(analysis, files, rows, done, items):
-        log.setdefault(analysis.name, []).extend(k for k, _ in items)
-        return real(analysis, files, rows, done, items)
-
-    monkeypatch.setattr(analyses, "_analyse_batch", counting)
-    return log
-
 
 def test_every_layer_is_registered_with_a_direct_reference():
     assert sorted(analyses.REGISTRY) == sorted(LAYERS)

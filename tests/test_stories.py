@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 import vnpress
-from vnpress import analyses, cli, stories, terms
+from vnpress import cli, stories, terms
 
 HEADLINE = "Nhật Bản ủng hộ Công ước của Liên hợp quốc về chống tội phạm mạng"
 WIRE = [
@@ -167,33 +167,20 @@ def test_stories_command_and_threshold(corpus, tmp_path):
     assert err == "error: --threshold must be a similarity above 0 and at most 1, got 0.0\n"
 
 
-@pytest.fixture
-def analysed(monkeypatch):
-    """The article keys each analysis's batch jobs received, by analysis (jobs run in this process)."""
-    log: dict[str, list[str]] = {}
-    real = analyses._analyse_batch
 
-    def counting(analysis, files, rows, done, items):
-        log.setdefault(analysis.name, []).extend(k for k, _ in items)
-        return real(analysis, files, rows, done, items)
-
-    monkeypatch.setattr(analyses, "_analyse_batch", counting)
-    return log
-
-
-def test_minhash_layer_is_cached_and_incremental(tmp_path, analysed):
+def test_minhash_layer_is_cached_and_incremental(tmp_path, seen):
     folder = write_corpus(tmp_path / "corpus", {a: ARTICLES[a] for a in list(ARTICLES)[:-1]})
     cache = tmp_path / "cache"
     first = vnpress.load(folder, cache, workers=1, lazy=True).analysis("minhash")
-    assert list(first.columns) == stories.MINHASH_COLUMNS and len(analysed["minhash"]) == len(ARTICLES) - 1
+    assert list(first.columns) == stories.MINHASH_COLUMNS and len(seen["minhash"]) == len(ARTICLES) - 1
     again = vnpress.load(folder, cache, workers=1, lazy=True)
     stories.stories(again)
-    assert len(analysed["minhash"]) == len(ARTICLES) - 1  # a second call computes nothing
+    assert len(seen["minhash"]) == len(ARTICLES) - 1  # a second call computes nothing
     write_corpus(folder, ARTICLES)  # one more article
     grown = vnpress.load(folder, cache, workers=1, lazy=True)
     signatures = grown.analysis("minhash").set_index("article_id")
     key = grown.articles.set_index("article_id").at["g_thanhnien", "sha256"]
-    assert analysed["minhash"][len(ARTICLES) - 1:] == [key]  # only the new article
+    assert seen["minhash"][len(ARTICLES) - 1:] == [key]  # only the new article
     assert signatures.loc[first["article_id"], "signature"].tolist() == first["signature"].tolist()
 
 
