@@ -36,6 +36,7 @@ report: $(VENV)/.installed
 	$(BIN)/vnpress run --corpus $(CORPUS) --out $(OUT)
 
 test: $(VENV)/.installed-test
+	$(BIN)/ruff check lib tests bench
 	$(BIN)/python -m pytest -q
 
 lab: $(VENV)/.installed-lab

@@ -177,7 +177,7 @@ def main() -> None:
     ap.add_argument("--analyses", default="", help="comma-separated analyses (default: all registered)")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "lib"))
-    from vnpress.analyses import REGISTRY
+    from vnpress.processing.layers import REGISTRY
 
     names = [a for a in args.analyses.split(",") if a] or list(REGISTRY)
     cores = os.cpu_count() or 1

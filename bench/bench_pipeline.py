@@ -43,7 +43,7 @@ def make_corpus(source: Path, target: Path, megabytes: float) -> int:
 
 
 def raw_underthesea(corpus: Path) -> float:
-    from vnpress.corpus import load_corpus
+    from vnpress.corpus.reader import load_corpus
 
     texts = load_corpus(corpus).articles["text"].tolist()
     started = time.perf_counter()

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 
 import vnpress
-from vnpress import countries, stance, statements, timeline
-from vnpress.textnorm import fold
+from vnpress.analyses import countries, stance, statements, timeline
+from vnpress.util.textnorm import fold
 
 TASKS = ["countries", "actors", "stance", "frames", "dates"]
 LABEL_FILES = ["articles", "countries", "stance", "dates"]

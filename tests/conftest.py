@@ -2,6 +2,8 @@ from pathlib import Path
 
 import pytest
 
+from vnpress.processing import layers
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 GOLD = Path(__file__).resolve().parent / "gold"
@@ -18,7 +20,7 @@ def seed_wb(tmp_path_factory):
 @pytest.fixture(scope="session")
 def seed_run(tmp_path_factory):
     """Every notebook, executed once on the seed corpus through the runner (concurrently, default jobs)."""
-    from vnpress.runner import run
+    from vnpress.reports.runner import run
 
     return run(corpus_dir=CORPUS, out_root=tmp_path_factory.mktemp("out"))
 
@@ -26,14 +28,13 @@ def seed_run(tmp_path_factory):
 @pytest.fixture
 def seen(monkeypatch):
     """Records, per analysis, the article keys its batch jobs received (jobs run in this process)."""
-    from vnpress import analyses
 
     log: dict[str, list[str]] = {}
-    real = analyses._analyse_batch
+    real = layers._analyse_batch
 
     def counting(analysis, files, rows, done, items):
         log.setdefault(analysis.name, []).extend(k for k, _ in items)
         return real(analysis, files, rows, done, items)
 
-    monkeypatch.setattr(analyses, "_analyse_batch", counting)
+    monkeypatch.setattr(layers, "_analyse_batch", counting)
     return log

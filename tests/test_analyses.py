@@ -8,13 +8,15 @@ import pandas as pd
 import pyarrow.dataset as ds
 import pytest
 import yaml
+from conftest import CORPUS, ROOT
 
 import vnpress
-from conftest import CORPUS, ROOT
-from vnpress import analyses, coding, countries, pipeline, stance, statements, stories, terms, timeline
-from vnpress.corpus import load_corpus
+from vnpress.analyses import countries, stance, statements, stories, terms, timeline
+from vnpress.corpus.reader import load_corpus
 from vnpress.data import path as data_path
-from vnpress.nlp import entities_for
+from vnpress.processing import layers, pipeline, workbook
+from vnpress.processing.nlp import entities_for
+from vnpress.validation import coding
 
 LAYERS = ["mentions", "statements", "stance", "dates", "entities", "minhash"]
 CHEAP = ["mentions", "statements", "stance", "dates", "minhash"]  # without NER
@@ -48,12 +50,12 @@ def same(got: pd.DataFrame, expected: pd.DataFrame, obj: str = "DataFrame") -> N
 
 def _build(folder, cache, **engine):
     c = load_corpus(folder)
-    return pipeline.build(c.articles, c.problems, c.cleaning_log, cache, pipeline.Engine(**engine))
+    return workbook.build(c.articles, c.problems, c.cleaning_log, cache, pipeline.Engine(**engine))
 
 
 
 def test_every_layer_is_registered_with_a_direct_reference():
-    assert sorted(analyses.REGISTRY) == sorted(LAYERS)
+    assert sorted(layers.REGISTRY) == sorted(LAYERS)
 
 
 @pytest.mark.parametrize("cached", [False, True])
@@ -61,15 +63,15 @@ def test_each_analysis_matches_the_direct_call(tmp_path, cached):
     wb = _build(CORPUS, tmp_path if cached else None, workers=1)
     for name in LAYERS:
         got = wb.analysis(name)
-        assert list(got.columns) == list(analyses.REGISTRY[name].columns)
+        assert list(got.columns) == list(layers.REGISTRY[name].columns)
         assert got["article_id"].nunique() > 1
         same(got, _direct(wb, name), obj=name)
     same(wb.entities(), entities_for(wb.sentences))
     mentions = countries.find_mentions(wb)
     stmts = statements.extract(wb, mentions)
-    same(analyses.actor_mentions(wb), statements.mark_actors(mentions, stmts))
+    same(statements.actor_mentions(wb), statements.mark_actors(mentions, stmts))
     by_article = stance.stance_by_article(wb, mentions, statements=stmts)
-    same(analyses.stance_by_country(wb), stance.stance_by_country(by_article))
+    same(stance.stance_by_country(wb.analysis("stance")), stance.stance_by_country(by_article))
     codes = pd.DataFrame([("c.csv", 2, "A", by_article["article_id"][0], by_article["iso"][0], "", "oppose", "", "")],
                          columns=coding.CODE_COLUMNS)
     for aggregate in (stance.stance_by_country, stance.stance_by_organization):
@@ -92,7 +94,7 @@ def test_rows_kept_without_a_cache_are_typed_as_the_shards_give_them_back(tmp_pa
         pipeline.write_shard(tmp_path, "rows", batch)
     shards = sorted(str(p) for p in tmp_path.rglob("rows/*.parquet"))
     back = ds.dataset(shards, format="parquet").to_table().to_pandas().sort_values("article_id", ignore_index=True)
-    kept = analyses._concat(batches, ("article_id", "speaker"))
+    kept = layers._concat(batches, ("article_id", "speaker"))
     pd.testing.assert_frame_equal(kept, back)  # values, dtypes and missing values alike
     assert kept["speaker"].isna().tolist() == [True, False]
 
@@ -104,10 +106,10 @@ def test_a_batch_reads_its_rows_in_article_then_sentence_and_token_order(tmp_pat
     pipeline.write_shard(tmp_path, "tokens", rows)
     (shard,) = [str(p) for p in tmp_path.rglob("tokens/*.parquet")]
     items = [(key, {"inputs": {"tokens": (key, [shard])}}) for key in ["b", "a"]]
-    assert analyses._read_input("tokens", items, ["article_id", "token"])["token"].tolist() == [
+    assert layers._read_input("tokens", items, ["article_id", "token"])["token"].tolist() == [
         "một", "hai", "năm", "ba", "bốn"]
-    assert analyses._in_order([np.array([0, 0, 1]), np.array([2, 3, 0])])  # the later columns break ties only
-    assert not analyses._in_order([np.array([0, 0, 1]), np.array([3, 2, 0])])
+    assert layers._in_order([np.array([0, 0, 1]), np.array([2, 3, 0])])  # the later columns break ties only
+    assert not layers._in_order([np.array([0, 0, 1]), np.array([3, 2, 0])])
 
 
 def test_parallel_workers_and_dask_give_identical_tables(tmp_path):
@@ -124,8 +126,8 @@ def test_parallel_workers_and_dask_give_identical_tables(tmp_path):
 def test_analyses_read_shards_not_the_whole_token_table(tmp_path):
     _build(CORPUS, tmp_path, workers=1)
     lazy = vnpress.load(CORPUS, tmp_path, workers=1, lazy=True)
-    by_country = analyses.stance_by_country(lazy)
-    actors = analyses.actor_mentions(lazy)
+    by_country = stance.stance_by_country(lazy.analysis("stance"))
+    actors = statements.actor_mentions(lazy)
     freq = terms.frequencies(lazy)
     events = timeline.merge_events(timeline.anchor_to_corpus(lazy.analysis("dates")))
     streamed = [terms.ngrams(lazy), terms.keyness(lazy), terms.kwic(lazy, "chủ quyền"),
@@ -162,7 +164,7 @@ def test_a_new_or_edited_article_is_the_only_one_analysed(tmp_path, seen):
         got = second.analysis(name)
         same(got, _direct(second, name), obj=name)
     changed = [files[0].stem, files[4].stem]
-    assert {n: set(seen[n]) for n in CHEAP} == {n: {analyses.plan(second, n).keys[a] for a in changed} for n in CHEAP}
+    assert {n: set(seen[n]) for n in CHEAP} == {n: {layers.plan(second, n).keys[a] for a in changed} for n in CHEAP}
 
 
 def _edit_yaml(path, key, value):
@@ -226,19 +228,19 @@ def test_an_edited_stopword_list_reruns_no_per_article_work(tmp_path, seen):
 
 def test_an_interrupted_analysis_resumes_with_the_missing_articles(tmp_path, seen, monkeypatch):
     wb = _build(CORPUS, tmp_path, workers=1, batch_size=1)
-    counting = analyses._analyse_batch
+    counting = layers._analyse_batch
 
     def failing(analysis, files, rows, done, items):
         if len(seen.get(analysis.name, [])) == 2:
             raise KeyboardInterrupt("simulated interruption")
         return counting(analysis, files, rows, done, items)
 
-    monkeypatch.setattr(analyses, "_analyse_batch", failing)
+    monkeypatch.setattr(layers, "_analyse_batch", failing)
     with pytest.raises(KeyboardInterrupt):
         wb.analysis("mentions")
-    layer = analyses.plan(wb, "mentions")
+    layer = layers.plan(wb, "mentions")
     assert len(pipeline.cached_keys(tmp_path, layer.done)) == 2
-    monkeypatch.setattr(analyses, "_analyse_batch", counting)
+    monkeypatch.setattr(layers, "_analyse_batch", counting)
     seen.clear()
     resumed = wb.analysis("mentions")
     assert len(seen["mentions"]) == 3
@@ -247,13 +249,13 @@ def test_an_interrupted_analysis_resumes_with_the_missing_articles(tmp_path, see
 
 def test_a_corrected_publication_date_reruns_only_the_layers_that_read_it(tmp_path, seen):
     c = load_corpus(CORPUS)
-    wb = pipeline.build(c.articles, c.problems, c.cleaning_log, tmp_path, pipeline.Engine(workers=1))
+    wb = workbook.build(c.articles, c.problems, c.cleaning_log, tmp_path, pipeline.Engine(workers=1))
     for name in CHEAP:
         wb.analysis(name)
     seen.clear()
     articles = c.articles.copy()
     articles.loc[0, "published"] = pd.Timestamp("2025-10-25")
-    fixed = pipeline.build(articles, c.problems, c.cleaning_log, tmp_path, pipeline.Engine(workers=1))
+    fixed = workbook.build(articles, c.problems, c.cleaning_log, tmp_path, pipeline.Engine(workers=1))
     for name in CHEAP:
         fixed.analysis(name)
     assert {k: len(v) for k, v in seen.items()} == {"dates": 1}
@@ -276,9 +278,9 @@ def test_articles_sharing_a_text_get_their_own_rows(tmp_path):
     for name in CHEAP:
         got = wb.analysis(name)
         same(got, _direct(vnpress.load(folder, workers=1), name), obj=name)
-    layer = analyses.plan(wb, "dates")
-    batch = analyses._payload(wb, layer, {})([(layer.keys["a"], "a"), (layer.keys["b"], "b")])  # one batch
-    rows = analyses._read_input("sentences", batch, pipeline.COLUMNS["sentences"])
+    layer = layers.plan(wb, "dates")
+    batch = layers._payload(wb, layer, {})([(layer.keys["a"], "a"), (layer.keys["b"], "b")])  # one batch
+    rows = layers._read_input("sentences", batch, pipeline.COLUMNS["sentences"])
     assert rows.groupby("article_id").size().to_dict() == {layer.keys[a]: len(wb.sentences) // 2 for a in "ab"}
     dates = wb.analysis("dates")
     assert set(dates["article_id"]) == {"a", "b"}
@@ -290,7 +292,7 @@ _READS = textwrap.dedent("""
     import functools, gc, json, sys
     from pathlib import Path
     import vnpress
-    from vnpress import analyses
+    from vnpress.processing import layers
     from vnpress.data import path as data_path
 
     texts = {p.stem: p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt"))[:2]}
@@ -303,13 +305,13 @@ _READS = textwrap.dedent("""
             opened.add(Path(args[0]).name)
 
     sys.addaudithook(hook)
-    for name, a in analyses.REGISTRY.items():
-        inputs = {u: analyses.result(wb, u) for u in a.upstream}
+    for name, a in layers.REGISTRY.items():
+        inputs = {u: layers.result(wb, u) for u in a.upstream}
         for f in gc.get_objects():  # forget every data file read so far
             if isinstance(f, functools._lru_cache_wrapper) and f.__module__.startswith("vnpress"):
                 f.cache_clear()
         opened = set()
-        a.function(wb, inputs, {f: str(data_path(f)) for f in a.data_files})
+        a.function(layers.Batch(wb, inputs, {f: str(data_path(f)) for f in a.data_files}))
         reads[name], opened = sorted(opened), None
     print(json.dumps(reads))
 """)
@@ -322,7 +324,7 @@ def test_each_layer_declares_exactly_the_data_files_it_reads():
                          check=True).stdout
     reads = {name: set(files) for name, files in yaml.safe_load(out.splitlines()[-1]).items()}
     loaded_unused = {"statements": {"frames.yaml"}}  # loaded with the stance cues; no statement depends on it
-    for name, a in analyses.REGISTRY.items():
+    for name, a in layers.REGISTRY.items():
         assert reads[name] - loaded_unused.get(name, set()) <= set(a.data_files), name
         assert set(a.data_files) <= reads[name], name
 
@@ -366,9 +368,9 @@ def test_statements_and_dates_read_the_data_files_they_are_given(tmp_path):
 def test_a_process_forgets_what_it_read_from_an_edited_data_file():
     """Modules cache data files by name: a new copy of one (an edit) clears those caches before a batch."""
     files = {"speech_verbs.yaml": "/cache/data/aaaa/speech_verbs.yaml"}
-    analyses._forget_edited(files)
+    layers._forget_edited(files)
     statements.lexicon()
-    analyses._forget_edited(files)
+    layers._forget_edited(files)
     assert statements.lexicon.cache_info().currsize == 1  # unchanged: kept
-    analyses._forget_edited({"speech_verbs.yaml": "/cache/data/bbbb/speech_verbs.yaml"})
+    layers._forget_edited({"speech_verbs.yaml": "/cache/data/bbbb/speech_verbs.yaml"})
     assert statements.lexicon.cache_info().currsize == 0

@@ -6,7 +6,7 @@ import pytest
 
 import vnpress
 from vnpress.cli import main
-from vnpress.corpus import MANIFEST_COLUMNS, load_corpus
+from vnpress.corpus.reader import MANIFEST_COLUMNS, load_corpus
 
 GOOD = "Đại diện Nhật Bản đánh giá Công ước Hà Nội là một cột mốc lịch sử của hợp tác quốc tế."
 HEADER = ",".join(MANIFEST_COLUMNS)

@@ -35,8 +35,8 @@ def _failures(case: dict, found: pd.DataFrame) -> list[str]:
 @pytest.fixture(scope="module")
 def results() -> pd.DataFrame:
     """capability, id, known_failure, failures: every case processed in one workbook."""
-    from vnpress.countries import find_mentions
-    from vnpress.pipeline import from_texts
+    from vnpress.analyses.countries import find_mentions
+    from vnpress.processing.workbook import from_texts
 
     cases = _cases()
     mentions = find_mentions(from_texts({c["id"]: c["text"] for c in cases}))

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from vnpress import timeline as T
-from vnpress.pipeline import from_texts
-from vnpress.textnorm import fold
+from vnpress.analyses import timeline as T
+from vnpress.processing.workbook import from_texts
+from vnpress.util.textnorm import fold
 
 FILE = Path(__file__).parent / "challenge" / "dates.yaml"
 CASES: list[dict] = yaml.safe_load(FILE.read_text(encoding="utf-8"))["cases"]

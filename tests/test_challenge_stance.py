@@ -1,8 +1,8 @@
 """Behavioural challenge set (CheckList style) for statements, acts and stance.
 
 The cases live in `tests/challenge/stance*.yaml` (format: `tests/challenge/README.md`). All texts are processed in
-one workbook (`vnpress.pipeline.from_texts`, article id = case id); `vnpress.statements.extract(wb)` and
-`vnpress.stance.stance_by_article(wb)` are run once and every case is checked against them:
+one workbook (`vnpress.processing.workbook.from_texts`, article id = case id); `vnpress.analyses.statements.extract(wb)` and
+`vnpress.analyses.stance.stance_by_article(wb)` are run once and every case is checked against them:
 
 - `expect.stance`: for each actor (ISO alpha-2, `EU`, or `org:<id>`) the stance row of that article must carry the
   label; `absent` means there must be no row for that actor in that article;
@@ -11,7 +11,7 @@ one workbook (`vnpress.pipeline.from_texts`, article id = case id); `vnpress.sta
 
 Every case not marked `known_failure` must pass; known failures are reported, and listed as "now passing" when they
 pass. Pass rates per capability, per type (MFT/INV/DIR) and overall are printed (`pytest -s`). Until
-`vnpress.statements` exists the check is skipped. `python tests/test_challenge_stance.py` prints the same table
+`vnpress.analyses.statements` exists the check is skipped. `python tests/test_challenge_stance.py` prints the same table
 with whatever exists (no statements module: every statement expectation fails).
 """
 
@@ -192,13 +192,13 @@ def report(cases: list[dict], results: dict[str, list[str]]) -> str:
 
 def compute(cases: list[dict], with_statements: bool = True) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Process every case text in one workbook; (stance by article, statements or None)."""
-    from vnpress import stance
-    from vnpress.pipeline import from_texts
+    from vnpress.analyses import stance
+    from vnpress.processing.workbook import from_texts
 
     wb = from_texts({c["id"]: c["text"] for c in cases})
     statements_df = None
     if with_statements:
-        from vnpress import statements
+        from vnpress.analyses import statements
         statements_df = statements.extract(wb)
     return stance.stance_by_article(wb), statements_df
 
@@ -213,7 +213,7 @@ def test_challenge_files_are_valid():
 
 
 def test_challenge_stance():
-    pytest.importorskip("vnpress.statements", reason="vnpress.statements (statements and acts) does not exist yet")
+    pytest.importorskip("vnpress.analyses.statements", reason="vnpress.analyses.statements (statements and acts) does not exist yet")
     cases = load_cases()
     stance_df, statements_df = compute(cases)
     results = run(cases, stance_df, statements_df)
@@ -227,8 +227,8 @@ if __name__ == "__main__":
     import importlib.util
 
     all_cases = load_cases()
-    has_statements = importlib.util.find_spec("vnpress.statements") is not None
+    has_statements = importlib.util.find_spec("vnpress.analyses.statements") is not None
     if not has_statements:
-        print("vnpress.statements not found: stance only, every statement expectation fails")
+        print("vnpress.analyses.statements not found: stance only, every statement expectation fails")
     s_df, st_df = compute(all_cases, with_statements=has_statements)
     print(report(all_cases, run(all_cases, s_df, st_df)))

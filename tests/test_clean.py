@@ -1,8 +1,8 @@
 import pandas as pd
-
 from conftest import CORPUS, GOLD
-from vnpress.clean import clean_text
-from vnpress.textnorm import normalize
+
+from vnpress.corpus.clean import clean_text
+from vnpress.util.textnorm import normalize
 
 
 def _removed(path):

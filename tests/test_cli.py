@@ -3,6 +3,7 @@ import json
 from contextlib import redirect_stderr, redirect_stdout
 
 from conftest import CORPUS
+
 from vnpress.cli import main
 
 

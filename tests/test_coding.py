@@ -5,10 +5,10 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS
-from vnpress import coding
+
 from vnpress.cli import main
+from vnpress.validation import coding
 
 A0, A2, A3 = "000_d7346cd5211a200f", "002_e46f340304d81593", "003_7afc3c7c88a3f9b6"
 

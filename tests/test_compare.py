@@ -5,8 +5,11 @@ from io import StringIO
 import pandas as pd
 import pytest
 
-from vnpress import cli, coding, stance, terms
-from vnpress.pipeline import load
+from vnpress import cli
+from vnpress.analyses import stance, terms
+from vnpress.processing.workbook import load
+from vnpress.reports import figures
+from vnpress.validation import coding
 
 # file: (outlet, outlet_type, published, text); the manifest's outlet_type column gives each article its type
 ARTICLES = {
@@ -145,13 +148,13 @@ def test_unknown_group_is_one_clear_error(wb, corpus, cache, capsys):
 def test_comparison_figures_draw_every_group(wb):
     by_type = coding.aggregate(coding.apply_codes(wb.analysis("stance"), pd.DataFrame(columns=coding.CODE_COLUMNS)),
                                "country", group="outlet_type", articles=wb.articles)
-    fig = stance.stance_by_group_figure(by_type)
+    fig = figures.stance_by_group_figure(by_type)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert sorted(labels) == ["foreign_service", "party", "state", "unknown"]
     assert sum(p.get_width() for p in fig.axes[0].patches) == len(by_type)  # one unit per (group, country)
-    heat = stance.frames_by_group_figure(stance.frames_by_group(wb))
+    heat = figures.frames_by_group_figure(stance.frames_by_group(wb))
     assert [t.get_text() for t in heat.axes[0].get_xticklabels()][0] == "sovereignty\n(chủ quyền)"
-    empty = stance.frames_by_group_figure(stance.frames_by_group(wb).iloc[:0])
+    empty = figures.frames_by_group_figure(stance.frames_by_group(wb).iloc[:0])
     assert empty.axes[0].texts[0].get_text() == "no frames"
 
 
@@ -213,7 +216,7 @@ def test_term_trends_errors_and_figure(wb, corpus, cache, capsys):
         terms.term_trends(wb, " , ")
     with pytest.raises(ValueError, match="by must be month or week, got 'outlet'"):
         terms.term_trends(wb, "hợp tác", by="outlet")
-    fig = terms.term_trends_figure(terms.term_trends(wb, "tội phạm mạng,nhân quyền"))
+    fig = figures.term_trends_figure(terms.term_trends(wb, "tội phạm mạng,nhân quyền"))
     assert [t.get_text() for t in fig.axes[0].get_legend().get_texts()] == ["tội phạm mạng", "nhân quyền"]
     assert fig.axes[0].get_xlabel() == "month of publication (tháng)"
     table, code = _cli(capsys, "terms", corpus, "--trend", "nhân quyền", "--by", "week", "--cache", cache)
@@ -224,7 +227,7 @@ def test_term_trends_errors_and_figure(wb, corpus, cache, capsys):
 
 
 def test_notebook_parameters_of_the_comparisons_are_checked():
-    from vnpress.params import check_params
+    from vnpress.reports.params import check_params
 
     assert check_params(trend_terms="chủ quyền,hợp tác", trend_by="week", group_by="outlet_type")["trend_by"] == \
         "week"

@@ -1,9 +1,9 @@
 import pandas as pd
 import pytest
-
 from conftest import CORPUS
-from vnpress import corpus
-from vnpress.corpus import MANIFEST_COLUMNS, infer_published, load_corpus
+
+from vnpress.corpus import reader
+from vnpress.corpus.reader import MANIFEST_COLUMNS, infer_published, load_corpus
 
 
 def _write(folder, name, text):
@@ -87,8 +87,8 @@ def test_cached_file_facts_give_the_same_corpus_without_reading_the_files(tmp_pa
     direct = load_corpus(folder, texts=False)
     assert len(direct.problems) == 2 and len(direct.cleaning_log) > 10
     _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)
-    read, real = [], corpus.read_text
-    monkeypatch.setattr(corpus, "read_text", lambda path, max_bytes: read.append(path.name) or real(path, max_bytes))
+    read, real = [], reader.read_text
+    monkeypatch.setattr(reader, "read_text", lambda path, max_bytes: read.append(path.name) or real(path, max_bytes))
     again = load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
     _same(again, direct)  # the warning on the French text and the seeds' removed lines come from the cache
     assert read == ["empty.txt"]  # only the file that failed is read again
@@ -122,9 +122,9 @@ def test_two_loads_caching_the_same_files_keep_one_copy_of_each_line(tmp_path, m
     direct = load_corpus(folder, texts=False)
     load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
     with monkeypatch.context() as m:  # a second process that read the files while the first one did
-        m.setattr(corpus, "_read_facts", lambda folder: corpus.FACTS.empty_table())
+        m.setattr(reader, "_read_facts", lambda folder: reader.FACTS.empty_table())
         load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
-    assert len(list(corpus._facts_dir(tmp_path / "cache").glob("facts-*.parquet"))) == 2
+    assert len(list(reader._facts_dir(tmp_path / "cache").glob("facts-*.parquet"))) == 2
     _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)
 
 
@@ -132,6 +132,6 @@ def test_facts_whose_log_was_deleted_are_read_again(tmp_path):
     folder = _copy_seeds(tmp_path / "c")
     direct = load_corpus(folder, texts=False)
     load_corpus(folder, texts=False, cache_dir=tmp_path / "cache")
-    for log in corpus._facts_dir(tmp_path / "cache").glob("log-*.parquet"):
+    for log in reader._facts_dir(tmp_path / "cache").glob("log-*.parquet"):
         log.unlink()
     _same(load_corpus(folder, texts=False, cache_dir=tmp_path / "cache"), direct)

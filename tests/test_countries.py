@@ -1,10 +1,10 @@
 import pandas as pd
 import pytest
-
 from conftest import GOLD
-from vnpress import statements
+
+from vnpress.analyses import statements
+from vnpress.analyses.countries import country_table, evaluate, find_mentions, gazetteer, mentions_in_text
 from vnpress.data import path as data_path
-from vnpress.countries import country_table, evaluate, find_mentions, gazetteer, mentions_in_text
 
 
 def _isos(text):
@@ -117,7 +117,7 @@ def test_edited_cue_file_is_honoured(tmp_path):
     path = tmp_path / "cues.yaml"
     path.write_text(yaml.safe_dump(cues, allow_unicode=True), encoding="utf-8")
     wb_text = "Thứ trưởng Ngoại giao Nguyễn Minh Vũ cho biết lễ mở ký đã thành công."
-    from vnpress.pipeline import from_texts
+    from vnpress.processing.workbook import from_texts
 
     assert find_mentions(from_texts({"a": wb_text}), cues_path=str(path)).empty
 

@@ -1,4 +1,4 @@
-"""Coverage over time (`vnpress.coverage`, `vnpress coverage`): articles per week or month, by outlet or outlet type,
+"""Coverage over time (`vnpress.analyses.coverage`, `vnpress coverage`): articles per week or month, by outlet or outlet type,
 gaps shown, undated articles counted apart; the chart with the key dated events."""
 
 import io
@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 import vnpress
-from vnpress import coverage
+from vnpress.analyses import coverage
 from vnpress.cli import main
+from vnpress.reports import figures
 
 matplotlib.use("Agg")
 
@@ -145,7 +146,7 @@ def test_key_events_are_the_most_reported_inside_the_plotted_range(wb):
 
 def test_figure_stacks_types_marks_events_and_says_what_is_missing(wb):
     table = coverage.coverage_table(wb, by="week", group="outlet_type")
-    fig = coverage.coverage_figure(table, coverage.corpus_events(wb), undated=coverage.undated_articles(wb))
+    fig = figures.coverage_figure(table, coverage.corpus_events(wb), undated=coverage.undated_articles(wb))
     ax = fig.axes[0]
     heights = [bar.get_height() for bar in ax.patches]
     assert len(heights) == len(WEEKS) * len(TYPES) and sum(heights) == 6
@@ -155,7 +156,7 @@ def test_figure_stacks_types_marks_events_and_says_what_is_missing(wb):
     assert len(ax.lines) == 1
     assert [t.get_text() for t in fig.texts] == ["1 undated article is not on the chart (no publication date)."]
     assert "article" in ax.get_ylabel() and ax.get_title() == "Coverage over time, by outlet type"
-    by_outlet = coverage.coverage_figure(coverage.coverage_table(wb, by="month", group="outlet"), pd.DataFrame())
+    by_outlet = figures.coverage_figure(coverage.coverage_table(wb, by="month", group="outlet"), pd.DataFrame())
     assert by_outlet.axes[0].get_title() == "Coverage over time, by outlet" and not by_outlet.texts
 
 

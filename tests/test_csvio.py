@@ -6,7 +6,7 @@ import io
 import pandas as pd
 import pytest
 
-from vnpress import csvio
+from vnpress.util import csvio
 
 MANIFEST = ("file,title,outlet,published\n"
             "001.txt,\"Lễ ký Công ước Hà Nội, ngày đầu\",VTV,2025-10-25\n"

@@ -12,10 +12,10 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS
-from vnpress import coding
+
 from vnpress.cli import main
+from vnpress.validation import coding
 
 A2 = "002_e46f340304d81593"
 CODE_HEADER = ["article_id", "iso", "stance", "frames", "coder", "note"]

@@ -11,10 +11,10 @@ from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
-from packaging.requirements import Requirement
-
 from conftest import CORPUS, ROOT
+from packaging.requirements import Requirement
 from test_readme import HTML_PAGE, SKIP
+
 from vnpress.cli import main
 
 try:

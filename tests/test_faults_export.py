@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS
-from vnpress import terms
+
+from vnpress.analyses import terms
 from vnpress.cli import main
-from vnpress.csvio import FORMULA_LEADS, unquote_cell, write_csv
-from vnpress.params import check_params
-from vnpress.pipeline import from_texts
-from vnpress.report import findings_html, save_table
+from vnpress.processing.workbook import from_texts
+from vnpress.reports.params import check_params
+from vnpress.reports.report import findings_html, save_table
+from vnpress.util.csvio import FORMULA_LEADS, unquote_cell, write_csv
 
 FORMULA_NAME = '=HYPERLINK("evil.example";"bấm vào")'
 INTERVIEW = ("- Theo ông, Công ước Hà Nội có ý nghĩa gì đối với Việt Nam?\n"

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from vnpress import importer
 from vnpress.cli import main
-from vnpress.corpus import MANIFEST_COLUMNS, load_corpus
+from vnpress.corpus import importer
+from vnpress.corpus.reader import MANIFEST_COLUMNS, load_corpus
 
 FIRST = ("Chiều 26/10, lễ mở ký Công ước Liên hợp quốc về chống tội phạm mạng đã bế mạc tại Hà Nội. "
          "Đại diện Nhật Bản đánh giá Công ước là một cột mốc lịch sử và khẳng định nước này đang xem xét ký kết.")
@@ -80,7 +80,7 @@ def rmtree(path, *a, **kw):
     return real_rmtree(path, *a, **kw)
 
 os.replace, shutil.copy2, shutil.rmtree = replace, copy2, rmtree
-from vnpress import importer
+from vnpress.corpus import importer
 importer.add(paths, corpus, outlet="Báo Mới", published="2025-10-27")
 """
 

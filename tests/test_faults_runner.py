@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import CORPUS, ROOT
+
 from vnpress import cli
-from vnpress.runner import run
+from vnpress.reports.runner import run
 
 VNPRESS = [sys.executable, "-m", "vnpress.cli"]
 

@@ -5,8 +5,8 @@ import unicodedata
 import pandas as pd
 import pytest
 
-from vnpress import importer, journal
-from vnpress.corpus import load_corpus
+from vnpress.corpus import importer, journal
+from vnpress.corpus.reader import load_corpus
 
 TEXT = ("Chiều 26/10, lễ mở ký Công ước Liên hợp quốc về chống tội phạm mạng đã bế mạc tại Hà Nội. "
         "Đại diện Nhật Bản đánh giá Công ước là một cột mốc lịch sử và khẳng định nước này đang xem xét ký kết.")

@@ -4,8 +4,8 @@ import json
 import nbformat
 import pytest
 
-from vnpress.params import PARAMS, check_params
-from vnpress.runner import NOTEBOOKS_DIR
+from vnpress.reports.params import PARAMS, check_params
+from vnpress.reports.runner import NOTEBOOKS_DIR
 
 NOTEBOOKS = sorted(NOTEBOOKS_DIR.glob("[0-9][0-9]-*.ipynb"))
 
@@ -39,7 +39,7 @@ def test_parameters_cell_is_tagged_typed_commented_and_registered(path):
     for node in tree.body:
         assert isinstance(node, ast.AnnAssign), f"untyped parameter line {ast.unparse(node)}"
         names.append(node.target.id)
-        assert node.target.id in PARAMS, f"{node.target.id} not registered in vnpress.params.PARAMS"
+        assert node.target.id in PARAMS, f"{node.target.id} not registered in vnpress.reports.params.PARAMS"
     for line in cells[0].source.splitlines():
         assert "#" in line, f"parameter without a comment: {line}"
     assert {"corpus_dir", "cache_dir", "out_dir"} <= set(names)

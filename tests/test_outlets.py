@@ -2,9 +2,9 @@
 
 import pytest
 
-from vnpress.corpus import load_corpus
-from vnpress.importer import add
-from vnpress.outlets import OUTLET_TYPES, outlet_type
+from vnpress.corpus.importer import add
+from vnpress.corpus.outlets import OUTLET_TYPES, outlet_type
+from vnpress.corpus.reader import load_corpus
 
 TEXT = ("Sáng 25/10, tại Hà Nội, Bộ trưởng Bộ Công an thay mặt Nhà nước Việt Nam ký Công ước của Liên hợp quốc "
         "về chống tội phạm mạng. Đại diện nhiều quốc gia dự lễ ký và đánh giá cao vai trò chủ nhà của Việt Nam.")
@@ -28,7 +28,7 @@ def test_outlet_type_by_domain_or_name(outlet, url, expected):
 
 
 def test_every_type_in_the_data_file_is_known():
-    from vnpress.outlets import table
+    from vnpress.corpus.outlets import table
 
     domains, names = table()
     assert set(domains.values()) | set(names.values()) <= set(OUTLET_TYPES)

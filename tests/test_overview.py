@@ -1,4 +1,5 @@
-from vnpress import overview
+from vnpress.analyses import overview
+from vnpress.reports import figures
 
 
 def test_article_table_counts_words_not_punctuation(seed_wb):
@@ -25,14 +26,15 @@ def test_entities_carry_their_evidence_sentence(seed_wb):
 
 def test_the_overview_scans_the_cache_once(tmp_path):
     from conftest import CORPUS
-    from vnpress.pipeline import load
+
+    from vnpress.processing.workbook import load
 
     wb = load(CORPUS, tmp_path, workers=1, lazy=True)
     scans, scan = [], wb.scan
     wb.scan = lambda table="tokens", **kw: scans.append(table) or scan(table, **kw)
     summary = dict(overview.corpus_summary(wb).itertuples(index=False))
     table = overview.article_table(wb)
-    overview.length_figure(wb)
+    figures.length_figure(wb)
     assert scans == ["sentences", "tokens"]
     assert int(summary["tokens (words)"]) == table["tokens"].sum() > 1000
     assert int(summary["sentences"]) == table["sentences"].sum() > 50

@@ -10,7 +10,6 @@ except ModuleNotFoundError:  # Python 3.10: the test extra installs tomli
 
 import pytest
 import yaml
-
 from conftest import ROOT
 from test_readme import HTML_PAGE
 

@@ -1,9 +1,9 @@
 """Notebook path parameters resolve from the project root, wherever the notebook runs."""
 
 import pytest
-
 from conftest import ROOT
-from vnpress.params import check_params, project_root
+
+from vnpress.reports.params import check_params, project_root
 
 
 @pytest.mark.parametrize("cwd", [ROOT, ROOT / "notebooks", ROOT / "lib" / "vnpress"])

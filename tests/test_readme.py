@@ -14,7 +14,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 
 PROMPTS = (".venv/bin/", "vnpress ", "papermill ", "python ", "make ", "dask ", "apt-get ", "pip ")

@@ -12,9 +12,9 @@ import pandas as pd
 import pytest
 import yaml
 
-from vnpress import findings, report
-from vnpress.csvio import write_csv
-from vnpress.spreadsheet import saved_tables, sheet_names, write_workbook
+from vnpress.reports import findings, report
+from vnpress.reports.spreadsheet import saved_tables, sheet_names, write_workbook
+from vnpress.util.csvio import write_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 

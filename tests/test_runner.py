@@ -6,9 +6,9 @@ import sys
 
 import nbformat
 import pytest
-
 from conftest import CORPUS, ROOT
-from vnpress.runner import NOTEBOOKS_DIR, run
+
+from vnpress.reports.runner import NOTEBOOKS_DIR, run
 
 
 def test_run_writes_reports_tables_and_manifest(seed_run):

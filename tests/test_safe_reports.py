@@ -7,8 +7,8 @@ import subprocess
 import pytest
 from PIL import Image, ImageStat
 
-from vnpress.corpus import MANIFEST_COLUMNS
-from vnpress.runner import run
+from vnpress.corpus.reader import MANIFEST_COLUMNS
+from vnpress.reports.runner import run
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 if not CHROMIUM and os.environ.get("CI"):

@@ -6,16 +6,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import CORPUS
 
 import vnpress
-from conftest import CORPUS
-from vnpress import pipeline, terms
-from vnpress.corpus import load_corpus
+from vnpress.analyses import terms
+from vnpress.corpus.reader import load_corpus
+from vnpress.processing import pipeline, workbook
 
 
 def _build(cache, **engine):
     c = load_corpus(CORPUS)
-    return pipeline.build(c.articles, c.problems, c.cleaning_log, cache, pipeline.Engine(**engine))
+    return workbook.build(c.articles, c.problems, c.cleaning_log, cache, pipeline.Engine(**engine))
 
 
 def test_parallel_and_serial_give_identical_tables(tmp_path):
@@ -155,7 +156,7 @@ def test_a_file_edited_after_loading_is_not_processed_under_its_old_key(tmp_path
     edited = corpus / c.articles["file"][0]
     edited.write_text(edited.read_text(encoding="utf-8") + "\nMột câu mới.", encoding="utf-8")
     with pytest.raises(ValueError, match="changed since the corpus was loaded"):
-        pipeline.build(c.articles, c.problems, c.cleaning_log, tmp_path / "cache", pipeline.Engine(workers=1),
+        workbook.build(c.articles, c.problems, c.cleaning_log, tmp_path / "cache", pipeline.Engine(workers=1),
                        corpus_dir=corpus)
 
 

@@ -1,11 +1,12 @@
 import pandas as pd
 import pytest
 import yaml
-
 from conftest import GOLD
-from vnpress import stance
+
+from vnpress.analyses import cues, stance
 from vnpress.data import path as data_path
-from vnpress.pipeline import from_texts
+from vnpress.processing.workbook import from_texts
+from vnpress.reports import cards
 
 
 def _one(text, **kw):
@@ -79,8 +80,8 @@ def test_country_aggregation_matrix_and_cards(seed_wb, seed_stance):
     assert by_country.loc["GB", "stance"] == "conditional"
     matrix = stance.frame_matrix(seed_stance)
     assert matrix.loc["Vương quốc Anh", "human_rights"] == 1
-    cards = stance.evidence_cards(seed_wb)
-    html = stance.cards_html(stance.stance_by_country(seed_stance), cards)
+    evidence = stance.evidence_cards(seed_wb)
+    html = cards.cards_html(stance.stance_by_country(seed_stance), evidence)
     assert "Thụy Sĩ" in html and "<script" not in html
 
 
@@ -90,7 +91,7 @@ def _frames(text):
 
 def test_longer_cue_of_another_frame_wins_and_shared_phrase_counts_twice():
     assert _frames("Đại diện Thái Lan cam kết thúc đẩy hợp tác đa phương về an ninh mạng.")["TH"] == {"multilateralism"}
-    assert set(stance.frame_cues("cần hoàn thiện pháp luật trong nước")) == {"implementation", "legal_harmonization"}
+    assert set(cues.frame_cues("cần hoàn thiện pháp luật trong nước")) == {"implementation", "legal_harmonization"}
 
 
 @pytest.mark.parametrize("text,iso,absent", [
@@ -152,20 +153,20 @@ def test_criticism_an_act_receives_is_not_its_frame():
     ("Công ước trao cho các chế độ độc tài công cụ đàn áp", "critical"),
 ])
 def test_the_convention_as_agent_of_a_beneficial_verb(text, expected):
-    found = stance.sentence_cues(text)
+    found = cues.sentence_cues(text)
     assert found[expected] and not found["support" if expected == "critical" else "critical"]
 
 
 def test_a_concessive_that_opens_a_supportive_clause_is_no_reservation():
-    assert not stance.sentence_cues("Công ước tuy được ký kết ngoài trụ sở song đã nhận được sự hưởng ứng rộng rãi, "
+    assert not cues.sentence_cues("Công ước tuy được ký kết ngoài trụ sở song đã nhận được sự hưởng ứng rộng rãi, "
                                     "với sự tham dự của nhiều nước")["conditional"]
-    assert stance.sentence_cues("ủng hộ Công ước, song vẫn còn băn khoăn")["conditional"]
-    assert not stance.sentence_cues("ủng hộ Công ước và thúc đẩy hợp tác song phương")["conditional"]
+    assert cues.sentence_cues("ủng hộ Công ước, song vẫn còn băn khoăn")["conditional"]
+    assert not cues.sentence_cues("ủng hộ Công ước và thúc đẩy hợp tác song phương")["conditional"]
 
 
 def test_the_name_of_the_ceremony_is_no_act_of_support():
-    assert not stance.sentence_cues("lịch trình của lễ mở ký Công ước sẽ được công bố")["support"]
-    assert stance.sentence_cues("nước này đã ký Công ước")["support"]
+    assert not cues.sentence_cues("lịch trình của lễ mở ký Công ước sẽ được công bố")["support"]
+    assert cues.sentence_cues("nước này đã ký Công ước")["support"]
 
 
 @pytest.mark.parametrize("text,cls,present", [
@@ -176,11 +177,11 @@ def test_the_name_of_the_ceremony_is_no_act_of_support():
     ("Công ước về tội phạm mạng có thể bị lạm dụng", "critical", True),
 ])
 def test_concern_and_misuse_are_about_the_convention_not_about_crime(text, cls, present):
-    assert bool(stance.sentence_cues(text)[cls]) == present
+    assert bool(cues.sentence_cues(text)[cls]) == present
 
 
 def test_not_only_is_no_negation():
-    found = stance.sentence_cues("Việt Nam không chỉ ủng hộ Công ước mà còn tích cực đóng góp")
+    found = cues.sentence_cues("Việt Nam không chỉ ủng hộ Công ước mà còn tích cực đóng góp")
     assert "ủng hộ" in found["support"] and not found["oppose"]
 
 

@@ -1,8 +1,8 @@
 import pandas as pd
 import pytest
 
-from vnpress import countries, statements
-from vnpress.pipeline import from_texts
+from vnpress.analyses import countries, statements
+from vnpress.processing.workbook import from_texts
 
 TEXTS = {
     "quote_before": "Phát biểu tại phiên toàn thể, Bộ trưởng Tư pháp Indonesia Rahmat Santoso nói: “Công ước cho chúng "

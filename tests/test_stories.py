@@ -14,7 +14,9 @@ import pandas as pd
 import pytest
 
 import vnpress
-from vnpress import cli, stories, terms
+from vnpress import cli
+from vnpress.analyses import stories, terms
+from vnpress.reports import figures
 
 HEADLINE = "Nhật Bản ủng hộ Công ước của Liên hợp quốc về chống tội phạm mạng"
 WIRE = [
@@ -207,7 +209,7 @@ def test_summary_and_figure_of_the_syndicated_stories(wb):
          "outlet_types": "commercial; foreign_service; party; provincial", "title": HEADLINE}]
     assert (str(summary.at[0, "first_published"].date()), str(summary.at[0, "last_published"].date())) == \
         ("2025-10-25", "2025-10-27")
-    fig = stories.stories_figure(summary)
+    fig = figures.stories_figure(summary)
     ax = fig.axes[0]
     assert [p.get_width() for p in ax.patches] == [4]
     assert "Syndicated stories" in ax.get_title() and "articles" in ax.get_xlabel()

@@ -4,11 +4,11 @@ import math
 from contextlib import redirect_stdout
 
 import pytest
-
 from conftest import CORPUS
-from vnpress import terms
+
+from vnpress.analyses import terms
 from vnpress.cli import main
-from vnpress.pipeline import from_texts
+from vnpress.processing.workbook import from_texts
 
 A000, A004 = "000_d7346cd5211a200f", "004_6469261bcdc9deb8"
 

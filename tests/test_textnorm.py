@@ -1,6 +1,6 @@
 import pytest
 
-from vnpress.textnorm import fold, normalize
+from vnpress.util.textnorm import fold, normalize
 
 
 @pytest.mark.parametrize("variant,canonical", [

@@ -2,10 +2,11 @@ from datetime import date
 
 import pandas as pd
 import pytest
-
 from conftest import GOLD
-from vnpress import timeline as T
-from vnpress.pipeline import from_texts
+
+from vnpress.analyses import timeline as T
+from vnpress.processing.workbook import from_texts
+from vnpress.reports import figures
 
 PUB = date(2025, 10, 24)
 
@@ -108,7 +109,7 @@ def test_coverage_and_figure(seed_wb):
     cov = T.coverage(seed_wb, df).set_index("article_id")
     assert cov.loc["003_7afc3c7c88a3f9b6", "first_event"] == pd.Timestamp("2024-10-01")
     assert cov.loc["003_7afc3c7c88a3f9b6", "last_event"] == pd.Timestamp("2026-12-31")
-    fig = T.timeline_figure(T.merge_events(df))
+    fig = figures.timeline_figure(T.merge_events(df))
     assert fig.axes and len(fig.axes[0].collections) == 1
 
 

@@ -6,11 +6,12 @@ from contextlib import redirect_stderr, redirect_stdout
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import CORPUS
 
 import vnpress
-from conftest import CORPUS
-from vnpress import terms, topics
+from vnpress.analyses import terms, topics
 from vnpress.cli import main
+from vnpress.reports import figures
 
 # four themes, three articles each, each theme from outlets of one type and one month
 THEMES = {
@@ -204,16 +205,16 @@ def test_glosses_and_labels():
 def test_figures_are_drawn_from_the_tables(themed):
     _, _, _, wb = themed
     table = topics.topic_terms(wb, 4, top=5)
-    fig = topics.topics_figure(table, top=5)
+    fig = figures.topics_figure(table, top=5)
     titles = [ax.get_title() for ax in fig.axes if ax.get_title()]
     assert titles == ["Topic 1", "Topic 2", "Topic 3", "Topic 4"]
     labels = topics.topic_labels(table)
-    fig = topics.topics_over_time_figure(topics.topics_by(wb, 4, group="month"), labels)
+    fig = figures.topics_over_time_figure(topics.topics_by(wb, 4, group="month"), labels)
     ax = fig.axes[0]
     assert len(ax.get_lines()) == 4 and ax.get_title() == "Topics over time; 1 undated article(s) left out"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [f"Topic {t}: {labels[t]}" for t in (1, 2, 3, 4)]
     assert [line.get_xdata()[0] for line in ax.get_lines()] == [pd.Timestamp("2025-01-01")] * 4
-    fig = topics.topics_by_figure(topics.topics_by(wb, 4, group="outlet_type"), labels)
+    fig = figures.topics_by_figure(topics.topics_by(wb, 4, group="outlet_type"), labels)
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == [
         "commercial (4 art.)", "foreign_service (3 art.)", "party (3 art.)", "provincial (3 art.)"]
 

@@ -1,8 +1,12 @@
-"""vnpress: a research workbook for Vietnamese press coverage."""
+"""vnpress: a research workbook for Vietnamese press coverage.
 
-__version__ = "0.1.0"
+The stages, each importing only from itself or those before it: `util` and `data` → `corpus` → `processing` →
+`analyses` → `validation` → `reports` → `cli`.
+"""
 
-from .params import check_params  # noqa: E402
-from .pipeline import Workbook, from_texts, load  # noqa: E402
+from vnpress import analyses  # noqa: F401  (declares the per-article layers)
+from vnpress.processing.workbook import Workbook, from_texts, load
+from vnpress.reports.params import check_params
+from vnpress.util.version import __version__
 
 __all__ = ["Workbook", "check_params", "from_texts", "load", "__version__"]

@@ -12,11 +12,33 @@ from pathlib import Path
 
 import pandas as pd
 
-from .corpus import MAX_BYTES, PROBLEM_COLUMNS
-from .csvio import write_csv
-from .journal import read_manifest_rows, recover
-from .params import pos_tags
-from .pipeline import ENGINES
+from vnpress.analyses.coverage import coverage_table, undated_articles, undated_note
+from vnpress.analyses.overview import article_table
+from vnpress.analyses.stance import with_group
+from vnpress.analyses.statements import actor_mentions
+from vnpress.analyses.stories import counted, stories
+from vnpress.analyses.terms import frequencies, keyness, kwic, term_trends
+from vnpress.analyses.timeline import anchor_to_corpus, merge_events
+from vnpress.analyses.topics import topic_shares, topic_terms
+from vnpress.corpus.importer import add, parse_columns
+from vnpress.corpus.journal import read_manifest_rows, recover
+from vnpress.corpus.reader import MAX_BYTES, PROBLEM_COLUMNS
+from vnpress.data import pos_tags
+from vnpress.processing.pipeline import ENGINES
+from vnpress.processing.workbook import load
+from vnpress.reports.runner import run
+from vnpress.util.csvio import write_csv
+from vnpress.validation.coding import (
+    APPLIED_EXTRA,
+    aggregate,
+    agreement,
+    apply_codes,
+    coding_sheet,
+    overwrite_refusal,
+    read_codes,
+    statement_units,
+    write_sheet,
+)
 
 FORMATS = ("table", "csv", "json")
 
@@ -58,24 +80,18 @@ def _run_table(args: argparse.Namespace) -> int:
 
 def _load(args: argparse.Namespace):
     """The corpus as a lazy workbook: analyses read the cache, the token table loads only if a command uses it."""
-    from .pipeline import load
-
     return load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
                 engine=args.engine, scheduler=args.scheduler, lazy=True)
 
 
 def _one_per_story(wb):
     """The workbook restricted to one article per syndicated story (`--stories-once`), saying so on stderr."""
-    from .stories import counted
-
     kept, note = counted(wb, True)
     print(f"note: {note}", file=sys.stderr)
     return kept
 
 
 def _corpus_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .overview import article_table
-
     return article_table(wb)
 
 
@@ -86,8 +102,6 @@ def progress_line(nb: dict) -> str:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from .runner import run
-
     try:
         result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
                      show_code=args.show_code, force=args.force, jobs=args.jobs or None,
@@ -107,8 +121,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
 def _cmd_add(args: argparse.Namespace) -> int:
     """Import; one line per refused, duplicate or noted article, per interrupted import finished first and per
     problem in the manifest (which `add` rewrites). A corpus that cannot be written is one line, exit code 2."""
-    from .importer import add, parse_columns
-
     corpus = Path(args.corpus)
     try:
         if corpus.is_dir():
@@ -129,8 +141,6 @@ def _cmd_add(args: argparse.Namespace) -> int:
 
 
 def _countries_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .analyses import actor_mentions
-
     mentions = actor_mentions(wb)  # a country with a statement or act is an actor
     return mentions[["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence"]]
 
@@ -142,8 +152,6 @@ def _statements_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
 def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Machine labels per (article, actor), the codes in DIR/codes/ and their problems."""
-    from .coding import read_codes
-
     by_article = wb.analysis("stance")
     codes, problems = read_codes(args.dir, by_article["iso"])
     if getattr(args, "stories_once", False):  # codes of the articles counted
@@ -152,9 +160,6 @@ def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd
 
 
 def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .coding import APPLIED_EXTRA, aggregate, apply_codes
-    from .stance import with_group
-
     by_article, codes, problems = _coded(wb, args)
     applied = apply_codes(by_article, codes)
     group = ["group"] if args.group else []
@@ -167,8 +172,6 @@ def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from .coding import agreement
-
     by_article, codes, problems = _coded(wb, args)
     if codes.empty:
         hint = ("warning", "no coded rows yet: fill a sheet from `vnpress code` and save it here as CSV UTF-8")
@@ -178,8 +181,6 @@ def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Dat
 
 def _code_sheet(args: argparse.Namespace) -> tuple[pd.DataFrame, bool]:
     """The coding sheet of `vnpress code`, and whether an article failed to load."""
-    from .coding import coding_sheet, statement_units
-
     wb = _load(args)
     failed = report_problems(wb.problems)
     units = statement_units(wb.analysis("statements")) if args.by == "statement" else wb.analysis("stance")
@@ -190,8 +191,6 @@ def _cmd_code(args: argparse.Namespace) -> int:
     """Write a coding sheet (to --out: whole or not at all, UTF-8 with BOM, never over a coder's cells without
     --force; else CSV to stdout); exit code 1 if the sheet is refused or not written, or an article failed to
     load."""
-    from .coding import overwrite_refusal, write_sheet
-
     refusal = "" if args.force or not args.out else overwrite_refusal(args.out)
     if refusal:
         print(f"error: {args.out}: {refusal}", file=sys.stderr)
@@ -221,8 +220,6 @@ def _cmd_code(args: argparse.Namespace) -> int:
 
 
 def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .timeline import anchor_to_corpus, merge_events
-
     dates = anchor_to_corpus(wb.analysis("dates"))
     if args.merge:
         return merge_events(dates)[["value", "granularity", "event", "sources", "articles", "conflict",
@@ -231,8 +228,6 @@ def _timeline_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _stories_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .stories import stories
-
     return stories(wb, threshold=args.threshold)
 
 
@@ -249,8 +244,6 @@ def _stories_once(p: argparse.ArgumentParser) -> None:
 
 def _coverage_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Articles per period (and group), and one line saying how many articles are undated and not counted."""
-    from .coverage import coverage_table, undated_articles, undated_note
-
     level = "warning" if undated_articles(wb) else "note"
     note = pd.DataFrame([(str(args.dir), level, undated_note(wb))], columns=PROBLEM_COLUMNS)
     return coverage_table(wb, by=args.by, group=args.group), note
@@ -297,8 +290,6 @@ def _check_kwic(args: argparse.Namespace) -> None:
 def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
     """Term frequencies; with --trend the terms' counts per month or week (`terms.term_trends`); with --keyness
     the keyness of a target group against the rest (`terms.keyness`)."""
-    from .terms import frequencies, keyness, term_trends
-
     if args.trend:
         return term_trends(wb, args.trend, by=args.by or "month")
     if args.keyness is not None:
@@ -308,8 +299,6 @@ def _terms_table(wb, args: argparse.Namespace) -> pd.DataFrame:
 
 def _kwic_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The concordance, and a warning when the query occurs nowhere."""
-    from .terms import kwic
-
     table = kwic(wb, args.term, window=args.window)
     none = [(str(args.dir), "warning", f"no occurrence of {args.term!r} (case and diacritics ignored)")]
     return table, pd.DataFrame(none if table.empty else [], columns=PROBLEM_COLUMNS)
@@ -326,8 +315,6 @@ def _check_topics(args: argparse.Namespace) -> None:
 
 
 def _topics_table(wb, args: argparse.Namespace) -> pd.DataFrame:
-    from .topics import topic_shares, topic_terms
-
     if args.by == "article":
         return topic_shares(wb, args.k, seed=args.seed, pos=args.pos)
     return topic_terms(wb, args.k, top=args.top, seed=args.seed, pos=args.pos)[["topic", "term", "weight"]]

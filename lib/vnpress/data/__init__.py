@@ -15,3 +15,22 @@ def path(name: str) -> Path:
 def labels() -> dict:
     """The report labels of labels.yaml (English and Vietnamese names, column explanations, headline templates)."""
     return yaml.safe_load(path("labels.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def known_pos_tags() -> dict[str, str]:
+    """POS tag → what it is: the tags of underthesea's tagger (data/pos_tags.yaml)."""
+    return yaml.safe_load(path("pos_tags.yaml").read_text(encoding="utf-8"))
+
+
+def pos_tags(pos: str | list[str] | None) -> frozenset[str]:
+    """The tags of a comma-separated list (or a list; none: every tag); raises ValueError naming each unknown tag
+    and listing the known ones."""
+    wanted = frozenset(p.strip() for p in (pos.split(",") if isinstance(pos, str) else pos or []) if p.strip())
+    unknown = sorted(wanted - set(known_pos_tags()))
+    if unknown:
+        hints = [k for u in unknown for k in known_pos_tags() if k.lower() == u.lower()]
+        hint = f"; did you mean {', '.join(hints)}?" if hints else ""
+        raise ValueError(f"unknown POS tag {', '.join(map(repr, unknown))}{hint} (known, case-sensitive: "
+                         f"{', '.join(sorted(known_pos_tags()))})")
+    return wanted

@@ -13,7 +13,7 @@ from pathlib import Path
 import yaml
 from babel import Locale
 
-from vnpress.textnorm import normalize
+from vnpress.util.textnorm import normalize
 
 # UN member states (193), observer states, and Taiwan/Kosovo (states the press treats as actors).
 UN_MEMBERS = """AF AL DZ AD AO AG AR AM AU AT AZ BS BH BD BB BY BE BZ BJ BT BO BA BW BR BN BG BF BI CV KH CM CA CF TD

@@ -1,0 +1,505 @@
+"""Who speaks or acts: the subject of a statement read as a `Speaker` (name, title, affiliations).
+
+`mark_entities` finds the countries and organizations each sentence names, the candidate affiliations:
+country mentions (`countries.find_mentions`), organizations (`data/organizations.csv`), short country names
+and capitals (`data/speakers.yaml` `capitals`: the capital speaks for its country) licensed by a title or
+the subject position, a country the segmenter glued to a name, and the head of an organization's name used
+alone after it ("Ủy ban"); a name glued to a verb is split off. `subject_start` finds a subject back across
+appositives and time or place adjuncts; `resolve` reads it: a named person with titles, an entity (not the
+country of a non-state institution: "Đại học Vienna, Áo"), a Vietnamese official or ministry (Vietnam: the press
+is Vietnamese; `data/actor_cues.yaml`; not "Bộ Nội vụ Nga"), a well-known person, or an anaphor followed through
+the article's `State` ("bà Waly", "vị Bộ trưởng", "nước này", "tổ chức này").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from vnpress.analyses.lexicon import DASHES, HARD_BREAK, QUOTES, SOFT_BREAK, Sentence, at, ends_with
+from vnpress.util.phrases import match_phrases
+from vnpress.util.textnorm import fold
+
+_OPENERS = {"trong khi", "trong khi đó", "khi", "đó", "còn", "nhưng", "song", "và", "đồng thời", "riêng"}
+_REPRESENTATIVES = {"bộ", "ngoại", "giao", "đại", "diện", "phái", "đoàn", "chính", "phủ", "đại", "sứ", "quán", "trưởng",
+                    "các", "nước", "quốc", "gia"}
+_PLACE_NOUNS = {"trụ sở", "thành phố", "thủ đô", "tp", "tp.", "thủ phủ", "bang"}
+# first words of a time or place adjunct set off by commas after the subject ("Đại hội đồng, ngày 27-12, đã ...")
+_ADJUNCTS = {"ngày", "hôm", "sáng", "chiều", "tối", "trưa", "đêm", "vào", "tháng", "năm", "tuần", "hôm qua", "hôm nay",
+             "sáng nay", "chiều nay", "tối qua", "tại", "ở", "lúc"}
+
+
+@dataclass
+class Speaker:
+    """A subject as read: name (or the subject as written), title, affiliations (ISO codes, `org:<id>`), rule."""
+
+    name: str
+    title: str
+    affiliations: list[str]
+    rule: str
+
+
+@dataclass
+class State:
+    """What an article has introduced so far: people by name, the last person and the last country."""
+
+    people: dict[str, Speaker] = field(default_factory=dict)
+    last_person: Speaker | None = None
+    last_country: str = ""
+    last_org: str = ""
+    last_group: list[str] = field(default_factory=list)  # the last subject naming several actors
+    interviewee: Speaker | None = None
+
+
+def statement_row(s: Sentence, sp: Speaker, aff: str, kind: str, verb: str, content: str, polarity: str,
+                  predicate: str, a: int, b: int, rule: str) -> dict:
+    """One statement or act (STATEMENT_COLUMNS without article_id and iso) by `sp` for affiliation `aff`, with
+    subject tokens from a and verb tokens ending at b."""
+    start = s.tstart[a] if 0 <= a < len(s.tstart) else -1
+    end = s.tend[b - 1] if 0 < b <= len(s.tend) else -1
+    return {"sentence_id": s.sid, "speaker": sp.name, "title": sp.title, "affiliation": aff, "kind": kind,
+            "verb": verb, "content": content, "polarity": polarity, "predicate": predicate, "sentence": s.text,
+            "start": int(start), "end": int(end), "rule": f"{rule}/{sp.rule}"}
+
+
+def _locates_place(s: Sentence, ea: int, eb: int, lex: dict) -> bool:
+    """"tại trụ sở LHQ ở New York (Mỹ)", "tại Geneva, Thụy Sĩ.": a country named after the place it locates."""
+    if ea < 2 or s.tokens[ea - 1] not in {"(", ","}:
+        return False
+    if s.tokens[ea - 1] == "," and eb < len(s.tokens) and s.tokens[eb] not in HARD_BREAK | {")"} and not (
+            s.tokens[eb] == "," and not any(x == eb + 1 for x, _, _ in s.entities)):
+        return False  # "Tại Hà Nội, Việt Nam đã ký": the subject
+    k = ea - 1
+    while k > 0 and (s.tokens[k - 1][:1].isupper() or s.tokens[k - 1] in {"(", ")", ","}
+                     or ends_with(s.folded, k, _PLACE_NOUNS)):
+        k -= ends_with(s.folded, k, _PLACE_NOUNS) or 1
+    return k < ea - 1 and bool(ends_with(s.folded, k, lex["locatives"]))
+
+
+def _locates_institution(s: Sentence, ea: int, lex: dict) -> bool:
+    """"Đại học Vienna, Áo", "tờ The Star (Malaysia)": a country right after a non-state institution's name."""
+    if ea < 2 or s.tokens[ea - 1] not in {",", "("}:
+        return False
+    k = ea - 1
+    while k > 0 and s.tokens[k - 1] not in SOFT_BREAK | HARD_BREAK:
+        k -= 1
+    return bool(at(s.folded, k, lex["institutions"]))
+
+
+def entities_in(s: Sentence, a: int, b: int, lex: dict) -> list[str]:
+    """Affiliations named in tokens [a, b): the head entity and those listed with it, places and the countries of
+    non-state institutions excluded."""
+    found = [(ea, eb, e) for ea, eb, e in s.entities if ea >= a and eb <= b and not _locates_place(s, ea, eb, lex)
+             and not (_locates_institution(s, ea, lex) and not e.startswith("org:"))
+             and (not ends_with(s.folded, ea, lex["locatives"]) or ends_with(s.folded, ea, lex["behalf"]))
+             and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in {"nước", "quốc gia", "các nước"})
+             and not (e.startswith("org:") and ea > 0 and (s.folded[ea - 1] in {"công ước", "văn kiện"} or
+                                                          s.folded[max(0, ea - 2):ea] == ["công ước", "của"]))
+             and not (ea > a and s.folded[ea - 1] in {"của"} and ea - 1 > a and s.folded[ea - 2] in lex["locatives"])]
+    if not found:
+        return []
+    if len(found) > 1 and found[0][0] > 0 and s.folded[found[0][0] - 1] == "với" and \
+            not ends_with(s.folded, found[0][0], lex["behalf"]):
+        found = found[1:]  # "hợp tác chặt chẽ với Việt Nam": an object, not the subject
+    children = {lex["org_parents"].get(e) for _, _, e in found}
+    found = [f for f in found if f[2] not in children] or found  # "Phó Tổng Thư ký LHQ, Giám đốc UNODC" → UNODC
+    out = [found[0][2]]
+    places = {k for ea, eb, _ in s.entities for k in range(ea - 1, eb) if ends_with(s.folded, ea, lex["locatives"])}
+    for (pa, pb, _), (ea, eb, e) in zip(found, found[1:]):
+        close = s.tokens.index(")", pb) if pb < ea and s.tokens[pb] == "(" and ")" in s.tokens[pb:ea] else pb - 1
+        gap = " ".join(g for k, g in enumerate(s.folded[pb:ea], pb) if k not in places and k > close and not (
+            s.tokens[k][:1].isupper() and ends_with(s.folded, k, lex["locatives"]))).split()  # "tại Geneva", "(EU)"
+        if not _only_joiners(gap, lex):
+            break
+        out.append(e)
+    return list(dict.fromkeys(out))
+
+
+def _only_joiners(syllables: list[str], lex: dict) -> bool:
+    """The syllables between two listed entities are all joiners, adverbs or representative words, matched as
+    phrases ("phối hợp với Phái đoàn")."""
+    words = lex["joiners"] | lex["behalf"] | lex["adverbs"] | lex["locatives"] | lex["ministries"] | _REPRESENTATIVES
+    words = words | {",", "và", "(", ")"}
+    i = 0
+    while i < len(syllables):
+        n = at(syllables, i, words, 3)
+        if not n:
+            return False
+        i += n
+    return True
+
+
+def _person(s: Sentence, a: int, b: int, lex: dict, cues: dict) -> tuple[str, str, bool]:
+    """(name, title, vietnamese) of the person named in tokens [a, b): the first proper name (outside
+    countries and organizations) and every title phrase ("Bộ trưởng Bộ Công an"), '' if none."""
+    in_entity = {k for ea, eb, _ in s.entities for k in range(ea, eb)}
+    titles, name, vietnamese = [], "", False
+    k = a
+    while k < b:
+        n = at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() or (k and s.folded[k - 1] == "là") else 0
+        if n:
+            j = k + n
+            while j < b and s.tokens[j][:1].isupper() and s.pos[j] != "Np" and j not in in_entity:
+                j += 1  # the title's complement: "Bộ trưởng Bộ Công an", "Thứ trưởng Ngoại giao"
+            titles.append(s.span_text(k, j))
+            k = j
+            continue
+        if not name and k in s.prefixed:
+            j = k + 1
+            while j < b and s.pos[j] == "Np" and j not in in_entity:
+                j += 1
+            rest = " ".join(s.tokens[k].split()[s.prefixed[k]:])
+            name = " ".join([rest] + s.tokens[k + 1:j])
+            k = j
+            continue
+        if not name and s.pos[k] == "Np" and k not in in_entity and s.tokens[k][:1].isupper() \
+                and not ends_with(s.folded, k, lex["locatives"]) \
+                and not s.tokens[k].isupper() and (k == a or s.folded[k - 1] in lex["honorifics"] or
+                                                   ends_with(s.folded, k, lex["titles"]) or titles):
+            j = k
+            while j < b and j not in in_entity and s.tokens[j][:1].isupper() and not at(s.folded, j, lex["titles"]) \
+                    and (s.pos[j] == "Np" or j == k):
+                j += 1
+            name = s.span_text(k, j)
+            syllables = " ".join(s.folded[k:j]).split()
+            vietnamese = syllables[0] in cues["vietnamese_surnames"] and len(syllables) > 1
+            k = j
+            continue
+        k += 1
+    return name, ", ".join(titles), vietnamese
+
+
+def _known_person(name: str, lex: dict) -> list[str]:
+    """The affiliation of a well-known person named without it ("António Guterres"), from speakers.yaml."""
+    words = fold(name).split()
+    hit = next((lex["known_people"][" ".join(words[i:])] for i in range(len(words))
+                if " ".join(words[i:]) in lex["known_people"]), None)
+    return [hit] if hit else []
+
+
+def _lookup(state: State, name: str) -> Speaker | None:
+    """A person introduced earlier, by full name, by the last syllable (Vietnamese given names, Western surnames:
+    "ông Giang", "bà Waly"), else by another part of the name (Thai given names, Japanese family names written
+    first: "ông Chaichanok" for Chaichanok Chidchob)."""
+    key = fold(name)
+    if key in state.people:
+        return state.people[key]
+    last = key.split()[-1] if key else ""
+    hits = [p for k, p in state.people.items() if k.split()[-1] == last] or \
+        [p for k, p in state.people.items() if " " not in key and key in k.split()]
+    return hits[-1] if hits else None
+
+
+def resolve(s: Sentence, a: int, b: int, state: State, lex: dict, cues: dict) -> Speaker | None:
+    """The speaker named by the subject tokens [a, b), or None."""
+    while a < b and (s.tokens[a] in SOFT_BREAK or s.folded[a] in {"và", "còn", "trong khi", "trong khi đó",
+                                                                      "đồng thời", "ngoài ra", "bên cạnh đó",
+                                                                      "theo đó", "do đó", "vì vậy", "tuy nhiên",
+                                                                      "mặt khác", "về phần mình", "riêng", "do"}):
+        a += 1
+    if a >= b:
+        return None
+    agent = next((t for t in range(b - 1, a - 1, -1) if s.folded[t] in {"do", "được", "bởi"}
+                  and (any(ea == t + 1 for ea, _, _ in s.entities) or  # "được Thủ tướng X tiếp đón"
+                       at(s.folded, t + 1, lex["home_titles"]) and t + 1 < b and s.tokens[t + 1][:1].isupper())),
+                 None)
+    if agent is not None:  # "Lễ mở ký do Việt Nam đăng cai", "Công ước được Đại hội đồng LHQ thông qua"
+        a = agent + 1
+    elif s.folded[b - 1] == "vì" or s.folded[b - 2:b] == ["vì", "đã"]:  # "cảm ơn Việt Nam vì đã đăng cai"
+        last = [e for ea, eb, e in s.entities if a <= ea and eb <= b]
+        if last:
+            return Speaker(s.span_text(a, b), "", last[-1:], "object_of_thanks")
+    verbs = [t for t in range(a, b) if is_verb(s, t, lex)]
+    if s.folded[b - 1] in {"để", "nhằm"}:
+        return None  # a purpose clause: the subject is the main clause's
+    if s.folded[b - 1] == "và" and verbs:  # "đón ông X thăm Việt Nam và tham dự": the subject of the first verb
+        b = verbs[-1]
+        verbs = [t for t in range(a, b) if is_verb(s, t, lex)]
+        if a >= b:
+            return None
+    if verbs and any(ea > verbs[-1] and not ends_with(s.folded, ea, lex["locatives"]) for ea, _, _ in s.entities
+                     if ea < b):  # "Đây là lần đầu Việt Nam đăng cai"
+        a = verbs[-1] + 1
+    subj = " ".join(s.folded[a:b])
+    text = s.span_text(a, b)
+    affiliations = entities_in(s, a, b, lex)
+    first = min((ea for ea, _, e in s.entities if a <= ea < b and e in affiliations), default=b)
+    if affiliations and first > a and s.folded[first - 1] in lex["joiners"] | {"cùng"} and (
+            at(s.folded, a, cues["home_ministries"] | cues["official_titles"])):
+        affiliations = [cues["home_country"]] + affiliations
+    elif affiliations and cues["home_country"] not in affiliations and any(
+            (m := at(s.folded, i, cues["home_ministries"])) and s.folded[i - 1] in lex["joiners"] | {"cùng"}
+            and not any(ea == i + m for ea, _, _ in s.entities) for i in range(first + 1, b)):
+        affiliations = affiliations + [cues["home_country"]]  # "UNODC phối hợp với Bộ Công an" (not "Bộ Công an Nga")
+    name, title, vietnamese = _person(s, a, b, lex, cues)
+    if not affiliations and a > 0:  # "Thay mặt Chính phủ Mông Cổ, Phó Thủ tướng X đã ký"
+        lead = next((i for i in range(a) if at(s.folded, i, lex["behalf"]) and (i == 0 or s.tokens[i - 1] in
+                                                                                SOFT_BREAK)), None)
+        # not "thuộc Y, lưu ý X, các nước"
+        if lead is not None and not match_phrases(s.folded[lead + 1:a], lex["verbs"]):
+            affiliations = entities_in(s, lead, a, lex)
+        elif s.folded[0] == "đại diện" and not any(  # "Đại diện Thái Lan tham dự hội nghị, Bộ trưởng X nói"
+                p[0] == "speech" for _, _, p in match_phrases(s.folded[1:a], lex["verbs"])):
+            affiliations = entities_in(s, 0, next((k for k in range(a) if s.tokens[k] in SOFT_BREAK), a), lex)
+    if name:
+        known = _lookup(state, name)
+        if known and not affiliations:
+            return Speaker(known.name, title or known.title, known.affiliations, "name_followed")
+        if not affiliations and (vietnamese and (title or any(w in subj for w in ("ông", "bà")))):
+            affiliations = [cues["home_country"]]
+        affiliations = affiliations or _known_person(name, lex)
+        introduced = bool(title) or any(w in lex["honorifics"] for w in s.folded[a:b])
+        return Speaker(name, title, affiliations, "named" if introduced else "bare_name")
+    words = subj.split()
+    if subj in lex["country_anaphors"] or any(subj.endswith(" " + w) or subj == w for w in lex["country_anaphors"]) \
+            or (words[:2] in (["quốc", "gia"], ["nước"]) and words[-1] == "này" and not affiliations):
+        return Speaker(text, "", [state.last_country] if state.last_country else [], "country_anaphor")
+    if subj in lex["group_anaphors"] and state.last_group:
+        return Speaker(text, "", list(state.last_group), "group_anaphor")
+    if (subj in lex["org_anaphors"] or any(subj.endswith(" " + w) for w in lex["org_anaphors"])) and state.last_org:
+        return Speaker(text, "", [state.last_org], "org_anaphor")
+    if affiliations:
+        return Speaker(text, title, affiliations, "entity")
+    home = lex["home_institutions"] | cues["home_ministries"]
+    if at(s.folded, a, lex["home_titles"] | home) or any(at(s.folded, i, home) for i in range(a, b)):
+        return Speaker(text, title, [cues["home_country"]], "home_official")
+    if at(s.folded, a, cues["home_ministries"]) == b - a or (
+            title and at(s.folded, a, cues["official_titles"]) and b - a <= 3 and state.last_person is None):
+        return Speaker(text, title, [cues["home_country"]], "home_official")
+    if subj in lex["person_anaphors"] or (title and b - a <= 3):
+        ref = state.last_person
+        if title and state.people:  # "vị Bộ trưởng", "Đại sứ": the last person with that title
+            same = [p for p in state.people.values() if fold(title).split()[-1] in fold(p.title)]
+            ref = same[-1] if same else ref
+        if ref:
+            return Speaker(ref.name, ref.title, ref.affiliations, "person_anaphor")
+        if title and at(s.folded, a, cues["official_titles"]):
+            return Speaker(text, title, [cues["home_country"]], "home_official")
+    return None
+
+
+def remember(state: State, sp: Speaker) -> None:
+    """Keep an explicit speaker in the article's state: by name, as the last person, country, organization or group."""
+    if sp.rule in {"named", "name_followed"} and sp.name:
+        state.people[fold(sp.name)] = sp
+    if sp.rule in {"named", "name_followed", "person_anaphor", "bare_name"} and sp.name and sp.affiliations:
+        state.last_person = sp
+    if len(sp.affiliations) > 1:
+        state.last_group = list(sp.affiliations)
+    countries = [x for x in sp.affiliations if x and not x.startswith("org:")]
+    if countries:
+        state.last_country = countries[-1]
+    orgs = [x for x in sp.affiliations if x.startswith("org:")]
+    if orgs:
+        state.last_org = orgs[-1]
+
+
+def introduce(s: Sentence, state: State, lex: dict, cues: dict) -> None:
+    """Remember people a sentence introduces with a title and an affiliation, even when they do not speak in it
+    ("Bà Yuki Sato là trưởng đoàn Nhật Bản", "Đồng Bộ trưởng Ngoại giao Australia đã dự lễ")."""
+    for k in range(len(s.tokens)):
+        n = at(s.folded, k, lex["titles"]) if s.tokens[k][:1].isupper() or (k and s.folded[k - 1] == "là") else 0
+        if not n and not (s.folded[k] in {"ông", "bà", "ngài"} and k + 1 < len(s.tokens) and s.pos[k + 1] == "Np"):
+            continue
+        a = k
+        while a > 0 and s.tokens[a - 1] not in HARD_BREAK | SOFT_BREAK and s.pos[a - 1] != "V":
+            a -= 1
+        end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in HARD_BREAK | {";"}), len(s.tokens))
+        end = min(end, k + 14, next((j for j in range(k + max(n, 1), end) if is_verb(s, j, lex)), end))
+        end = max([end] + [eb for ea, eb, _ in s.entities if ea < end < eb])  # an entity is not cut
+        affs = entities_in(s, k, end, lex)
+        name, title, _ = _person(s, a, end, lex, cues)
+        title = title or s.span_text(k, k + n)
+        if not affs or not n and not title or (name and fold(name) in state.people):
+            continue
+        sp = Speaker(name or s.span_text(k, k + n), title, affs[:1], "named" if name else "introduced")
+        if name:
+            state.people[fold(name)] = sp
+        state.last_person = sp
+        break
+
+
+def subject_start(s: Sentence, pre: int, floor: int, lex: dict) -> int:
+    """First token of the subject of a verb whose adverbs start at token `pre`, not before `floor`: back to a
+    clause break, across appositives ("Bà X, Giám đốc UNODC, cho biết", "Ông X (Bộ Ngoại giao) nói")."""
+    breaks = HARD_BREAK | SOFT_BREAK | set(QUOTES)
+
+    def seg_start(k: int) -> int:
+        while k > floor and (s.tokens[k - 1] not in breaks or s.tokens[k - 1] == ")"):
+            if s.tokens[k - 1] == ")":  # a bracket group belongs to its segment: "Văn phòng ... (UNODC)"
+                while k > floor and s.tokens[k - 1] != "(":
+                    k -= 1
+            k -= 1
+        return k
+
+    k = seg_start(pre)
+    while k > floor + 1 and s.tokens[k - 1] == "," and any(eb == k - 1 for _, eb, _ in s.entities) and \
+            any(ea == k + at(s.folded, k, lex["joiners"]) for ea, _, _ in s.entities):
+        k = seg_start(k - 1)  # a list: "được Belarus, Cam Bốt ... đồng bảo trợ", "Meta và Microsoft, cùng OHCHR"
+    if k == pre and k > floor + 1 and s.tokens[k - 1] in DASHES:  # "X – một tổ chức “…” – đã gọi"
+        d = next((t for t in range(k - 2, floor - 1, -1) if s.tokens[t] in DASHES | HARD_BREAK), None)
+        if d is not None and s.tokens[d] in DASHES and d > floor:
+            k = seg_start(d)
+    if k == pre and k > floor and s.tokens[k - 1] in {",", ")", "—", "–"}:  # the verb right after an appositive
+        j = seg_start(k - 1)
+        titled = at(s.folded, j, lex["titles"]) or any(ea == j for ea, _, _ in s.entities)
+        # "…, đặc biệt là HRW và một số cơ quan truyền thông, cho rằng": an entity and no verb of the lexicons
+        named = any(j <= ea < k - 1 for ea, _, _ in s.entities) and not match_phrases(s.folded[j:k - 1], lex["verbs"])
+        if titled or named or not any(is_verb(s, t, lex) for t in range(j, k - 1)):
+            k = j
+    if k > floor + 1 and s.tokens[k - 1] == "," and k < pre and (
+            s.folded[k] in _ADJUNCTS or s.folded[k].split()[0] in _ADJUNCTS) and \
+            not any(k <= ea < pre for ea, _, _ in s.entities) and \
+            not any(is_verb(s, t, lex) for t in range(k, pre)) and seg_start(k - 1) < k - 1:
+        k = seg_start(k - 1)  # "Đại hội đồng LHQ, ngày 27-12, đã thông qua": the subject before the adjunct
+    # "Bà Yang Yuya, Trưởng phòng, Vụ Điều ước, Bộ Ngoại giao Trung Quốc, khẳng định": back to the person
+    # across up to five appositive segments (titles, units, entities, brackets)
+    cand, j, bracketed = k, k, False
+    for _ in range(6):
+        if j <= floor or s.tokens[j - 1] not in {",", "("} | DASHES:
+            break
+        if s.tokens[j - 1] in {"("} | DASHES and j == cand:  # an alias or appositive in brackets or dashes
+            j = cand = seg_start(j - 1)
+            bracketed = True
+            continue
+        i = seg_start(j - 1)
+        if i >= j - 1:
+            break
+        head = i
+        while head < j - 1 and s.folded[head] in {"+", "-"}:
+            head += 1
+        if s.folded[head] in {"trong khuôn khổ", "bên lề", "nhân dịp"} or \
+                s.folded[head:head + 2] == ["trong", "khuôn khổ"]:
+            break  # "New York, Hoa Kỳ, trong khuôn khổ ..., UNODC đã": a setting, not an appositive
+        if s.folded[head] in lex["honorifics"] or at(s.folded, head, lex["titles"]) or s.pos[head] == "Np":
+            cand = i
+        j = i
+    return cand if cand < k and (at(s.folded, k, lex["titles"]) or s.tokens[k][:1].isupper()
+                                 or s.folded[k] in lex["honorifics"]
+                                 or at(s.folded, k, lex["behalf"]) or bracketed) else k
+
+
+def is_verb(s: Sentence, t: int, lex: dict) -> bool:
+    """A verb that is not part of a title, an entity or a capitalized name ("Vụ Điều ước")."""
+    return s.pos[t] == "V" and not s.tokens[t][:1].isupper() and not _in_title(s, t, lex) and not any(
+        at(s.folded, i, lex["behalf"]) > t - i for i in range(max(0, t - 2), t + 1))
+
+
+def _in_title(s: Sentence, t: int, lex: dict) -> bool:
+    """Token t belongs to a title or an entity ("Giám đốc điều hành", "Bộ Công an")."""
+    return any(ea <= t < eb for ea, eb, _ in s.entities) or any(
+        at(s.folded, i, lex["titles"]) > t - i for i in range(max(0, t - 3), t + 1))
+
+
+def _known_name(syllables: list[str], lex: dict) -> bool:
+    """The syllables are a country, capital or organization name of the gazetteers."""
+    key = tuple(fold(" ".join(syllables)).split())
+    return key in lex["long_names"] or key in lex["short_names"] or key in lex["capitals"]
+
+
+def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], ends: list[int],
+                       lex: dict) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Tokens, POS tags and offsets with a capitalized name the segmenter glued to a speech or act verb split in
+    two ("Liên Hợp Quốc thông qua" → "Liên Hợp Quốc" | "thông qua")."""
+    out: tuple[list, list, list, list] = ([], [], [], [])
+    for tok, p, a, b in zip(tokens, pos, starts, ends):
+        sy = tok.split()
+        n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
+                  and tuple(fold(" ".join(sy[i:])).split()) in lex["verbs"] and _known_name(sy[:i], lex)), None)
+        if n is None:
+            parts = [(tok, p, a, b)]
+        else:
+            head, tail = " ".join(sy[:n]), " ".join(sy[n:])
+            cut = a + len(head) if a >= 0 and b - a == len(tok) else -1
+            parts = [(head, "Np", a, cut), (tail, "V", cut + 1 if cut >= 0 else -1, b)]
+        for column, values in zip(out, zip(*parts)):
+            column.extend(values)
+    return out
+
+
+def _short_org_names(sents: list[Sentence], lex: dict) -> None:
+    """The head of an organization's name used alone after it ("Ủy ban đặc biệt ... Tại kỳ họp này, Ủy ban tập
+    trung thảo luận"): capitalized, not followed by a noun that would make another name, it names the same body."""
+    last: dict[str, str] = {}
+    for s in sents:
+        taken = {k for a, b, _ in s.entities for k in range(a, b)}
+        for k in range(len(s.tokens)):
+            n = at(s.folded, k, lex["org_heads"])
+            if not n or k in taken or " ".join(s.folded[k:k + n]) not in last or not s.tokens[k][:1].isupper() \
+                    or (k + n < len(s.tokens) and s.pos[k + n] in {"N", "Np", "Nc", "Ny"}):
+                continue
+            s.entities.append((k, k + n, last[" ".join(s.folded[k:k + n])]))
+        for a, b, e in s.entities:
+            n = at(s.folded, a, lex["org_heads"])
+            if e.startswith("org:") and n and b - a > n:
+                last[" ".join(s.folded[a:a + n])] = e
+
+
+def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: dict,
+                  cues: dict) -> list[Sentence]:
+    """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
+    by_sid: dict[int, tuple[list, list, list, list]] = {}  # sentence → its tokens, tags, starts, ends, in order
+    for sid, tok, tag, start, end in zip(tokens["sentence_id"].tolist(), tokens["token"].tolist(),
+                                         tokens["pos"].tolist(), tokens["start"].tolist(), tokens["end"].tolist()):
+        for column, value in zip(by_sid.setdefault(sid, ([], [], [], [])), (tok, tag, int(start), int(end))):
+            column.append(value)
+    names = mentions[mentions["via"] == "name"] if len(mentions) else mentions
+    names_in: dict[int, list] = {}
+    for m in names.itertuples(index=False):
+        names_in.setdefault(m.sentence_id, []).append(m)
+    sents: list[Sentence] = []
+    candidates: list[tuple[int, int, int, str, bool]] = []  # short names: sentence, first, end, iso, licensed here
+    for r in sentences.sort_values("sentence_id").itertuples(index=False):
+        t = by_sid.get(r.sentence_id)
+        if t is None:
+            continue
+        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), *_split_glued_verbs(*t, lex))
+        ents = []
+        for m in names_in.get(r.sentence_id, []):
+            first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
+            if first is None:  # the segmenter glued a title on: "Đại sứ Australia"
+                first = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.start < b0), None)
+            last = next((k for k, v in enumerate(s.tend) if v == m.end), None)
+            if last is None:  # the segmenter glued the next word on: "Venezuela đồng | bảo trợ"
+                last = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.end < b0), None)
+            if first is not None and last is not None:
+                ents.append((first, last + 1, m.iso))
+        taken = {k for a, b, _ in ents for k in range(a, b)}
+        for a, b, oid in match_phrases(s.folded, lex["org_index"], s.tokens):
+            if not any(k in taken for k in range(a, b)):
+                ents.append((a, b, f"org:{oid}"))
+                taken.update(range(a, b))
+        for a, b, iso in match_phrases(s.folded, {**lex["short_names"], **lex["capitals"]}):
+            # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"; the subject of a clause: "Mỹ không ký", "Tokyo cân nhắc"; or a
+            # name the article licenses elsewhere
+            if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
+                    ends_with(s.folded, a, lex["locatives"] | {"công ước"}) or (a and s.pos[a - 1] == "Np"):
+                continue
+            subject = (a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK or s.folded[a - 1] in _OPENERS) and \
+                b < len(s.tokens) and (s.pos[b] in {"V", "R"} or
+                                       any(x == 0 for x, _, _ in match_phrases(s.folded[b:b + 4], lex["verbs"])))
+            titled = ends_with(s.folded, a, cues["representatives"] | lex["titles"]) or (
+                a > 0 and s.tokens[a - 1][:1].isupper() and s.pos[a - 1] in {"N", "V"})  # "Bộ Nội vụ Đức"
+            candidates.append((len(sents), a, b, iso, subject or titled))
+            taken.update(range(a, b))
+        for k, tok in enumerate(s.tokens):  # the segmenter's "Kenya Grace Wanjiru": a country, then a name
+            sy = s.folded[k].split()
+            if s.pos[k] != "Np" or len(sy) < 2 or k in taken:
+                continue
+            for n in range(len(sy) - 1, 0, -1):
+                iso = lex["long_names"].get(tuple(sy[:n]))
+                if iso and tok.split()[n][:1].isupper():
+                    ents.append((k, k + 1, iso))
+                    s.prefixed[k] = n
+                    break
+        s.entities = ents
+        sents.append(s)
+    _short_org_names(sents, lex)
+    licensed = set(names["iso"]) | {iso for *_, iso, ok in candidates if ok}
+    for n, a, b, iso, ok in candidates:
+        if ok or iso in licensed:
+            sents[n].entities.append((a, b, iso))
+    for s in sents:
+        s.entities.sort()
+    return sents

@@ -1,0 +1,788 @@
+"""Vietnamese date expressions resolved to calendar dates, and the events they date.
+
+The grammar's word lists (time-of-day and weekday cues, tense words, relative expressions, the heads of
+document names and target years, units, event words) live in `data/dates.yaml`; the patterns are here
+(`grammar` compiles them; `timeline`, `article_dates`, `extract_dates` and `anchor_to_corpus` take
+`grammar_path`, a dates.yaml in place of the packaged one).
+
+Recognized (on normalized text, case-insensitive): full dates `25/12/2024`, `24-12-2024`, `25.10.2025`,
+`ngày 25 tháng 10 năm 2025`, `15 tháng 2, 2023`, `hôm 24 Tháng Mười` (a month as a capitalized word);
+partial dates `26/10`, `ngày 23-10`, `25.10` (a partial numeric date needs a cue before it: `ngày`, a
+time of day `sáng/chiều/tối`, a weekday, `từ/đến/vào`);
+ranges `25-26/10`, `25–26/10/2025`, `từ ngày 25 đến 26-10`, `hai ngày 25 và 26/10/2025`, `ngày 25 và 26
+tháng 10 năm 2025`; months `tháng 10/2025`, `tháng 12 năm 2024`, `tháng 10`; quarters `quý IV/2024`; years
+`năm 2025`, `vào 2025`; year spans `1977-2025`, `giai đoạn 2021–2024`, `từ năm 2022 đến năm 2024`, and
+open spans `(từ 2019)`, `từ năm 2019 đến nay` (one row, range start); parts of years `đầu/giữa/cuối năm
+2025`, `cuối năm`, `3 tháng cuối năm 2024` (= 2024-Q4), `6 tháng đầu năm` (= H1); relative expressions
+`hôm nay`, `hôm qua`, `tuần trước`, `năm ngoái`, `cuối tuần này` (that Saturday), … (the table in the data
+file); a day pair without its month `hai ngày 25 và 26` (the month of the date before it). Photo captions that
+cleaning removed (`vnpress.corpus.clean`) are read too, without their credits (sentence_id -1).
+Not dates: `24/7`, durations (`5 năm`, `gần 20 năm`, `3 tháng`), article numbers (`Điều 64`), phone
+numbers, percentages, money, `6,6 triệu`, `2.000 đại biểu`, resolution numbers (`Nghị quyết 79/243`),
+document numbers (`Nghị định 13/2023/NĐ-CP`, `Quyết định số 123/QĐ-TTg`), impossible dates (31/02), the
+year in a document's name (`Luật An ninh mạng năm 2018`, `Công ước Budapest năm 2001`, `... Act 2023`),
+and target years (`Tầm nhìn đến năm 2045`, `Agenda 2030`, a plan's horizon `Chiến lược ... đến năm
+2030`): a target is not an event; a year stated as an event's date (`sẽ có hiệu lực năm 2026`) is.
+
+Resolution. Explicit dates have anchor `explicit`. Expressions without a year, and relative ones, resolve
+against the article's publication date (anchor `published`): a partial date takes the year that puts it
+nearest the publication date, or the next occurrence on or after it when the sentence speaks of the
+future (`sẽ`, `sắp`, `dự kiến`, a deadline `cho đến`), or the last one on or before it after past cues
+(`đã`, `vừa`). Without a publication date they resolve against the writing time the article's own
+explicit dates bound (anchor `inferred`, see `writing_bounds`): a date stated in the future tense (`sẽ
+được mở ký trong năm 2025`, `sẽ diễn ra vào tháng 4/2022`) is after the writing time, one stated in the
+past or plainly is not. With an upper bound a yearless date takes the latest year putting it before that
+bound; with only a lower bound it takes the bound's year unless that puts it before the bound (then it
+stays unresolved: the article may be from a later year). A header stating only the publication month
+(`date 2024-08`) bounds the writing time to that month, and resolves relative months and years; no
+day is invented. `anchor_to_corpus` then gives a yearless day
+the year other articles give the same day and month for the same kind of event (anchor `corpus`, column
+`anchor_article`), and the article's other yearless days within a month of that day take its year.
+What none of these anchors stays empty (`unresolved`).
+
+Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
+early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
+start|end, same `range_id`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from vnpress.corpus.clean import caption_text
+from vnpress.data import path as data_path
+from vnpress.processing.layers import Batch, layer
+from vnpress.util.textnorm import fold
+
+COLUMNS = ["article_id", "sentence_id", "value", "granularity", "surface", "anchor", "event", "sentence",
+           "start", "end", "range", "range_id", "part", "published", "yearless", "tense", "anchor_article"]
+MERGED_COLUMNS = ["value", "granularity", "event", "sources", "articles", "conflict", "sentences", "date",
+                  "anchored_from"]
+
+
+def _any(words: list[str]) -> str:
+    """A regex alternation of whole words, longest first; a space matches any run of spaces."""
+    alts = sorted({re.escape(w).replace(r"\ ", r"\s+") for w in words}, key=len, reverse=True)
+    return "(?:" + "|".join(alts) + ")"
+
+
+def _word_re(words: list[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){_any(words)}(?!\w)", re.I)
+
+
+_D, _M, _Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
+_YR = r"((?:19|20)\d{2})"
+_NB = r"(?<![\d/.,-])"  # not glued to a preceding number
+_NA = r"(?![\d/.,-]\d|\d|%)"  # not followed by more digits or a percent sign
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_DURATION_BEFORE = re.compile(r"\d\s*$|(?:gần|hơn|khoảng|suốt|trong|sau)\s+$", re.I)
+_YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
+_CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)")
+# A year opening a line that continues the sentence before it ("... ngày 25–26 tháng 10" / "năm 2025, là ...").
+_YEAR_START = re.compile(r"\s*năm\s+(?:19|20)\d{2}(?!\d)", re.I)
+
+
+@dataclass(frozen=True)
+class Grammar:
+    """The date grammar: the word lists of a dates.yaml (`words`) and the patterns built on them."""
+
+    words: dict
+    patterns: list[tuple[str, re.Pattern[str]]]  # (kind, regex); earlier matches win over overlapping later ones
+    partial_keep: re.Pattern[str]  # a partial date's cue that stays in its surface (a day, time of day, weekday)
+    cue_before: re.Pattern[str]  # a time of day or weekday ending the text before a date
+    future: re.Pattern[str]
+    past: re.Pattern[str]
+    deadline: re.Pattern[str]
+    name_head: re.Pattern[str]
+    name_break: re.Pattern[str]
+    target: re.Pattern[str]
+    code_before: re.Pattern[str]
+    unit_after: re.Pattern[str]
+    clock_rest: re.Pattern[str]
+    months: dict[str, int]  # folded month word → month
+    event_ignore: re.Pattern[str]
+    events: dict[str, re.Pattern[str]]  # event kind → its words
+
+
+@lru_cache(maxsize=4)
+def grammar(path: str | None = None) -> Grammar:
+    """The date grammar of `data/dates.yaml`, or of the dates.yaml at `path`."""
+    words = yaml.safe_load(Path(path or data_path("dates.yaml")).read_text(encoding="utf-8"))
+    tod, weekday = _any(words["time_of_day"]), _any(words["weekdays"])
+    cue = rf"(?:{_any(words['partial_cues'])}|{tod}|{weekday},?)"
+    mw = rf"(\d{{1,2}}|{_any(list(words['month_words']))}(?!\w))"  # a month as a number or a word
+    num = _any(list(words["number_words"]))
+    count = rf"(\d{{1,3}}|{num}\s+mươi(?:\s+{num})?|mười(?:\s+{num})?|{num})"  # 20, hai mươi, mười lăm, năm
+    patterns = [(k, re.compile(p, re.I)) for k, p in [
+        ("range_months", rf"từ\s+(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y}{_NA}"),
+        ("range_from", rf"từ\s+(?:ngày\s+)?{_D}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
+        ("range_and", rf"(?:hai\s+|các\s+)?ngày\s+{_D}\s+(?:và|,)\s+{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
+        ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{mw}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
+        ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
+        ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng|hôm)\s+)?{_D}\s+tháng\s+{mw}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
+        ("month_span", rf"{_NB}{_M}\s*/\s*{_Y}\s*[-–—]\s*{_M}\s*/\s*{_Y}{_NA}"),
+        ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
+        ("partial", rf"(?<![\w/.-])(?P<cue>{cue}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
+        ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
+        ("quarter", rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?(?!\w)"),
+        ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{mw}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
+        ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–—]\s*{_YR}{_NA}"),
+        ("year_span", rf"(?:kể\s+)?từ\s+(?:năm\s+){_YR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YR}{_NA}"),
+        ("year_from", rf"(?:kể\s+)?từ\s+(?:năm\s+)?{_YR}(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|bây\s+giờ))?{_NA}"),
+        ("year_part", rf"(đầu|giữa|cuối)\s+năm(?:\s+{_Y}|\s+(nay|ngoái|tới|sau))?(?!\w)"),
+        ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
+        ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
+        ("years_ago", rf"(?<![\w.,])(?:hơn\s+|khoảng\s+|gần\s+)?{count}\s+năm\s+(?:về\s+)?trước(?!\s+(?:khi|đó)|\w)"),
+        ("relative", rf"(?<!\w)({_any(list(words['relative']))})(?!\w)"),
+        ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?!\d|\s*[/.-]\s*\d|\s+tháng)"),
+    ]]
+    return Grammar(
+        words=words, patterns=patterns, partial_keep=re.compile(rf"ngày|hôm|{tod}|{weekday},?", re.I),
+        cue_before=re.compile(rf"(?:{tod}|{weekday}),?\s*$", re.I),
+        future=_word_re(words["future"]), past=_word_re(words["past"]),
+        deadline=re.compile(rf"(?<!\w){_any(words['deadline'])}\s+(?:ngày\s+)?$", re.I),
+        name_head=_word_re(words["name_heads"]), name_break=_word_re(words["name_breaks"]),
+        target=re.compile(rf"(?:(?<!\w){_any(words['target_heads'])}(?:\s+(?:đến|tới))?"
+                          rf"|(?<!\w){_any(words['plan_heads'])}(?!\w)[^,.;:]{{0,80}}(?<!\w)(?:đến|tới))\s*$", re.I),
+        code_before=re.compile(rf"(?<!\w){_any(words['code_before'])}\s*[:.]?\s*$", re.I),
+        unit_after=re.compile(rf"^\s*{_any(words['units'])}(?!\w)", re.I),
+        clock_rest=re.compile(rf"{_any(words['clock_labels'])}|{weekday}|\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*\d{{4}}"
+                              r"|[+-]\d{1,2}|[^\w]", re.I),
+        months={fold(w): n for w, n in words["month_words"].items()},
+        event_ignore=re.compile(rf"(?<!\w){_any([fold(w) for w in words['event_ignore']])}(?!\w)"),
+        events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)") for kind, ws in words["events"].items()},
+    )
+
+
+Bounds = tuple[date | None, date | None] | None  # (not before, before) the writing time
+
+
+def event_kinds(text: str) -> list[str]:
+    """The kinds of event (`events` of data/dates.yaml: signing, adoption, …) a text names, in the file's order."""
+    gram = grammar()
+    folded = gram.event_ignore.sub(" ", fold(text))
+    return [kind for kind, pattern in gram.events.items() if pattern.search(folded)]
+
+
+def _valid(y: int, m: int, d: int) -> bool:
+    try:
+        date(y, m, d)
+        return True
+    except ValueError:
+        return False
+
+
+def _pick_year(m: int, d: int, anchor: date, tense: str) -> int | None:
+    candidates = [y for y in (anchor.year - 1, anchor.year, anchor.year + 1) if _valid(y, m, d)]
+    if not candidates:
+        return None
+    if tense == "future":
+        later = [y for y in candidates if date(y, m, d) >= anchor]
+        return min(later) if later else None
+    if tense == "past":
+        earlier = [y for y in candidates if date(y, m, d) <= anchor]
+        return max(earlier) if earlier else None
+    return min(candidates, key=lambda y: abs((date(y, m, d) - anchor).days))
+
+
+def _tense(text_before: str, text_after: str, gram: Grammar) -> str:
+    """future (a future word near the date, or a deadline `cho đến` before it), past, or ''."""
+    window = text_before[-40:] + " " + text_after[:30]
+    if gram.future.search(window) or gram.deadline.search(text_before[-30:]):
+        return "future"
+    if gram.past.search(text_before[-30:]):
+        return "past"
+    return ""
+
+
+def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
+    n = y * 12 + (m - 1) + k
+    return n // 12, n % 12 + 1
+
+
+def _relative(word: str, ref: date, gram: Grammar) -> tuple[str, str]:
+    unit, k = gram.words["relative"][re.sub(r"\s+", " ", word.lower())]
+    if unit == "day":
+        return (ref + timedelta(days=k)).isoformat(), "day"
+    if unit == "weekend":
+        day = ref + timedelta(weeks=k)
+        return (day + timedelta(days=5 - day.weekday())).isoformat(), "day"
+    if unit == "week":
+        y, wk, _ = (ref + timedelta(weeks=k)).isocalendar()
+        return f"{y}-W{wk:02d}", "week"
+    if unit == "month":
+        y, m = _shift_month(ref.year, ref.month, k)
+        return f"{y}-{m:02d}", "month"
+    return str(ref.year + k), "year"
+
+
+def _not_a_year(before: str, after: str, gram: Grammar) -> bool:
+    """The year is part of a document's name, a target, a code, or a quantity."""
+    if gram.target.search(before) or gram.code_before.search(before) or gram.unit_after.match(after):
+        return True
+    heads = list(gram.name_head.finditer(before[-90:]))
+    if not heads:
+        return False
+    name = before[-90:][heads[-1].end():]
+    return bool(re.match(r"\s+[^\W\d_]", name) and name.strip()[:1].isupper()
+                and not re.search(r"[,.;:!?“”\"]", name) and not gram.name_break.search(name)
+                and len(name.split()) <= 10)
+
+
+def extract_dates(text: str, published: date | pd.Timestamp | None = None, context_year: int | None = None,
+                  bounds: Bounds = None, lead: str = "", month: date | None = None,
+                  month_hint: int | None = None, grammar_path: str | None = None) -> list[dict]:
+    """Date expressions in one sentence or text: dicts with value, granularity, surface, anchor, start,
+    end, range, range_id, part, yearless, tense. Partial ones resolve against `published`, else against
+    the bounds of the writing time (see `writing_bounds`; `context_year` = bounds of that whole year);
+    relative ones only against `published`, or (months and years) against `month`, the first day of a
+    publication date known only to the month. `lead`: the text before this sentence when the sentence
+    continues it (a hard line break inside a document's name), used only to recognize name years.
+    `month_hint`: the month of the last date before this text, for a day pair written without its month
+    (`hai ngày 25 và 26`); a month dated earlier in the text itself comes first. `grammar_path`: a dates.yaml
+    in place of the packaged one."""
+    gram = grammar(grammar_path)
+    pub = published.date() if isinstance(published, pd.Timestamp) and not pd.isna(published) else \
+        published if isinstance(published, date) else None
+    taken: list[tuple[int, int]] = []
+    out: list[dict] = []
+    range_no = 0
+    for kind, pattern in gram.patterns:
+        for m in pattern.finditer(text):
+            s, e = m.span()
+            if kind == "partial":  # the surface keeps a day, time-of-day or weekday cue, not a preposition
+                s = m.start("cue") if gram.partial_keep.fullmatch(m.group("cue").strip()) else m.end("cue")
+            if any(a < e and s < b for a, b in taken):
+                continue
+            before, after = text[:s], text[e:]
+            if kind in _YEAR_KINDS and _not_a_year(f"{lead} {before}" if lead else before, after, gram):
+                continue
+            tense = _tense(before, after, gram)
+            ctx = (date(context_year, 1, 1), date(context_year + 1, 1, 1)) if context_year else bounds
+            if kind == "range_days":
+                rows = _day_pair(m, _last_month(out, s) or month_hint, pub, ctx, tense)
+            elif kind == "relative" and pub is None and month:
+                rows = _relative_to_month(m.group(1), month, gram)
+            else:
+                rows = _interpret(kind, m, pub, ctx, tense, before, gram)
+            if not rows:
+                continue
+            taken.append((s, e))
+            if any(r["range"] for r in rows):
+                range_no += 1
+            for r in rows:
+                out.append({**r, "surface": text[s:e].strip(" ,"), "start": s, "end": e, "tense": tense,
+                            "range_id": range_no if r["range"] else 0})
+    return sorted(out, key=lambda r: (r["start"], r["range"] != "start"))
+
+
+def _row_month(row: dict) -> int | None:
+    """The month a day or month row names (resolved or yearless), if any."""
+    key = row["value"] or row["yearless"]
+    return int(key[5:7]) if row["granularity"] in ("day", "month") and len(key) >= 7 else None
+
+
+def _last_month(rows: list[dict], before: int) -> int | None:
+    """The month of the last day or month row ending before offset `before`."""
+    months = [(r["end"], mo) for r in rows if r["end"] <= before and (mo := _row_month(r))]
+    return max(months)[1] if months else None
+
+
+def _day_pair(m: re.Match[str], month: int | None, pub: date | None, ctx: Bounds, tense: str) -> list[dict]:
+    """`hai ngày 25 và 26`: a span in the month of the date before it; nothing without one."""
+    return _range(int(m.group(1)), int(m.group(2)), month, None, pub, ctx, tense) if month else []
+
+
+def _relative_to_month(word: str, month: date, gram: Grammar) -> list[dict]:
+    """A relative month or year against a publication month; a day or week needs the day."""
+    if gram.words["relative"][re.sub(r"\s+", " ", word.lower())][0] not in ("month", "year"):
+        return [_row("", "relative", "unresolved")]
+    value, gran = _relative(word, month, gram)
+    return [_row(value, gran, "published")]
+
+
+def _row(value: str, gran: str, anchor: str, part: str = "", rng: str = "", yearless: str = "") -> dict:
+    return {"value": value, "granularity": gran, "anchor": anchor, "part": part, "range": rng,
+            "yearless": yearless}
+
+
+def _ctx_year(ctx: Bounds, mo: int, d: int) -> int | None:
+    """The year of a yearless day (or month, d=1) that the writing-time bounds allow, if any: the
+    latest year putting it before the upper bound, else the lower bound's year if not before it."""
+    if ctx is None:
+        return None
+    lo, hi = ctx
+    if hi:
+        y = hi.year if _valid(hi.year, mo, d) and date(hi.year, mo, d) < hi else hi.year - 1
+        return y if _valid(y, mo, d) and not (lo and lo >= hi) else None
+    return lo.year if lo and _valid(lo.year, mo, d) and date(lo.year, mo, d) >= lo.replace(day=1) else None
+
+
+def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str,
+                rng: str = "") -> dict | None:
+    """The row of a day+month with an optional year; None if impossible."""
+    if y:
+        return _row(date(int(y), mo, d).isoformat(), "day", "explicit", rng=rng) if _valid(int(y), mo, d) else None
+    if not _valid(2000, mo, d):
+        return None
+    yearless = f"XXXX-{mo:02d}-{d:02d}"
+    if pub:
+        year = _pick_year(mo, d, pub, tense)
+        return _row(date(year, mo, d).isoformat(), "day", "published", rng=rng, yearless=yearless) if year else None
+    if year := _ctx_year(ctx, mo, d):
+        return _row(date(year, mo, d).isoformat(), "day", "inferred", rng=rng, yearless=yearless)
+    return _row("", "day", "unresolved", rng=rng, yearless=yearless)
+
+
+def _range(d1: int, d2: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str) -> list[dict]:
+    if not d1 < d2:
+        return []
+    first = _resolve_dm(d1, mo, y, pub, ctx, tense, "start")
+    second = _resolve_dm(d2, mo, y, pub, ctx, tense, "end")
+    return [first, second] if first and second else []
+
+
+def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense: str, before: str,
+               gram: Grammar) -> list[dict]:
+    """Rows (see _row) for one match, or [] when it is not a date."""
+    g = m.groups()
+    if kind in ("range_long", "long", "month"):
+        i = {"range_long": 2, "long": 1, "month": 0}[kind]
+        if (month := _month_no(g[i], gram)) is None:
+            return []
+        g = g[:i] + (str(month),) + g[i + 1:]
+    if kind == "range_months":
+        d1, m1, d2, m2, y = int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4])
+        y1 = y - 1 if (m1, d1) > (m2, d2) else y
+        if not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
+            return []
+        return [_row(date(y1, m1, d1).isoformat(), "day", "explicit", rng="start"),
+                _row(date(y, m2, d2).isoformat(), "day", "explicit", rng="end")]
+    if kind in ("range_from", "range_and", "range_long", "range_dash"):
+        return _range(int(g[0]), int(g[1]), int(g[2]), g[3], pub, ctx, tense)
+    if kind == "long":
+        if not g[2] and not re.match(r"ngày|mùng|mồng|hôm", m.group(0), re.I) and \
+                not gram.cue_before.search(before):
+            return []  # "3 tháng 10 ngày" is a duration; "15 tháng 2" needs ngày, a year or a weekday
+        hit = _resolve_dm(int(g[0]), int(g[1]), g[2], pub, ctx, tense)
+        return [hit] if hit else []
+    if kind == "full":
+        hit = _resolve_dm(int(g[0]), int(g[2]), g[3], pub, ctx, tense)
+        return [hit] if hit else []
+    if kind == "partial":
+        d, mo = int(m.group(m.lastindex - 1)), int(m.group(m.lastindex))
+        if (d, mo) == (24, 7):
+            return []
+        hit = _resolve_dm(d, mo, None, pub, ctx, tense)
+        return [hit] if hit else []
+    if kind == "months_part":
+        n = {"ba": 3, "sáu": 6, "chín": 9}.get(g[0].lower(), None) or int(g[0])
+        year, anchor = _year_of(g[2], pub, ctx)
+        early = g[1].lower() == "đầu"
+        if n == 3:
+            return [_row(f"{year}-Q{1 if early else 4}" if year else "", "quarter", anchor)]
+        part = ("H1" if early else "H2") if n == 6 else ("early" if early else "late")
+        return [_row(str(year) if year else "", "year", anchor, part)]
+    if kind == "quarter":
+        year, anchor = _year_of(g[1] or g[2], pub, ctx)
+        return [_row(f"{year}-Q{_ROMAN[g[0].lower()]}" if year else "", "quarter", anchor)]
+    if kind == "month":
+        return _month(int(g[0]), g[1] or g[2], pub, ctx, tense, before)
+    if kind == "year_span":
+        y1, y2 = int(g[0]), int(g[1])
+        return [_row(g[0], "year", "explicit", rng="start"), _row(g[1], "year", "explicit", rng="end")] \
+            if y1 < y2 <= y1 + 100 else []
+    if kind == "year_from":
+        return [_row(g[0], "year", "explicit", rng="start")]
+    if kind == "year_part":
+        part = {"đầu": "early", "giữa": "mid", "cuối": "late"}[g[0].lower()]
+        if g[1]:
+            return [_row(g[1], "year", "explicit", part)]
+        year = _ctx_year(ctx, 1, 1)
+        ref = pub or (date(year, 7, 1) if year else None)
+        if ref is None:
+            return [_row("", "year", "unresolved", part)]
+        shift = {"ngoái": -1, "tới": 1, "sau": 1}.get((g[2] or "").lower(), 0)
+        return [_row(str(ref.year + shift), "year", "published" if pub else "inferred", part)]
+    if kind == "year":
+        return [_row(g[0], "year", "explicit")]
+    if kind == "year_bare":
+        part = {"đầu": "early", "giữa": "mid", "cuối": "late"}.get(g[0].lower(), "")
+        return [_row(g[1], "year", "explicit", part)]
+    if kind == "month_span":
+        (m1, y1), (m2, y2) = (int(g[0]), int(g[1])), (int(g[2]), int(g[3]))
+        if not (1 <= m1 <= 12 and 1 <= m2 <= 12 and (y1, m1) < (y2, m2)):
+            return []
+        return [_row(f"{y1}-{m1:02d}", "month", "explicit", rng="start"),
+                _row(f"{y2}-{m2:02d}", "month", "explicit", rng="end")]
+    if kind == "years_ago":  # N years before the publication year, else before the writing year the bounds give
+        n, year = _count(g[0], gram), pub.year if pub else _ctx_year(ctx, 1, 1)
+        if not 0 < n < 100:
+            return []
+        return [_row(str(year - n) if year else "", "year", "published" if pub else "inferred" if year else "unresolved")]
+    if kind == "relative":
+        if pub is None:
+            return [_row("", "relative", "unresolved")]
+        value, gran = _relative(g[0], pub, gram)
+        return [_row(value, gran, "published")]
+    return []
+
+
+def _count(text: str, gram: Grammar) -> int:
+    """A count written in digits or words: "20", "hai mươi", "mười lăm", "năm" → 20, 20, 15, 5."""
+    if text.isdigit():
+        return int(text)
+    words = text.lower().split()
+    numbers = gram.words["number_words"]
+    if "mươi" in words:
+        return numbers[words[0]] * 10 + (numbers[words[2]] if len(words) > 2 else 0)
+    return sum(numbers[w] for w in words)
+
+
+def _month_no(text: str, gram: Grammar) -> int | None:
+    """The month of a number or a capitalized month word (`Mười`, `Mười Hai`); None for `tháng năm`."""
+    if text.isdigit():
+        return int(text)
+    return gram.months.get(fold(text)) if text[0].isupper() else None
+
+
+def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str) -> list[dict]:
+    if not 1 <= mo <= 12 or _DURATION_BEFORE.search(before[-8:]) and re.search(r"\d\s*$", before):
+        return []
+    if y:
+        return [_row(f"{int(y)}-{mo:02d}", "month", "explicit")]
+    yearless = f"XXXX-{mo:02d}"
+    if pub:
+        year = _pick_year(mo, 1, pub, tense) if tense else min(
+            (pub.year - 1, pub.year, pub.year + 1), key=lambda yy: abs((date(yy, mo, 15) - pub).days))
+        return [_row(f"{year}-{mo:02d}", "month", "published", yearless=yearless)]
+    if year := _ctx_year(ctx, mo, 1):
+        return [_row(f"{year}-{mo:02d}", "month", "inferred", yearless=yearless)]
+    return [_row("", "month", "unresolved", yearless=yearless)]
+
+
+def _year_of(y: str | None, pub: date | None, ctx: Bounds) -> tuple[int | None, str]:
+    if y:
+        return int(y), "explicit"
+    if pub:
+        return pub.year, "published"
+    year = _ctx_year(ctx, 1, 1)
+    return (year, "inferred") if year else (None, "unresolved")
+
+
+_PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}
+
+
+def _start(value: str, part: str = "") -> date:
+    """The first day of a resolved value (a part of a year starts at its month)."""
+    if "Q" in value:
+        return date(int(value[:4]), 3 * int(value[-1]) - 2, 1)
+    return date(int(value[:4]), int(value[5:7]) if len(value) >= 7 else _PART_START[part],
+                int(value[8:10]) if len(value) == 10 else 1)
+
+
+def writing_bounds(rows: list[dict]) -> Bounds:
+    """When an article was written, bounded by its explicit dates: not before the latest one it states in
+    the past tense or plainly, before the earliest one it states in the future tense (`sẽ được mở ký
+    trong năm 2025`: before 2025; `sẽ diễn ra vào tháng 4/2022`: before April 2022). (lower, upper),
+    either may be None; None when the article states no explicit date."""
+    stated = [(_start(r["value"], r["part"]), r["tense"]) for r in rows if r["anchor"] == "explicit" and r["value"]
+              and r["granularity"] != "week"]
+    if not stated:
+        return None
+    lo = max((d for d, t in stated if t != "future"), default=None)
+    hi = min((d for d, t in stated if t == "future"), default=None)
+    return lo, hi
+
+
+def _month_bounds(month: date) -> Bounds:
+    """The writing-time bounds of a publication date known only to the month."""
+    y, mo = _shift_month(month.year, month.month, 1)
+    return month, date(y, mo, 1)
+
+
+def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None, bounds: Bounds,
+                    month: date | None, grammar_path: str | None) -> list[tuple[int, str, dict]]:
+    """(sentence_id, text, row) for every date of the sentences in order; a day pair without its month
+    takes the month of the last date before it."""
+    leads = [""] + [prev if not re.search(r"[.!?:;…\"”)]\s*$", prev) else "" for _, prev in texts[:-1]]
+    out: list[tuple[int, str, dict]] = []
+    hint, taken = None, 0  # taken: characters of this sentence a date of the previous one consumed
+    for n, ((sid, text), lead) in enumerate(zip(texts, leads)):
+        year = _YEAR_START.match(texts[n + 1][1]) if n + 1 < len(texts) and leads[n + 1] else None
+        rows = extract_dates(f"{text} {year.group(0)}" if year else text, published, bounds=bounds, lead=lead,
+                             month=month, month_hint=hint, grammar_path=grammar_path)
+        rows = [r for r in rows if r["start"] >= taken and r["start"] < len(text)]
+        taken = len(year.group(0)) if year and any(r["end"] > len(text) for r in rows) else 0
+        rows = [{**r, "end": min(r["end"], len(text))} for r in rows]
+        out += [(sid, text, r) for r in rows]
+        hint = _last_month(rows, len(text)) or hint
+    return out
+
+
+def _stale_clock(text: str, row: dict, published: pd.Timestamp | None, gram: Grammar) -> bool:
+    """A page clock line (labels, weekday, date and time only) dated after the publication date."""
+    if published is None or row["granularity"] != "day" or not row["value"] or not _CLOCK_TIME.search(text):
+        return False
+    return gram.clock_rest.sub("", _CLOCK_TIME.sub("", text)) == "" and row["value"] > published.strftime("%Y-%m-%d")
+
+
+def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None,
+                  month: date | None = None, grammar_path: str | None = None) -> pd.DataFrame:
+    """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
+    the article, so an engine can map it over batches and cache it. Corpus anchoring comes after.
+    `month`: the first day of the publication month when the article states only the month (it bounds
+    the writing time; no day is invented). `grammar_path`: a dates.yaml in place of the packaged one."""
+    texts = list(zip(sentences["sentence_id"], sentences["text"]))
+    if published is not None:
+        bounds = None
+    elif month is not None:
+        bounds = _month_bounds(month)
+    else:
+        bounds = writing_bounds([r for _, _, r in _sentence_dates(texts, None, None, None, grammar_path)])
+    pub = published.strftime("%Y-%m-%d") if published is not None else ""
+    gram = grammar(grammar_path)
+    rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
+             "sentence": text, "published": pub, "anchor_article": ""}
+            for sid, text, r in _sentence_dates(texts, published, bounds, month, grammar_path)
+            if not _stale_clock(text, r, published, gram)]
+    return _typed(pd.DataFrame(rows, columns=COLUMNS))
+
+
+def _typed(df: pd.DataFrame) -> pd.DataFrame:
+    return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64", "range_id": "int64"})
+
+
+def _event_kinds(sentence: str, gram: Grammar) -> set[str]:
+    folded = gram.event_ignore.sub(" ", fold(sentence))
+    return {kind for kind, pattern in gram.events.items() if pattern.search(folded)}
+
+
+def anchor_to_corpus(df: pd.DataFrame, grammar_path: str | None = None) -> pd.DataFrame:
+    """A reduce step over the date rows of a corpus (COLUMNS): a day without a year that neither the
+    publication date nor the article's own dates resolved (anchor unresolved or inferred) takes the year
+    other articles give the same day and month when both sentences name the same kind of event (`events`
+    in data/dates.yaml): anchor `corpus`, `anchor_article` = the first article giving that date. When
+    other articles give that event several years, the one most articles give wins; a tie leaves the row
+    as it was. A month alone (`tháng 10`) is too weak a key and is not anchored. Then the article's other
+    unresolved yearless days take the year nearest its first corpus-anchored day. `grammar_path`: a
+    dates.yaml in place of the packaged one (its event words)."""
+    known = df[df["anchor"].isin(["explicit", "published"]) & (df["granularity"] == "day") & (df["value"] != "")]
+    todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day")
+                    & df["anchor"].isin(["unresolved", "inferred"])]
+    if known.empty or todo.empty:
+        return df
+    gram = grammar(grammar_path)
+    known = known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s, gram) for s in known["sentence"]])
+    by_day = dict(tuple(known.groupby(known["value"].str.slice(5))))
+    out = df.copy()
+    for i in todo:
+        row = out.loc[i]
+        mine, same = _event_kinds(row["sentence"], gram), by_day.get(row["yearless"][5:])
+        if same is None:
+            continue
+        same = same[(same["article_id"] != row["article_id"]) & same["kinds"].map(lambda k: bool(k & mine))]
+        votes = same.groupby("year")["article_id"].nunique().sort_values(ascending=False)
+        if votes.empty or (len(votes) > 1 and votes.iloc[0] == votes.iloc[1]):
+            continue
+        best = same[same["year"] == votes.index[0]].iloc[0]
+        out.loc[i, ["value", "anchor", "anchor_article"]] = [best["value"], "corpus", best["article_id"]]
+    return _anchor_within_articles(out)
+
+
+_NEAR_DAYS = 31  # how far from an article's corpus-anchored day its other yearless days may take its year
+
+
+def _anchor_within_articles(df: pd.DataFrame) -> pd.DataFrame:
+    """An article's other unresolved yearless days within _NEAR_DAYS of its first day anchored through
+    the corpus take the year putting them nearest it (the same episode: the eve of a signing, its
+    press reports); farther ones stay unresolved."""
+    out = df.copy()
+    anchored = df[df["anchor"] == "corpus"].drop_duplicates("article_id")
+    for ref in anchored.itertuples():
+        todo = out.index[(out["article_id"] == ref.article_id) & (out["anchor"] == "unresolved")
+                         & (out["granularity"] == "day") & (out["yearless"] != "")]
+        for i in todo:
+            mo, d = int(out.at[i, "yearless"][5:7]), int(out.at[i, "yearless"][8:10])
+            anchor = date.fromisoformat(ref.value)
+            if (year := _pick_year(mo, d, anchor, "")) and abs((date(year, mo, d) - anchor).days) <= _NEAR_DAYS:
+                out.loc[i, ["value", "anchor", "anchor_article"]] = [date(year, mo, d).isoformat(), "corpus",
+                                                                     ref.anchor_article]
+    return out
+
+
+_HEADER_MONTH = re.compile(r"date\s*[:=]?\s*(\d{4})-(\d{2})", re.I)
+
+
+def header_months(log: pd.DataFrame) -> dict[str, date]:
+    """Articles whose header states only a publication month (`date 2024-08`): the month's first day."""
+    out = {}
+    for a, text in zip(log["article_id"], log["text"]):
+        if (m := _HEADER_MONTH.fullmatch(str(text).strip())) and 1 <= int(m.group(2)) <= 12:
+            out[a] = date(int(m.group(1)), int(m.group(2)), 1)
+    return out
+
+
+def caption_sentences(log: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The photo captions cleaning removed, without their credits, as sentences (sentence_id -1) per article:
+    a caption often dates the event its photo shows."""
+    texts: dict[str, list[str]] = {}
+    for a, line, rule in zip(log["article_id"], log["text"], log["rule"]):
+        if rule == "photo_caption" and (caption := caption_text(str(line))):
+            texts.setdefault(a, []).append(caption)
+    return {a: pd.DataFrame({"sentence_id": -1, "text": t}) for a, t in texts.items()}
+
+
+def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) -> pd.DataFrame:
+    """One row per date expression in the corpus (COLUMNS).
+
+    article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity (day|month|quarter|year|week|relative), surface, anchor
+    (explicit|published|inferred|corpus|unresolved), event (the clause around the date), sentence, start,
+    end (offsets in the sentence), range (start|end|''), range_id, part (early|mid|late|H1|H2|''),
+    published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
+    written when it has no year: XXXX-MM-DD or XXXX-MM, else ''), tense (future|past|'' around the
+    date), anchor_article (for anchor `corpus`: the article the year came from). `corpus_anchor=False`
+    skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one.
+    """
+    published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
+    months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log)
+    frames = []
+    for article_id, sents in wb.sentences.groupby("article_id", sort=False):
+        pub = published.get(article_id)
+        sents = pd.concat([sents[["sentence_id", "text"]], captions.get(article_id)], ignore_index=True)
+        frames.append(article_dates(article_id, sents, None if pub is None or pd.isna(pub) else pd.Timestamp(pub),
+                                    months.get(article_id), grammar_path))
+    df = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame(columns=COLUMNS))
+    return anchor_to_corpus(df, grammar_path) if corpus_anchor else df
+
+
+@layer("dates", COLUMNS, data_files=("dates.yaml",), article_fields=("published", "cleaning_log"),
+       tables=("sentences",))
+def dates_layer(batch: Batch) -> pd.DataFrame:
+    """The `dates` layer: each article's date expressions, before corpus anchoring (`timeline` without it)."""
+    return timeline(batch.wb, corpus_anchor=False, grammar_path=batch.files["dates.yaml"])
+
+
+_CLAUSE = re.compile(r"[,;:“”\"()–]")
+
+
+def event_label(sentence: str, start: int, end: int, max_words: int = 15) -> str:
+    """The clause around a date (extended to the next clause when it is little more than the date)."""
+    bounds = [0] + [m.end() for m in _CLAUSE.finditer(sentence)] + [len(sentence) + 1]
+    i = max(k for k, b in enumerate(bounds[:-1]) if b <= start)
+    j = min(k for k, b in enumerate(bounds) if b > end - 1 and k > i)
+    clause = sentence[bounds[i]:bounds[j] - 1].strip(" .,;:“”\"()–")
+    if len(clause.split()) - len(sentence[start:end].split()) < 4 and j < len(bounds) - 1:
+        clause = sentence[bounds[i]:bounds[min(j + 1, len(bounds) - 1)] - 1].strip(" .,;:“”\"()–")
+    words = clause.split()
+    return " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+
+
+def _date_of(value: str, granularity: str) -> pd.Timestamp | None:
+    """A representative calendar date for plotting (first day of a month/quarter/year)."""
+    if not value:
+        return None
+    if granularity == "quarter":
+        y, q = value.split("-Q")
+        return pd.Timestamp(int(y), 3 * int(q) - 2, 1)
+    if granularity == "week":
+        y, w = value.split("-W")
+        return pd.Timestamp(date.fromisocalendar(int(y), int(w), 1))
+    return pd.Timestamp(value)
+
+
+def _content_words(text: str) -> set[str]:
+    return {w for w in re.findall(r"\w+", fold(text)) if len(w) > 1 and not w.isdigit()}
+
+
+def _figures(sentence: str) -> dict[str, str]:
+    """Numbers with the word after them: {'quốc gia': '72', 'đại biểu': '2.500'}."""
+    return {unit: num for num, unit in re.findall(r"(?<![\d/.,-])(\d[\d.,]*)\s+(\w+(?:\s\w+)?)", fold(sentence))
+            if not re.match(r"\d{4}$", num)}
+
+
+def _anchored_from(grp: pd.DataFrame) -> str:
+    corpus = grp[grp["anchor"] == "corpus"]
+    return ";".join(dict.fromkeys(f"{a} ← {b}" for a, b in zip(corpus["article_id"], corpus["anchor_article"])))
+
+
+def merge_events(df: pd.DataFrame, similarity: float = 0.35) -> pd.DataFrame:
+    """Events merged across articles: one row per resolved (value, granularity) (MERGED_COLUMNS).
+
+    value, granularity, event (the label most sources share, else the shortest), sources (articles),
+    articles (';'-separated), conflict (why the sources may disagree: the same event reported on another
+    date, or different figures for the same unit; '' if none), sentences (' | '), date (for plotting).
+    Two events with different values conflict when their labels share at least `similarity` (Jaccard of
+    content words) and they come from different articles. anchored_from: how rows anchored through the
+    corpus got their year (`article ← anchor_article`, ';'-separated; '' if none).
+    """
+    resolved = df[df["value"] != ""]
+    rows = []
+    for (value, gran), grp in resolved.groupby(["value", "granularity"], sort=False):
+        labels = grp["event"].value_counts()
+        event = labels.index[0] if labels.iloc[0] > 1 else min(grp["event"], key=len)
+        articles = list(dict.fromkeys(grp["article_id"]))
+        figures: dict[str, set[str]] = {}
+        for sent in grp["sentence"]:
+            for unit, num in _figures(sent).items():
+                figures.setdefault(unit, set()).add(num)
+        differing = [f"{unit}: {' vs '.join(sorted(nums))}" for unit, nums in figures.items()
+                     if len(nums) > 1 and len(articles) > 1]
+        rows.append({"value": value, "granularity": gran, "event": event, "sources": len(articles),
+                     "articles": ";".join(articles), "conflict": "; ".join(f"figures differ ({d})" for d in differing),
+                     "sentences": " | ".join(dict.fromkeys(grp["sentence"])), "date": _date_of(value, gran),
+                     "anchored_from": _anchored_from(grp),
+                     "_words": set().union(*(_content_words(e) for e in grp["event"])), "_arts": set(articles)})
+    for a in rows:
+        for b in rows:
+            if a is b or a["granularity"] != "day" or b["granularity"] != "day" or not (a["_arts"] - b["_arts"]):
+                continue
+            union = a["_words"] | b["_words"]
+            if union and len(a["_words"] & b["_words"]) / len(union) >= similarity:
+                note = f"similar event dated {b['value']} in {b['articles']}"
+                a["conflict"] = "; ".join(filter(None, [a["conflict"], note]))
+    out = pd.DataFrame(rows, columns=MERGED_COLUMNS)
+    return out.sort_values(["date", "value"], ignore_index=True)
+
+
+def coverage(wb, df: pd.DataFrame) -> pd.DataFrame:
+    """Per article: article_id, published, published_source, first_event, last_event, events (resolved rows)."""
+    resolved = df[df["value"] != ""].assign(date=lambda d: [_date_of(v, g) for v, g in zip(d["value"],
+                                                                                           d["granularity"])])
+    span = resolved.groupby("article_id").agg(first_event=("date", "min"), last_event=("date", "max"),
+                                              events=("value", "size"))
+    out = wb.articles[["article_id", "published", "published_source"]].merge(span, on="article_id", how="left")
+    out["events"] = out["events"].fillna(0).astype("int64")
+    return out
+
+
+def evaluate(found: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """Value precision/recall against gold (article_id, surface, value, granularity): metric, value, n.
+
+    Matches (article_id, value, granularity) multisets over resolved rows; gold rows with an empty value
+    (not resolvable from the text) are left out of precision/recall and reported as their own count.
+    """
+    def bag(df: pd.DataFrame) -> dict:
+        out: dict = {}
+        for key in zip(df["article_id"], df["value"], df["granularity"]):
+            out[key] = out.get(key, 0) + 1
+        return out
+
+    f, g = bag(found[found["value"] != ""]), bag(gold[gold["value"].fillna("") != ""])
+    tp = sum(min(n, g.get(k, 0)) for k, n in f.items())
+    nf, ng = sum(f.values()), sum(g.values())
+    p, r = (tp / nf if nf else 0.0), (tp / ng if ng else 0.0)
+    surfaces = set(zip(gold["article_id"], gold["surface"].map(fold)))
+    found_surfaces = set(zip(found["article_id"], found["surface"].map(fold)))
+    return pd.DataFrame([("value precision", round(p, 3), nf), ("value recall", round(r, 3), ng),
+                         ("value F1", round(2 * p * r / (p + r), 3) if p + r else 0.0, tp),
+                         ("expressions found (surface recall)",
+                          round(len(surfaces & found_surfaces) / len(surfaces), 3) if surfaces else 0.0,
+                          len(surfaces))], columns=["metric", "value", "n"])

@@ -1,0 +1,1 @@
+"""The corpus: reading and cleaning article files, the manifest and its journal, outlets, importing new articles."""

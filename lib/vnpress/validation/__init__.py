@@ -1,0 +1,1 @@
+"""Validation: coding sheets, researchers' codes, agreement with the machine."""
