@@ -53,7 +53,7 @@ from vnpress.corpus.reader import load_corpus
 from vnpress.processing.layers import REGISTRY
 from vnpress.processing.layers import run as run_layer
 from vnpress.processing.workbook import load
-from vnpress.reports.params import PATHS, coerce, project_root, resolve_path
+from vnpress.reports.params import PACKAGE_DIR, PATHS, coerce, project_root, resolve_path
 from vnpress.reports.report import WORKBOOK, add_navigation, escape, index_html, saved_files
 from vnpress.reports.spreadsheet import write_workbook
 from vnpress.util.atomic import replacing
@@ -250,7 +250,7 @@ def _point_latest(out_root: Path, run_dir: Path) -> None:
 def _code_hash() -> str:
     """Hash of the library's code, data files and templates: a change of any invalidates earlier reports."""
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
+    package = PACKAGE_DIR
     for path in sorted(p for p in package.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
         digest.update(path.relative_to(package).as_posix().encode() + path.read_bytes())
     return digest.hexdigest()
