@@ -8,6 +8,7 @@ import yaml
 
 from vnpress.data import path as data_path
 from vnpress.data import profile
+from vnpress.processing.workbook import from_texts
 
 
 def _yaml(path):
@@ -74,3 +75,21 @@ def test_a_bad_profile_is_one_line_naming_the_file_and_the_problem(tmp_path, tex
 def test_an_unknown_profile_name_lists_the_shipped_ones():
     with pytest.raises(profile.ProfileError, match="unknown profile 'ttip'; shipped: .*cptpp"):
         profile.data_files("ttip")
+
+
+CPTPP_TEXT = ("Năm 2017, Tổng thống Mỹ Donald Trump tuyên bố rời khỏi Hiệp định TPP. Ngày 8/3/2018, Nhật Bản và "
+              "Canada ký Hiệp định CPTPP tại Santiago. Bộ trưởng Thương mại Nhật Bản nói: \"Hiệp định này sẽ mang "
+              "lại lợi ích cho cả khu vực\".")
+
+
+def _stances(wb) -> dict[str, str]:
+    table = wb.analysis("stance")
+    return dict(zip(table["iso"], table["stance"]))
+
+
+def test_with_the_cptpp_profile_the_agreement_is_the_target_and_leaving_it_is_opposition():
+    default = _stances(from_texts({"a": CPTPP_TEXT}))
+    cptpp = _stances(from_texts({"a": CPTPP_TEXT}, profile="cptpp"))
+    # the Convention's profile reads "Hiệp định" as another treaty: signing it is no act toward the target
+    assert default.get("JP") != "support" and default.get("US") != "oppose"
+    assert cptpp.get("US") == "oppose" and cptpp.get("JP") == "support" and cptpp.get("CA") == "support"

@@ -81,7 +81,7 @@ def _run_table(args: argparse.Namespace) -> int:
 def _load(args: argparse.Namespace):
     """The corpus as a lazy workbook: analyses read the cache, the token table loads only if a command uses it."""
     return load(args.dir, cache_dir=args.cache or None, workers=args.workers or None, max_bytes=args.max_bytes,
-                engine=args.engine, scheduler=args.scheduler, lazy=True)
+                engine=args.engine, scheduler=args.scheduler, lazy=True, profile=args.profile or None)
 
 
 def _one_per_story(wb):
@@ -103,7 +103,8 @@ def progress_line(nb: dict) -> str:
 
 def _cmd_run(args: argparse.Namespace) -> int:
     try:
-        result = run(corpus_dir=args.corpus, out_root=args.out, params=args.param, only=args.only,
+        params = args.param + ([["profile", args.profile]] if args.profile else [])
+        result = run(corpus_dir=args.corpus, out_root=args.out, params=params, only=args.only,
                      show_code=args.show_code, force=args.force, jobs=args.jobs or None,
                      progress=lambda nb: print(progress_line(nb), flush=True))
     except OSError as e:  # e.g. a full disk while writing the run's index: `latest` still names the last run
@@ -337,6 +338,8 @@ def _corpus_command(sub, name: str, help: str) -> argparse.ArgumentParser:
     p.add_argument("--max-bytes", type=int, default=MAX_BYTES, help="refuse article files larger than this")
     p.add_argument("--engine", choices=ENGINES, default="local", help="processing engine")
     p.add_argument("--scheduler", default="", help="Dask scheduler address (with --engine dask)")
+    p.add_argument("--profile", default="", help="topic profile: a shipped name (unclos, tpnw, cptpp, who_pandemic) "
+                   "or a .yaml path; default: the Convention against Cybercrime (docs/profiles.md)")
     return p
 
 
@@ -370,6 +373,7 @@ def _run_command(sub) -> None:
     p.add_argument("--show-code", action="store_true", help="keep code cells in the HTML")
     p.add_argument("--force", action="store_true", help="execute every notebook even if its inputs are unchanged")
     p.add_argument("--jobs", type=int, default=0, help="notebooks run at a time (0: the number of cores)")
+    p.add_argument("--profile", default="", help="topic profile of every notebook (same as -p profile NAME|PATH)")
     p.set_defaults(func=_cmd_run)
 
 

@@ -16,7 +16,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from vnpress.data import pos_tags
+from vnpress.data import pos_tags, profile
 
 PACKAGE_DIR = Path(__file__).resolve().parents[1]  # the vnpress package (lib/vnpress)
 
@@ -46,6 +46,8 @@ PARAMS: dict[str, tuple[type, str]] = {
     "coverage_by": (str, "coverage period: 'week' (ISO weeks from Monday) or 'month'"),
     "topics_k": (int, "number of topics of the topic model (2 or more; at most one per article)"),
     "topics_seed": (int, "random seed of the topic model (the same seed gives the same topics)"),
+    "profile": (str, "topic profile: a shipped name (hanoi_convention, unclos, tpnw, cptpp, who_pandemic) or a .yaml "
+                     "path; '' is the default, the Convention against Cybercrime (docs/profiles.md)"),
     "trend_terms": (str, "terms whose use over time is drawn, comma-separated (at least one)"),
     "trend_by": (str, "period of the term trends: 'month' or 'week'"),
 }
@@ -72,6 +74,11 @@ def _value_problem(name: str, value: Any) -> str:
             pos_tags(value)
         except ValueError as e:
             return f"parameter 'pos': {e}"
+    if name == "profile" and value:
+        try:
+            profile.read(value)
+        except profile.ProfileError as e:
+            return f"parameter 'profile': {e}"
     return ""
 
 

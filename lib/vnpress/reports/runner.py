@@ -50,6 +50,7 @@ from jupyter_client.manager import AsyncKernelManager
 from nbconvert import HTMLExporter
 
 from vnpress.corpus.reader import load_corpus
+from vnpress.data import profile
 from vnpress.processing.layers import REGISTRY
 from vnpress.processing.layers import run as run_layer
 from vnpress.processing.workbook import load
@@ -302,11 +303,12 @@ class _Context:
 
     def fingerprint(self, nb: Path, values: dict) -> str:
         """Hash of everything `nb` reads: its file, its parameters (not its output folder), the content of each
-        path parameter it reads (given or default: the corpus folder with its `codes/`, gold files), the package
-        versions and the library's code and data."""
+        path parameter it reads (given or default: the corpus folder with its `codes/`, gold files), the data files
+        of its topic profile, the package versions and the library's code and data."""
         read = {name: resolve_path(str(values.get(name, _default(spec)))) for name, spec in
                 self.declared[nb.stem].items() if name in PATHS and name not in ("out_dir", "cache_dir")}
         facts = {"notebook": _file_hash(nb), "parameters": {k: v for k, v in values.items() if k != "out_dir"},
+                 "profile": profile.data_files(values.get("profile") or None),  # copies named by their content
                  "read": {name: [path, self.inputs.content(path)] for name, path in read.items()},
                  "packages": self.inputs.versions, "code": self.inputs.code, "show_code": self.inputs.show_code}
         return hashlib.sha256(json.dumps(facts, sort_keys=True, default=str).encode()).hexdigest()
@@ -426,7 +428,7 @@ def run(corpus_dir: str | Path = "corpus", out_root: str | Path = "outputs", par
     results, to_execute = _plan(ctx, chosen, prev_dir, {} if force else previous, progress)
     with _library_logs_to(run_dir / "logs" / "run.log"):
         if to_execute and jobs > 1 and extra.get("engine", "local") == "local":
-            _prebuild(corpus_dir, cache_dir, jobs)
+            _prebuild(corpus_dir, cache_dir, jobs, extra.get("profile") or None)
         _execute_all(to_execute, results, run_dir, show_code, jobs, progress)
     results.update(_carry(ctx, [nb for nb in every if nb.stem not in results], prev_dir, previous))
     manifest = {
@@ -452,14 +454,14 @@ def _workbook(run_dir: Path) -> dict:
     return {"file": WORKBOOK, "sheets": len(contents), "error": ""}
 
 
-def _prebuild(corpus_dir: Path, cache_dir: str, jobs: int) -> None:
-    """Process the corpus and run every per-article analysis into the shared cache with `jobs` worker
-    processes, so that the notebooks, executed concurrently, only read it. If that fails (a full disk), the
-    notebooks build what they need themselves, each failing alone; the error goes to logs/run.log."""
+def _prebuild(corpus_dir: Path, cache_dir: str, jobs: int, profile: str | None) -> None:
+    """Process the corpus and run every per-article analysis (with the run's topic profile) into the shared cache
+    with `jobs` worker processes, so that the notebooks, executed concurrently, only read it. If that fails (a full
+    disk), the notebooks build what they need themselves, each failing alone; the error goes to logs/run.log."""
     try:
-        wb = load(corpus_dir, cache_dir or None, workers=jobs, lazy=True)
+        wb = load(corpus_dir, cache_dir or None, workers=jobs, lazy=True, profile=profile)
         for name in REGISTRY:
-            run_layer(wb, name)
+            run_layer(wb, name, wb.data_files())
     except Exception:  # noqa: BLE001 - an optimization: its failure must not stop the notebooks
         LOG.exception("building the shared cache before the notebooks failed")
 
