@@ -2,13 +2,17 @@
 extend one another, bad profiles fail with one line naming the file, and the default changes nothing."""
 
 import csv
+import re
 
+import pandas as pd
 import pytest
 import yaml
+from conftest import CORPUS, ROOT
 
 from vnpress.data import path as data_path
 from vnpress.data import profile
 from vnpress.processing.workbook import from_texts
+from vnpress.reports.runner import run
 
 
 def _yaml(path):
@@ -93,3 +97,17 @@ def test_with_the_cptpp_profile_the_agreement_is_the_target_and_leaving_it_is_op
     # the Convention's profile reads "Hiệp định" as another treaty: signing it is no act toward the target
     assert default.get("JP") != "support" and default.get("US") != "oppose"
     assert cptpp.get("US") == "oppose" and cptpp.get("JP") == "support" and cptpp.get("CA") == "support"
+
+
+def test_a_profile_written_from_the_guide_runs_every_notebook(tmp_path):
+    """The EVFTA example of docs/profiles.md, as written there, runs every notebook (no code change)."""
+    guide = (ROOT / "docs" / "profiles.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```yaml\n(.*?)```", guide, flags=re.S) if "name: evfta" in b)
+    mine = tmp_path / "evfta.yaml"
+    mine.write_text(example, encoding="utf-8")
+    assert "organizations.csv" in profile.data_files(mine)
+    result = run(corpus_dir=CORPUS, out_root=tmp_path / "out", params=[["profile", str(mine)]])
+    assert result.ok, result.notebooks
+    assert {nb["parameters"]["profile"] for nb in result.notebooks} == {str(mine)}
+    by_article = pd.read_csv(result.run_dir / "03-stance-by-country" / "tables" / "stance_by_article.csv")
+    assert len(by_article) > 0
