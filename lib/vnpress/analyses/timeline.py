@@ -694,17 +694,19 @@ def header_months(log: pd.DataFrame) -> dict[str, date]:
     return out
 
 
-def caption_sentences(log: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def caption_sentences(log: pd.DataFrame, corpus_path: str | None = None) -> dict[str, pd.DataFrame]:
     """The photo captions cleaning removed, without their credits, as sentences (sentence_id -1) per article:
-    a caption often dates the event its photo shows."""
+    a caption often dates the event its photo shows. `corpus_path`: a corpus.yaml (its photo credits) in place
+    of the packaged one."""
     texts: dict[str, list[str]] = {}
     for a, line, rule in zip(log["article_id"], log["text"], log["rule"]):
-        if rule == "photo_caption" and (caption := caption_text(str(line))):
+        if rule == "photo_caption" and (caption := caption_text(str(line), corpus_path)):
             texts.setdefault(a, []).append(caption)
     return {a: pd.DataFrame({"sentence_id": -1, "text": t}) for a, t in texts.items()}
 
 
-def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) -> pd.DataFrame:
+def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
+             corpus_path: str | None = None) -> pd.DataFrame:
     """One row per date expression in the corpus (COLUMNS).
 
     article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity (day|month|quarter|year|week|relative), surface, anchor
@@ -713,10 +715,11 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) ->
     published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
     written when it has no year: XXXX-MM-DD or XXXX-MM, else ''), tense (future|past|'' around the
     date), anchor_article (for anchor `corpus`: the article the year came from). `corpus_anchor=False`
-    skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one.
+    skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one, `corpus_path` a
+    corpus.yaml (the photo credits stripped off captions).
     """
     published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
-    months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log)
+    months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log, corpus_path)
     frames = []
     for article_id, sents in wb.sentences.groupby("article_id", sort=False):
         pub = published.get(article_id)
@@ -727,11 +730,12 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) ->
     return anchor_to_corpus(df, grammar_path) if corpus_anchor else df
 
 
-@layer("dates", COLUMNS, data_files=("dates.yaml",), article_fields=("published", "cleaning_log"),
+@layer("dates", COLUMNS, data_files=("dates.yaml", "corpus.yaml"), article_fields=("published", "cleaning_log"),
        tables=("sentences",))
 def dates_layer(batch: Batch) -> pd.DataFrame:
     """The `dates` layer: each article's date expressions, before corpus anchoring (`timeline` without it)."""
-    return timeline(batch.wb, corpus_anchor=False, grammar_path=batch.files["dates.yaml"])
+    return timeline(batch.wb, corpus_anchor=False, grammar_path=batch.files["dates.yaml"],
+                    corpus_path=batch.files["corpus.yaml"])
 
 
 _CLAUSE = re.compile(r"[,;:“”\"()–]")
