@@ -2,7 +2,10 @@
 occur, within the speaker's own words, with negation, condition and concession scopes.
 
 `sentence_cues` is read by acts (the press's praise of an actor needs a support cue nearby) and by stance (a
-statement's polarity); `lexicon` lists both lexicons as a table.
+statement's polarity); it walks `_RULES`, one small rule per cue family (oppose, support, the Convention defended,
+conditions, concessions, criticism, frames), over one `_Scan` of the sentence. The words that bound where cues are
+read (an actor's own words, criticism received) are the `scopes` of stance_cues.yaml. `lexicon` lists both lexicons
+as a table.
 """
 
 from __future__ import annotations
@@ -178,6 +181,7 @@ class _Scan:
         return self.matched[name]
 
     def word_set(self, key: str) -> set[str]:
+        """One folded word list of stance_cues.yaml as a set (empty if the file has none)."""
         return set(self.words.get(key, ()))
 
 
