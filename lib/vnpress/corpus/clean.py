@@ -107,7 +107,7 @@ def _line_rule(line: str, after_image: bool) -> str | None:
 
 def caption_text(line: str, path: str | None = None) -> str:
     """A removed photo caption without its credit and table pipes (`..., chiều 24/10/2025. Ảnh: X` →
-    `..., chiều 24/10/2025.`): what the photo shows, which can still date an event. `path`: a corpus.yaml in
+    `..., chiều 24/10/2025`): what the photo shows, which can still date an event. `path`: a corpus.yaml in
     place of the packaged one."""
     return rules(path).caption_credit.sub("", line.strip().strip("|")).strip()
 
