@@ -95,16 +95,16 @@ class Grammar:
     partial_keep: re.Pattern[str]  # a partial date's cue that stays in its surface (a day, time of day, weekday)
     cue_before: re.Pattern[str]  # a time of day or weekday ending the text before a date
     day_word: re.Pattern[str]  # a day word opening a long date
-    deadline: re.Pattern[str]
-    target: re.Pattern[str]
-    code_before: re.Pattern[str]
-    unit_after: re.Pattern[str]
-    clock_rest: re.Pattern[str]
+    deadline: re.Pattern[str]  # a deadline just before a date
+    target: re.Pattern[str]  # a target just before a year
+    code_before: re.Pattern[str]  # a code just before a number
+    unit_after: re.Pattern[str]  # a unit just after a number
+    clock_rest: re.Pattern[str]  # what a page's clock line holds besides its time
     duration_before: re.Pattern[str]  # a number or duration word before a month
     year_start: re.Pattern[str]  # a year opening a line that continues the sentence before it
-    future: re.Pattern[str]
+    future: re.Pattern[str]  # the tense words
     past: re.Pattern[str]
-    name_head: re.Pattern[str]
+    name_head: re.Pattern[str]  # the head of a document's name, and the words ending a name
     name_break: re.Pattern[str]
     months: dict[str, int]  # folded month word → month
     event_ignore: re.Pattern[str]
