@@ -1,7 +1,9 @@
 import pandas as pd
+import yaml
 from conftest import CORPUS, GOLD
 
-from vnpress.corpus.clean import clean_text
+from vnpress.corpus.clean import caption_text, clean_text
+from vnpress.data import path as data_path
 from vnpress.util.textnorm import normalize
 
 
@@ -63,3 +65,15 @@ def test_header_date_prefix_is_cut_and_logged():
 def test_cleaned_text_uses_one_tone_placement():
     text, _ = clean_text("Các đại biểu dự toạ đàm về hoà bình ở Thuỵ Sĩ và cam kết.", "t")
     assert "tọa đàm" in text and "hòa bình" in text and "Thụy Sĩ" in text
+
+
+def test_caption_credits_come_from_the_corpus_yaml_given(tmp_path):
+    """The photo credits stripped off a caption are the words of corpus.yaml; an edited copy is honoured."""
+    line = "Toàn cảnh lễ ký chiều 25/10/2025. Hình: Lê Anh"
+    assert caption_text("Toàn cảnh lễ ký chiều 25/10/2025. Ảnh: Lê Anh") == "Toàn cảnh lễ ký chiều 25/10/2025"
+    assert caption_text(line) == line  # "Hình" is no packaged credit word
+    words = yaml.safe_load(data_path("corpus.yaml").read_text(encoding="utf-8"))
+    words["clean"]["credits_inline"].append("Hình")
+    copy = tmp_path / "corpus.yaml"
+    copy.write_text(yaml.safe_dump(words, allow_unicode=True), encoding="utf-8")
+    assert caption_text(line, str(copy)) == "Toàn cảnh lễ ký chiều 25/10/2025"

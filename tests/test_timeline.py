@@ -170,3 +170,10 @@ def test_corpus_anchoring_is_a_reduce_step_over_date_rows():
     assert df.loc[("d", "Ngày 24/12"), "anchor"] == "unresolved"  # nothing else dates it
     merged = T.merge_events(T.timeline(wb)).set_index("value")
     assert merged.loc["2025-10-25", "anchored_from"] == "a ← b" and merged.loc["2025-10-25", "sources"] == 2
+
+
+def test_each_pattern_of_the_grammar_matches_its_example_and_has_an_interpreter():
+    gram = T.grammar()
+    for spec, (kind, pattern) in zip(gram.words["patterns"], gram.patterns):
+        assert pattern.search(spec["example"]), (kind, spec["example"])
+        assert kind in T._INTERPRETERS or kind == "range_days", kind

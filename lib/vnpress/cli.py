@@ -23,11 +23,12 @@ from vnpress.analyses.topics import topic_shares, topic_terms
 from vnpress.corpus.importer import add, parse_columns
 from vnpress.corpus.journal import read_manifest_rows, recover
 from vnpress.corpus.reader import MAX_BYTES, PROBLEM_COLUMNS
-from vnpress.data import pos_tags
+from vnpress.data import labels, pos_tags
 from vnpress.processing.pipeline import ENGINES
 from vnpress.processing.workbook import load
 from vnpress.reports.runner import run
 from vnpress.util.csvio import write_csv
+from vnpress.util.textnorm import plain
 from vnpress.validation.coding import (
     APPLIED_EXTRA,
     aggregate,
@@ -416,7 +417,8 @@ def _word_commands(sub) -> None:
     p.add_argument("--pos", default="N,Np,V,A", help="POS tags of the words fitted (default: content words)")
     p.set_defaults(check=_check_topics)
     p = _table_command(sub, "kwic", _kwic_table, "keyword in context")
-    p.add_argument("term", help="word or phrase (case and diacritics ignored: 'chu quyen' finds 'chủ quyền')")
+    example = labels()["cli"]["kwic_example"]
+    p.add_argument("term", help=f"word or phrase (case and diacritics ignored: '{plain(example)}' finds '{example}')")
     p.add_argument("--window", type=int, default=5, help="tokens of context on each side")
     p.set_defaults(check=_check_kwic)
 

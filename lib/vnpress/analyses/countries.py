@@ -55,11 +55,7 @@ from vnpress.util.textnorm import fold, normalize
 
 MENTION_COLUMNS = ["article_id", "sentence_id", "iso", "name", "surface", "role", "sentence", "start", "end", "via"]
 _CLAUSE_BREAK = {",", ";", ":", "(", ")", "–", "—", "-", "“", "”", '"', "…", "?", "!", "."}
-_CLAUSE_OPENERS = ("trong khi đó", "trong khi", "bên cạnh đó", "đồng thời", "theo đó", "trong đó", "ngoài ra",
-                   "tuy nhiên", "mặt khác", "do đó", "vì vậy", "còn", "và", "nhưng", "song", "riêng", "khi",
-                   "về phần mình", "cũng", "sau đó", "hiện", "hiện nay", "năm nay", "trước đó", "việc", "sự")
 _BLOCKING_POS = {"V", "E", "A"}
-_ADVERBS = {"và", "cũng", "đã", "đang", "sẽ", "không", "chưa", "vẫn", "đều", "chính thức"}
 _DASHES = {"-", "–", "—"}
 _DASH_SPLIT = re.compile(r"\s*([-–—])\s*")
 _INNER_DASH = re.compile(r"\w\s*[-–—]|[-–—]\s*\w")
@@ -281,7 +277,7 @@ def _licensed(sent: Segmented, i: int, j: int, spans: list[tuple[int, int]], lic
     if _phrase_before(folded, i, cues["ambiguous_before"]) or (prev == "(" and nxt == ")"):  # "Vienna (Áo)"
         return True
     others = [(a, b) for a, b in spans if (a, b) != (i, j)]
-    if any(b == i - 1 or a == j + 1 for a, b in others) and (prev in {",", "và"} or nxt in {",", "và"}):
+    if any(b == i - 1 or a == j + 1 for a, b in others) and (prev in cues["coordinators"] | {","} or nxt in cues["coordinators"] | {","}):
         return True  # a list or coordination of countries
     if _apposition(sent, folded, i, j, cues):
         return True
@@ -307,14 +303,15 @@ def _subject_of_verb(sent: Segmented, folded: list[str], i: int, j: int, covered
     """The name opens its clause and a verb follows past adverbs: "Nga đề xuất", "Mỹ không ký"."""
     tokens, pos = sent.tokens, sent.pos
     start, end = _clause_bounds(tokens, i, sent.joins)
-    if _after_openers(folded, [k for k in range(start, i) if k not in covered and folded[k] not in {"và", ","}]):
+    if _after_openers(folded, [k for k in range(start, i) if k not in covered
+                               and folded[k] not in cues["coordinators"] | {","}], cues["clause_openers"]):
         return False
     if start > 1 and tokens[start - 1] == "," and pos[start - 2] == "Np" and start - 2 not in covered:
         return False  # a list of people: "Minh, Tuấn, Đức đều đồng ý"
     strict = folded[i] in cues["strict_subjects"]
     k = j
     while k < end and k - j <= 4:
-        if k in covered or pos[k] in {"R", "C", "CC"} or folded[k] in _ADVERBS:
+        if k in covered or pos[k] in {"R", "C", "CC"} or folded[k] in cues["subject_adverbs"]:
             k += 1
             continue
         return pos[k] == "V" and (not strict or folded[k] in cues["state_verbs"])
@@ -331,13 +328,13 @@ def _clause_bounds(tokens: list[str], i: int, joins: frozenset[int] = frozenset(
     return start, end
 
 
-def _after_openers(folded: list[str], idx: list[int]) -> list[int]:
+def _after_openers(folded: list[str], idx: list[int], openers: set[str]) -> list[int]:
     """Drop leading clause openers ("trong khi", "việc", ...) from the token indices `idx`."""
     changed = True
     while changed and idx:
         changed = False
         for n in range(min(3, len(idx)), 0, -1):
-            if " ".join(folded[k] for k in idx[:n]) in _CLAUSE_OPENERS:
+            if " ".join(folded[k] for k in idx[:n]) in openers:
                 idx, changed = idx[n:], True
                 break
     return idx
@@ -359,7 +356,7 @@ def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, cou
     _, end = _clause_bounds(tokens, j, joins) if j < len(tokens) and (tokens[j] not in _CLAUSE_BREAK or j in joins) \
         else (None, j)
     before = _after_openers(folded, [k for k in range(start, i) if k not in country_spans
-                                     and folded[k] not in {"và", ","}])
+                                     and folded[k] not in cues["coordinators"] | {","}], cues["clause_openers"])
     reps = cues["representatives"]
     rep_before = i > 0 and (folded[i - 1] in reps or " ".join(folded[max(0, i - 2):i]) in reps)
     agent = i > 0 and folded[i - 1] in cues["agent_markers"]  # "dự thảo do Nga đề xuất"
@@ -374,10 +371,10 @@ def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, cou
         if k in country_spans or k in joins:
             k, listed = k + 1, listed + 1
             continue
-        if pos[k] in {"R", "C", "CC"} or folded[k] in {"và", "cũng", "đã", "đang", "sẽ"}:
+        if pos[k] in {"R", "C", "CC"} or folded[k] in cues["predicate_adverbs"]:
             k += 1
             continue
-        if rep_before and folded[k] in {"tại", "ở"} and k + 1 < end and pos[k + 1] == "Np":
+        if rep_before and folded[k] in cues["posted_at"] and k + 1 < end and pos[k + 1] == "Np":
             k += 2  # "Đại sứ Anh tại Việt Nam ký"
             continue
         if pos[k] == "V" or folded[k] in cues["speech_verbs"]:
@@ -418,7 +415,7 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
 
     for i in range(len(tokens)):
         n = _phrase_at(folded, i, titles | ministries)
-        if n and not (i > 0 and folded[i - 1] in {"của", "với", "cho", "như"}):
+        if n and not (i > 0 and folded[i - 1] in cues["title_not_after"]):
             is_ministry = _phrase_at(folded, i, ministries) == n
             for k in range(i + n, min(len(tokens), i + 9)):
                 if k in country_spans or tokens[k] in _CLAUSE_BREAK - {","}:
@@ -428,7 +425,7 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
                     return i, k + 1
                 if is_ministry and (i == 0 or folded[i - 1] in {",", "theo"}) and pos[k] in {"V", "R"}:
                     return i, k
-        if vn_person(i) and (i == 0 or folded[i - 1] in {"ông", "bà", "theo"}):
+        if vn_person(i) and (i == 0 or folded[i - 1] in cues["person_after"]):
             window = folded[i + 1:i + 16]
             has_title = any(_phrase_at(window, w, titles | ministries) for w in range(len(window)))
             if (has_title or folded[i] in known) and speaks_after(i + 1):
@@ -448,7 +445,7 @@ def _drop_language_list(sent: Segmented, kept: list[tuple[int, int, str, str]], 
     if cue is None or len(kept) < 2:
         return kept
     listed = [m for m in kept if m[0] > cue]
-    filler = {",", "và", "(", ")", ":"}
+    filler = {",", "(", ")", ":"} | cues["coordinators"]
     if len(listed) < 2 or any(sent.pos[k] == "V" for k in range(cue, listed[0][0])) \
             or any(folded[k] not in filler and sent.pos[k] != "Np"  # "Ả Rập" is a language, not a state
                    for m, n in zip(listed, listed[1:]) for k in range(m[1], n[0])):

@@ -2,12 +2,16 @@
 occur, within the speaker's own words, with negation, condition and concession scopes.
 
 `sentence_cues` is read by acts (the press's praise of an actor needs a support cue nearby) and by stance (a
-statement's polarity); `lexicon` lists both lexicons as a table.
+statement's polarity); it walks `_RULES`, one small rule per cue family (oppose, support, the Convention defended,
+conditions, concessions, criticism, frames), over one `_Scan` of the sentence. The words that bound where cues are
+read (an actor's own words, criticism received) are the `scopes` of stance_cues.yaml. `lexicon` lists both lexicons
+as a table.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,15 +26,6 @@ _CLASSES = ("support", "not_support", "not_negation", "conditional", "concern", 
 
 
 NOT_CUES = "not_cues"  # frames.yaml key: set phrases that are no frame's cue and hide the cues inside them
-
-
-# Where an actor's own words end for frames: a clause about someone else; in an act, an appositive that
-# describes the act's object (", một văn kiện được xem là ...", ", đặt mục tiêu tạo ...").
-_OTHER_CLAUSE = re.compile(r"(?<=.)(?<!\w)trong khi(?!\w)|,\s*còn\s")
-
-
-_ACT_APPOSITIVE = re.compile(r",\s*(là |một |được xem là|được coi là|đặt mục tiêu|nhằm tạo|tạo khuôn khổ|tạo khung|"
-                             r"tạo ra|văn kiện|hiệp ước|công ước|khuôn khổ|bộ khung)")
 
 
 @lru_cache(maxsize=8)
@@ -105,20 +100,36 @@ def _not_cues(frames_path: str) -> re.Pattern[str] | None:
     return _pattern(phrases) if phrases else None
 
 
-def _received(before: str, markers: set[str]) -> bool:
+def _received(before: str, markers: set[str], quantifiers: set[str]) -> bool:
     """The folded words before a cue end with a marker of criticism received ("gây ra nhiều", "bị")."""
     words = before.split()
-    if words and words[-1] in {"nhiều", "những", "các", "không ít", "sự"}:
+    if words and words[-1] in quantifiers:
         words = words[:-1]
     return any(" ".join(words[-n:]) in markers for n in (1, 2, 3) if len(words) >= n)
 
 
-def own_words(t: str, act: bool = False) -> str:
+def _alternation(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+
+@lru_cache(maxsize=8)
+def _own_words_ends(cues_path: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The `scopes` of stance_cues.yaml that end an actor's own words: a clause about someone else, and in an
+    act an appositive describing the act's object."""
+    scopes = _yaml(cues_path)["scopes"]
+    other = re.compile(rf"(?<=.)(?<!\w){_alternation(scopes['other_clause'])}(?!\w)"
+                       rf"|,\s*{_alternation(scopes['other_clause_after_comma'])}\s")
+    return other, re.compile(rf",\s*({'|'.join(re.escape(w) for w in scopes['act_appositive'])})")
+
+
+def own_words(t: str, act: bool = False, cues_path: str | None = None) -> str:
     """The part of an actor's folded words that frames are read from: up to a clause about someone else
-    (", trong khi Singapore ..."), and in an act up to an appositive describing the act's object."""
-    cuts = [m.start() for m in _OTHER_CLAUSE.finditer(t)][:1]
+    (", trong khi Singapore ..."), and in an act up to an appositive describing the act's object
+    (", một văn kiện được xem là ..."). `cues_path`: a stance_cues.yaml in place of the packaged one."""
+    other, appositive = _own_words_ends(cue_paths(cues_path, None)[0])
+    cuts = [m.start() for m in other.finditer(t)][:1]
     if act:
-        cuts += [m.start() for m in _ACT_APPOSITIVE.finditer(t)][:1]
+        cuts += [m.start() for m in appositive.finditer(t)][:1]
     return t[:min(cuts)] if cuts else t
 
 
@@ -142,6 +153,163 @@ def frame_cues(t: str, frames_path: str | None = None) -> dict[str, list[str]]:
     return out
 
 
+@dataclass
+class _Scan:
+    """One sentence being read for cues: its folded text, the lexicons, and what the rules found so far."""
+
+    t: str
+    stance: dict[str, re.Pattern[str]]  # cue class → pattern
+    cues: dict  # stance_cues.yaml
+    words: dict[str, tuple[str, ...]]  # folded word lists of stance_cues.yaml
+    cues_path: str
+    frames_path: str | None
+    act: bool
+    committed_at: int | None
+    out: dict = field(default_factory=lambda: {"support": [], "conditional": [], "oppose": [], "critical": []})
+    matched: dict[str, list[re.Match[str]]] = field(default_factory=dict)
+    support_at: list[int] = field(default_factory=list)  # where support cues start
+    is_received: dict[int, bool] = field(default_factory=dict)  # oppose cue start → criticism the actor receives
+    oppose: list[re.Match[str]] = field(default_factory=list)  # the oppose cues the actor voices
+    defended: list[re.Match[str]] = field(default_factory=list)  # the Convention as the agent of a beneficial verb
+    received_at: list[int] = field(default_factory=list)
+    criticism: list[str] = field(default_factory=list)
+
+    def hits(self, name: str) -> list[re.Match[str]]:
+        """The matches of one cue class, found once."""
+        if name not in self.matched:
+            self.matched[name] = list(self.stance[name].finditer(self.t)) if name in self.stance else []
+        return self.matched[name]
+
+    def word_set(self, key: str) -> set[str]:
+        """One folded word list of stance_cues.yaml as a set (empty if the file has none)."""
+        return set(self.words.get(key, ()))
+
+
+def _settled(s: _Scan, at: int) -> bool:
+    """A `settled` word among the three words before `at`: «sau khi cân nhắc», «sau khi các lo ngại ...»."""
+    return any(w in " ".join(s.t[:at].split()[-3:]) for w in s.words.get("settled", ()))
+
+
+def _oppose(s: _Scan) -> None:
+    """«Mỹ phản đối Công ước» → oppose; «X bị phản đối», «đã gây ra nhiều chỉ trích» → criticism received."""
+    t, other = s.t, s.words.get("other_treaties") or ("\0",)
+    quantifiers = set(s.cues["scopes"]["received_quantifiers"])
+    s.is_received = {m.start(): _received(t[_clause_of(t, m.start()):m.start()], s.word_set("received"), quantifiers)
+                     for m in s.hits("oppose")}
+    s.oppose = [m for m in s.hits("oppose") if not t[m.end():].lstrip().startswith(other)
+                and not s.is_received[m.start()]]
+    s.out["oppose"] = [m.group(1) for m in s.oppose]
+
+
+def _support(s: _Scan) -> None:
+    """«Việt Nam ủng hộ Công ước» → support; «không ủng hộ» → oppose; «chưa ủng hộ» → conditional."""
+    t, other = s.t, s.words.get("other_treaties") or ("\0",)
+    logistics = s.words.get("logistics") or ("\0",)
+    covered = [m.span() for m in s.oppose + s.hits("criticism") + s.hits("not_support")]
+    negation, hesitation, lack = s.word_set("negation"), s.word_set("hesitation"), s.word_set("lack")
+    judged = s.words.get("negated_judgement", ())
+    for m in s.hits("support"):
+        if any(a < m.end() and m.start() < b for a, b in covered) or \
+                t[m.end():].lstrip().startswith(other + logistics):
+            continue  # part of an oppose cue ("không ủng hộ") or a longer word, or about another treaty or logistics
+        clause = t[_clause_of(t, m.start()):m.start()]
+        before = (s.stance["not_negation"].sub(" ", clause) if "not_negation" in s.stance else clause).split()[-2:]
+        if before and before[-1] in s.word_set("event_nouns"):
+            continue  # the name of an event, not an act ("lễ mở ký Công ước", "lễ ký kết")
+        if any(w in lack for w in clause.split()[-6:]):
+            continue  # what is lacking ("thiếu các bảo đảm cần thiết")
+        if any(w in negation for w in before) or any(re.search(rf"(?<!\w){re.escape(j)}(?!\w)", clause)
+                                                     for j in judged):
+            s.out["oppose"].append(f"{before[-1]} {m.group(1)}")
+        elif any(w in hesitation for w in before):
+            s.out["conditional"].append(f"{before[-1]} {m.group(1)}")
+        else:
+            s.out["support"].append(m.group(1))
+            s.support_at.append(m.start())
+
+
+def _defended(s: _Scan) -> None:
+    """«Công ước bảo đảm quyền con người» → support, unless criticism follows in its clause."""
+    criticism_at = [m.start() for m in s.hits("criticism")]
+    agent = _convention_agent(s.cues_path)
+    s.defended = [m for m in agent.finditer(s.t)] if agent else []
+    for m in (m for m in s.defended if not m.group("neg")):
+        a, b = _clause_after(s.t, m.start())
+        if not any(a <= c < b for c in criticism_at):  # "Công ước trao cho các chế độ độc tài ...": criticism
+            s.out["support"].append(m.group(0))
+            s.support_at.append(m.start())
+
+
+def _conditions(s: _Scan) -> None:
+    """«ủng hộ với điều kiện ...», «chỉ ký khi ...» → conditional; «sau khi cân nhắc» is no reservation."""
+    s.out["conditional"] += [m.group(1) for m in s.hits("conditional") if not _settled(s, m.start())]
+    s.out["conditional"] += [m.group(0) for pat in s.cues.get("conditional_patterns", [])
+                             for m in re.finditer(pat, s.t)]
+
+
+def _concessions(s: _Scan) -> None:
+    """«ủng hộ Công ước, song vẫn còn băn khoăn», «ký, nếu ...» after a support → conditional."""
+    first_support = min(s.support_at + ([s.committed_at] if s.committed_at is not None else []), default=len(s.t))
+    compounds = [m.span() for m in s.hits("not_concessive")]
+    s.received_at = [at for at, r in s.is_received.items() if r]  # "dù bị chỉ trích": others' criticism, conceded
+    s.out["conditional"] += [m.group(1) for m in s.hits("concessive") if m.start() > first_support
+                             and not any(a <= m.start() < b for a, b in compounds)
+                             and not any(a <= at < b for at in s.support_at + s.received_at
+                                         for a, b in [_clause_after(s.t, m.end())])]
+    s.out["conditional"] += [m.group(1) for m in s.hits("condition_after_support") if m.start() > first_support]
+
+
+def _by_criminals(s: _Scan, m: re.Match[str]) -> bool:
+    """«tội phạm ngày càng lạm dụng AI»: a crime, not criticism («bị lạm dụng» stays criticism)."""
+    starts = [w.start() for w in re.finditer(r"\S+", s.t[:m.start()])][-5:]
+    near = max([_clause_of(s.t, m.start())] + starts[:1])
+    passive = f"{s.cues['scopes']['passive']} "
+    return not m.group(1).startswith(passive) and any(near <= x < m.start() for x, _ in
+                                                      (c.span() for c in s.hits("crime_words")))
+
+
+def _object_of(s: _Scan, m: re.Match[str]) -> str:
+    """What a concern is about, named first: «lo ngại tội phạm ...» crime, «lo ngại Công ước ...» convention, or ''."""
+    a, b = m.end(), _clause_after(s.t, m.end())[1]
+    named = [(x, "crime") for x, _ in (c.span() for c in s.hits("crime_words")) if a <= x < b]
+    named += [(c.start(), "convention") for c in s.stance["convention_terms"].finditer(s.t, a, b)] \
+        if "convention_terms" in s.stance else []
+    return min(named)[1] if named else ""
+
+
+def _critical(s: _Scan) -> None:
+    """«Công ước có thể bị lạm dụng để đàn áp» → critical; a concern alone qualifies a support (conditional)."""
+    t, negation = s.t, s.word_set("negation")
+    not_before = s.words.get("criticism_not_before", ())
+    s.criticism = [m.group(1) for m in s.hits("criticism")
+                   if not t[m.end():].lstrip().startswith(not_before or ("\0",))
+                   and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])
+                   and not _by_criminals(s, m)]
+    undefended = [m.group(0) for m in s.defended if m.group("neg")]  # "Công ước không bảo vệ ...": no frame cue
+    concerns = [(m.group(1), _object_of(s, m)) for m in s.hits("concern") if not _settled(s, m.start())]
+    concern = [c for c, about in concerns if about != "crime"]
+    if s.hits("rebuttal"):
+        return  # a rebuttal of others' criticism: its criticism terms are not the speaker's
+    if s.criticism or undefended or any(about == "convention" for _, about in concerns):
+        s.out["critical"] = s.criticism + undefended + concern
+    elif concern and (s.out["support"] or s.committed_at is not None):
+        s.out["conditional"] += concern
+
+
+def _frames(s: _Scan) -> None:
+    """«bảo vệ chủ quyền quốc gia» → the sovereignty frame, read from the actor's own words; criticism → human_rights."""
+    t = s.t
+    s.out["frames"] = frame_cues(own_words(t[:min(s.received_at, default=len(t))], s.act, s.cues_path), s.frames_path)
+    if s.criticism and not s.hits("rebuttal"):
+        rights = s.out["frames"].get("human_rights", [])
+        s.out["frames"]["human_rights"] = rights + [c for c in s.criticism if c not in rights]
+    s.out["convention"] = bool(s.stance["convention_terms"].search(t)) if "convention_terms" in s.stance else False
+
+
+# the rules of sentence_cues, in order: each reads what the earlier ones found
+_RULES = (_oppose, _support, _defended, _conditions, _concessions, _critical, _frames)
+
+
 def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | None = None,
                   act: bool = False, committed_at: int | None = None) -> dict:
     """Cues in an actor's own words: {'support'|'conditional'|'oppose'|'critical': [cue...],
@@ -149,94 +317,9 @@ def sentence_cues(text: str, cues_path: str | None = None, frames_path: str | No
     Frames come from `own_words` (`act`: the words of an act row); criticism in them (misuse, repression,
     surveillance, vagueness) is a human_rights frame. `committed_at`: the position of an act of support that opens
     the text ("ký Công ước, song ..."), after which a concession, a condition or a concern qualifies it."""
-    stance, _, cues = _lexicons(*cue_paths(cues_path, frames_path))
-    t = fold(text)
-    words = folded_cues(cue_paths(cues_path, frames_path)[0])
-    negation, hesitation, lack, nominal, received = (set(words.get(k, ())) for k in
-                                                     ("negation", "hesitation", "lack", "event_nouns", "received"))
-    judged, not_before, settled = (words.get(k, ()) for k in ("negated_judgement", "criticism_not_before", "settled"))
-    matched: dict[str, list[re.Match[str]]] = {}
-
-    def hits(name: str) -> list[re.Match[str]]:
-        if name not in matched:
-            matched[name] = list(stance[name].finditer(t)) if name in stance else []
-        return matched[name]
-
-    other = words.get("other_treaties") or ("\0",)
-    logistics = words.get("logistics") or ("\0",)
-    out: dict = {"support": [], "conditional": [], "oppose": [], "critical": []}
-    is_received = {m.start(): _received(t[_clause_of(t, m.start()):m.start()], received) for m in hits("oppose")}
-    oppose = [m for m in hits("oppose") if not t[m.end():].lstrip().startswith(other) and not is_received[m.start()]]
-    covered = [m.span() for m in oppose + hits("criticism") + hits("not_support")]
-    out["oppose"] = [m.group(1) for m in oppose]
-    support_at = []
-    for m in hits("support"):
-        if any(a < m.end() and m.start() < b for a, b in covered) or \
-                t[m.end():].lstrip().startswith(other + logistics):
-            continue  # part of an oppose cue ("không ủng hộ") or a longer word, or about another treaty or logistics
-        clause = t[_clause_of(t, m.start()):m.start()]
-        before = (stance["not_negation"].sub(" ", clause) if "not_negation" in stance else clause).split()[-2:]
-        if before and before[-1] in nominal:
-            continue  # the name of an event, not an act ("lễ mở ký Công ước", "lễ ký kết")
-        if any(w in lack for w in clause.split()[-6:]):
-            continue  # what is lacking ("thiếu các bảo đảm cần thiết")
-        if any(w in negation for w in before) or any(re.search(rf"(?<!\w){re.escape(j)}(?!\w)", clause)
-                                                     for j in judged):
-            out["oppose"].append(f"{before[-1]} {m.group(1)}")
-        elif any(w in hesitation for w in before):
-            out["conditional"].append(f"{before[-1]} {m.group(1)}")
-        else:
-            out["support"].append(m.group(1))
-            support_at.append(m.start())
-    criticism_at = [m.start() for m in hits("criticism")]
-    agent = _convention_agent(cue_paths(cues_path, frames_path)[0])
-    defended = [m for m in agent.finditer(t)] if agent else []
-    for m in (m for m in defended if not m.group("neg")):
-        a, b = _clause_after(t, m.start())
-        if not any(a <= c < b for c in criticism_at):  # "Công ước trao cho các chế độ độc tài ...": criticism
-            out["support"].append(m.group(0))
-            support_at.append(m.start())
-    out["conditional"] += [m.group(1) for m in hits("conditional")  # "sau khi cân nhắc" is no reservation
-                           if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
-    out["conditional"] += [m.group(0) for pat in cues.get("conditional_patterns", []) for m in re.finditer(pat, t)]
-    first_support = min(support_at + ([committed_at] if committed_at is not None else []), default=len(t))
-    compounds = [m.span() for m in hits("not_concessive")]
-    received_at = [at for at, r in is_received.items() if r]  # "dù bị chỉ trích": others' criticism, conceded
-    out["conditional"] += [m.group(1) for m in hits("concessive") if m.start() > first_support
-                           and not any(a <= m.start() < b for a, b in compounds)
-                           and not any(a <= at < b for at in support_at + received_at
-                                       for a, b in [_clause_after(t, m.end())])]
-    out["conditional"] += [m.group(1) for m in hits("condition_after_support") if m.start() > first_support]
-    rebuttal = bool(hits("rebuttal"))
-    crime = [m.span() for m in hits("crime_words")]
-
-    def by_criminals(m: re.Match[str]) -> bool:  # "tội phạm ngày càng lạm dụng AI": a crime, not criticism
-        starts = [w.start() for w in re.finditer(r"\S+", t[:m.start()])][-5:]
-        near = max([_clause_of(t, m.start())] + starts[:1])
-        return not m.group(1).startswith("bị ") and any(near <= x < m.start() for x, _ in crime)
-
-    def object_of(m: re.Match[str]) -> str:  # what a concern is about, named first: crime, convention or ''
-        a, b = m.end(), _clause_after(t, m.end())[1]
-        named = [(x, "crime") for x, _ in crime if a <= x < b]
-        named += [(c.start(), "convention") for c in stance["convention_terms"].finditer(t, a, b)] \
-            if "convention_terms" in stance else []
-        return min(named)[1] if named else ""
-
-    criticism = [m.group(1) for m in hits("criticism") if not t[m.end():].lstrip().startswith(not_before or ("\0",))
-                 and not any(w in negation for w in t[_clause_of(t, m.start()):m.start()].split()[-3:])
-                 and not by_criminals(m)]
-    undefended = [m.group(0) for m in defended if m.group("neg")]  # "Công ước không bảo vệ ...": no frame cue
-    concerns = [(m.group(1), object_of(m)) for m in hits("concern")  # "sau khi các lo ngại ... được giải đáp"
-                if not any(w in " ".join(t[:m.start()].split()[-3:]) for w in settled)]
-    concern = [c for c, about in concerns if about != "crime"]
-    if not rebuttal:
-        if criticism or undefended or any(about == "convention" for _, about in concerns):
-            out["critical"] = criticism + undefended + concern
-        elif concern and (out["support"] or committed_at is not None):
-            out["conditional"] += concern
-    out["frames"] = frame_cues(own_words(t[:min(received_at, default=len(t))], act), frames_path)  # then critics
-    if criticism and not rebuttal:
-        rights = out["frames"].get("human_rights", [])
-        out["frames"]["human_rights"] = rights + [c for c in criticism if c not in rights]
-    out["convention"] = bool(stance["convention_terms"].search(t)) if "convention_terms" in stance else False
-    return out
+    paths = cue_paths(cues_path, frames_path)
+    stance, _, cues = _lexicons(*paths)
+    scan = _Scan(fold(text), stance, cues, folded_cues(paths[0]), paths[0], frames_path, act, committed_at)
+    for rule in _RULES:
+        rule(scan)
+    return scan.out

@@ -1,9 +1,10 @@
 """Vietnamese date expressions resolved to calendar dates, and the events they date.
 
-The grammar's word lists (time-of-day and weekday cues, tense words, relative expressions, the heads of
-document names and target years, units, event words) live in `data/dates.yaml`; the patterns are here
-(`grammar` compiles them; `timeline`, `article_dates`, `extract_dates` and `anchor_to_corpus` take
-`grammar_path`, a dates.yaml in place of the packaged one).
+The grammar lives in `data/dates.yaml`: its word lists (time-of-day and weekday cues, tense words, relative
+expressions, the heads of document names and target years, units, event words) and the patterns built on them,
+each with its example (`grammar` compiles them; `timeline`, `article_dates`, `extract_dates` and
+`anchor_to_corpus` take `grammar_path`, a dates.yaml in place of the packaged one). Here each pattern kind has
+its interpreter (`_INTERPRETERS`), which turns a match into dates.
 
 Recognized (on normalized text, case-insensitive): full dates `25/12/2024`, `24-12-2024`, `25.10.2025`,
 `ngày 25 tháng 10 năm 2025`, `15 tháng 2, 2023`, `hôm 24 Tháng Mười` (a month as a capitalized word);
@@ -52,6 +53,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import yaml
@@ -77,84 +79,55 @@ def _word_re(words: list[str]) -> re.Pattern[str]:
     return re.compile(rf"(?<!\w){_any(words)}(?!\w)", re.I)
 
 
-_D, _M, _Y = r"(\d{1,2})", r"(\d{1,2})", r"(\d{4})"
-_YR = r"((?:19|20)\d{2})"
-_NB = r"(?<![\d/.,-])"  # not glued to a preceding number
-_NA = r"(?![\d/.,-]\d|\d|%)"  # not followed by more digits or a percent sign
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
-_DURATION_BEFORE = re.compile(r"\d\s*$|(?:gần|hơn|khoảng|suốt|trong|sau)\s+$", re.I)
 _YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
 _CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)")
-# A year opening a line that continues the sentence before it ("... ngày 25–26 tháng 10" / "năm 2025, là ...").
-_YEAR_START = re.compile(r"\s*năm\s+(?:19|20)\d{2}(?!\d)", re.I)
+_PLACEHOLDER = re.compile(r"\{(\w+)\}")
+_NOT_WORDS = ("pieces", "patterns", "context")  # the keys of dates.yaml that are regexes, not word lists
 
 
 @dataclass(frozen=True)
 class Grammar:
-    """The date grammar: the word lists of a dates.yaml (`words`) and the patterns built on them."""
+    """The date grammar of a dates.yaml: its word lists (`words`), its patterns and its context regexes."""
 
     words: dict
     patterns: list[tuple[str, re.Pattern[str]]]  # (kind, regex); earlier matches win over overlapping later ones
     partial_keep: re.Pattern[str]  # a partial date's cue that stays in its surface (a day, time of day, weekday)
     cue_before: re.Pattern[str]  # a time of day or weekday ending the text before a date
-    future: re.Pattern[str]
+    day_word: re.Pattern[str]  # a day word opening a long date
+    deadline: re.Pattern[str]  # a deadline just before a date
+    target: re.Pattern[str]  # a target just before a year
+    code_before: re.Pattern[str]  # a code just before a number
+    unit_after: re.Pattern[str]  # a unit just after a number
+    clock_rest: re.Pattern[str]  # what a page's clock line holds besides its time
+    duration_before: re.Pattern[str]  # a number or duration word before a month
+    year_start: re.Pattern[str]  # a year opening a line that continues the sentence before it
+    future: re.Pattern[str]  # the tense words
     past: re.Pattern[str]
-    deadline: re.Pattern[str]
-    name_head: re.Pattern[str]
+    name_head: re.Pattern[str]  # the head of a document's name, and the words ending a name
     name_break: re.Pattern[str]
-    target: re.Pattern[str]
-    code_before: re.Pattern[str]
-    unit_after: re.Pattern[str]
-    clock_rest: re.Pattern[str]
     months: dict[str, int]  # folded month word → month
     event_ignore: re.Pattern[str]
     events: dict[str, re.Pattern[str]]  # event kind → its words
+
+
+def _expand(template: str, subs: dict[str, str]) -> str:
+    """A regex template with its {name} placeholders replaced (other braces are the regex's own)."""
+    return _PLACEHOLDER.sub(lambda m: subs.get(m.group(1), m.group(0)), template)
 
 
 @lru_cache(maxsize=4)
 def grammar(path: str | None = None) -> Grammar:
     """The date grammar of `data/dates.yaml`, or of the dates.yaml at `path`."""
     words = yaml.safe_load(Path(path or data_path("dates.yaml")).read_text(encoding="utf-8"))
-    tod, weekday = _any(words["time_of_day"]), _any(words["weekdays"])
-    cue = rf"(?:{_any(words['partial_cues'])}|{tod}|{weekday},?)"
-    mw = rf"(\d{{1,2}}|{_any(list(words['month_words']))}(?!\w))"  # a month as a number or a word
-    num = _any(list(words["number_words"]))
-    count = rf"(\d{{1,3}}|{num}\s+mươi(?:\s+{num})?|mười(?:\s+{num})?|{num})"  # 20, hai mươi, mười lăm, năm
-    patterns = [(k, re.compile(p, re.I)) for k, p in [
-        ("range_months", rf"từ\s+(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}\s*[/.-]\s*{_Y}{_NA}"),
-        ("range_from", rf"từ\s+(?:ngày\s+)?{_D}\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
-        ("range_and", rf"(?:hai\s+|các\s+)?ngày\s+{_D}\s+(?:và|,)\s+{_D}\s*[/.-]\s*{_M}(?:\s*[/.-]\s*{_Y})?{_NA}"),
-        ("range_long", rf"ngày\s+{_D}\s*(?:và|đến|tới|-|–)\s*(?:ngày\s+)?{_D}\s+tháng\s+{mw}(?:\s*(?:năm\s+|,\s*){_Y})?(?!\d)"),
-        ("range_dash", rf"{_NB}{_D}\s*[-–]\s*{_D}\s*[/.]\s*{_M}(?:\s*[/.]\s*{_Y})?{_NA}"),
-        ("long", rf"(?<![\d,.])(?:(?:ngày|mùng|mồng|hôm)\s+)?{_D}\s+tháng\s+{mw}(?:\s*(?:năm\s+|,\s*){_Y})?(?![\d.,]\d|\d)"),
-        ("month_span", rf"{_NB}{_M}\s*/\s*{_Y}\s*[-–—]\s*{_M}\s*/\s*{_Y}{_NA}"),
-        ("full", rf"{_NB}{_D}\s*([/.-])\s*{_M}\s*\2\s*{_Y}{_NA}"),
-        ("partial", rf"(?<![\w/.-])(?P<cue>{cue}(?:\s+|\s*\(\s*))(?:ngày\s+)?{_D}\s*[/.-]\s*{_M}{_NA}"),
-        ("months_part", r"(\d{1,2}|ba|sáu|chín)\s+tháng\s+(đầu|cuối)\s+năm(?:\s+(\d{4}))?"),
-        ("quarter", rf"quý\s+(I{{1,3}}|IV|[1-4])(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?(?!\w)"),
-        ("month", rf"(?<![\d]\s)(?<!\d)tháng\s+{mw}(?:\s*[/.-]\s*{_Y}|\s+năm\s+{_Y})?{_NA}"),
-        ("year_span", rf"(?:(?:từ|giai\s+đoạn|thời\s+kỳ|năm|niên\s+khóa)\s+)?{_NB}{_YR}\s*[-–—]\s*{_YR}{_NA}"),
-        ("year_span", rf"(?:kể\s+)?từ\s+(?:năm\s+){_YR}\s+(?:đến|tới)\s+(?:năm\s+)?{_YR}{_NA}"),
-        ("year_from", rf"(?:kể\s+)?từ\s+(?:năm\s+)?{_YR}(?:\s+(?:đến|tới)\s+(?:nay|hiện\s+nay|bây\s+giờ))?{_NA}"),
-        ("year_part", rf"(đầu|giữa|cuối)\s+năm(?:\s+{_Y}|\s+(nay|ngoái|tới|sau))?(?!\w)"),
-        ("year", rf"(?<!\d\s)năm\s+{_Y}{_NA}"),
-        ("year_bare", rf"(?<!\w)(trước|sau|vào|trong|đến|tới|đầu|giữa|cuối)\s+{_YR}{_NA}"),
-        ("years_ago", rf"(?<![\w.,])(?:hơn\s+|khoảng\s+|gần\s+)?{count}\s+năm\s+(?:về\s+)?trước(?!\s+(?:khi|đó)|\w)"),
-        ("relative", rf"(?<!\w)({_any(list(words['relative']))})(?!\w)"),
-        ("range_days", rf"(?:hai|các)\s+ngày\s+{_D}\s*(?:và|,)\s*{_D}(?!\d|\s*[/.-]\s*\d|\s+tháng)"),
-    ]]
+    subs = {k: _any(list(v)) for k, v in words.items() if k not in _NOT_WORDS and isinstance(v, (list, dict))}
+    for name, piece in words["pieces"].items():
+        subs[name] = _expand(piece, subs)
+    context = {name: re.compile(_expand(regex, subs), re.I) for name, regex in words["context"].items()}
     return Grammar(
-        words=words, patterns=patterns, partial_keep=re.compile(rf"ngày|hôm|{tod}|{weekday},?", re.I),
-        cue_before=re.compile(rf"(?:{tod}|{weekday}),?\s*$", re.I),
-        future=_word_re(words["future"]), past=_word_re(words["past"]),
-        deadline=re.compile(rf"(?<!\w){_any(words['deadline'])}\s+(?:ngày\s+)?$", re.I),
+        words=words, patterns=[(p["kind"], re.compile(_expand(p["regex"], subs), re.I)) for p in words["patterns"]],
+        **context, future=_word_re(words["future"]), past=_word_re(words["past"]),
         name_head=_word_re(words["name_heads"]), name_break=_word_re(words["name_breaks"]),
-        target=re.compile(rf"(?:(?<!\w){_any(words['target_heads'])}(?:\s+(?:đến|tới))?"
-                          rf"|(?<!\w){_any(words['plan_heads'])}(?!\w)[^,.;:]{{0,80}}(?<!\w)(?:đến|tới))\s*$", re.I),
-        code_before=re.compile(rf"(?<!\w){_any(words['code_before'])}\s*[:.]?\s*$", re.I),
-        unit_after=re.compile(rf"^\s*{_any(words['units'])}(?!\w)", re.I),
-        clock_rest=re.compile(rf"{_any(words['clock_labels'])}|{weekday}|\d{{1,2}}\s*[/.-]\s*\d{{1,2}}\s*[/.-]\s*\d{{4}}"
-                              r"|[+-]\d{1,2}|[^\w]", re.I),
         months={fold(w): n for w, n in words["month_words"].items()},
         event_ignore=re.compile(rf"(?<!\w){_any([fold(w) for w in words['event_ignore']])}(?!\w)"),
         events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)") for kind, ws in words["events"].items()},
@@ -271,7 +244,7 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None, conte
             elif kind == "relative" and pub is None and month:
                 rows = _relative_to_month(m.group(1), month, gram)
             else:
-                rows = _interpret(kind, m, pub, ctx, tense, before, gram)
+                rows = _interpret(kind, m, _Context(pub, ctx, tense, before, gram))
             if not rows:
                 continue
             taken.append((s, e))
@@ -349,90 +322,179 @@ def _range(d1: int, d2: int, mo: int, y: str | None, pub: date | None, ctx: Boun
     return [first, second] if first and second else []
 
 
-def _interpret(kind: str, m: re.Match[str], pub: date | None, ctx: Bounds, tense: str, before: str,
-               gram: Grammar) -> list[dict]:
-    """Rows (see _row) for one match, or [] when it is not a date."""
+@dataclass(frozen=True)
+class _Context:
+    """What an interpreter knows besides its match: the anchors, the tense and text before it, the grammar."""
+
+    pub: date | None
+    ctx: Bounds
+    tense: str
+    before: str
+    gram: Grammar
+
+
+def _with_month(g: tuple, i: int, gram: Grammar) -> tuple | None:
+    """The groups with group `i`, a month as a number or a capitalized word, as a number; None if no month."""
+    if (month := _month_no(g[i], gram)) is None:
+        return None
+    return g[:i] + (str(month),) + g[i + 1:]
+
+
+def _one(row: dict | None) -> list[dict]:
+    return [row] if row else []
+
+
+def _range_months(m: re.Match[str], c: _Context) -> list[dict]:
+    """«từ 30/12 đến 2/1/2025» → 2024-12-30 to 2025-01-02."""
+    d1, m1, d2, m2, y = (int(x) for x in m.groups())
+    y1 = y - 1 if (m1, d1) > (m2, d2) else y
+    if not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
+        return []
+    return [_row(date(y1, m1, d1).isoformat(), "day", "explicit", rng="start"),
+            _row(date(y, m2, d2).isoformat(), "day", "explicit", rng="end")]
+
+
+def _day_range(m: re.Match[str], c: _Context) -> list[dict]:
+    """«từ ngày 25 đến 26-10», «hai ngày 25 và 26/10/2025», «25–26/10/2025» → two days of one month."""
     g = m.groups()
-    if kind in ("range_long", "long", "month"):
-        i = {"range_long": 2, "long": 1, "month": 0}[kind]
-        if (month := _month_no(g[i], gram)) is None:
-            return []
-        g = g[:i] + (str(month),) + g[i + 1:]
-    if kind == "range_months":
-        d1, m1, d2, m2, y = int(g[0]), int(g[1]), int(g[2]), int(g[3]), int(g[4])
-        y1 = y - 1 if (m1, d1) > (m2, d2) else y
-        if not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
-            return []
-        return [_row(date(y1, m1, d1).isoformat(), "day", "explicit", rng="start"),
-                _row(date(y, m2, d2).isoformat(), "day", "explicit", rng="end")]
-    if kind in ("range_from", "range_and", "range_long", "range_dash"):
-        return _range(int(g[0]), int(g[1]), int(g[2]), g[3], pub, ctx, tense)
-    if kind == "long":
-        if not g[2] and not re.match(r"ngày|mùng|mồng|hôm", m.group(0), re.I) and \
-                not gram.cue_before.search(before):
-            return []  # "3 tháng 10 ngày" is a duration; "15 tháng 2" needs ngày, a year or a weekday
-        hit = _resolve_dm(int(g[0]), int(g[1]), g[2], pub, ctx, tense)
-        return [hit] if hit else []
-    if kind == "full":
-        hit = _resolve_dm(int(g[0]), int(g[2]), g[3], pub, ctx, tense)
-        return [hit] if hit else []
-    if kind == "partial":
-        d, mo = int(m.group(m.lastindex - 1)), int(m.group(m.lastindex))
-        if (d, mo) == (24, 7):
-            return []
-        hit = _resolve_dm(d, mo, None, pub, ctx, tense)
-        return [hit] if hit else []
-    if kind == "months_part":
-        n = {"ba": 3, "sáu": 6, "chín": 9}.get(g[0].lower(), None) or int(g[0])
-        year, anchor = _year_of(g[2], pub, ctx)
-        early = g[1].lower() == "đầu"
-        if n == 3:
-            return [_row(f"{year}-Q{1 if early else 4}" if year else "", "quarter", anchor)]
-        part = ("H1" if early else "H2") if n == 6 else ("early" if early else "late")
-        return [_row(str(year) if year else "", "year", anchor, part)]
-    if kind == "quarter":
-        year, anchor = _year_of(g[1] or g[2], pub, ctx)
-        return [_row(f"{year}-Q{_ROMAN[g[0].lower()]}" if year else "", "quarter", anchor)]
-    if kind == "month":
-        return _month(int(g[0]), g[1] or g[2], pub, ctx, tense, before)
-    if kind == "year_span":
-        y1, y2 = int(g[0]), int(g[1])
-        return [_row(g[0], "year", "explicit", rng="start"), _row(g[1], "year", "explicit", rng="end")] \
-            if y1 < y2 <= y1 + 100 else []
-    if kind == "year_from":
-        return [_row(g[0], "year", "explicit", rng="start")]
-    if kind == "year_part":
-        part = {"đầu": "early", "giữa": "mid", "cuối": "late"}[g[0].lower()]
-        if g[1]:
-            return [_row(g[1], "year", "explicit", part)]
-        year = _ctx_year(ctx, 1, 1)
-        ref = pub or (date(year, 7, 1) if year else None)
-        if ref is None:
-            return [_row("", "year", "unresolved", part)]
-        shift = {"ngoái": -1, "tới": 1, "sau": 1}.get((g[2] or "").lower(), 0)
-        return [_row(str(ref.year + shift), "year", "published" if pub else "inferred", part)]
-    if kind == "year":
-        return [_row(g[0], "year", "explicit")]
-    if kind == "year_bare":
-        part = {"đầu": "early", "giữa": "mid", "cuối": "late"}.get(g[0].lower(), "")
+    return _range(int(g[0]), int(g[1]), int(g[2]), g[3], c.pub, c.ctx, c.tense)
+
+
+def _range_long(m: re.Match[str], c: _Context) -> list[dict]:
+    """«ngày 25 và 26 tháng 10 năm 2025» → 2025-10-25 to 2025-10-26."""
+    if (g := _with_month(m.groups(), 2, c.gram)) is None:
+        return []
+    return _range(int(g[0]), int(g[1]), int(g[2]), g[3], c.pub, c.ctx, c.tense)
+
+
+def _long(m: re.Match[str], c: _Context) -> list[dict]:
+    """«ngày 25 tháng 10 năm 2025», «hôm 24 Tháng Mười» → a day; «3 tháng 10 ngày» is a duration."""
+    if (g := _with_month(m.groups(), 1, c.gram)) is None:
+        return []
+    if not g[2] and not c.gram.day_word.match(m.group(0)) and not c.gram.cue_before.search(c.before):
+        return []  # "15 tháng 2" needs ngày, a year or a weekday
+    return _one(_resolve_dm(int(g[0]), int(g[1]), g[2], c.pub, c.ctx, c.tense))
+
+
+def _full(m: re.Match[str], c: _Context) -> list[dict]:
+    """«25/12/2024», «25.10.2025» → a day."""
+    g = m.groups()
+    return _one(_resolve_dm(int(g[0]), int(g[2]), g[3], c.pub, c.ctx, c.tense))
+
+
+def _partial(m: re.Match[str], c: _Context) -> list[dict]:
+    """«Chiều 25/10», «ngày 23-10» → a day of the year the anchors give; «24/7» is not a date."""
+    d, mo = int(m.group(m.lastindex - 1)), int(m.group(m.lastindex))
+    if (d, mo) == (24, 7):
+        return []
+    return _one(_resolve_dm(d, mo, None, c.pub, c.ctx, c.tense))
+
+
+def _months_part(m: re.Match[str], c: _Context) -> list[dict]:
+    """«3 tháng cuối năm 2024» → 2024-Q4; «6 tháng đầu năm» → H1; «9 tháng đầu năm» → early."""
+    g = m.groups()
+    n = c.gram.words["number_words"].get(g[0].lower()) or int(g[0])
+    year, anchor = _year_of(g[2], c.pub, c.ctx)
+    early = c.gram.words["year_parts"][g[1].lower()] == "early"
+    if n == 3:
+        return [_row(f"{year}-Q{1 if early else 4}" if year else "", "quarter", anchor)]
+    part = ("H1" if early else "H2") if n == 6 else ("early" if early else "late")
+    return [_row(str(year) if year else "", "year", anchor, part)]
+
+
+def _quarter(m: re.Match[str], c: _Context) -> list[dict]:
+    """«quý IV/2024» → 2024-Q4."""
+    g = m.groups()
+    year, anchor = _year_of(g[1] or g[2], c.pub, c.ctx)
+    return [_row(f"{year}-Q{_ROMAN[g[0].lower()]}" if year else "", "quarter", anchor)]
+
+
+def _month_match(m: re.Match[str], c: _Context) -> list[dict]:
+    """«tháng 12 năm 2024», «tháng 10/2025», «tháng 10» → a month."""
+    if (g := _with_month(m.groups(), 0, c.gram)) is None:
+        return []
+    return _month(int(g[0]), g[1] or g[2], c.pub, c.ctx, c.tense, c.before, c.gram)
+
+
+def _year_span(m: re.Match[str], c: _Context) -> list[dict]:
+    """«giai đoạn 2021–2024», «từ năm 2022 đến năm 2024» → 2021 to 2024."""
+    g = m.groups()
+    y1, y2 = int(g[0]), int(g[1])
+    return [_row(g[0], "year", "explicit", rng="start"), _row(g[1], "year", "explicit", rng="end")] \
+        if y1 < y2 <= y1 + 100 else []
+
+
+def _year_from(m: re.Match[str], c: _Context) -> list[dict]:
+    """«từ năm 2019 đến nay», «(từ 2019)» → the start of an open span."""
+    return [_row(m.group(1), "year", "explicit", rng="start")]
+
+
+def _year_part(m: re.Match[str], c: _Context) -> list[dict]:
+    """«cuối năm 2025» → 2025 late; «đầu năm nay», «cuối năm ngoái» → against the publication year."""
+    g = m.groups()
+    part = c.gram.words["year_parts"][g[0].lower()]
+    if g[1]:
         return [_row(g[1], "year", "explicit", part)]
-    if kind == "month_span":
-        (m1, y1), (m2, y2) = (int(g[0]), int(g[1])), (int(g[2]), int(g[3]))
-        if not (1 <= m1 <= 12 and 1 <= m2 <= 12 and (y1, m1) < (y2, m2)):
-            return []
-        return [_row(f"{y1}-{m1:02d}", "month", "explicit", rng="start"),
-                _row(f"{y2}-{m2:02d}", "month", "explicit", rng="end")]
-    if kind == "years_ago":  # N years before the publication year, else before the writing year the bounds give
-        n, year = _count(g[0], gram), pub.year if pub else _ctx_year(ctx, 1, 1)
-        if not 0 < n < 100:
-            return []
-        return [_row(str(year - n) if year else "", "year", "published" if pub else "inferred" if year else "unresolved")]
-    if kind == "relative":
-        if pub is None:
-            return [_row("", "relative", "unresolved")]
-        value, gran = _relative(g[0], pub, gram)
-        return [_row(value, gran, "published")]
-    return []
+    year = _ctx_year(c.ctx, 1, 1)
+    ref = c.pub or (date(year, 7, 1) if year else None)
+    if ref is None:
+        return [_row("", "year", "unresolved", part)]
+    shift = c.gram.words["year_shifts"].get((g[2] or "").lower(), 0)
+    return [_row(str(ref.year + shift), "year", "published" if c.pub else "inferred", part)]
+
+
+def _year(m: re.Match[str], c: _Context) -> list[dict]:
+    """«năm 2025» → 2025."""
+    return [_row(m.group(1), "year", "explicit")]
+
+
+def _year_bare(m: re.Match[str], c: _Context) -> list[dict]:
+    """«vào 2025» → 2025; «cuối 2024» → 2024 late."""
+    g = m.groups()
+    return [_row(g[1], "year", "explicit", c.gram.words["year_parts"].get(g[0].lower(), ""))]
+
+
+def _month_span(m: re.Match[str], c: _Context) -> list[dict]:
+    """«10/2024-3/2025» → 2024-10 to 2025-03."""
+    g = m.groups()
+    (m1, y1), (m2, y2) = (int(g[0]), int(g[1])), (int(g[2]), int(g[3]))
+    if not (1 <= m1 <= 12 and 1 <= m2 <= 12 and (y1, m1) < (y2, m2)):
+        return []
+    return [_row(f"{y1}-{m1:02d}", "month", "explicit", rng="start"),
+            _row(f"{y2}-{m2:02d}", "month", "explicit", rng="end")]
+
+
+def _years_ago(m: re.Match[str], c: _Context) -> list[dict]:
+    """«Hai mươi năm trước» → 20 years before the publication year, else before the writing year the bounds give."""
+    n, year = _count(m.group(1), c.gram), c.pub.year if c.pub else _ctx_year(c.ctx, 1, 1)
+    if not 0 < n < 100:
+        return []
+    return [_row(str(year - n) if year else "", "year",
+                 "published" if c.pub else "inferred" if year else "unresolved")]
+
+
+def _relative_match(m: re.Match[str], c: _Context) -> list[dict]:
+    """«hôm qua», «cuối tuần này» → an offset from the publication date."""
+    if c.pub is None:
+        return [_row("", "relative", "unresolved")]
+    value, gran = _relative(m.group(1), c.pub, c.gram)
+    return [_row(value, gran, "published")]
+
+
+# the interpreter of each pattern kind of dates.yaml: rows (see _row) for one match, or [] when it is not a date
+_INTERPRETERS: dict[str, Callable[[re.Match[str], _Context], list[dict]]] = {
+    "range_months": _range_months, "range_from": _day_range, "range_and": _day_range, "range_long": _range_long,
+    "range_dash": _day_range, "long": _long, "month_span": _month_span, "full": _full, "partial": _partial,
+    "months_part": _months_part, "quarter": _quarter, "month": _month_match, "year_span": _year_span,
+    "year_from": _year_from, "year_part": _year_part, "year": _year, "year_bare": _year_bare,
+    "years_ago": _years_ago, "relative": _relative_match,
+}
+
+
+def _interpret(kind: str, m: re.Match[str], c: _Context) -> list[dict]:
+    """Rows (see _row) for one match, or [] when it is not a date (or its kind has no interpreter)."""
+    interpreter = _INTERPRETERS.get(kind)
+    return interpreter(m, c) if interpreter else []
 
 
 def _count(text: str, gram: Grammar) -> int:
@@ -441,7 +503,7 @@ def _count(text: str, gram: Grammar) -> int:
         return int(text)
     words = text.lower().split()
     numbers = gram.words["number_words"]
-    if "mươi" in words:
+    if gram.words["tens_word"] in words:
         return numbers[words[0]] * 10 + (numbers[words[2]] if len(words) > 2 else 0)
     return sum(numbers[w] for w in words)
 
@@ -453,8 +515,9 @@ def _month_no(text: str, gram: Grammar) -> int | None:
     return gram.months.get(fold(text)) if text[0].isupper() else None
 
 
-def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str) -> list[dict]:
-    if not 1 <= mo <= 12 or _DURATION_BEFORE.search(before[-8:]) and re.search(r"\d\s*$", before):
+def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str,
+           gram: Grammar) -> list[dict]:
+    if not 1 <= mo <= 12 or gram.duration_before.search(before[-8:]) and re.search(r"\d\s*$", before):
         return []
     if y:
         return [_row(f"{int(y)}-{mo:02d}", "month", "explicit")]
@@ -513,10 +576,11 @@ def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None
     """(sentence_id, text, row) for every date of the sentences in order; a day pair without its month
     takes the month of the last date before it."""
     leads = [""] + [prev if not re.search(r"[.!?:;…\"”)]\s*$", prev) else "" for _, prev in texts[:-1]]
+    gram = grammar(grammar_path)
     out: list[tuple[int, str, dict]] = []
     hint, taken = None, 0  # taken: characters of this sentence a date of the previous one consumed
     for n, ((sid, text), lead) in enumerate(zip(texts, leads)):
-        year = _YEAR_START.match(texts[n + 1][1]) if n + 1 < len(texts) and leads[n + 1] else None
+        year = gram.year_start.match(texts[n + 1][1]) if n + 1 < len(texts) and leads[n + 1] else None
         rows = extract_dates(f"{text} {year.group(0)}" if year else text, published, bounds=bounds, lead=lead,
                              month=month, month_hint=hint, grammar_path=grammar_path)
         rows = [r for r in rows if r["start"] >= taken and r["start"] < len(text)]
@@ -630,17 +694,19 @@ def header_months(log: pd.DataFrame) -> dict[str, date]:
     return out
 
 
-def caption_sentences(log: pd.DataFrame) -> dict[str, pd.DataFrame]:
+def caption_sentences(log: pd.DataFrame, corpus_path: str | None = None) -> dict[str, pd.DataFrame]:
     """The photo captions cleaning removed, without their credits, as sentences (sentence_id -1) per article:
-    a caption often dates the event its photo shows."""
+    a caption often dates the event its photo shows. `corpus_path`: a corpus.yaml (its photo credits) in place
+    of the packaged one."""
     texts: dict[str, list[str]] = {}
     for a, line, rule in zip(log["article_id"], log["text"], log["rule"]):
-        if rule == "photo_caption" and (caption := caption_text(str(line))):
+        if rule == "photo_caption" and (caption := caption_text(str(line), corpus_path)):
             texts.setdefault(a, []).append(caption)
     return {a: pd.DataFrame({"sentence_id": -1, "text": t}) for a, t in texts.items()}
 
 
-def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) -> pd.DataFrame:
+def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
+             corpus_path: str | None = None) -> pd.DataFrame:
     """One row per date expression in the corpus (COLUMNS).
 
     article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity (day|month|quarter|year|week|relative), surface, anchor
@@ -649,10 +715,11 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) ->
     published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
     written when it has no year: XXXX-MM-DD or XXXX-MM, else ''), tense (future|past|'' around the
     date), anchor_article (for anchor `corpus`: the article the year came from). `corpus_anchor=False`
-    skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one.
+    skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one, `corpus_path` a
+    corpus.yaml (the photo credits stripped off captions).
     """
     published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
-    months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log)
+    months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log, corpus_path)
     frames = []
     for article_id, sents in wb.sentences.groupby("article_id", sort=False):
         pub = published.get(article_id)
@@ -663,11 +730,12 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None) ->
     return anchor_to_corpus(df, grammar_path) if corpus_anchor else df
 
 
-@layer("dates", COLUMNS, data_files=("dates.yaml",), article_fields=("published", "cleaning_log"),
+@layer("dates", COLUMNS, data_files=("dates.yaml", "corpus.yaml"), article_fields=("published", "cleaning_log"),
        tables=("sentences",))
 def dates_layer(batch: Batch) -> pd.DataFrame:
     """The `dates` layer: each article's date expressions, before corpus anchoring (`timeline` without it)."""
-    return timeline(batch.wb, corpus_anchor=False, grammar_path=batch.files["dates.yaml"])
+    return timeline(batch.wb, corpus_anchor=False, grammar_path=batch.files["dates.yaml"],
+                    corpus_path=batch.files["corpus.yaml"])
 
 
 _CLAUSE = re.compile(r"[,;:“”\"()–]")

@@ -24,22 +24,56 @@ markdown, not keyed to any outlet:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
+import yaml
+
+from vnpress.data import path as data_path
 from vnpress.util.textnorm import normalize
 
 LOG_COLUMNS = ["article_id", "line_no", "text", "rule"]
 
-_HEADER_KEYS = r"(?:date|title|author|authors|source|url|outlet|published|tiêu đề|ngày|ngày đăng|tác giả|nguồn)"
-_HEADER_LINE = re.compile(rf"^\s*{_HEADER_KEYS}\s*[:=]?\s+\S.*$", re.I)
 _HEADER_DATE_PREFIX = re.compile(r"^\s*date\s*[:=]?\s*\d{4}-\d{2}(?:-\d{2}(?:[T ][\d:]+)?)?\s+", re.I)
 _DEBRIS = re.compile(r"^[\s|!\[\]()\-:]*$|^\s*(?:!\[[^\]]*\]\([^)]*\)\s*\|?\s*)+$")
-_CAPTION_CREDIT = re.compile(r"\((?:Ảnh|Ảnh minh họa|Nguồn ảnh|Video|Clip)\s*:?[^()]*\)\s*$|(?:^|[.!?]\s+)(?:Ảnh|Nguồn ảnh)\s*:\s*[^.]{1,60}$|^\s*\(?Ảnh minh họa\)?\.?\s*$", re.I)
-_CAPTION_START = re.compile(r"^(?:Toàn cảnh|Quang cảnh|Cảnh|Các đại biểu|Đại biểu|Ảnh|Hình|Video)\b", re.I)
-_SPONSOR = re.compile(r"trân trọng cảm ơn|cảm ơn (?:các|quý) (?:đối tác|nhà tài trợ)|nhà tài trợ|đồng hành cùng chương trình|bài viết được tài trợ|nội dung tài trợ", re.I)
-_WIDGET = re.compile(r"^\s*(?:bình luận|gửi bình luận|ý kiến bạn đọc|chia sẻ|chia sẻ bài viết|tin liên quan|xem thêm|đọc thêm|tin cùng chuyên mục|từ khóa|tags?|theo dõi .{0,40} trên (?:google news|zalo|facebook)|quay lại|in bài|lưu bài)\s*(?::.*)?$", re.I)
 _DATELINE = re.compile(r"^\s*(?:\([^()\n]{2,40}\)|[A-ZĐ][\w.]*(?:\s[A-ZĐ][\w.]*){0,3})\s*[-–—]\s*")
 _NAME_WORD = r"[A-ZĐÀ-Ỹ][a-zà-ỹđ]*"
-_BYLINE = re.compile(rf"^\s*(?:(?:PV|Nhóm PV|Theo)\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}(?:\s*[-–,/]\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})*\s*$")
+
+
+@dataclass(frozen=True)
+class Rules:
+    """The boilerplate patterns built from the `clean` words of data/corpus.yaml."""
+
+    header_line: re.Pattern[str]
+    caption_credit: re.Pattern[str]
+    caption_start: re.Pattern[str]
+    sponsor: re.Pattern[str]
+    widget: re.Pattern[str]
+    byline: re.Pattern[str]
+
+
+def _any(words: list[str]) -> str:
+    return "(?:" + "|".join(re.escape(w) for w in words) + ")"
+
+
+@lru_cache(maxsize=4)
+def rules(path: str | None = None) -> Rules:
+    """The boilerplate patterns of `data/corpus.yaml`, or of the corpus.yaml at `path`."""
+    words = yaml.safe_load(Path(path or data_path("corpus.yaml")).read_text(encoding="utf-8"))["clean"]
+    follow = (rf"{_any([words['follow']])} .{{0,40}} {_any([words['follow_on']])} "
+              rf"{_any(words['follow_platforms'])}")
+    return Rules(
+        header_line=re.compile(rf"^\s*{_any(words['header_keys'])}\s*[:=]?\s+\S.*$", re.I),
+        caption_credit=re.compile(rf"\({_any(words['credits'])}\s*:?[^()]*\)\s*$"
+                                  rf"|(?:^|[.!?]\s+){_any(words['credits_inline'])}\s*:\s*[^.]{{1,60}}$"
+                                  rf"|^\s*\(?{_any([words['illustration']])}\)?\.?\s*$", re.I),
+        caption_start=re.compile(rf"^{_any(words['caption_starts'])}\b", re.I),
+        sponsor=re.compile(_any(words["sponsor"]), re.I),
+        widget=re.compile(rf"^\s*(?:{_any(words['widgets'])}|{follow})\s*(?::.*)?$", re.I),
+        byline=re.compile(rf"^\s*(?:{_any(words['byline_leads'])}\s+)?{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}}"
+                          rf"(?:\s*[-–,/]\s*{_NAME_WORD}(?:\s+{_NAME_WORD}){{1,3}})*\s*$"),
+    )
 
 
 def _is_dateline(line: str) -> re.Match[str] | None:
@@ -57,24 +91,25 @@ def _line_rule(line: str, after_image: bool) -> str | None:
     stripped = line.strip()
     if _DEBRIS.match(stripped) and stripped:
         return "markdown_debris"
-    if _SPONSOR.search(stripped):
+    if rules().sponsor.search(stripped):
         return "sponsor_box"
-    if _WIDGET.match(stripped):
+    if rules().widget.match(stripped):
         return "comment_widget"
     if stripped.startswith("|") and stripped.endswith("|") and after_image:
         return "photo_caption"
-    if _CAPTION_CREDIT.search(stripped):
+    if rules().caption_credit.search(stripped):
         return "photo_caption"
     words = stripped.split()
-    if len(words) <= 8 and stripped.endswith(".") and _CAPTION_START.match(stripped):
+    if len(words) <= 8 and stripped.endswith(".") and rules().caption_start.match(stripped):
         return "photo_caption"
     return None
 
 
-def caption_text(line: str) -> str:
+def caption_text(line: str, path: str | None = None) -> str:
     """A removed photo caption without its credit and table pipes (`..., chiều 24/10/2025. Ảnh: X` →
-    `..., chiều 24/10/2025.`): what the photo shows, which can still date an event."""
-    return _CAPTION_CREDIT.sub("", line.strip().strip("|")).strip()
+    `..., chiều 24/10/2025`): what the photo shows, which can still date an event. `path`: a corpus.yaml in
+    place of the packaged one."""
+    return rules(path).caption_credit.sub("", line.strip().strip("|")).strip()
 
 
 def clean_text(raw: str, article_id: str = "") -> tuple[str, list[tuple[str, int, str, str]]]:
@@ -95,7 +130,7 @@ def clean_text(raw: str, article_id: str = "") -> tuple[str, list[tuple[str, int
                 log.append((article_id, no, m.group(0).strip(), "metadata_header"))
                 line = line[m.end():]
                 stripped = line.strip()
-            elif _HEADER_LINE.match(line) and len(stripped.split()) <= 12 and not stripped.endswith("."):
+            elif rules().header_line.match(line) and len(stripped.split()) <= 12 and not stripped.endswith("."):
                 log.append((article_id, no, stripped, "metadata_header"))
                 continue
             m = _is_dateline(line)
@@ -123,7 +158,7 @@ def _drop_bylines(kept: list[tuple[int, str]], log: list, article_id: str) -> li
     body = [i for i, (_, line) in enumerate(kept) if line.strip()]
     for i in reversed(body[-2:]):
         no, line = kept[i]
-        if _BYLINE.match(line) and not re.search(r"[.!?:;\"”]$", line.strip()):
+        if rules().byline.match(line) and not re.search(r"[.!?:;\"”]$", line.strip()):
             log.append((article_id, no, line.strip(), "byline"))
             kept[i] = (no, "")
         else:

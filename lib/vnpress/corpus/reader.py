@@ -28,7 +28,7 @@ import sys
 import unicodedata
 import uuid
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
@@ -37,11 +37,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
+import yaml
 
 from vnpress.corpus import clean
 from vnpress.corpus.clean import LOG_COLUMNS, clean_text
 from vnpress.corpus.journal import MANIFEST_COLUMNS, OPTIONAL_COLUMNS, read_manifest_rows, recover
 from vnpress.corpus.outlets import OUTLET_TYPES, outlet_type
+from vnpress.data import path as data_path
 from vnpress.util import memory, textnorm
 from vnpress.util.atomic import replacing
 from vnpress.util.cachedir import usable
@@ -63,10 +65,7 @@ LOG = pa.schema([("entry", pa.string()), ("article_id", pa.string()), ("line_no"
 
 _VI_MARKS = {"\u0306", "\u031b", "\u0309", "\u0323"}  # breve (ă), horn (ơ ư), hook above, dot below
 _HEADER_DATE = re.compile(r"^\s*date\s*[:=]?\s*(\d{4}-\d{2}-\d{2})", re.I)
-_FULL_DATE = re.compile(
-    r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/.-])"
-    r"|ngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+(\d{4})", re.I)
-_DEADLINE_BEFORE = re.compile(r"(?:đến|tới|hạn|trước)\s+(?:hết\s+)?(?:ngày\s+)?$", re.I)
+_NUMERIC_DATE = r"(?<![\d/.-])(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})(?![\d/.-])"
 
 
 @dataclass
@@ -190,11 +189,22 @@ def _resource_fork(path: Path) -> bool:
         return False
 
 
+@lru_cache(maxsize=1)
+def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A full date (numeric, or in the words of `published` in data/corpus.yaml), and a deadline before a date."""
+    words = yaml.safe_load(data_path("corpus.yaml").read_text(encoding="utf-8"))["published"]
+    day, month, year = (re.escape(words[k]) for k in ("day", "month", "year"))
+    full = re.compile(rf"{_NUMERIC_DATE}|{day}\s+(\d{{1,2}})\s+{month}\s+(\d{{1,2}})\s+{year}\s+(\d{{4}})", re.I)
+    deadline = "|".join(re.escape(w) for w in words["deadline_before"])
+    return full, re.compile(rf"(?:{deadline})\s+(?:{re.escape(words['until'])}\s+)?(?:{day}\s+)?$", re.I)
+
+
 def infer_published(text: str) -> pd.Timestamp | None:
     """Latest full date (d/m/yyyy, d-m-yyyy, d.m.yyyy, ngày d tháng m năm yyyy) that is not a deadline."""
     best = None
-    for m in _FULL_DATE.finditer(text):
-        if _DEADLINE_BEFORE.search(text[max(0, m.start() - 16):m.start()]):
+    full, deadline = _date_patterns()
+    for m in full.finditer(text):
+        if deadline.search(text[max(0, m.start() - 16):m.start()]):
             continue
         d, mo, y = (int(g) for g in (m.group(1, 2, 3) if m.group(1) else m.group(4, 5, 6)))
         stamp = pd.to_datetime(f"{y:04d}-{mo:02d}-{d:02d}", errors="coerce")
@@ -268,8 +278,9 @@ def _entry(path: Path, stat: os.stat_result) -> str:
 
 def _facts_dir(cache_dir: str | Path) -> Path:
     """Where the file facts live: under the hash of the code that makes them (an edited cleaning rule or date
-    reading starts afresh)."""
+    reading, or an edited data/corpus.yaml, starts afresh)."""
     code = b"".join(Path(m.__file__).read_bytes() for m in (sys.modules[__name__], clean, textnorm))
+    code += data_path("corpus.yaml").read_bytes()
     return Path(cache_dir) / "files" / hashlib.sha256(code).hexdigest()[:16]
 
 

@@ -45,10 +45,12 @@ def stance_by_group_figure(table: pd.DataFrame, actor_type: str = "country") -> 
         ax.barh(counts.index, counts[s], left=left, color=STANCE_COLORS[s], label=f"{s} ({words.get(s, s)})")
         left = left + counts[s]
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(f"{actor_type} actors (số {'quốc gia' if actor_type == 'country' else 'tổ chức'})")
-    ax.set_ylabel("group (nhóm)")
+    chart = labels()["charts"]["stance_by_group"]
+    actors = chart["actors"].get(actor_type, chart["actors"]["organization"])
+    ax.set_xlabel(chart["x"].format(actor_type=actor_type, actors=actors))
+    ax.set_ylabel(chart["y"])
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.25), ncol=2, fontsize=8, frameon=False)
-    ax.set_title(f"Stance each group reports, per {actor_type} (lập trường theo nhóm báo)")
+    ax.set_title(chart["title"].format(actor_type=actor_type))
     fig.tight_layout()
     return fig
 
@@ -72,7 +74,7 @@ def frames_by_group_figure(table: pd.DataFrame) -> Figure:
     for (r, c), v in pd.DataFrame(matrix.values).stack().items():
         if v:
             ax.text(c, r, f"{v:.0%}", ha="center", va="center", color="white" if v > 0.5 else "black", fontsize=8)
-    ax.set_title("Frames by group: share of actor statements (khung diễn giải theo nhóm báo)")
+    ax.set_title(labels()["charts"]["frames_by_group"]["title"])
     fig.tight_layout()
     return fig
 
@@ -139,7 +141,8 @@ def coverage_figure(table: pd.DataFrame, events: pd.DataFrame, undated: int | No
         bottom = bottom + wide[group]
     _mark_events(ax, key_events(events, table, n_events, min_sources))
     unit = "week (ISO, Monday to Sunday)" if weekly else "month"
-    ax.set_ylabel(f"articles per {unit.split()[0]}\n(số bài mỗi {'tuần' if weekly else 'tháng'})")
+    chart = labels()["charts"]["coverage"]
+    ax.set_ylabel(chart["y"].format(unit=unit.split()[0], unit_vi=chart["units"][unit.split()[0]]))
     ax.set_xlabel(f"publication {unit}")
     by_type = set(wide.columns) <= {*OUTLET_TYPES, UNKNOWN}
     ax.set_title("Coverage over time" + ("" if not grouped else ", by outlet type" if by_type else ", by outlet"))
@@ -147,8 +150,8 @@ def coverage_figure(table: pd.DataFrame, events: pd.DataFrame, undated: int | No
     ax.set_ylim(0, max(1, bottom.max()) * 1.35)  # room for the event labels
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     if grouped:
-        handles, labels = ax.get_legend_handles_labels()  # top of the stack first
-        ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
+        handles, names = ax.get_legend_handles_labels()  # top of the stack first
+        ax.legend(handles[::-1], names[::-1], loc="upper left", bbox_to_anchor=(1.01, 1), fontsize=8, frameon=False)
     if undated:
         said = "1 undated article is" if undated == 1 else f"{undated} undated articles are"
         fig.text(0.01, -0.02, f"{said} not on the chart (no publication date).", fontsize=8, ha="left")
@@ -173,11 +176,12 @@ def stories_figure(summary: pd.DataFrame, top: int = 20) -> Figure:
     """Horizontal bars: articles per syndicated story (the `top` largest of `story_summary`), labelled by the
     first article's title (or the story id)."""
     shown = summary.head(top).iloc[::-1]
-    labels = [(t if len(t) <= 60 else t[:57] + "…") if t else s for s, t in zip(shown["story_id"], shown["title"])]
+    names = [(t if len(t) <= 60 else t[:57] + "…") if t else s for s, t in zip(shown["story_id"], shown["title"])]
     fig, ax = plt.subplots(figsize=(9, max(2.5, 0.4 * len(shown) + 1.2)))
-    ax.barh(labels, shown["articles"], color="#4c72b0")
-    ax.set_xlabel("articles printing the story (số bài đăng)")
-    ax.set_title("Syndicated stories: copies per story (tin dùng chung)")
+    ax.barh(names, shown["articles"], color="#4c72b0")
+    chart = labels()["charts"]["stories"]
+    ax.set_xlabel(chart["x"])
+    ax.set_title(chart["title"])
     ax.xaxis.get_major_locator().set_params(integer=True)
     if shown.empty:
         ax.text(0.5, 0.5, "no story printed by more than one article", ha="center", va="center",
@@ -200,11 +204,12 @@ def term_trends_figure(table: pd.DataFrame) -> Figure:
     periods = table["period"].drop_duplicates()
     if len(periods) <= 24:  # one labelled tick per period
         ax.set_xticks(pd.to_datetime(periods), periods)
-    ax.set_xlabel("week of publication, from Monday (tuần)" if weekly else "month of publication (tháng)")
-    ax.set_ylabel("per 10,000 words (trên 10.000 từ)")
+    chart = labels()["charts"]["term_trends"]
+    ax.set_xlabel(chart["x_week"] if weekly else chart["x_month"])
+    ax.set_ylabel(chart["y"])
     ax.set_ylim(bottom=0)
-    ax.legend(fontsize=8, title="term (từ)")
-    ax.set_title("Term trends over time (tần suất theo thời gian)")
+    ax.legend(fontsize=8, title=chart["legend"])
+    ax.set_title(chart["title"])
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig

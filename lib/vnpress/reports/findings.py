@@ -120,8 +120,9 @@ def stance_chart_figure(table: pd.DataFrame, top: int = 25) -> Figure:
         ax.text(0.5, 0.5, "no country acts in the coverage", ha="center", va="center")
         ax.axis("off")
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("articles (số bài)")
-    ax.set_title("Stance toward the Convention by country (lập trường theo quốc gia)")
+    chart = labels()["charts"]["stance_by_country"]
+    ax.set_xlabel(chart["x"])
+    ax.set_title(chart["title"])
     if len(wide):
         ax.legend(loc="lower right", fontsize=8)
     fig.tight_layout()
@@ -146,10 +147,11 @@ def coverage_chart_figure(table: pd.DataFrame) -> Figure:
         ax.axis("off")
         return fig
     wide.plot.bar(stacked=True, ax=ax, width=0.8, colormap="tab10")
-    ax.set_xlabel("period (kỳ)")
-    ax.set_ylabel("articles (số bài)")
+    chart = labels()["charts"]["coverage_chart"]
+    ax.set_xlabel(chart["x"])
+    ax.set_ylabel(chart["y"])
     ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_title("Coverage over time by outlet type (số bài theo thời gian và loại cơ quan báo chí)")
+    ax.set_title(chart["title"])
     ax.legend(title="outlet type", fontsize=8)
     ax.tick_params(axis="x", labelrotation=45)
     fig.tight_layout()
@@ -165,10 +167,11 @@ def period_phrase(period: str) -> tuple[str, str]:
     month = re.fullmatch(r"(\d{4})-(\d{2})", period)
     if week or day:
         d = date.fromisocalendar(int(week[1]), int(week[2]), 1) if week else date(*map(int, day.groups()))
-        return f"the week of {d.day} {d:%B} {d.year}", f"tuần từ ngày {d.day}/{d.month}/{d.year}"
+        return f"the week of {d.day} {d:%B} {d.year}", labels()["periods"]["week"].format(day=d.day, month=d.month,
+                                                                                            year=d.year)
     if month:
         d = date(int(month[1]), int(month[2]), 1)
-        return f"{d:%B} {d.year}", f"tháng {d.month}/{d.year}"
+        return f"{d:%B} {d.year}", labels()["periods"]["month"].format(month=d.month, year=d.year)
     return period, period
 
 
