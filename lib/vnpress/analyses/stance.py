@@ -142,7 +142,7 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
         # a commitment (sign, host, attend...): whether it carries a reservation is read in its whole clause
         verb = str(row.predicate) if fold(str(row.predicate)).endswith(fold(str(row.verb))) else str(row.verb)
         opening = f"{lead}, {verb} " if lead else f"{verb} "
-        read = sentence_cues(opening + own_words(fold(clause or content), act=True), cues_path, frames_path,
+        read = sentence_cues(opening + own_words(fold(clause or content), act=True, cues_path=cues_path), cues_path, frames_path,
                              act=True, committed_at=len(opening) - len(verb) - 1)
         reserved = [f"{k}:{c}" for k in ("conditional", "critical", "oppose") for c in read[k]]
         return ("conditional" if reserved else "support"), [tag] + list(dict.fromkeys(fired + reserved)), \
