@@ -3,6 +3,7 @@ inside a function; and a layer's cache key that follows its real code: a report,
 no layer, an edit of a module or data file re-runs exactly the layers that read it (and those fed by them)."""
 
 import ast
+import re
 import shutil
 from pathlib import Path
 
@@ -178,3 +179,42 @@ def test_editing_acts_yaml_reruns_exactly_the_statements_and_the_stance_built_on
     readers = {n for n, a in layers.REGISTRY.items() if "acts.yaml" in a.data_files}
     assert readers == {"statements"}
     assert _changed(before, after) == readers | {"stance"}  # stance is computed from the statements' rows
+
+
+def _functions() -> list[tuple[str, str, int]]:
+    """(module, function, lines from `def` to its last line) for every function of the package."""
+    return [(m, n.name, n.end_lineno - n.lineno + 1) for m, p in MODULES.items()
+            for n in ast.walk(ast.parse(p.read_text(encoding="utf-8")))
+            if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+
+
+def test_no_function_is_longer_than_sixty_lines():
+    assert [f"{m}.{name}: {n} lines" for m, name, n in _functions() if n > 60] == []
+
+
+# Vietnamese letters with diacritics (and đ): a string constant holding one outside a docstring is a word in code
+VIETNAMESE = re.compile("[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
+# single letters, not words: where the code needs the letters themselves (character classes `[...]` pass too)
+LETTERS = {"đĐ", "đ"}
+
+
+def _vietnamese_constants(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(n.body[0].value) for n in ast.walk(tree)
+                  if isinstance(n, (ast.Module, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and n.body
+                  and isinstance(n.body[0], ast.Expr) and isinstance(n.body[0].value, ast.Constant)}
+    found = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+             and id(n) not in docstrings and VIETNAMESE.search(n.value)]
+    return [v for v in found if v not in LETTERS and VIETNAMESE.search(re.sub(r"\[[^\]]*\]", "", v))]
+
+
+def test_no_vietnamese_word_is_left_in_code():
+    """Words, word lists and patterns of words live in the data files; only letter classes stay in code."""
+    assert {m: found for m, p in MODULES.items() if (found := _vietnamese_constants(p))} == {}
+
+
+def test_the_word_check_sees_words_and_lets_letters_pass(tmp_path):
+    code = tmp_path / "m.py"
+    code.write_text('"""Docstring: «Bộ trưởng nói»."""\nA = ["ủng hộ", "support"]\nB = re.compile(r"[A-ZĐ]\\w+")\n',
+                    encoding="utf-8")
+    assert _vietnamese_constants(code) == ["ủng hộ"]
