@@ -14,6 +14,7 @@ the article's `State` ("bà Waly", "vị Bộ trưởng", "nước này", "tổ 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Callable
 
 import pandas as pd
 
@@ -194,8 +195,9 @@ def _lookup(state: State, name: str) -> Speaker | None:
     return hits[-1] if hits else None
 
 
-def resolve(s: Sentence, a: int, b: int, state: State, lex: Lexicon, cues: dict) -> Speaker | None:
-    """The speaker named by the subject tokens [a, b), or None."""
+def _span(s: Sentence, a: int, b: int, lex: Lexicon) -> tuple[int, int] | Speaker | None:
+    """The subject tokens [a, b) past connectives, an agent marker and verbs before the subject; or the object of
+    a thanks as speaker; None when there is no subject."""
     while a < b and (s.tokens[a] in SOFT_BREAK or s.folded[a] in lex.subject_openers):
         a += 1
     if a >= b:
@@ -213,7 +215,7 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: Lexicon, cues: dict)
     verbs = [t for t in range(a, b) if is_verb(s, t, lex)]
     if s.folded[b - 1] in lex.purpose_markers:
         return None  # a purpose clause: the subject is the main clause's
-    if s.folded[b - 1] in lex.and_words and verbs:  # "đón ông X thăm Việt Nam và tham dự": the subject of the first verb
+    if s.folded[b - 1] in lex.and_words and verbs:  # "đón ông X thăm Việt Nam và tham dự": the first verb's subject
         b = verbs[-1]
         verbs = [t for t in range(a, b) if is_verb(s, t, lex)]
         if a >= b:
@@ -221,8 +223,12 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: Lexicon, cues: dict)
     if verbs and any(ea > verbs[-1] and not ends_with(s.folded, ea, lex.locatives) for ea, _, _ in s.entities
                      if ea < b):  # "Đây là lần đầu Việt Nam đăng cai"
         a = verbs[-1] + 1
-    subj = " ".join(s.folded[a:b])
-    text = s.span_text(a, b)
+    return a, b
+
+
+def _affiliations(s: Sentence, a: int, b: int, lex: Lexicon, cues: dict) -> list[str]:
+    """The affiliations the subject tokens [a, b) name, with Vietnam for a home ministry or official listed with
+    them, else those of an opening "Thay mặt X," or "Đại diện X ..."."""
     affiliations = entities_in(s, a, b, lex)
     first = min((ea for ea, _, e in s.entities if a <= ea < b and e in affiliations), default=b)
     if affiliations and first > a and s.folded[first - 1] in lex.joiners | lex.together and (
@@ -232,7 +238,6 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: Lexicon, cues: dict)
             (m := at(s.folded, i, cues["home_ministries"])) and s.folded[i - 1] in lex.joiners | lex.together
             and not any(ea == i + m for ea, _, _ in s.entities) for i in range(first + 1, b)):
         affiliations = affiliations + [cues["home_country"]]  # "UNODC phối hợp với Bộ Công an" (not "Bộ Công an Nga")
-    name, title, vietnamese = _person(s, a, b, lex, cues)
     if not affiliations and a > 0:  # "Thay mặt Chính phủ Mông Cổ, Phó Thủ tướng X đã ký"
         lead = next((i for i in range(a) if at(s.folded, i, lex.behalf) and (i == 0 or s.tokens[i - 1] in
                                                                                 SOFT_BREAK)), None)
@@ -242,42 +247,133 @@ def resolve(s: Sentence, a: int, b: int, state: State, lex: Lexicon, cues: dict)
         elif s.folded[0] in lex.representative and not any(  # "Đại diện Thái Lan tham dự hội nghị, Bộ trưởng X nói"
                 p[0] == "speech" for _, _, p in match_phrases(s.folded[1:a], lex.verbs)):
             affiliations = entities_in(s, 0, next((k for k in range(a) if s.tokens[k] in SOFT_BREAK), a), lex)
-    if name:
-        known = _lookup(state, name)
-        if known and not affiliations:
-            return Speaker(known.name, title or known.title, known.affiliations, "name_followed")
-        if not affiliations and (vietnamese and (title or any(w in subj for w in lex.mr_mrs))):
-            affiliations = [cues["home_country"]]
-        affiliations = affiliations or _known_person(name, lex)
-        introduced = bool(title) or any(w in lex.honorifics for w in s.folded[a:b])
-        return Speaker(name, title, affiliations, "named" if introduced else "bare_name")
-    words = subj.split()
-    if subj in lex.country_anaphors or any(subj.endswith(" " + w) or subj == w for w in lex.country_anaphors) \
-            or (any(words[:2] == h.split() for h in lex.country_heads) and words[-1] in lex.demonstratives
-                and not affiliations):
-        return Speaker(text, "", [state.last_country] if state.last_country else [], "country_anaphor")
-    if subj in lex.group_anaphors and state.last_group:
-        return Speaker(text, "", list(state.last_group), "group_anaphor")
-    if (subj in lex.org_anaphors or any(subj.endswith(" " + w) for w in lex.org_anaphors)) and state.last_org:
-        return Speaker(text, "", [state.last_org], "org_anaphor")
-    if affiliations:
-        return Speaker(text, title, affiliations, "entity")
-    home = lex.home_institutions | cues["home_ministries"]
-    if at(s.folded, a, lex.home_titles | home) or any(at(s.folded, i, home) for i in range(a, b)):
-        return Speaker(text, title, [cues["home_country"]], "home_official")
-    if at(s.folded, a, cues["home_ministries"]) == b - a or (
-            title and at(s.folded, a, cues["official_titles"]) and b - a <= 3 and state.last_person is None):
-        return Speaker(text, title, [cues["home_country"]], "home_official")
-    if subj in lex.person_anaphors or (title and b - a <= 3):
-        ref = state.last_person
-        if title and state.people:  # "vị Bộ trưởng", "Đại sứ": the last person with that title
-            same = [p for p in state.people.values() if fold(title).split()[-1] in fold(p.title)]
-            ref = same[-1] if same else ref
-        if ref:
-            return Speaker(ref.name, ref.title, ref.affiliations, "person_anaphor")
-        if title and at(s.folded, a, cues["official_titles"]):
-            return Speaker(text, title, [cues["home_country"]], "home_official")
+    return affiliations
+
+
+@dataclass
+class Subject:
+    """A subject being read: its tokens [a, b) of a sentence, the article's state, what it names."""
+
+    s: Sentence
+    a: int
+    b: int
+    state: State
+    lex: Lexicon
+    cues: dict
+    affiliations: list[str]
+    name: str  # the person named, '' if none
+    title: str
+    vietnamese: bool  # the name is Vietnamese
+
+    @property
+    def folded(self) -> str:
+        """The subject's folded tokens, joined."""
+        return " ".join(self.s.folded[self.a:self.b])
+
+    @property
+    def text(self) -> str:
+        """The subject as written."""
+        return self.s.span_text(self.a, self.b)
+
+    def home(self, rule: str = "home_official") -> Speaker:
+        """The subject as a Vietnamese speaker."""
+        return Speaker(self.text, self.title, [self.cues["home_country"]], rule)
+
+
+def _named_person(c: Subject) -> Speaker | None:
+    """«Bộ trưởng Ngoại giao Nhật Bản Yoko Kamikawa cho biết», «ông Giang nói» → the person, by name."""
+    if not c.name:
+        return None
+    known = _lookup(c.state, c.name)
+    if known and not c.affiliations:
+        return Speaker(known.name, c.title or known.title, known.affiliations, "name_followed")
+    affiliations = c.affiliations
+    if not affiliations and (c.vietnamese and (c.title or any(w in c.folded for w in c.lex.mr_mrs))):
+        affiliations = [c.cues["home_country"]]
+    affiliations = affiliations or _known_person(c.name, c.lex)
+    introduced = bool(c.title) or any(w in c.lex.honorifics for w in c.s.folded[c.a:c.b])
+    return Speaker(c.name, c.title, affiliations, "named" if introduced else "bare_name")
+
+
+def _country_anaphor(c: Subject) -> Speaker | None:
+    """«Nước này đang xem xét» → the last country named."""
+    subj, words, anaphors = c.folded, c.folded.split(), c.lex.country_anaphors
+    if subj in anaphors or any(subj.endswith(" " + w) or subj == w for w in anaphors) or (
+            any(words[:2] == h.split() for h in c.lex.country_heads) and words[-1] in c.lex.demonstratives
+            and not c.affiliations):
+        return Speaker(c.text, "", [c.state.last_country] if c.state.last_country else [], "country_anaphor")
     return None
+
+
+def _group_anaphor(c: Subject) -> Speaker | None:
+    """«Các nước này đã ký» → the last subject naming several actors."""
+    if c.folded in c.lex.group_anaphors and c.state.last_group:
+        return Speaker(c.text, "", list(c.state.last_group), "group_anaphor")
+    return None
+
+
+def _org_anaphor(c: Subject) -> Speaker | None:
+    """«Tổ chức này kêu gọi» → the last organization named."""
+    if (c.folded in c.lex.org_anaphors or any(c.folded.endswith(" " + w) for w in c.lex.org_anaphors)) \
+            and c.state.last_org:
+        return Speaker(c.text, "", [c.state.last_org], "org_anaphor")
+    return None
+
+
+def _entity(c: Subject) -> Speaker | None:
+    """«Đại diện Nhật Bản cho biết», «UNODC kêu gọi» → the countries and organizations named."""
+    return Speaker(c.text, c.title, c.affiliations, "entity") if c.affiliations else None
+
+
+def _home_institution(c: Subject) -> Speaker | None:
+    """«Viện Kiểm sát nhân dân tối cao cho biết», «Bộ Công an đã ký» → Vietnam (the press is Vietnamese)."""
+    home = c.lex.home_institutions | c.cues["home_ministries"]
+    if at(c.s.folded, c.a, c.lex.home_titles | home) or any(at(c.s.folded, i, home) for i in range(c.a, c.b)):
+        return c.home()
+    return None
+
+
+def _home_official(c: Subject) -> Speaker | None:
+    """«Bộ Ngoại giao khẳng định», «Thứ trưởng cho biết» (no one introduced yet) → Vietnam."""
+    if at(c.s.folded, c.a, c.cues["home_ministries"]) == c.b - c.a or (
+            c.title and at(c.s.folded, c.a, c.cues["official_titles"]) and c.b - c.a <= 3
+            and c.state.last_person is None):
+        return c.home()
+    return None
+
+
+def _person_anaphor(c: Subject) -> Speaker | None:
+    """«Ông cho biết», «vị Bộ trưởng nhấn mạnh» → the last person (with that title); a bare Vietnamese title
+    («Thứ trưởng nói») with no one to refer to → Vietnam."""
+    if not (c.folded in c.lex.person_anaphors or (c.title and c.b - c.a <= 3)):
+        return None
+    ref = c.state.last_person
+    if c.title and c.state.people:  # "vị Bộ trưởng", "Đại sứ": the last person with that title
+        same = [p for p in c.state.people.values() if fold(c.title).split()[-1] in fold(p.title)]
+        ref = same[-1] if same else ref
+    if ref:
+        return Speaker(ref.name, ref.title, ref.affiliations, "person_anaphor")
+    if c.title and at(c.s.folded, c.a, c.cues["official_titles"]):
+        return c.home()
+    return None
+
+
+# How a subject is read, in order: the first rule that names a speaker wins.
+SPEAKER_RULES: tuple[Callable[[Subject], Speaker | None], ...] = (
+    _named_person, _country_anaphor, _group_anaphor, _org_anaphor, _entity, _home_institution, _home_official,
+    _person_anaphor)
+
+
+def resolve(s: Sentence, a: int, b: int, state: State, lex: Lexicon, cues: dict) -> Speaker | None:
+    """The speaker named by the subject tokens [a, b), or None: the first of SPEAKER_RULES that names one."""
+    span = _span(s, a, b, lex)
+    if not isinstance(span, tuple):
+        return span
+    a, b = span
+    affiliations = _affiliations(s, a, b, lex, cues)
+    name, title, vietnamese = _person(s, a, b, lex, cues)
+    c = Subject(s, a, b, state, lex, cues, affiliations, name, title, vietnamese)
+    return next((sp for rule in SPEAKER_RULES if (sp := rule(c)) is not None), None)
 
 
 def remember(state: State, sp: Speaker) -> None:
@@ -436,6 +532,57 @@ def _short_org_names(sents: list[Sentence], lex: Lexicon) -> None:
                 last[" ".join(s.folded[a:a + n])] = e
 
 
+def _named(s: Sentence, mentions: list) -> list[tuple[int, int, str]]:
+    """The tokens (first, end, iso) of the country names found by `countries.find_mentions` in the sentence."""
+    ents = []
+    for m in mentions:
+        first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
+        if first is None:  # the segmenter glued a title on: "Đại sứ Australia"
+            first = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.start < b0), None)
+        last = next((k for k, v in enumerate(s.tend) if v == m.end), None)
+        if last is None:  # the segmenter glued the next word on: "Venezuela đồng | bảo trợ"
+            last = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.end < b0), None)
+        if first is not None and last is not None:
+            ents.append((first, last + 1, m.iso))
+    return ents
+
+
+def _short_names(s: Sentence, taken: set[int], lex: Lexicon, cues: dict) -> list[tuple[int, int, str, bool]]:
+    """Short country names and capitals outside the tokens `taken` (which they join): (first, end, iso, licensed
+    here: after a title, "Bộ Ngoại giao Mỹ", "Đại sứ Pháp", or as a clause's subject, "Mỹ không ký", "Tokyo cân
+    nhắc"); one not licensed here counts when the article licenses it elsewhere."""
+    out = []
+    for a, b, iso in match_phrases(s.folded, {**lex.short_names, **lex.capitals}):
+        if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
+                ends_with(s.folded, a, lex.locatives | lex.convention) or (a and s.pos[a - 1] == "Np"):
+            continue
+        subject = (a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK or s.folded[a - 1] in lex.clause_openers) and \
+            b < len(s.tokens) and (s.pos[b] in {"V", "R"} or
+                                   any(x == 0 for x, _, _ in match_phrases(s.folded[b:b + 4], lex.verbs)))
+        titled = ends_with(s.folded, a, cues["representatives"] | lex.titles) or (
+            a > 0 and s.tokens[a - 1][:1].isupper() and s.pos[a - 1] in {"N", "V"})  # "Bộ Nội vụ Đức"
+        out.append((a, b, iso, subject or titled))
+        taken.update(range(a, b))
+    return out
+
+
+def _glued_countries(s: Sentence, taken: set[int], lex: Lexicon) -> list[tuple[int, int, str]]:
+    """The segmenter's "Kenya Grace Wanjiru": a country glued before a name (outside `taken`), noted in
+    `s.prefixed`."""
+    ents = []
+    for k, tok in enumerate(s.tokens):
+        sy = s.folded[k].split()
+        if s.pos[k] != "Np" or len(sy) < 2 or k in taken:
+            continue
+        for n in range(len(sy) - 1, 0, -1):
+            iso = lex.long_names.get(tuple(sy[:n]))
+            if iso and tok.split()[n][:1].isupper():
+                ents.append((k, k + 1, iso))
+                s.prefixed[k] = n
+                break
+    return ents
+
+
 def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: Lexicon,
                   cues: dict) -> list[Sentence]:
     """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
@@ -455,44 +602,14 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
         if t is None:
             continue
         s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), *_split_glued_verbs(*t, lex))
-        ents = []
-        for m in names_in.get(r.sentence_id, []):
-            first = next((k for k, v in enumerate(s.tstart) if v == m.start), None)
-            if first is None:  # the segmenter glued a title on: "Đại sứ Australia"
-                first = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.start < b0), None)
-            last = next((k for k, v in enumerate(s.tend) if v == m.end), None)
-            if last is None:  # the segmenter glued the next word on: "Venezuela đồng | bảo trợ"
-                last = next((k for k, (a0, b0) in enumerate(zip(s.tstart, s.tend)) if a0 < m.end < b0), None)
-            if first is not None and last is not None:
-                ents.append((first, last + 1, m.iso))
+        ents = _named(s, names_in.get(r.sentence_id, []))
         taken = {k for a, b, _ in ents for k in range(a, b)}
         for a, b, oid in match_phrases(s.folded, lex.org_index, s.tokens):
             if not any(k in taken for k in range(a, b)):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
-        for a, b, iso in match_phrases(s.folded, {**lex.short_names, **lex.capitals}):
-            # "Bộ Ngoại giao Mỹ", "Đại sứ Pháp"; the subject of a clause: "Mỹ không ký", "Tokyo cân nhắc"; or a
-            # name the article licenses elsewhere
-            if any(k in taken for k in range(a, b)) or not s.tokens[a][:1].isupper() or \
-                    ends_with(s.folded, a, lex.locatives | lex.convention) or (a and s.pos[a - 1] == "Np"):
-                continue
-            subject = (a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK or s.folded[a - 1] in lex.clause_openers) and \
-                b < len(s.tokens) and (s.pos[b] in {"V", "R"} or
-                                       any(x == 0 for x, _, _ in match_phrases(s.folded[b:b + 4], lex.verbs)))
-            titled = ends_with(s.folded, a, cues["representatives"] | lex.titles) or (
-                a > 0 and s.tokens[a - 1][:1].isupper() and s.pos[a - 1] in {"N", "V"})  # "Bộ Nội vụ Đức"
-            candidates.append((len(sents), a, b, iso, subject or titled))
-            taken.update(range(a, b))
-        for k, tok in enumerate(s.tokens):  # the segmenter's "Kenya Grace Wanjiru": a country, then a name
-            sy = s.folded[k].split()
-            if s.pos[k] != "Np" or len(sy) < 2 or k in taken:
-                continue
-            for n in range(len(sy) - 1, 0, -1):
-                iso = lex.long_names.get(tuple(sy[:n]))
-                if iso and tok.split()[n][:1].isupper():
-                    ents.append((k, k + 1, iso))
-                    s.prefixed[k] = n
-                    break
+        candidates += [(len(sents), a, b, iso, ok) for a, b, iso, ok in _short_names(s, taken, lex, cues)]
+        ents += _glued_countries(s, taken, lex)
         s.entities = ents
         sents.append(s)
     _short_org_names(sents, lex)

@@ -29,11 +29,13 @@ batches and cache it; `extract` maps it over a workbook.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Mapping
 
 import pandas as pd
 
 from vnpress.analyses.acts import (
+    Event,
     act_ok,
     act_polarity,
     actor_act,
@@ -92,48 +94,132 @@ STATEMENT_COLUMNS = ["article_id", "sentence_id", "speaker", "title", "affiliati
                      "content", "polarity", "predicate", "sentence", "start", "end", "rule"]
 
 
+@dataclass
+class _Previous:
+    """The previous speech or act verb of a sentence: its speaker, end token and kind."""
+
+    speaker: Speaker | None = None
+    end: int = -1
+    kind: str = ""
+
+
+def _event_speaker(s: Sentence, events: list[Event], n: int, start: int, prev: _Previous, state: State,
+                   lex: Lexicon, cues: dict) -> tuple[Speaker | None, bool, bool]:
+    """(speaker, explicit, conjoined) of verb `n` whose subject starts at token `start`: the subject's speaker
+    (explicit), else an opening topic, the guest of a reception, or the previous verb's speaker."""
+    e = events[n]
+    sp = resolve(s, start, e.pre, state, lex, cues)
+    explicit = sp is not None
+    # "X chúc mừng Việt Nam và nói ...", "X khẳng định ..., đồng thời nêu rõ": the previous subject's
+    conjoined = prev.speaker is not None and e.pre > 0 and e.type == "speech" and (
+        s.folded[e.pre - 1] in lex.conjoiners or (s.folded[e.pre] in lex.also and s.tokens[e.pre - 1] == ","))
+    if conjoined and sp is not None and sp.rule == "entity":
+        sp, explicit = None, False
+    # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
+    after_speech = prev.kind == "speech" and "," in s.tokens[prev.end:e.pre] and \
+        s.folded[e.pre - 1] not in lex.clause_links | {","}
+    if sp is None and prev.speaker is None and e.type != "speech":
+        sp = _topic(s, e.pre, lex)  # "Với Việt Nam, đây là bước tiến ... khi đăng cai ..."
+    if sp is None and n and events[n - 1].kind == "receive" and e.type != "speech" and (
+            guests := entities_in(s, events[n - 1].b, e.pre, lex)):  # "tiếp Bộ trưởng X, nhân dịp tham dự lễ ký"
+        sp = Speaker(s.span_text(events[n - 1].b, e.pre).strip(" ,"), "", guests, "received")
+    if sp is None and prev.speaker is not None and prev.kind != "call" and not after_speech and \
+            not any(t in HARD_BREAK for t in s.tokens[prev.end:e.pre]) and \
+            not lex.contrast.search(" ".join(s.folded[prev.end:e.pre])):
+        sp = Speaker(prev.speaker.name, prev.speaker.title, prev.speaker.affiliations, "coordinated")
+    return sp, explicit, conjoined
+
+
+def _skipped(s: Sentence, e: Event, sp: Speaker, start: int, explicit: bool, conjoined: bool, clause_end: int,
+             lex: Lexicon) -> bool:
+    """The verb states or does nothing: a verb inside someone's content, an obligation, a speaker spoken of, an act
+    not about the Convention or inside a question."""
+    if not explicit and e.type == "speech" and not conjoined:  # a verb inside someone's content
+        return True
+    if any(w in lex.obligations for w in s.folded[start:e.pre]):
+        return True  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
+    named_end = max((eb for ea, eb, _ in s.entities if start <= ea and eb <= e.pre), default=start)
+    if e.type == "speech" and explicit and sp.rule == "entity" and any(
+            w in lex.passive_markers for w in s.folded[named_end:e.pre]):
+        return True  # "X đã được nhiều phái đoàn đánh giá là ...": X is what is spoken of; the speaker is unnamed
+    return e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex))
+
+
+def _speech_rows(s: Sentence, sents: list[Sentence], idx: int, e: Event, sp: Speaker, start: int, conjoined: bool,
+                 quotes: list[tuple[int, int]], lex: Lexicon) -> list[dict]:
+    """The statements of a speech verb: its reported content, or the quote around it, per affiliation; a call on
+    others to sign is also an act."""
+    content_start = e.b
+    while content_start < len(s.tokens) and (s.tokens[content_start] in {",", ":"} or
+                                             at(s.folded, content_start, lex.complementizers)):
+        content_start += at(s.folded, content_start, lex.complementizers) or 1
+    kind, rule = "reported", "speech"
+    that = next((t for t in range(content_start, min(content_start + 4, len(s.tokens)))
+                 if s.folded[t] in lex.that_words or s.tokens[t] in SOFT_BREAK | HARD_BREAK), None)
+    if that is not None and s.folded[that] in lex.that_words:  # "cáo buộc vô căn cứ rằng X": the press's qualifier
+        content_start = that + 1
+    content = s.span_text(content_start, content_end(s, content_start, lex)).rstrip(".").strip()
+    if idx and _says_before(s, start, lex):  # "Đó là điều mà X khẳng định": the sentence before
+        content = sents[idx - 1].text.rstrip(".").strip()
+    lead = _concessive_lead(s, start, lex)
+    if lead:
+        content = f"[{lead}] {content}"
+    q = (None if conjoined else quote_before(s, start, quotes)) or quote_after(s, content_start, quotes)
+    if q and is_name(article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
+        q = None
+    if q:
+        kind, rule, content = "quote", "quote", article_text(sents, *q)
+    elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
+        content, kind, rule = sents[idx + 1].text, "quote", "quote_next"
+    call = call_polarity(fold(content), lex) if e.kind == "call" else ""
+    rows = []
+    for aff in sp.affiliations or [""]:
+        row = statement_row(s, sp, aff, kind, e.verb, content, "", s.span_text(e.pre, e.b), start, e.b, rule)
+        row["_cut"], row["_content_start"] = None, content_start
+        rows.append(row)
+        if call:  # "kêu gọi các nước sớm phê chuẩn": also an act, with its own polarity
+            rows.append({**row, "kind": "act", "polarity": call, "rule": f"call/{sp.rule}", "_cut": None})
+    return rows
+
+
+def _act_rows(s: Sentence, e: Event, nxt: Event | None, sp: Speaker, start: int, clause_end: int, state: State,
+              lex: Lexicon, cues: dict) -> list[dict]:
+    """The acts of an act verb: its object as content and its polarity, per affiliation, co-host and side actor."""
+    end = min(nxt.pre if nxt and nxt.pre > e.b else clause_end, content_end(s, e.b, lex))
+    # the act's clause reaches the next verb's subject when it names one ("X tham dự hội nghị, Bộ trưởng Y
+    # khẳng định ... tạo điều kiện"), else the clause end ("ký với tuyên bố rằng ...")
+    nxt_start = subject_start(s, nxt.pre, e.b, lex) if nxt and nxt.pre > e.b else clause_end
+    polarity = act_polarity(s, e, nxt_start if nxt and nxt_start < clause_end and resolve(
+        s, nxt_start, nxt.pre, state, lex, cues) is not None else clause_end, lex)
+    content = s.span_text(e.b, end).strip(" ,.")
+    lead = _concessive_lead(s, start, lex)
+    if lead:
+        content = f"[{lead}] {content}"
+    co = next((t for t in range(e.b, end) if s.folded[t] in lex.co_hosts), None)
+    extra = entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
+    extra += side_actors(s, e, lex)
+    rows = []
+    for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
+        row = statement_row(s, sp, aff, "act", e.verb, content, polarity, s.span_text(e.pre, e.b), start, e.b,
+                            f"act:{e.kind}")
+        row["_cut"], row["_content_start"] = None, e.b
+        rows.append(row)
+    return rows
+
+
 def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tuple[int, int]], state: State,
                    lex: Lexicon, cues: dict) -> list[dict]:
     """The statements and acts of sentence `idx`: for each speech or act verb, its subject and speaker, then its
     content, a quote around it, or the act's object and polarity; then "Theo X, …" and joint events."""
     rows: list[dict] = []
     events = verb_events(s, lex, quotes)
-    floor = 0
-    prev_speaker: Speaker | None = None
-    prev_end, prev_kind = -1, ""
+    floor, prev = 0, _Previous()
     for n, e in enumerate(events):
         start = subject_start(s, e.pre, floor, lex)
-        sp = resolve(s, start, e.pre, state, lex, cues)
-        explicit = sp is not None
-        # "X chúc mừng Việt Nam và nói ...": a verb after "và" shares the previous subject
-        conjoined = prev_speaker is not None and e.pre > 0 and e.type == "speech" and (
-            s.folded[e.pre - 1] in lex.conjoiners or (s.folded[e.pre] in lex.also and s.tokens[e.pre - 1] == ","))  # "X khẳng định ..., đồng thời nêu rõ"
-        if conjoined and sp is not None and sp.rule == "entity":
-            sp, explicit = None, False
-        # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
-        after_speech = prev_kind == "speech" and "," in s.tokens[prev_end:e.pre] and \
-            s.folded[e.pre - 1] not in lex.clause_links | {","}
-        if sp is None and prev_speaker is None and e.type != "speech":
-            sp = _topic(s, e.pre, lex)  # "Với Việt Nam, đây là bước tiến ... khi đăng cai ..."
-        if sp is None and n and events[n - 1].kind == "receive" and e.type != "speech" and (
-                guests := entities_in(s, events[n - 1].b, e.pre, lex)):  # "tiếp Bộ trưởng X, nhân dịp tham dự lễ ký"
-            sp = Speaker(s.span_text(events[n - 1].b, e.pre).strip(" ,"), "", guests, "received")
-        if sp is None and prev_speaker is not None and prev_kind != "call" and not after_speech and \
-                not any(t in HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
-                not lex.contrast.search(" ".join(s.folded[prev_end:e.pre])):
-            sp = Speaker(prev_speaker.name, prev_speaker.title, prev_speaker.affiliations, "coordinated")
-        nxt = next((x for x in events[n + 1:]), None)
+        sp, explicit, conjoined = _event_speaker(s, events, n, start, prev, state, lex, cues)
         clause_end = next((k for k in range(e.b, len(s.tokens)) if s.tokens[k] in HARD_BREAK - {"…"}),
                           len(s.tokens))
-        if sp is None or (not explicit and e.type == "speech" and not conjoined):  # a verb inside someone's content
-            continue
-        if any(w in lex.obligations for w in s.folded[start:e.pre]):
-            continue  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
-        named_end = max((eb for ea, eb, _ in s.entities if start <= ea and eb <= e.pre), default=start)
-        if e.type == "speech" and explicit and sp.rule == "entity" and any(
-                w in lex.passive_markers for w in s.folded[named_end:e.pre]):
-            continue  # "X đã được nhiều phái đoàn đánh giá là ...": X is what is spoken of; the speaker is unnamed
-        if e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex)):
+        if sp is None or _skipped(s, e, sp, start, explicit, conjoined, clause_end, lex):
             continue
         if explicit or conjoined:
             if explicit:
@@ -142,60 +228,12 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             for last in rows:
                 if last["rule"].startswith("speech") and last["_cut"] is None and last["_content_start"] <= start:
                     last["_cut"] = start if explicit else e.pre - (s.folded[e.pre - 1] in lex.conjunctions)
-        predicate = s.span_text(e.pre, e.b)
-        content_start = e.b
-        while content_start < len(s.tokens) and (s.tokens[content_start] in {",", ":"} or
-                                                 at(s.folded, content_start, lex.complementizers)):
-            content_start += at(s.folded, content_start, lex.complementizers) or 1
         if e.type == "speech":
-            kind, rule = "reported", "speech"
-            that = next((t for t in range(content_start, min(content_start + 4, len(s.tokens)))
-                         if s.folded[t] in lex.that_words or s.tokens[t] in SOFT_BREAK | HARD_BREAK), None)
-            if that is not None and s.folded[that] in lex.that_words:  # "cáo buộc vô căn cứ rằng X": the press's qualifier
-                content_start = that + 1
-            content = s.span_text(content_start, content_end(s, content_start, lex)).rstrip(".").strip()
-            if idx and _says_before(s, start, lex):  # "Đó là điều mà X khẳng định": the sentence before
-                content = sents[idx - 1].text.rstrip(".").strip()
-            lead = _concessive_lead(s, start, lex)
-            if lead:
-                content = f"[{lead}] {content}"
-            q = (None if conjoined else quote_before(s, start, quotes)) or quote_after(s, content_start, quotes)
-            if q and is_name(article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
-                q = None
-            if q:
-                kind, rule, content = "quote", "quote", article_text(sents, *q)
-            elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
-                content, kind, rule = sents[idx + 1].text, "quote", "quote_next"
-            call = call_polarity(fold(content), lex) if e.kind == "call" else ""
-            for aff in sp.affiliations or [""]:
-                row = statement_row(s, sp, aff, kind, e.verb, content, "", predicate, start, e.b, rule)
-                row["_cut"], row["_content_start"] = None, content_start
-                rows.append(row)
-                if call:  # "kêu gọi các nước sớm phê chuẩn": also an act, with its own polarity
-                    rows.append({**row, "kind": "act", "polarity": call, "rule": f"call/{sp.rule}", "_cut": None})
+            rows += _speech_rows(s, sents, idx, e, sp, start, conjoined, quotes, lex)
         else:
-            end = min(nxt.pre if nxt and nxt.pre > e.b else clause_end, content_end(s, e.b, lex))
-            if not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex):
-                continue
-            # the act's clause reaches the next verb's subject when it names one ("X tham dự hội nghị, Bộ trưởng Y
-            # khẳng định ... tạo điều kiện"), else the clause end ("ký với tuyên bố rằng ...")
-            nxt_start = subject_start(s, nxt.pre, e.b, lex) if nxt and nxt.pre > e.b else clause_end
-            polarity = act_polarity(s, e, nxt_start if nxt_start < clause_end and resolve(
-                s, nxt_start, nxt.pre, state, lex, cues) is not None else clause_end, lex)
-            content = s.span_text(e.b, end).strip(" ,.")
-            lead = _concessive_lead(s, start, lex)
-            if lead:
-                content = f"[{lead}] {content}"
-            co = next((t for t in range(e.b, end) if s.folded[t] in lex.co_hosts), None)
-            extra = entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
-            extra += side_actors(s, e, lex)
-            for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
-                row = statement_row(s, sp, aff, "act", e.verb, content, polarity, predicate, start, e.b,
-                                    f"act:{e.kind}")
-                row["_cut"], row["_content_start"] = None, e.b
-                rows.append(row)
-        prev_speaker, prev_end, prev_kind = sp, e.b, e.kind
-        floor = e.b
+            nxt = events[n + 1] if n + 1 < len(events) else None
+            rows += _act_rows(s, e, nxt, sp, start, clause_end, state, lex, cues)
+        prev, floor = _Previous(sp, e.b, e.kind), e.b
     rows += according_to(s, state, lex, cues)
     rows += joint_event(s, rows, state, lex, cues)
     for r in rows:
