@@ -1,14 +1,16 @@
 """What the statement rules match on: their word lists and gazetteers, and the segmented sentence.
 
-`lexicon()` holds everything the rules read from the data files (FILES), folded: the word lists of
-`speech_verbs.yaml` (speech verbs, adverbs, "theo", reporter labels), `acts.yaml` (act verbs with kind and
-polarity, their objects, negation, conditions) and `speakers.yaml` (titles, honorifics, anaphors, capitals,
-well-known people); the organization gazetteer (`organizations()`: `organizations.csv`) and the country
+`lexicon()` builds a `Lexicon` (a frozen dataclass, one typed field per key) holding everything the rules read
+from the data files (FILES), folded: the word lists of `speech_verbs.yaml` (speech verbs, adverbs, "theo",
+reporter labels, the function words of the statement and quote rules), `acts.yaml` (act verbs with kind and
+polarity, their objects, negation, conditions, the function words of the act rules) and `speakers.yaml` (titles,
+honorifics, anaphors, capitals, well-known people, the function words of the speaker rules), and the regular
+expressions built from them; the organization gazetteer (`organizations()`: `organizations.csv`) and the country
 gazetteer (`countries.csv`), for the entities a sentence names and the names of affiliations; the actor cues
 (`actor_cues.yaml`); and the path of the stance cues (`stance_cues.yaml`, whose support cues license the
 press's praise of a role). Each file is the packaged one unless `paths(data_files)` names a replacement. A
 `Sentence` is one sentence's tokens with their folded forms and the countries and organizations it names;
-`at` and `ends_with` look a phrase up at a token, `content_end` ends a reported clause.
+`at` and `ends_with` look a phrase up at a token, `starts_with` and `ends_on` a token sequence, `content_end` ends a reported clause.
 """
 
 from __future__ import annotations
@@ -50,19 +52,19 @@ def _folded(items: list[str]) -> frozenset[str]:
     return frozenset(fold(x) for x in items)
 
 
-def _words(file: str, key: str) -> Any:
-    """A field holding the folded word list `key` of the data file `file`."""
-    return field(metadata={"file": file, "key": key})
+def _words(file: str, key: str, optional: bool = False) -> Any:
+    """A field holding the folded word list `key` of the data file `file` (empty if `optional` and missing)."""
+    return field(metadata={"file": file, "key": key, "optional": optional})
 
 
 def _sequences(file: str, key: str) -> Any:
     """A field holding the folded token sequences (lists of tokens) `key` of the data file `file`."""
-    return field(metadata={"file": file, "key": key, "sequences": True})
+    return field(metadata={"file": file, "key": key, "optional": False, "sequences": True})
 
 
-def _read(file: dict, key: str, sequences: bool) -> frozenset:
+def _read(file: dict, key: str, optional: bool, sequences: bool) -> frozenset:
     """The word list or the token sequences `key` of a data file, folded."""
-    items = file.get(key, [])
+    items = file.get(key, []) if optional else file[key]
     return frozenset(tuple(fold(t) for t in q) for q in items) if sequences else _folded(items)
 
 
@@ -95,8 +97,8 @@ class Lexicon:
     contrast: re.Pattern
     # acts.yaml conditional_markers, not after settled_before: a condition in an act's clause ("kèm tuyên bố")
     condition: re.Pattern
-    # speech_verbs.yaml speech and acts.yaml acts (sign, ratify, adopt verbs), convention_uses, after an optional
-    # call_negations: what a call asks ("kêu gọi các nước (không) ký")
+    # acts.yaml acts (the sign, ratify and adopt verbs) and convention_uses, after an optional call_negations: what a
+    # call asks ("kêu gọi các nước (không) ký")
     call: re.Pattern
     call_nominal: re.Pattern  # acts.yaml nominalizers ending a text: "kêu gọi đẩy nhanh việc" + "ký" is no call to sign
     caution: re.Pattern  # acts.yaml call_cautions: "kêu gọi cân nhắc kỹ" (conditional)
@@ -108,7 +110,7 @@ class Lexicon:
     speaker_nouns: Words = _words("speech_verbs.yaml", "speaker_nouns")
     continuations: Words = _words("speech_verbs.yaml", "continuations")
     speech_nominalizers: Words = _words("speech_verbs.yaml", "speech_nominalizers")
-    willing: Words = _words("speech_verbs.yaml", "willing")
+    willing: Words = _words("speech_verbs.yaml", "willing", optional=True)
     that_was: Words = _words("speech_verbs.yaml", "that_was")
     speech_nouns: Words = _words("speech_verbs.yaml", "speech_nouns")
     conditional_markers: Words = _words("acts.yaml", "conditional_markers")
@@ -263,8 +265,8 @@ def lexicon(files: tuple[str, ...] | None = None) -> Lexicon:
     """Speech verbs, acts, speaker words, gazetteers and actor cues, folded, from the data files `files`
     (`paths(...)`; default: the packaged files)."""
     p = dict(zip(FILES, files or paths()))
-    words = {f.name: _read(_yaml(p[f.metadata["file"]]), f.metadata["key"], "sequences" in f.metadata)
-             for f in fields(Lexicon) if "key" in f.metadata}
+    words = {f.name: _read(_yaml(p[f.metadata["file"]]), f.metadata["key"], f.metadata["optional"],
+                           "sequences" in f.metadata) for f in fields(Lexicon) if "key" in f.metadata}
     speech, acts, spk = _yaml(p["speech_verbs.yaml"]), _yaml(p["acts.yaml"]), _yaml(p["speakers.yaml"])
     verbs, objects = _verbs(speech, acts)
     words.update(_patterns(words, verbs, acts))

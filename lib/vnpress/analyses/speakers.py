@@ -5,10 +5,11 @@ country mentions (`countries.find_mentions`), organizations (`data/organizations
 and capitals (`data/speakers.yaml` `capitals`: the capital speaks for its country) licensed by a title or
 the subject position, a country the segmenter glued to a name, and the head of an organization's name used
 alone after it ("Ủy ban"); a name glued to a verb is split off. `subject_start` finds a subject back across
-appositives and time or place adjuncts; `resolve` reads it: a named person with titles, an entity (not the
-country of a non-state institution: "Đại học Vienna, Áo"), a Vietnamese official or ministry (Vietnam: the press
-is Vietnamese; `data/actor_cues.yaml`; not "Bộ Nội vụ Nga"), a well-known person, or an anaphor followed through
-the article's `State` ("bà Waly", "vị Bộ trưởng", "nước này", "tổ chức này").
+appositives and time or place adjuncts; `resolve` reads it with the ordered rules of `SPEAKER_RULES`: a named
+person with titles (or a well-known person), an anaphor followed through the article's `State` ("nước này", "tổ
+chức này"), an entity (not the country of a non-state institution: "Đại học Vienna, Áo"), a Vietnamese official
+or ministry (Vietnam: the press is Vietnamese; `data/actor_cues.yaml`; not "Bộ Nội vụ Nga"), or a person
+anaphor ("bà Waly", "vị Bộ trưởng").
 """
 
 from __future__ import annotations
@@ -266,7 +267,7 @@ class Subject:
     vietnamese: bool  # the name is Vietnamese
 
     @property
-    def folded(self) -> str:
+    def subj(self) -> str:
         """The subject's folded tokens, joined."""
         return " ".join(self.s.folded[self.a:self.b])
 
@@ -288,7 +289,7 @@ def _named_person(c: Subject) -> Speaker | None:
     if known and not c.affiliations:
         return Speaker(known.name, c.title or known.title, known.affiliations, "name_followed")
     affiliations = c.affiliations
-    if not affiliations and (c.vietnamese and (c.title or any(w in c.folded for w in c.lex.mr_mrs))):
+    if not affiliations and (c.vietnamese and (c.title or any(w in c.subj for w in c.lex.mr_mrs))):
         affiliations = [c.cues["home_country"]]
     affiliations = affiliations or _known_person(c.name, c.lex)
     introduced = bool(c.title) or any(w in c.lex.honorifics for w in c.s.folded[c.a:c.b])
@@ -297,7 +298,7 @@ def _named_person(c: Subject) -> Speaker | None:
 
 def _country_anaphor(c: Subject) -> Speaker | None:
     """«Nước này đang xem xét» → the last country named."""
-    subj, words, anaphors = c.folded, c.folded.split(), c.lex.country_anaphors
+    subj, words, anaphors = c.subj, c.subj.split(), c.lex.country_anaphors
     if subj in anaphors or any(subj.endswith(" " + w) or subj == w for w in anaphors) or (
             any(words[:2] == h.split() for h in c.lex.country_heads) and words[-1] in c.lex.demonstratives
             and not c.affiliations):
@@ -307,14 +308,14 @@ def _country_anaphor(c: Subject) -> Speaker | None:
 
 def _group_anaphor(c: Subject) -> Speaker | None:
     """«Các nước này đã ký» → the last subject naming several actors."""
-    if c.folded in c.lex.group_anaphors and c.state.last_group:
+    if c.subj in c.lex.group_anaphors and c.state.last_group:
         return Speaker(c.text, "", list(c.state.last_group), "group_anaphor")
     return None
 
 
 def _org_anaphor(c: Subject) -> Speaker | None:
     """«Tổ chức này kêu gọi» → the last organization named."""
-    if (c.folded in c.lex.org_anaphors or any(c.folded.endswith(" " + w) for w in c.lex.org_anaphors)) \
+    if (c.subj in c.lex.org_anaphors or any(c.subj.endswith(" " + w) for w in c.lex.org_anaphors)) \
             and c.state.last_org:
         return Speaker(c.text, "", [c.state.last_org], "org_anaphor")
     return None
@@ -345,7 +346,7 @@ def _home_official(c: Subject) -> Speaker | None:
 def _person_anaphor(c: Subject) -> Speaker | None:
     """«Ông cho biết», «vị Bộ trưởng nhấn mạnh» → the last person (with that title); a bare Vietnamese title
     («Thứ trưởng nói») with no one to refer to → Vietnam."""
-    if not (c.folded in c.lex.person_anaphors or (c.title and c.b - c.a <= 3)):
+    if not (c.subj in c.lex.person_anaphors or (c.title and c.b - c.a <= 3)):
         return None
     ref = c.state.last_person
     if c.title and c.state.people:  # "vị Bộ trưởng", "Đại sứ": the last person with that title
