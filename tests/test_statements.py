@@ -1,7 +1,9 @@
+import dataclasses
+
 import pandas as pd
 import pytest
 
-from vnpress.analyses import countries, statements
+from vnpress.analyses import countries, lexicon, statements
 from vnpress.processing.workbook import from_texts
 
 TEXTS = {
@@ -120,3 +122,15 @@ def test_a_country_acting_where_it_is_not_named_is_an_actor_there():
 def test_statements_in_text():
     df = statements.statements_in_text("Đại diện Nhật Bản cho biết nước này đang xem xét việc ký Công ước.")
     assert df.iloc[0].iso == "JP" and df.iloc[0].kind == "reported"
+
+
+def test_the_lexicon_is_typed_frozen_and_read_from_the_data_files():
+    """Every word-list field of the Lexicon names a key of its data file, which lists words; the object is frozen."""
+    lex = lexicon.lexicon()
+    for f in dataclasses.fields(lexicon.Lexicon):
+        if "key" in f.metadata:
+            assert f.metadata["file"] in lexicon.FILES
+            assert getattr(lex, f.name), f.name
+    assert ("công ước", "của") in lex.instrument_of and lex.condition.search("ký kèm tuyên bố giải thích")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        lex.titles = frozenset()

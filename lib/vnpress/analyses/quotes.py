@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from vnpress.analyses.lexicon import HARD_BREAK, QUOTES, SOFT_BREAK, Sentence, at
+from vnpress.analyses.lexicon import HARD_BREAK, QUOTES, SOFT_BREAK, Lexicon, Sentence, at
 from vnpress.analyses.speakers import Speaker, State, entities_in, remember, resolve, statement_row
 from vnpress.util.phrases import match_phrases
-from vnpress.util.textnorm import fold
 
 
 def quote_spans(sents: list[Sentence]) -> list[tuple[int, int]]:
@@ -68,19 +67,19 @@ def is_name(text: str) -> bool:
     return 0 < len(words) <= 5 and all(w[:1].isupper() or not w[:1].isalpha() for w in words)
 
 
-def that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], state: State, lex: dict,
+def that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], state: State, lex: Lexicon,
              cues: dict) -> list[dict]:
     """"“...” Đó là chia sẻ của ông X, trưởng đoàn Y": the quote before this sentence is X's (its closing mark may
     open this sentence)."""
     lead = next((i for i, t in enumerate(s.tokens) if t not in QUOTES), len(s.tokens))
-    n = at(s.folded, lead, lex["that_was"])
-    m = at(s.folded, lead + n, lex["speech_nouns"]) if n else 0
+    n = at(s.folded, lead, lex.that_was)
+    m = at(s.folded, lead + n, lex.speech_nouns) if n else 0
     n += lead
-    if not m or n + m >= len(s.tokens) or s.folded[n + m] != "của":
+    if not m or n + m >= len(s.tokens) or s.folded[n + m] not in lex.genitive:
         return []
     k = n + m + 1
     end = next((j for j in range(k, len(s.tokens)) if s.tokens[j] in HARD_BREAK
-                or s.folded[j] in {"ngay", "khi", "sau khi", "sau", "trong", "bên lề"}), len(s.tokens))
+                or s.folded[j] in lex.occasion_words), len(s.tokens))
     sp = resolve(s, k, end, state, lex, cues)
     before = [q for q in quotes if q[1] <= s.tstart[lead]]
     if sp is None or not before:
@@ -91,7 +90,7 @@ def that_was(s: Sentence, sents: list[Sentence], quotes: list[tuple[int, int]], 
             for aff in sp.affiliations or [""]]
 
 
-def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
+def according_to(s: Sentence, state: State, lex: Lexicon, cues: dict) -> list[dict]:
     """"Theo ông X, Phó Vụ trưởng ..., <content>": a reported statement. Its content is the clause after it, and
     the clause before it when it closes or interrupts the sentence ("<content>, theo Thứ trưởng X."). A question
     ("Theo ông, ... là gì?") asks the addressee and states nothing."""
@@ -99,7 +98,7 @@ def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]
     if s.tokens and s.tokens[-1] == "?":
         return rows
     for i in range(len(s.tokens)):
-        n = at(s.folded, i, lex["according_to"], 2)
+        n = at(s.folded, i, lex.according_to, 2)
         if not n or not (i == 0 or s.tokens[i - 1] in SOFT_BREAK | {"“"}):
             continue
         k = i + n
@@ -109,16 +108,16 @@ def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]
         # appositives after the name: ", Phó Vụ trưởng Vụ ... (Bộ Ngoại giao),"
         while end < len(s.tokens) and s.tokens[end] == ",":
             j = end + 1
-            if j < len(s.tokens) and (at(s.folded, j, lex["titles"]) or s.tokens[j] == "("):
+            if j < len(s.tokens) and (at(s.folded, j, lex.titles) or s.tokens[j] == "("):
                 end = j
                 while end < len(s.tokens) and s.tokens[end] not in {","} | HARD_BREAK:
                     end += 1
                 continue
             break
         sp = resolve(s, k, end, state, lex, cues)
-        titled = at(" ".join(s.folded[k:end]).split(), 0, lex["titles"])  # also glued: "Đại sứ Australia"
+        titled = at(" ".join(s.folded[k:end]).split(), 0, lex.titles)  # also glued: "Đại sứ Australia"
         if sp is None or (sp.rule == "entity" and not sp.title and not titled and not any(
-                fold(w) in s.folded[k:end] for w in ("đại diện", "bộ", "chính phủ", "phái đoàn", "người phát ngôn"))
+                w in s.folded[k:end] for w in lex.according_speakers)
                 and sp.affiliations and not sp.affiliations[0].startswith("org:")):
             continue  # "Theo Việt Nam, ..." is rare; "Theo quy định" has no speaker
         remember(state, sp)
@@ -130,7 +129,7 @@ def according_to(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]
     return rows
 
 
-def interview_answer(s: Sentence, state: State, lex: dict, cues: dict) -> list[dict]:
+def interview_answer(s: Sentence, state: State, lex: Lexicon, cues: dict) -> list[dict]:
     """Interview lines: "+ Thứ trưởng X: ..." (an answer) and "PV: ..." (a question, skipped)."""
     if ":" not in s.tokens[:14]:
         return []
@@ -139,12 +138,12 @@ def interview_answer(s: Sentence, state: State, lex: dict, cues: dict) -> list[d
     while a < colon and s.tokens[a] in {"+", "-", "–", "•", "*"}:
         a += 1
     head = " ".join(s.folded[a:colon])
-    if head in lex["reporter"] or any(v in head.split() for v in ("nói", "cho", "biết")):
+    if head in lex.reporter or any(v in head.split() for v in lex.speech_syllables):
         return []
-    if any(p[0] in {"speech"} for _, _, p in match_phrases(s.folded[a:colon], lex["verbs"])):
+    if any(p[0] in {"speech"} for _, _, p in match_phrases(s.folded[a:colon], lex.verbs)):
         return []
     sp = resolve(s, a, colon, state, lex, cues)
-    if sp is None or not (sp.title or at(s.folded, a, lex["honorifics"])):
+    if sp is None or not (sp.title or at(s.folded, a, lex.honorifics)):
         return []
     remember(state, sp)
     state.interviewee = sp
@@ -186,15 +185,15 @@ def interviewee_words(s: Sentence, found: list[dict], state: State) -> list[dict
             for aff in sp.affiliations if aff not in have]
 
 
-def event_speakers(s: Sentence, found: list[dict], lex: dict) -> list[dict]:
+def event_speakers(s: Sentence, found: list[dict], lex: Lexicon) -> list[dict]:
     """"các diễn giả (khách mời) đến từ Việt Nam, Nigeria, Hà Lan": each entity named speaks, its words not reported."""
     have = {r["affiliation"] for r in found}
     for k in range(len(s.tokens)):
-        n = at(s.folded, k, lex["speaker_nouns"])
+        n = at(s.folded, k, lex.speaker_nouns)
         j = k + n
-        if not n or at(s.folded, j, {"đến từ", "từ", "của"}) == 0:
+        if not n or at(s.folded, j, lex.from_words) == 0:
             continue
-        j += at(s.folded, j, {"đến từ", "từ", "của"})
+        j += at(s.folded, j, lex.from_words)
         end = next((t for t in range(j, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
         isos = [iso for iso in entities_in(s, j, end, lex) if iso not in have] if any(
             ea == j for ea, _, _ in s.entities) else []

@@ -29,12 +29,13 @@ batches and cache it; `extract` maps it over a workbook.
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from typing import Mapping
 
 import pandas as pd
 
 from vnpress.analyses.acts import (
+    Event,
     act_ok,
     act_polarity,
     actor_act,
@@ -53,6 +54,7 @@ from vnpress.analyses.lexicon import (
     FILES,
     HARD_BREAK,
     SOFT_BREAK,
+    Lexicon,
     Sentence,
     affiliation_name,
     at,
@@ -90,54 +92,134 @@ from vnpress.util.textnorm import fold
 
 STATEMENT_COLUMNS = ["article_id", "sentence_id", "speaker", "title", "affiliation", "iso", "kind", "verb",
                      "content", "polarity", "predicate", "sentence", "start", "end", "rule"]
-# words a wrapped line may end on (the sentence goes on in the next line)
-_WRAP_BEFORE = {"và", "của", "được", "với", "là", "các", "những", "do", "bởi", "ông", "bà", "ngài", "đại", "tại",
-                "cùng"}
+
+
+@dataclass
+class _Previous:
+    """The previous speech or act verb of a sentence: its speaker, end token and kind."""
+
+    speaker: Speaker | None = None
+    end: int = -1
+    kind: str = ""
+
+
+def _event_speaker(s: Sentence, events: list[Event], n: int, start: int, prev: _Previous, state: State,
+                   lex: Lexicon, cues: dict) -> tuple[Speaker | None, bool, bool]:
+    """(speaker, explicit, conjoined) of verb `n` whose subject starts at token `start`: the subject's speaker
+    (explicit), else an opening topic, the guest of a reception, or the previous verb's speaker."""
+    e = events[n]
+    sp = resolve(s, start, e.pre, state, lex, cues)
+    explicit = sp is not None
+    # "X chúc mừng Việt Nam và nói ...", "X khẳng định ..., đồng thời nêu rõ": the previous subject's
+    conjoined = prev.speaker is not None and e.pre > 0 and e.type == "speech" and (
+        s.folded[e.pre - 1] in lex.conjoiners or (s.folded[e.pre] in lex.also and s.tokens[e.pre - 1] == ","))
+    if conjoined and sp is not None and sp.rule == "entity":
+        sp, explicit = None, False
+    # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
+    after_speech = prev.kind == "speech" and "," in s.tokens[prev.end:e.pre] and \
+        s.folded[e.pre - 1] not in lex.clause_links | {","}
+    if sp is None and prev.speaker is None and e.type != "speech":
+        sp = _topic(s, e.pre, lex)  # "Với Việt Nam, đây là bước tiến ... khi đăng cai ..."
+    if sp is None and n and events[n - 1].kind == "receive" and e.type != "speech" and (
+            guests := entities_in(s, events[n - 1].b, e.pre, lex)):  # "tiếp Bộ trưởng X, nhân dịp tham dự lễ ký"
+        sp = Speaker(s.span_text(events[n - 1].b, e.pre).strip(" ,"), "", guests, "received")
+    if sp is None and prev.speaker is not None and prev.kind != "call" and not after_speech and \
+            not any(t in HARD_BREAK for t in s.tokens[prev.end:e.pre]) and \
+            not lex.contrast.search(" ".join(s.folded[prev.end:e.pre])):
+        sp = Speaker(prev.speaker.name, prev.speaker.title, prev.speaker.affiliations, "coordinated")
+    return sp, explicit, conjoined
+
+
+def _skipped(s: Sentence, e: Event, sp: Speaker, start: int, explicit: bool, conjoined: bool, clause_end: int,
+             lex: Lexicon) -> bool:
+    """The verb states or does nothing: a verb inside someone's content, an obligation, a speaker spoken of, an act
+    not about the Convention or inside a question."""
+    if not explicit and e.type == "speech" and not conjoined:  # a verb inside someone's content
+        return True
+    if any(w in lex.obligations for w in s.folded[start:e.pre]):
+        return True  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
+    named_end = max((eb for ea, eb, _ in s.entities if start <= ea and eb <= e.pre), default=start)
+    if e.type == "speech" and explicit and sp.rule == "entity" and any(
+            w in lex.passive_markers for w in s.folded[named_end:e.pre]):
+        return True  # "X đã được nhiều phái đoàn đánh giá là ...": X is what is spoken of; the speaker is unnamed
+    return e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex))
+
+
+def _speech_rows(s: Sentence, sents: list[Sentence], idx: int, e: Event, sp: Speaker, start: int, conjoined: bool,
+                 quotes: list[tuple[int, int]], lex: Lexicon) -> list[dict]:
+    """The statements of a speech verb: its reported content, or the quote around it, per affiliation; a call on
+    others to sign is also an act."""
+    content_start = e.b
+    while content_start < len(s.tokens) and (s.tokens[content_start] in {",", ":"} or
+                                             at(s.folded, content_start, lex.complementizers)):
+        content_start += at(s.folded, content_start, lex.complementizers) or 1
+    kind, rule = "reported", "speech"
+    that = next((t for t in range(content_start, min(content_start + 4, len(s.tokens)))
+                 if s.folded[t] in lex.that_words or s.tokens[t] in SOFT_BREAK | HARD_BREAK), None)
+    if that is not None and s.folded[that] in lex.that_words:  # "cáo buộc vô căn cứ rằng X": the press's qualifier
+        content_start = that + 1
+    content = s.span_text(content_start, content_end(s, content_start, lex)).rstrip(".").strip()
+    if idx and _says_before(s, start, lex):  # "Đó là điều mà X khẳng định": the sentence before
+        content = sents[idx - 1].text.rstrip(".").strip()
+    lead = _concessive_lead(s, start, lex)
+    if lead:
+        content = f"[{lead}] {content}"
+    q = (None if conjoined else quote_before(s, start, quotes)) or quote_after(s, content_start, quotes)
+    if q and is_name(article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
+        q = None
+    if q:
+        kind, rule, content = "quote", "quote", article_text(sents, *q)
+    elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
+        content, kind, rule = sents[idx + 1].text, "quote", "quote_next"
+    call = call_polarity(fold(content), lex) if e.kind == "call" else ""
+    rows = []
+    for aff in sp.affiliations or [""]:
+        row = statement_row(s, sp, aff, kind, e.verb, content, "", s.span_text(e.pre, e.b), start, e.b, rule)
+        row["_cut"], row["_content_start"] = None, content_start
+        rows.append(row)
+        if call:  # "kêu gọi các nước sớm phê chuẩn": also an act, with its own polarity
+            rows.append({**row, "kind": "act", "polarity": call, "rule": f"call/{sp.rule}", "_cut": None})
+    return rows
+
+
+def _act_rows(s: Sentence, e: Event, nxt: Event | None, sp: Speaker, start: int, clause_end: int, state: State,
+              lex: Lexicon, cues: dict) -> list[dict]:
+    """The acts of an act verb: its object as content and its polarity, per affiliation, co-host and side actor."""
+    end = min(nxt.pre if nxt and nxt.pre > e.b else clause_end, content_end(s, e.b, lex))
+    # the act's clause reaches the next verb's subject when it names one ("X tham dự hội nghị, Bộ trưởng Y
+    # khẳng định ... tạo điều kiện"), else the clause end ("ký với tuyên bố rằng ...")
+    nxt_start = subject_start(s, nxt.pre, e.b, lex) if nxt and nxt.pre > e.b else clause_end
+    polarity = act_polarity(s, e, nxt_start if nxt and nxt_start < clause_end and resolve(
+        s, nxt_start, nxt.pre, state, lex, cues) is not None else clause_end, lex)
+    content = s.span_text(e.b, end).strip(" ,.")
+    lead = _concessive_lead(s, start, lex)
+    if lead:
+        content = f"[{lead}] {content}"
+    co = next((t for t in range(e.b, end) if s.folded[t] in lex.co_hosts), None)
+    extra = entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
+    extra += side_actors(s, e, lex)
+    rows = []
+    for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
+        row = statement_row(s, sp, aff, "act", e.verb, content, polarity, s.span_text(e.pre, e.b), start, e.b,
+                            f"act:{e.kind}")
+        row["_cut"], row["_content_start"] = None, e.b
+        rows.append(row)
+    return rows
 
 
 def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tuple[int, int]], state: State,
-                   lex: dict, cues: dict) -> list[dict]:
+                   lex: Lexicon, cues: dict) -> list[dict]:
     """The statements and acts of sentence `idx`: for each speech or act verb, its subject and speaker, then its
     content, a quote around it, or the act's object and polarity; then "Theo X, …" and joint events."""
     rows: list[dict] = []
     events = verb_events(s, lex, quotes)
-    floor = 0
-    prev_speaker: Speaker | None = None
-    prev_end, prev_kind = -1, ""
+    floor, prev = 0, _Previous()
     for n, e in enumerate(events):
         start = subject_start(s, e.pre, floor, lex)
-        sp = resolve(s, start, e.pre, state, lex, cues)
-        explicit = sp is not None
-        # "X chúc mừng Việt Nam và nói ...": a verb after "và" shares the previous subject
-        conjoined = prev_speaker is not None and e.pre > 0 and e.type == "speech" and (
-            s.folded[e.pre - 1] in {"và", "nhưng", "song", "đồng thời", "nhưng vẫn", "song vẫn"} or
-            (s.folded[e.pre] == "đồng thời" and s.tokens[e.pre - 1] == ","))  # "X khẳng định ..., đồng thời nêu rõ"
-        if conjoined and sp is not None and sp.rule == "entity":
-            sp, explicit = None, False
-        # "X lưu ý AFP, các nước bảo trợ ...": a new clause inside X's words, not X's act
-        after_speech = prev_kind == "speech" and "," in s.tokens[prev_end:e.pre] and \
-            s.folded[e.pre - 1] not in {"và", ",", "đồng thời", "rồi"}
-        if sp is None and prev_speaker is None and e.type != "speech":
-            sp = _topic(s, e.pre, lex)  # "Với Việt Nam, đây là bước tiến ... khi đăng cai ..."
-        if sp is None and n and events[n - 1].kind == "receive" and e.type != "speech" and (
-                guests := entities_in(s, events[n - 1].b, e.pre, lex)):  # "tiếp Bộ trưởng X, nhân dịp tham dự lễ ký"
-            sp = Speaker(s.span_text(events[n - 1].b, e.pre).strip(" ,"), "", guests, "received")
-        if sp is None and prev_speaker is not None and prev_kind != "call" and not after_speech and \
-                not any(t in HARD_BREAK for t in s.tokens[prev_end:e.pre]) and \
-                not re.search(r"(?<!\w)(trong khi|còn)(?!\w)", " ".join(s.folded[prev_end:e.pre])):
-            sp = Speaker(prev_speaker.name, prev_speaker.title, prev_speaker.affiliations, "coordinated")
-        nxt = next((x for x in events[n + 1:]), None)
+        sp, explicit, conjoined = _event_speaker(s, events, n, start, prev, state, lex, cues)
         clause_end = next((k for k in range(e.b, len(s.tokens)) if s.tokens[k] in HARD_BREAK - {"…"}),
                           len(s.tokens))
-        if sp is None or (not explicit and e.type == "speech" and not conjoined):  # a verb inside someone's content
-            continue
-        if any(w in {"cần", "phải", "nên", "cần phải", "buộc phải"} for w in s.folded[start:e.pre]):
-            continue  # "những vấn đề mà Việt Nam cần lưu ý (khi nội luật hóa)": an obligation, not a statement or act
-        named_end = max((eb for ea, eb, _ in s.entities if start <= ea and eb <= e.pre), default=start)
-        if e.type == "speech" and explicit and sp.rule == "entity" and any(
-                w in {"được", "bị"} for w in s.folded[named_end:e.pre]):
-            continue  # "X đã được nhiều phái đoàn đánh giá là ...": X is what is spoken of; the speaker is unnamed
-        if e.type != "speech" and (not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex)):
+        if sp is None or _skipped(s, e, sp, start, explicit, conjoined, clause_end, lex):
             continue
         if explicit or conjoined:
             if explicit:
@@ -145,61 +227,13 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
             # a nested subject, or a verb conjoined to the previous one, ends the previous statement's content
             for last in rows:
                 if last["rule"].startswith("speech") and last["_cut"] is None and last["_content_start"] <= start:
-                    last["_cut"] = start if explicit else e.pre - (s.folded[e.pre - 1] in {"và", "nhưng", "song"})
-        predicate = s.span_text(e.pre, e.b)
-        content_start = e.b
-        while content_start < len(s.tokens) and (s.tokens[content_start] in {",", ":"} or
-                                                 at(s.folded, content_start, lex["complementizers"])):
-            content_start += at(s.folded, content_start, lex["complementizers"]) or 1
+                    last["_cut"] = start if explicit else e.pre - (s.folded[e.pre - 1] in lex.conjunctions)
         if e.type == "speech":
-            kind, rule = "reported", "speech"
-            that = next((t for t in range(content_start, min(content_start + 4, len(s.tokens)))
-                         if s.folded[t] == "rằng" or s.tokens[t] in SOFT_BREAK | HARD_BREAK), None)
-            if that is not None and s.folded[that] == "rằng":  # "cáo buộc vô căn cứ rằng X": the press's qualifier
-                content_start = that + 1
-            content = s.span_text(content_start, content_end(s, content_start)).rstrip(".").strip()
-            if idx and _says_before(s, start, lex):  # "Đó là điều mà X khẳng định": the sentence before
-                content = sents[idx - 1].text.rstrip(".").strip()
-            lead = _concessive_lead(s, start)
-            if lead:
-                content = f"[{lead}] {content}"
-            q = (None if conjoined else quote_before(s, start, quotes)) or quote_after(s, content_start, quotes)
-            if q and is_name(article_text(sents, *q)):  # “The Record Media”: a name in quotes, not words
-                q = None
-            if q:
-                kind, rule, content = "quote", "quote", article_text(sents, *q)
-            elif not content and e.b < len(s.tokens) and s.tokens[-1] == ":" and idx + 1 < len(sents):
-                content, kind, rule = sents[idx + 1].text, "quote", "quote_next"
-            call = call_polarity(fold(content), lex) if e.kind == "call" else ""
-            for aff in sp.affiliations or [""]:
-                row = statement_row(s, sp, aff, kind, e.verb, content, "", predicate, start, e.b, rule)
-                row["_cut"], row["_content_start"] = None, content_start
-                rows.append(row)
-                if call:  # "kêu gọi các nước sớm phê chuẩn": also an act, with its own polarity
-                    rows.append({**row, "kind": "act", "polarity": call, "rule": f"call/{sp.rule}", "_cut": None})
+            rows += _speech_rows(s, sents, idx, e, sp, start, conjoined, quotes, lex)
         else:
-            end = min(nxt.pre if nxt and nxt.pre > e.b else clause_end, content_end(s, e.b))
-            if not act_ok(s, e, clause_end, lex) or in_question(s, e, clause_end, lex):
-                continue
-            # the act's clause reaches the next verb's subject when it names one ("X tham dự hội nghị, Bộ trưởng Y
-            # khẳng định ... tạo điều kiện"), else the clause end ("ký với tuyên bố rằng ...")
-            nxt_start = subject_start(s, nxt.pre, e.b, lex) if nxt and nxt.pre > e.b else clause_end
-            polarity = act_polarity(s, e, nxt_start if nxt_start < clause_end and resolve(
-                s, nxt_start, nxt.pre, state, lex, cues) is not None else clause_end, lex)
-            content = s.span_text(e.b, end).strip(" ,.")
-            lead = _concessive_lead(s, start)
-            if lead:
-                content = f"[{lead}] {content}"
-            co = next((t for t in range(e.b, end) if s.folded[t] in {"cùng", "cùng với"}), None)
-            extra = entities_in(s, co + 1, end, lex) if co is not None and e.kind == "host" else []
-            extra += side_actors(s, e, lex)
-            for aff in list(dict.fromkeys((sp.affiliations or [""]) + extra)):
-                row = statement_row(s, sp, aff, "act", e.verb, content, polarity, predicate, start, e.b,
-                                    f"act:{e.kind}")
-                row["_cut"], row["_content_start"] = None, e.b
-                rows.append(row)
-        prev_speaker, prev_end, prev_kind = sp, e.b, e.kind
-        floor = e.b
+            nxt = events[n + 1] if n + 1 < len(events) else None
+            rows += _act_rows(s, e, nxt, sp, start, clause_end, state, lex, cues)
+        prev, floor = _Previous(sp, e.b, e.kind), e.b
     rows += according_to(s, state, lex, cues)
     rows += joint_event(s, rows, state, lex, cues)
     for r in rows:
@@ -209,10 +243,10 @@ def _sentence_rows(s: Sentence, sents: list[Sentence], idx: int, quotes: list[tu
     return rows
 
 
-def _says_before(s: Sentence, start: int, lex: dict) -> bool:
+def _says_before(s: Sentence, start: int, lex: Lexicon) -> bool:
     """The sentence opens "Đó là điều (mà) X nói", "Đây là những gì X khẳng định": X's words are the sentence before."""
-    n = at(s.folded, 0, lex["that_was"])
-    m = at(s.folded, n, {"điều", "những điều", "những gì", "nhận định", "quan điểm"}) if n else 0
+    n = at(s.folded, 0, lex.that_was)
+    m = at(s.folded, n, lex.said_things) if n else 0
     return bool(m) and start <= n + m + 1
 
 
@@ -227,18 +261,18 @@ def _continued(s: Sentence, said: list[dict], n: int) -> list[dict]:
             for aff in dict.fromkeys(sp.affiliations)]
 
 
-def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int, str, bool]]:
+def _org_subjects(s: Sentence, have: set[str], lex: Lexicon) -> list[tuple[int, int, str, bool]]:
     """Organizations in subject position (opening a clause, or the agent after "do"/"bởi", then a verb past
     adverbs) with no row yet."""
     out = []
     for a, b, org in s.entities:
         k = b
-        while k < len(s.tokens) and (n := at(s.folded, k, lex["adverbs"])):
+        while k < len(s.tokens) and (n := at(s.folded, k, lex.adverbs)):
             k += n
-        agent = next((j for j in range(a - 1, max(-1, a - 4), -1) if s.folded[j] in {"do", "bởi"}), None)
+        agent = next((j for j in range(a - 1, max(-1, a - 4), -1) if s.folded[j] in lex.agent_prepositions), None)
         passive = agent is not None and all(p in {"N", "Nc", "Np"} for p in s.pos[agent + 1:a])  # "do Ban thư ký X"
         opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK - {"(", ")"} or \
-            s.folded[a - 1] in {"và", "còn", "khi"}
+            s.folded[a - 1] in lex.org_subject_openers
         if org.startswith("org:") and org not in have and (opens or passive) and k < len(s.tokens) and \
                 s.pos[k] == "V" and not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
             out.append((a, b, org, passive and not opens))
@@ -246,27 +280,26 @@ def _org_subjects(s: Sentence, have: set[str], lex: dict) -> list[tuple[int, int
     return out
 
 
-def _topic(s: Sentence, before: int, lex: dict) -> Speaker | None:
+def _topic(s: Sentence, before: int, lex: Lexicon) -> Speaker | None:
     """The topic of an opening "Với X," / "Đối với X," (X a country or organization and nothing else), the
     understood subject of a later act with no subject of its own."""
-    n = at(s.folded, 0, {"với", "đối với"})
+    n = at(s.folded, 0, lex.topic_openers)
     comma = next((k for k in range(n, before) if s.tokens[k] == ","), None) if n else None
     if comma is None or not any(ea == n and eb == comma for ea, eb, _ in s.entities):
         return None
     return Speaker(s.span_text(n, comma), "", entities_in(s, n, comma, lex), "topic")
 
 
-def _concessive_lead(s: Sentence, start: int) -> str:
+def _concessive_lead(s: Sentence, start: int, lex: Lexicon) -> str:
     """A concessive clause opening the sentence before the subject ("Dù còn lo ngại ..., Đức đã ký")."""
-    if start and (s.folded[0] in {"dù", "mặc dù", "tuy", "tuy rằng", "bất chấp", "dẫu"} or
-                  " ".join(s.folded[:2]) in {"bên cạnh", "ngoài việc", "bên cạnh việc"}):
+    if start and (s.folded[0] in lex.concessives or " ".join(s.folded[:2]) in lex.concessive_pairs):
         comma = next((k for k in range(start) if s.tokens[k] == ","), None)
         if comma is not None:
             return s.span_text(0, comma)
     return ""
 
 
-def _continues(prev: list[str], nxt: list[str], wrapped: bool = False) -> bool:
+def _continues(prev: list[str], nxt: list[str], lex: Lexicon, wrapped: bool = False) -> bool:
     """A sentence cut by a hard line break: the previous one ends on a comma, an opening bracket or a word
     that needs a complement ("được", "và", "Ông"), or the next one starts in lower case (after a closing quote:
     in lower case, with a dash or a comma); in a hard-wrapped article, any full line (not a short heading or
@@ -277,11 +310,11 @@ def _continues(prev: list[str], nxt: list[str], wrapped: bool = False) -> bool:
     if last in {"”", "»", '"'}:  # a quote closing a line: "… “tự do ngôn luận” / – đã công khai gọi"
         return nxt[0] in DASHES | {","} or nxt[0][:1].islower()
     full_line = wrapped and len(prev) >= 8 and ":" not in prev
-    return full_line or last in {",", "(", "«", "“"} or fold(last) in _WRAP_BEFORE or nxt[0][:1].islower()
+    return full_line or last in {",", "(", "«", "“"} or fold(last) in lex.wrap_before or nxt[0][:1].islower()
 
 
-def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame,
-                  mentions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame,
+                  lex: Lexicon) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Sentences, tokens and mentions with hard-wrapped lines joined into one sentence (the first's id)."""
     toks = {sid: t["token"].tolist() for sid, t in tokens.groupby("sentence_id", sort=True)}
     ordered = sentences.sort_values("sentence_id").to_dict("records")
@@ -292,7 +325,7 @@ def _join_wrapped(sentences: pd.DataFrame, tokens: pd.DataFrame,
     rows, into = [], {}
     for r in ordered:
         prev = rows[-1] if rows else None
-        if prev is not None and _continues(toks.get(prev["_last"], []), toks.get(r["sentence_id"], []), wrapped):
+        if prev is not None and _continues(toks.get(prev["_last"], []), toks.get(r["sentence_id"], []), lex, wrapped):
             gap = r["start"] - (prev["start"] + len(prev["text"])) if min(r["start"], prev["start"]) >= 0 else 1
             prev["text"] += " " * max(1, gap) + r["text"]
             prev["_last"] = r["sentence_id"]
@@ -314,8 +347,8 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     mentions (the rows of `countries.find_mentions` for this article). `data_files` (file name → path)
     replaces packaged data files (`lexicon.FILES`)."""
     lex = lexicon(paths(data_files))
-    cues = lex["actor_cues"]
-    sentences, tokens, mentions = _join_wrapped(sentences, tokens, mentions)
+    cues = lex.actor_cues
+    sentences, tokens, mentions = _join_wrapped(sentences, tokens, mentions, lex)
     sents = mark_entities(sentences, tokens, mentions, lex, cues)
     quotes = quote_spans(sents)
     state = State()
@@ -336,19 +369,19 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         found += hosting(s, found, state, lex, cues) + event_speakers(s, found, lex)
         if turns.get(i) == "answer":
             found += interviewee_words(s, found, state)
-        elif said and at(s.folded, 0, lex["continuations"]) and not any(r["kind"] != "act" for r in found):
-            found += _continued(s, said, at(s.folded, 0, lex["continuations"]))
+        elif said and at(s.folded, 0, lex.continuations) and not any(r["kind"] != "act" for r in found):
+            found += _continued(s, said, at(s.folded, 0, lex.continuations))
         said = [r for r in found if r["kind"] != "act" and r["affiliation"]]
         introduce(s, state, lex, cues)
-        if turns.get(i) != "answer" and any(at(s.folded, k, lex["interview_cues"]) for k in range(len(s.tokens))):
+        if turns.get(i) != "answer" and any(at(s.folded, k, lex.interview_cues) for k in range(len(s.tokens))):
             state.interviewee = state.last_person or state.interviewee  # "X trả lời phỏng vấn VietTimes"
         have = {r["affiliation"] for r in found}
         for m in actors.get(s.sid, []):
             if m.iso not in have:  # the country is the subject of some other verb: an act of unknown polarity
-                found.append(actor_act(s, m.iso, m.start, m.end))
+                found.append(actor_act(s, m.iso, m.start, m.end, lex))
                 have.add(m.iso)
         for a, b, org, passive in _org_subjects(s, have, lex):  # so is an organization ("Ủy ban thảo luận ...")
-            found.append(actor_act(s, org, s.tstart[a], s.tend[b - 1]))
+            found.append(actor_act(s, org, s.tstart[a], s.tend[b - 1], lex))
             if passive:  # "dự thảo do Ban thư ký Ủy ban X xây dựng đã ...": what follows is not the agent's
                 found[-1]["content"] = ""
             have.add(org)
