@@ -20,16 +20,28 @@ from vnpress.processing.pipeline import COLUMNS, Engine, Processed, process
 from vnpress.util import memory
 from vnpress.util.cachedir import usable
 
+CORPUS_DATA = "model"  # a corpus's own data files (`vnpress learn` writes its stance_model.json there)
+
 
 class Workbook(Processed):
     """A processed corpus (`Processed`: articles, problems, cleaning log, sentences, tokens, words) with its
     per-article layers."""
 
+    def corpus_data_files(self) -> dict[str, str]:
+        """The data files the corpus folder replaces: every file of `<corpus>/model/` named like a layer's data
+        file (`stance_model.json`, written by `vnpress learn`; used until removed)."""
+        folder = self.corpus_dir / CORPUS_DATA if self.corpus_dir else None
+        if folder is None or not folder.is_dir():
+            return {}
+        known = {f for a in layers.REGISTRY.values() for f in a.data_files}
+        return {p.name: str(p) for p in sorted(folder.iterdir()) if p.name in known and p.is_file()}
+
     def analysis(self, name: str, data_files: dict[str, str] | None = None) -> pd.DataFrame:
         """The per-article results of layer `name` (`vnpress.processing.layers.REGISTRY`) for every article, in
         corpus order; only articles without cached results are analysed. `data_files` replaces data files by
-        name ({"stance_cues.yaml": path}); the result is read from the shards on each call."""
-        return layers.result(self, name, data_files)
+        name ({"stance_cues.yaml": path}), over the corpus's own (`corpus_data_files`); the result is read from
+        the shards on each call."""
+        return layers.result(self, name, {**self.corpus_data_files(), **(data_files or {})} or None)
 
     def entities(self) -> pd.DataFrame:
         """Named entities (article_id, sentence_id, entity, type): the `entities` layer."""
@@ -40,7 +52,7 @@ class Workbook(Processed):
         articles' rows from the shards."""
         if table in COLUMNS:
             return super().scan(table, articles_per_batch)
-        return layers.scan(self, table, articles_per_batch)
+        return layers.scan(self, table, articles_per_batch, self.corpus_data_files() or None)
 
 
 def build(articles: pd.DataFrame, problems: pd.DataFrame, cleaning_log, cache_dir: str | Path | None = None,
