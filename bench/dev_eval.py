@@ -236,8 +236,9 @@ def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFra
     for name, gmask, smask in groups:
         g, s = gold_s[gmask], by_article[smask]
         if "stance" in tasks:
-            source = s if name == "organizations" else mentions
             r = None if rules is None else rules[rules["iso"].map(is_org) == (name == "organizations")]
+            # the baseline's organizations are those the rules find (the same with or without the model)
+            source = (s if r is None else r) if name == "organizations" else mentions
             summary, labels, confusion = stance_tables(s, g, set(zip(source["article_id"], source["iso"])), r)
             show(f"stance ({name})", summary)
             show(f"stance per label ({name}; baseline F1 beside)", labels)
