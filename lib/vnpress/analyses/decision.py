@@ -89,10 +89,12 @@ def _act_kind(rule: str) -> str:
     return _ACT_RULES.get(str(rule).split("/")[0].removeprefix("act:"), "other")
 
 
-def features(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataFrame) -> pd.DataFrame:
+def features(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataFrame,
+             articles: list[str] | None = None) -> pd.DataFrame:
     """One row per (article, candidate actor): `article_id`, `iso` and FEATURES (see the module docstring), from
     the rule stance rows (`stance.stance_by_article` without a model), the `mentions` rows and the `statements`
-    rows of the same articles. Sorted by article, then first position, then iso."""
+    rows of the same articles. Sorted by article (in the order of `articles`, default as they first appear),
+    then the candidates named in its mentions (in their order), then the other actors of the rules."""
     mentions = mentions if mentions is not None else pd.DataFrame(columns=["article_id", "iso", "sentence_id", "role"])
     rules = rule_rows.set_index(KEY) if len(rule_rows) else None
     stm = statements[statements["iso"].fillna("") != ""] if statements is not None and len(statements) else None
@@ -105,6 +107,8 @@ def features(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.Dat
                 last[a] = max(last.get(a, 0), int(s))
     pairs = list(dict.fromkeys([*by_mention, *(rules.index if rules is not None else []), *by_actor]))
     pairs = [p for p in pairs if p in by_mention or (rules is not None and p in rules.index)]
+    rank = {a: i for i, a in enumerate(dict.fromkeys([*(articles or []), *(a for a, _ in pairs)]))}
+    pairs.sort(key=lambda p: rank[p[0]])  # stable: within an article, the order above
     per_article: dict[str, int] = {}
     for a, _ in pairs:
         per_article[a] = per_article.get(a, 0) + 1
@@ -208,12 +212,13 @@ def predict(model: dict, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def decide(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataFrame, model: dict,
-           columns: list[str]) -> pd.DataFrame:
+           columns: list[str], articles: list[str] | None = None) -> pd.DataFrame:
     """The stance rows the model decides: one per candidate it calls an actor, with the rule row's columns
     (`columns`) where the rules have one, `rule_stance` (the rule label, '' when the rules found no statement or
     act), `stance` = the model's label, `confidence` = its calibrated probability, `uncertain`. A candidate with
-    no rule row gets its mention sentences as evidence."""
-    table = features(rule_rows, mentions, statements)
+    no rule row gets its mention sentences as evidence. Rows in the order of `features` (`articles`: the
+    articles' order)."""
+    table = features(rule_rows, mentions, statements, articles)
     pred = predict(model, table)
     keep = pred[pred["label"] != "not_actor"]
     rules = rule_rows.set_index(KEY) if len(rule_rows) else None
@@ -234,12 +239,7 @@ def decide(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataF
         row.update({"article_id": r.article_id, "iso": r.iso, "stance": r.label,
                     "confidence": float(r.probability), "uncertain": bool(r.uncertain)})
         rows.append(row)
-    out = pd.DataFrame(rows, columns=columns)
-    # keep the rule rows' order (article, then first appearance)
-    order = {k: i for i, k in enumerate(table[KEY].itertuples(index=False, name=None))}
-    if len(out):
-        out = out.iloc[sorted(range(len(out)), key=lambda i: order[(out["article_id"].iat[i], out["iso"].iat[i])])]
-    return out.reset_index(drop=True).astype({"uncertain": bool})
+    return pd.DataFrame(rows, columns=columns).astype({"uncertain": bool})
 
 
 def macro_f1(gold: list[str], predicted: list[str], labels: list[str] | None = None) -> float:

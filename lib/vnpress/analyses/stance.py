@@ -285,7 +285,8 @@ def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str |
     if rules_only:
         return rules.assign(rule_stance=rules["stance"], uncertain=False)[BY_ARTICLE_COLUMNS]
     model = decision.load_model(model_path or data_path(decision.MODEL_FILE))
-    return decision.decide(rules, mentions, statements, model, BY_ARTICLE_COLUMNS)
+    return decision.decide(rules, mentions, statements, model, BY_ARTICLE_COLUMNS,
+                           wb.articles["article_id"].tolist())
 
 
 @layer("stance", BY_ARTICLE_COLUMNS, data_files=("stance_cues.yaml", "frames.yaml", decision.MODEL_FILE),
