@@ -36,7 +36,6 @@ calibration chosen by cross-validation), `threshold` (a label whose probability 
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -240,22 +239,3 @@ def decide(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataF
                     "confidence": float(r.probability), "uncertain": bool(r.uncertain)})
         rows.append(row)
     return pd.DataFrame(rows, columns=columns).astype({"uncertain": bool})
-
-
-def macro_f1(gold: list[str], predicted: list[str], labels: list[str] | None = None) -> float:
-    """Mean F1 over the labels present in `gold` (of `labels`, default STANCES)."""
-    scores = []
-    for lab in labels or STANCES:
-        want = sum(g == lab for g in gold)
-        if not want:
-            continue
-        tp = sum(g == lab and p == lab for g, p in zip(gold, predicted))
-        found = sum(p == lab for p in predicted)
-        prec, rec = (tp / found if found else 0.0), tp / want
-        scores.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
-    return sum(scores) / len(scores) if scores else 0.0
-
-
-def entropy(p: np.ndarray) -> np.ndarray:
-    """Entropy of each row of class probabilities (for ordering rows by uncertainty)."""
-    return -(p * np.log(np.clip(p, 1e-12, 1))).sum(axis=1) / math.log(max(p.shape[1], 2))

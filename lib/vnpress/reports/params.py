@@ -18,7 +18,7 @@ from typing import Any
 
 from vnpress.data import pos_tags
 
-PACKAGE_DIR = Path(__file__).resolve().parent
+PACKAGE_DIR = Path(__file__).resolve().parents[1]  # lib/vnpress (this module is in lib/vnpress/reports)
 
 # name: (type, what it is)
 PARAMS: dict[str, tuple[type, str]] = {
