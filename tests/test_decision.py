@@ -17,7 +17,7 @@ from vnpress.analyses import decision, stance
 from vnpress.cli import main
 from vnpress.data import path as data_path
 from vnpress.processing.workbook import from_texts
-from vnpress.validation import learn
+from vnpress.validation import coding, learn
 
 MODEL = data_path(decision.MODEL_FILE)
 
@@ -151,6 +151,13 @@ def test_learn_with_a_few_codes_changes_similar_uncoded_rows(attending_corpus, t
     figures = {r["measure"]: r for r in json.loads(measures)}
     assert figures["model_cv_accuracy"]["value"] is not None and figures["model_cv_accuracy"]["n"] == 4
     assert 0 <= figures["model_cv_macro_f1"]["value"] <= 1
+    # the learning curve: the shipped model gets none of the held-out coded rows; one coded article teaches it
+    wb = vnpress.load(attending_corpus, cache, lazy=True)
+    coded_rows = learn.code_rows(learn.corpus_features(wb), coding.read_codes(attending_corpus, [])[0])
+    curve = learn.learning_curve(coded_rows, step=1)
+    assert list(curve.columns) == learn.CURVE_COLUMNS
+    assert curve["coded_rows_learned"].tolist() == [0, 1, 2, 3] and curve["held_out_rows"].tolist() == [4, 3, 2, 1]
+    assert curve["accuracy"].iloc[0] == 0.0 and curve["accuracy"].iloc[-1] == 1.0
     saved.unlink()  # back to the shipped model: the machine's labels are those before (codes still override)
     again = _labels(attending_corpus, cache)
     assert again["machine_stance"].tolist() == before["stance"].tolist()

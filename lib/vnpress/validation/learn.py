@@ -354,3 +354,41 @@ def code_rows(table: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
 def corpus_model_path(corpus_dir: str | Path) -> Path:
     """Where `vnpress learn` saves a corpus's model: `<corpus>/model/stance_model.json`."""
     return Path(corpus_dir) / CORPUS_DATA / decision.MODEL_FILE
+
+
+CURVE_COLUMNS = ["coded_rows_learned", "articles_learned", "held_out_rows", "accuracy", "macro_f1"]
+
+
+def learning_curve(codes_rows: pd.DataFrame, step: int = 20, base: pd.DataFrame | None = None,
+                   model: dict | None = None) -> pd.DataFrame:
+    """How the decision improves with coding: CURVE_COLUMNS, one row per 0, `step`, 2 × `step` … coded rows.
+    The coded rows (`code_rows`) are taken article by article in the order of the codes; for each size, the
+    decision re-fitted with the first coded articles (`refit_with_codes`' weight choice left out: weight
+    DEFAULT_CODES_WEIGHT) labels the coded rows of the other articles, and is scored on them (accuracy,
+    macro-F1 of the stance labels present). 0 is the shipped model. Stops before the held-out rows run out."""
+    model = model or decision.load_model(data_path(decision.MODEL_FILE))
+    base = shipped_training() if base is None else base
+    articles = list(dict.fromkeys(codes_rows["article_id"]))
+    rows_upto, total, out = {}, 0, []
+    for a in articles:  # coded rows learned once the first k articles are
+        total += int((codes_rows["article_id"] == a).sum())
+        rows_upto[a] = total
+    sizes = [0] + [n for n in range(step, len(codes_rows), step)]
+    for size in sizes:
+        learned = [a for a in articles if rows_upto[a] <= size] if size else []
+        held = codes_rows[~codes_rows["article_id"].isin(learned)]
+        if held.empty:
+            break
+        if learned:
+            taught = codes_rows[codes_rows["article_id"].isin(learned)]
+            rows = pd.concat([base, taught.assign(source="codes", group="codes:" + taught["article_id"])],
+                             ignore_index=True)[TRAINING_COLUMNS]
+            current = decision.with_arrays(export(_fit_weighted(rows, model, DEFAULT_CODES_WEIGHT),
+                                                  model["temperature"], model["threshold"]))
+        else:
+            current = model
+        predicted = decision.predict(current, held)["label"]
+        figs = scores(held["label"], predicted)
+        out.append((int(len(codes_rows) - len(held)), len(learned), int(len(held)), figs["accuracy"],
+                    figs["macro_f1"]))
+    return pd.DataFrame(out, columns=CURVE_COLUMNS)
