@@ -2,9 +2,17 @@
 
 python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labels [--split dev|test|all]
                          [--task countries|actors|stance|frames|dates|all] [--cache /tmp/devcache] [--errors]
+                         [--model PATH] [--no-cv]
 
 Texts are loaded with `vnpress.load` (a leading `date YYYY-MM-DD` line gives the publication date; no manifest
-needed); labels are the four CSV files described in tests/dev/README.md. Prints, per split, one table per task.
+needed); labels are the four CSV files described in tests/dev/README.md. Labelled articles without a text are
+skipped (listed). Prints, per split, one table per task.
+
+Stance is the learned decision's (`vnpress.analyses.decision`, the packaged model or `--model`), with the rules'
+labels, the majority baseline and the share of uncertain labels beside. On the split the model was fitted on (the
+`dev` split of `tests/dev`, the default `stance_training.csv`), the decision's labels are cross-validated: each
+article is labelled by a model fitted without its fold's articles (same hyper-parameters and calibration), so dev
+figures are not in-sample; `--no-cv` shows the in-sample labels instead.
 """
 
 from __future__ import annotations
@@ -17,8 +25,10 @@ from pathlib import Path
 import pandas as pd
 
 import vnpress
-from vnpress.analyses import countries, stance, statements, timeline
+from vnpress.analyses import countries, decision, stance, statements, timeline
+from vnpress.data import path as data_path
 from vnpress.util.textnorm import fold
+from vnpress.validation import learn
 
 TASKS = ["countries", "actors", "stance", "frames", "dates"]
 LABEL_FILES = ["articles", "countries", "stance", "dates"]
@@ -32,15 +42,12 @@ def read_labels(folder: Path) -> dict[str, pd.DataFrame]:
     return {n: pd.read_csv(folder / f"{n}.csv", dtype=str, keep_default_na=False) for n in LABEL_FILES}
 
 
-def check_texts(folder: Path, ids: set[str]) -> None:
-    """Exit with a clear message if the texts folder or any labelled article's text is missing."""
+def check_texts(folder: Path, ids: set[str]) -> list[str]:
+    """Exit with a clear message if the texts folder is missing; the labelled articles without a text (sorted)."""
     if not folder.is_dir():
         sys.exit(f"error: texts folder {folder} not found (gather the texts first: see tests/dev/README.md)")
     have = {p.stem for p in folder.iterdir() if p.suffix in {".txt", ".md"}}
-    absent = sorted(ids - have)
-    if absent:
-        sys.exit(f"error: {len(absent)} labelled article(s) have no text in {folder}: {', '.join(absent[:10])}"
-                 + (" ..." if len(absent) > 10 else ""))
+    return sorted(ids - have)
 
 
 def version() -> str:
@@ -118,8 +125,8 @@ def per_label(gold: pd.Series, predicted: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def stance_tables(system: pd.DataFrame, gold: pd.DataFrame, mentioned: set[tuple[str, str]]
-                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def stance_tables(system: pd.DataFrame, gold: pd.DataFrame, mentioned: set[tuple[str, str]],
+                  rules: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Stance accuracy over gold pairs (missing = wrong), on found pairs, and of the majority baseline (every
     (article, actor) in `mentioned` = support); per-label P/R/F1 with macro-F1 for the system and the baseline;
     confusion gold x system."""
@@ -138,12 +145,24 @@ def stance_tables(system: pd.DataFrame, gold: pd.DataFrame, mentioned: set[tuple
          "n": len(merged)},
         {"measure": "majority baseline (every country mentioned, organization found = support)", "value": accuracy(baseline),
          "n": len(merged)},
+        *([{"measure": "rules alone (rule_stance, missing = wrong)", "value": accuracy(
+            merged[["article_id", "iso"]].merge(rules[["article_id", "iso", "stance"]], how="left",
+                                                on=["article_id", "iso"])["stance"].fillna("(missing)")
+            .set_axis(merged.index)), "n": len(merged)}] if rules is not None else []),
+        *([{"measure": "uncertain labels (share of the system's rows)",
+            "value": round(float(system["uncertain"].astype(bool).mean()), 3) if len(system) else 0.0,
+            "n": int(system["uncertain"].astype(bool).sum())}] if "uncertain" in system else []),
         {"measure": "accuracy on found pairs",
          "value": on_found.loc["stance accuracy", "value"] if len(found) else 0.0, "n": len(found)},
         {"measure": "gold pairs found (recall)", "value": on_found.loc["actor pairs found (recall)", "value"],
          "n": len(merged)}])
     labels = per_label(merged["stance_gold"], merged["stance"]).merge(
         per_label(merged["stance_gold"], baseline)[["label", "F1"]].rename(columns={"F1": "baseline F1"}), on="label")
+    if rules is not None:
+        by_rules = merged[["article_id", "iso"]].merge(rules[["article_id", "iso", "stance"]], how="left",
+                                                       on=["article_id", "iso"])["stance"].fillna("(missing)")
+        labels = labels.merge(per_label(merged["stance_gold"], by_rules.set_axis(merged.index))[["label", "F1"]]
+                              .rename(columns={"F1": "rules F1"}), on="label")
     confusion = pd.crosstab(merged["stance_gold"].rename("gold"), merged["stance"].rename("system"))
     return summary, labels, confusion
 
@@ -207,7 +226,7 @@ def stance_errors(system: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
 
 
 def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFrame, mentions: pd.DataFrame,
-                  errors: bool = False) -> None:
+                  errors: bool = False, rules: pd.DataFrame | None = None) -> None:
     """Stance and frames tables, countries and (once the system outputs them) organizations apart; the baseline
     calls every country the workbook mentions, and every organization it finds, a supporter."""
     sys_orgs = by_article["iso"].map(is_org).any()
@@ -217,8 +236,10 @@ def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFra
     for name, gmask, smask in groups:
         g, s = gold_s[gmask], by_article[smask]
         if "stance" in tasks:
-            source = s if name == "organizations" else mentions
-            summary, labels, confusion = stance_tables(s, g, set(zip(source["article_id"], source["iso"])))
+            r = None if rules is None else rules[rules["iso"].map(is_org) == (name == "organizations")]
+            # the baseline's organizations are those the rules find (the same with or without the model)
+            source = (s if r is None else r) if name == "organizations" else mentions
+            summary, labels, confusion = stance_tables(s, g, set(zip(source["article_id"], source["iso"])), r)
             show(f"stance ({name})", summary)
             show(f"stance per label ({name}; baseline F1 beside)", labels)
             show(f"stance confusion ({name}; rows gold, columns system)", confusion.reset_index())
@@ -251,7 +272,7 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
             if errors:
                 show("country errors (article, iso)", country_errors(sub(system["mentions"]), gold_c))
     if set(tasks) & {"stance", "frames"}:
-        report_stance(tasks, gold_s, sub(system["stance"]), sub(system["mentions"]), errors)
+        report_stance(tasks, gold_s, sub(system["stance"]), sub(system["mentions"]), errors, sub(system["rules"]))
     if "dates" in tasks:
         summary, hits = date_tables(sub(system["dates"]), sub(labels["dates"]))
         show("dates: P/R over (article, value), gold rows with a value", summary)
@@ -260,8 +281,25 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
             show("date errors (article, value)", date_errors(sub(system["dates"]), sub(labels["dates"])))
 
 
-def run_system(texts: Path, cache: str, tasks: list[str]) -> dict[str, pd.DataFrame]:
-    """Load the texts once and run the analyses the tasks need."""
+def cross_validated_stance(rules: pd.DataFrame, mentions: pd.DataFrame, stmts: pd.DataFrame, model: dict,
+                           training: pd.DataFrame) -> pd.DataFrame:
+    """The decision's stance rows where each article the model was fitted on is labelled by the model of its
+    cross-validation fold (fitted without that fold's articles); other articles by `model`."""
+    parts, done = [], set()
+    for held_out, fold_model in learn.fold_models(training, model):
+        fold_model = decision.with_arrays(fold_model)
+        pick = [df[df["article_id"].isin(held_out)] for df in (rules, mentions, stmts)]
+        parts.append(decision.decide(*pick, fold_model, stance.BY_ARTICLE_COLUMNS))
+        done |= held_out
+    rest = [df[~df["article_id"].isin(done)] for df in (rules, mentions, stmts)]
+    parts.append(decision.decide(*rest, model, stance.BY_ARTICLE_COLUMNS))
+    return pd.concat(parts, ignore_index=True)
+
+
+def run_system(texts: Path, cache: str, tasks: list[str], model_path: Path | None = None,
+               cv_training: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """Load the texts once and run the analyses the tasks need; stance by the decision (cross-validated over the
+    articles of `cv_training` when given), the rules' table as `rules`."""
     wb = vnpress.load(texts, cache or None)
     if len(wb.problems):
         print(wb.problems.to_string(index=False), file=sys.stderr)
@@ -270,7 +308,10 @@ def run_system(texts: Path, cache: str, tasks: list[str]) -> dict[str, pd.DataFr
         mentions = countries.find_mentions(wb)
         stmts = statements.extract(wb, mentions)
         out["mentions"] = statements.mark_actors(mentions, stmts)  # as `vnpress countries` reports roles
-        out["stance"] = stance.stance_by_article(wb, out["mentions"], statements=stmts)
+        out["rules"] = stance.stance_by_article(wb, mentions, statements=stmts, rules_only=True)
+        model = decision.load_model(model_path or data_path(decision.MODEL_FILE))
+        out["stance"] = decision.decide(out["rules"], mentions, stmts, model, stance.BY_ARTICLE_COLUMNS) \
+            if cv_training is None else cross_validated_stance(out["rules"], mentions, stmts, model, cv_training)
     if "dates" in tasks:
         out["dates"] = timeline.timeline(wb)
     return out
@@ -285,14 +326,30 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--cache", default="/tmp/devcache", help="processing cache folder ('' for none)")
     ap.add_argument("--errors", action="store_true",
                     help="list the missed and spurious countries, dates and frames and the wrong stance pairs")
+    ap.add_argument("--model", type=Path, help="the decision's model file (default: the packaged one)")
+    ap.add_argument("--no-cv", action="store_true",
+                    help="label the model's own training articles in-sample instead of by cross-validation")
     args = ap.parse_args(argv)
     tasks = TASKS if args.task == "all" else [args.task]
     labels = read_labels(args.labels)
+    missing = check_texts(args.texts, set(labels["articles"]["article_id"]))
+    if missing:
+        print(f"note: {len(missing)} labelled article(s) have no text in {args.texts} and are skipped: "
+              + " ".join(missing))
+        labels = {n: df[~df["article_id"].isin(missing)] for n, df in labels.items()}
     arts = labels["articles"]
-    check_texts(args.texts, set(arts["article_id"]))
     sizes = arts["split"].value_counts().to_dict()
-    print(f"{version()}; labels {args.labels}; splits: " + ", ".join(f"{k} {v}" for k, v in sorted(sizes.items())))
-    system = run_system(args.texts, args.cache, tasks)
+    print(f"{version()}; labels {args.labels}; splits (articles with a text): "
+          + ", ".join(f"{k} {v}" for k, v in sorted(sizes.items())))
+    training = None
+    if not args.no_cv and args.model is None:
+        shipped = learn.shipped_training()
+        trained_on = set(shipped.loc[shipped["source"] == "dev", "article_id"])
+        if trained_on & set(arts["article_id"]):
+            training = shipped
+            print(f"stance on the {len(trained_on)} articles the model was fitted on: cross-validated "
+                  f"({learn.FOLDS} folds by article)")
+    system = run_system(args.texts, args.cache, tasks, args.model, training)
     splits = ["dev", "test"] if args.split == "all" else [args.split]
     for split in splits + (["all"] if args.split == "all" else []):
         ids = set(arts["article_id"]) if split == "all" else set(arts.loc[arts["split"] == split, "article_id"])

@@ -43,7 +43,7 @@ def test_analysis_commands_print_their_contract_columns(tmp_path):
     cache = str(tmp_path / "cache")
     expected = {
         ("countries",): "article_id,sentence_id,iso,name,surface,role,sentence",
-        ("stance", "--by", "article"): "article_id,iso,name,actor_type,stance,confidence,frames,cues,evidence,"
+        ("stance", "--by", "article"): "article_id,iso,name,actor_type,stance,confidence,uncertain,rule_stance,frames,cues,evidence,"
                                        "source,machine_stance,machine_frames,coded",
         ("stance", "--by", "country"): "iso,name,articles,stance,frames,evidence,sources",
         ("stance", "--by", "organization"): "iso,name,articles,stance,frames,evidence,sources",

@@ -114,14 +114,14 @@ def test_coding_loop_on_the_seed_corpus(tmp_path, seed_wb):
     cache = str(seed_wb.cache_dir)
 
     # 1. export: a reproducible stratified sample, and the full sheet, UTF-8 with BOM
-    code, out, err = _run(["code", str(corpus), "--sample", "4", "--seed", "7", "--out", str(tmp_path / "s.csv"),
-                           "--cache", cache])
+    code, out, err = _run(["code", str(corpus), "--sample", "4", "--seed", "7", "--order", "stratified",
+                           "--out", str(tmp_path / "s.csv"), "--cache", cache])
     assert code == 0, err
     raw = (tmp_path / "s.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     sample = pd.read_csv(tmp_path / "s.csv", encoding="utf-8-sig", keep_default_na=False)
     assert len(sample) == 4 and set(sample["machine_stance"]) == {"support", "conditional", "neutral"}
-    assert _run(["code", str(corpus), "--sample", "4", "--seed", "7", "--cache", cache])[1] == \
+    assert _run(["code", str(corpus), "--sample", "4", "--seed", "7", "--order", "stratified", "--cache", cache])[1] == \
         sample.to_csv(index=False)
     assert _run(["code", str(corpus), "--out", str(tmp_path / "all.csv"), "--cache", cache])[0] == 0
     sheet = pd.read_csv(tmp_path / "all.csv", encoding="utf-8-sig", keep_default_na=False).set_index(["article_id", "iso"])

@@ -41,6 +41,7 @@ SKIP = {
     "python bench/bench_analyses.py --sizes 1000,5000 --one-worker-max 1000 --analyses entities":
         "a benchmark of about 25 minutes",
     "vnpress code DIR": "DIR names the corpus folder in the codebook; the coding commands of docs/method.md are run",
+    "vnpress learn corpus/": "needs coded rows in corpus/codes/; tests/test_decision.py runs it on coded articles",
 }
 HTML_PAGE = """<!DOCTYPE html><html lang="vi"><head><meta charset="utf-8"><title>Việt Nam kêu gọi hợp tác</title>
 <meta property="article:published_time" content="2025-11-02"></head><body><article><h1>Việt Nam kêu gọi hợp tác</h1>

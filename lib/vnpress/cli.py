@@ -29,8 +29,10 @@ from vnpress.processing.workbook import load
 from vnpress.reports.runner import run
 from vnpress.util.csvio import write_csv
 from vnpress.util.textnorm import plain
+from vnpress.validation import learn
 from vnpress.validation.coding import (
     APPLIED_EXTRA,
+    ORDERS,
     aggregate,
     agreement,
     apply_codes,
@@ -166,7 +168,8 @@ def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFr
     applied = apply_codes(by_article, codes)
     group = ["group"] if args.group else []
     if args.by == "article":
-        columns = ["article_id", "iso", "name", "actor_type", "stance", "confidence", "frames", "cues", "evidence"]
+        columns = ["article_id", "iso", "name", "actor_type", "stance", "confidence", "uncertain", "rule_stance",
+                   "frames", "cues", "evidence"]
         applied = with_group(applied, wb.articles, args.group) if args.group else applied
         return applied[group + columns + APPLIED_EXTRA], problems
     table = aggregate(applied, args.by, group=args.group, articles=wb.articles)
@@ -178,7 +181,44 @@ def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Dat
     if codes.empty:
         hint = ("warning", "no coded rows yet: fill a sheet from `vnpress code` and save it here as CSV UTF-8")
         problems = pd.concat([problems, pd.DataFrame([(f"{args.dir}/codes", *hint)], columns=problems.columns)])
-    return agreement(by_article, codes), problems
+    return pd.concat([agreement(by_article, codes), _model_cv(wb, codes)], ignore_index=True), problems
+
+
+def _model_cv(wb, codes: pd.DataFrame) -> pd.DataFrame:
+    """model_cv_accuracy and model_cv_macro_f1: the decision re-fitted with the coded rows (`vnpress learn`),
+    cross-validated over them by article (empty values with fewer than two coded articles)."""
+    rows = learn.code_rows(learn.corpus_features(wb), codes) if not codes.empty else pd.DataFrame()
+    figs = learn.refit_with_codes(rows)["codes"] if len(rows) else {}
+    return pd.DataFrame([(m, figs.get(m), len(rows)) for m in ("model_cv_accuracy", "model_cv_macro_f1")],
+                        columns=["measure", "value", "n"]).astype({"value": float})
+
+
+def _cmd_learn(args: argparse.Namespace) -> int:
+    """Re-fit the stance decision with DIR/codes/ added to the shipped training rows; save it as
+    DIR/model/stance_model.json (every command on DIR uses it until the file is removed)."""
+    wb = _load(args)
+    failed = report_problems(wb.problems)
+    before = wb.analysis("stance")
+    codes, problems = read_codes(args.dir, before["iso"])
+    failed = report_problems(problems) or failed
+    rows = learn.code_rows(learn.corpus_features(wb), codes)
+    if rows.empty:
+        print(f"error: {args.dir}/codes: no coded (article, actor) rows the machine has as candidates; code a sheet "
+              "from `vnpress code` first", file=sys.stderr)
+        return 1
+    model = learn.refit_with_codes(rows)
+    path = learn.save(model, learn.corpus_model_path(args.dir))
+    after = wb.analysis("stance")
+    key = ["article_id", "iso"]
+    both = before[key + ["stance"]].merge(after[key + ["stance"]], on=key, how="outer", suffixes=("_before", ""))
+    changed = int((both["stance_before"].fillna("(none)") != both["stance"].fillna("(none)")).sum())
+    c = model["codes"]
+    cv = (f"cross-validated over the coded rows: accuracy {c['model_cv_accuracy']}, macro-F1 {c['model_cv_macro_f1']}"
+          if c["model_cv_accuracy"] is not None else "too few coded articles to cross-validate")
+    print(f"learned from {c['rows']} coded rows in {c['articles']} articles (weight {c['weight']}); {cv}; "
+          f"{changed} (article, actor) labels changed, {int(after['uncertain'].sum())} uncertain")
+    print(f"saved {path} (used by every command on {args.dir}; remove it to return to the shipped model)")
+    return 1 if failed else 0
 
 
 def _code_sheet(args: argparse.Namespace) -> tuple[pd.DataFrame, bool]:
@@ -186,7 +226,7 @@ def _code_sheet(args: argparse.Namespace) -> tuple[pd.DataFrame, bool]:
     wb = _load(args)
     failed = report_problems(wb.problems)
     units = statement_units(wb.analysis("statements")) if args.by == "statement" else wb.analysis("stance")
-    return coding_sheet(units, n=args.sample, seed=args.seed), failed
+    return coding_sheet(units, n=args.sample, seed=args.seed, order=args.order), failed
 
 
 def _cmd_code(args: argparse.Namespace) -> int:
@@ -443,12 +483,18 @@ def _coding_commands(sub) -> None:
     p = _corpus_command(sub, "code", "write a coding sheet: a sample of machine labels for researchers to code")
     p.add_argument("--sample", type=int, default=None, help="rows to draw (default: all)")
     p.add_argument("--seed", type=int, default=0, help="random seed of the sample")
+    p.add_argument("--order", choices=ORDERS, default="uncertain", help="uncertain: the least certain labels "
+                   "first (coding them teaches `vnpress learn` most); stratified: every label and actor type "
+                   "in the sample; random")
     p.add_argument("--by", choices=("article", "statement"), default="article", help="one row per article "
                    "and actor, or per statement")
     p.add_argument("--out", default="", help="sheet file (CSV, UTF-8 with BOM); default: CSV on stdout")
     p.add_argument("--force", action="store_true", help="overwrite an --out sheet that has coded cells")
     p.set_defaults(func=_cmd_code)
     _table_command(sub, "agreement", _agreement_table, "machine vs coded labels and between coders (DIR/codes/*.csv)")
+    p = _corpus_command(sub, "learn", "re-fit the stance decision with DIR/codes/ added to its training rows; saved "
+                        "as DIR/model/stance_model.json")
+    p.set_defaults(func=_cmd_learn)
 
 
 def parser() -> argparse.ArgumentParser:

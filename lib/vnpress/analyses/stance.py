@@ -27,7 +27,10 @@ An actor's label in an article weighs the polarities of all its rows, each sente
 criticizes or opposes while also supporting (signs but criticizes: the reservation qualifies the support, it does
 not cancel it); else `support` if any row supports; else `neutral` (it speaks or acts, but on something else:
 rows with no cue never outweigh a polar one). Confidence = share of the actor's polar rows behind the label ×
-(1 − 0.5^n), n = number of distinct sentences behind it; a neutral label gets 0.3.
+(1 − 0.5^n), n = number of distinct sentences behind it; a neutral label gets 0.3. These are the rules' label
+and confidence (`rule_stance`, `rules_only=True`): the label the layer reports is the learned decision's
+(`vnpress.analyses.decision`), which reads the rules' evidence for every candidate actor (each country the
+`mentions` layer finds, each actor of the rules) and gives `stance`, a calibrated `confidence` and `uncertain`.
 
 Frames (`data/frames.yaml`) come from the actor's own words: the content of a quote or an act, and for reported
 speech the whole clause the verb introduces, to the end of the sentence (`whole_clause`); up to a clause about
@@ -44,9 +47,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from vnpress.analyses import decision
 from vnpress.analyses import statements as st
 from vnpress.analyses.countries import find_mentions
 from vnpress.analyses.cues import cue_paths, folded_cues, own_words, sentence_cues
+from vnpress.data import path as data_path
 from vnpress.processing.layers import Batch, layer
 from vnpress.processing.workbook import from_texts
 from vnpress.util.textnorm import fold
@@ -54,8 +59,9 @@ from vnpress.util.textnorm import fold
 FRAMES = ["sovereignty", "human_rights", "cooperation", "capacity_building", "implementation", "fraud_and_crime",
           "multilateralism", "legal_harmonization", "multistakeholder", "digital_trust"]
 STANCES = ["support", "conditional", "oppose", "neutral"]
-BY_ARTICLE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
-                      "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
+RULE_COLUMNS = ["article_id", "iso", "name", "stance", "confidence", "frames", "cues", "evidence",
+                "sentences", "support", "conditional", "oppose", "actor_type", "statements", "sentence_ids"]
+BY_ARTICLE_COLUMNS = RULE_COLUMNS + ["rule_stance", "uncertain"]
 BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence", "confidence", "stances_by_article"]
 FRAMES_BY_GROUP_COLUMNS = ["group", "frame", "actors", "articles", "share"]
 GROUPS = ("outlet_type", "outlet")  # article columns that stance and frames can be compared by
@@ -213,9 +219,9 @@ def _statements(wb, mentions: pd.DataFrame | None, cues_path: str | None) -> pd.
                       {"stance_cues.yaml": cues_path} if cues_path else None)
 
 
-def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,
-                      frames_path: str | None = None, statements: pd.DataFrame | None = None) -> pd.DataFrame:
-    """One row per (article, actor): BY_ARTICLE_COLUMNS.
+def rule_stance(statements: pd.DataFrame, cues_path: str | None = None,
+                frames_path: str | None = None) -> pd.DataFrame:
+    """The rules' label of each (article, actor) with statement rows: one row each, RULE_COLUMNS.
 
     article_id, iso (ISO code, or `org:<id>`), name (the statements' affiliation), stance
     (support|conditional|oppose|neutral), confidence (0–1), frames (';'-separated, most hits first), cues
@@ -224,8 +230,6 @@ def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str |
     (number of rows with that polarity; criticism counts as oppose), actor_type (country|organization),
     statements (number of rows), sentence_ids (';'-separated).
     """
-    if statements is None:
-        statements = _statements(wb, mentions, cues_path)
     scored = scored_statements(statements, cues_path, frames_path)
     rows = []
     for (article_id, iso), grp in scored.groupby(["article_id", "iso"], sort=False):
@@ -250,15 +254,49 @@ def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str |
                      ";".join(dict.fromkeys(fired)), evidence, len(sids), pols.count("support"), pols.count("conditional"),
                      pols.count("oppose") + pols.count("critical"),
                      "organization" if iso.startswith("org:") else "country", len(grp), ";".join(map(str, sids))))
-    return pd.DataFrame(rows, columns=BY_ARTICLE_COLUMNS)
+    return pd.DataFrame(rows, columns=RULE_COLUMNS)
 
 
-@layer("stance", BY_ARTICLE_COLUMNS, data_files=("stance_cues.yaml", "frames.yaml"),
+def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str | None = None,
+                      frames_path: str | None = None, statements: pd.DataFrame | None = None,
+                      model_path: str | None = None, rules_only: bool = False) -> pd.DataFrame:
+    """One row per (article, actor) the decision calls an actor: BY_ARTICLE_COLUMNS.
+
+    The rules (`rule_stance`) label every actor with statements or acts; the learned decision
+    (`vnpress.analyses.decision`, model file `model_path`, default the packaged `data/stance_model.json`) reads
+    their evidence for every candidate (each country of `mentions`, each actor of the rules) and decides whether
+    it is an actor and its label. Columns: the rule table's (RULE_COLUMNS, below), with `stance` = the model's
+    label, `confidence` = its calibrated probability, `rule_stance` = the rules' label ('' for a candidate the
+    rules found no statement or act of; its evidence is then the sentences naming it) and `uncertain` (the
+    probability is below the model's threshold). `rules_only`: the rules' table alone (`rule_stance` = `stance`,
+    `uncertain` false).
+
+    Rule columns: article_id, iso (ISO code, or `org:<id>`), name (the statements' affiliation), stance, confidence
+    (the rules': share of polar rows behind the label x (1 - 0.5^n)), frames (';'-separated, most hits first),
+    cues (';'-separated `class:cue` and `act:<kind>:<verb>`), evidence (the sentences of its statements and acts,
+    ' | '), sentences (how many), support/conditional/oppose (number of rows with that polarity; criticism counts
+    as oppose), actor_type (country|organization), statements (number of rows), sentence_ids (';'-separated).
+    """
+    if mentions is None:
+        mentions = find_mentions(wb)
+    if statements is None:
+        statements = _statements(wb, mentions, cues_path)
+    rules = rule_stance(statements, cues_path, frames_path)
+    if rules_only:
+        return rules.assign(rule_stance=rules["stance"], uncertain=False)[BY_ARTICLE_COLUMNS]
+    model = decision.load_model(model_path or data_path(decision.MODEL_FILE))
+    return decision.decide(rules, mentions, statements, model, BY_ARTICLE_COLUMNS,
+                           wb.articles["article_id"].tolist())
+
+
+@layer("stance", BY_ARTICLE_COLUMNS, data_files=("stance_cues.yaml", "frames.yaml", decision.MODEL_FILE),
        upstream=("mentions", "statements"), tables=())
 def stance_layer(batch: Batch) -> pd.DataFrame:
-    """The `stance` layer: `stance_by_article` on one batch, from its mentions and statements rows."""
+    """The `stance` layer: `stance_by_article` on one batch, from its mentions and statements rows, with the
+    batch's copies of the cues, the frames and the decision's model file."""
     return stance_by_article(batch.wb, batch.inputs["mentions"], batch.files["stance_cues.yaml"],
-                             batch.files["frames.yaml"], statements=batch.inputs["statements"])
+                             batch.files["frames.yaml"], statements=batch.inputs["statements"],
+                             model_path=batch.files[decision.MODEL_FILE])
 
 
 def stance_in_text(text: str) -> pd.DataFrame:

@@ -22,6 +22,8 @@ from vnpress.processing.pipeline import COLUMNS, Engine, Processed, process
 from vnpress.util import memory
 from vnpress.util.cachedir import usable
 
+CORPUS_DATA = "model"  # a corpus's own data files (`vnpress learn` writes its stance_model.json there)
+
 
 @dataclass
 class Workbook(Processed):
@@ -31,13 +33,23 @@ class Workbook(Processed):
     profile_files: dict[str, str] = field(default_factory=dict)
 
     def data_files(self, data_files: dict[str, str] | None = None) -> dict[str, str] | None:
-        """The data files the layers read instead of the shipped ones: the profile's, then `data_files`."""
-        return {**self.profile_files, **(data_files or {})} or None
+        """The data files the layers read instead of the shipped ones: the profile's, then the corpus's own
+        (`corpus_data_files`), then `data_files`."""
+        return {**self.profile_files, **self.corpus_data_files(), **(data_files or {})} or None
+
+    def corpus_data_files(self) -> dict[str, str]:
+        """The data files the corpus folder replaces: every file of `<corpus>/model/` named like a layer's data
+        file (`stance_model.json`, written by `vnpress learn`; used until removed)."""
+        folder = self.corpus_dir / CORPUS_DATA if self.corpus_dir else None
+        if folder is None or not folder.is_dir():
+            return {}
+        known = {f for a in layers.REGISTRY.values() for f in a.data_files}
+        return {p.name: str(p) for p in sorted(folder.iterdir()) if p.name in known and p.is_file()}
 
     def analysis(self, name: str, data_files: dict[str, str] | None = None) -> pd.DataFrame:
         """The per-article results of layer `name` (`vnpress.processing.layers.REGISTRY`) for every article, in
         corpus order; only articles without cached results are analysed. `data_files` replaces data files by
-        name ({"stance_cues.yaml": path}), over the profile's; the result is read from the shards on each call."""
+        name ({"stance_cues.yaml": path}), over the profile's and the corpus's own; the result is read from the shards on each call."""
         return layers.result(self, name, self.data_files(data_files))
 
     def subset(self, article_ids: Iterable[str]) -> Workbook:

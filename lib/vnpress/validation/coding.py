@@ -110,22 +110,36 @@ def _covering_sample(rows: pd.DataFrame, n: int, seed: int) -> pd.DataFrame:
     return shuffled.loc[(first + rest)[:n]]
 
 
-def coding_sheet(units: pd.DataFrame, n: int | None = None, seed: int = 0) -> pd.DataFrame:
-    """A coding sheet: SHEET_COLUMNS (plus `statement_id` after iso when `units` has one), sorted by article.
+ORDERS = ("uncertain", "stratified", "random")
+
+
+def coding_sheet(units: pd.DataFrame, n: int | None = None, seed: int = 0, order: str = "stratified") -> pd.DataFrame:
+    """A coding sheet: SHEET_COLUMNS (plus `statement_id` after iso when `units` has one).
 
     `units`: `stance_by_article` output (or statement rows with article_id, iso, name, stance, frames,
-    confidence, evidence). `n`: sample size (None: every row); the sample is reproducible for a `seed` and
-    contains every machine stance label and actor type when `n` is at least their number. The coder's
-    columns (stance, frames, coder, note) are empty.
+    confidence, evidence). `n`: sample size (None: every row). `order` (ORDERS): `uncertain` puts the least
+    certain rows first (the learned decision's calibrated confidence, lowest first; ties by article and actor)
+    and draws the first `n`, so coding them teaches the machine most (`vnpress learn`); `stratified` draws a
+    sample reproducible for a `seed` that contains every machine stance label and actor type when `n` is at least
+    their number; `random` a seeded random sample. Sorted by article except for `uncertain`. The coder's columns
+    (stance, frames, coder, note) are empty.
     """
     if n is not None and n < 1:
         raise ValueError(f"sample size must be at least 1, got {n}")
+    if order not in ORDERS:
+        raise ValueError(f"order must be one of {', '.join(ORDERS)}, got {order!r}")
     rows = with_actor_type(units).rename(columns={"stance": "machine_stance", "frames": "machine_frames"})
-    if n is not None and n < len(rows):
-        rows = _covering_sample(rows, n, seed)
     columns = SHEET_COLUMNS[:2] + (["statement_id"] if "statement_id" in rows else []) + SHEET_COLUMNS[2:]
+    key = [c for c in columns[:3] if c != "name"]
+    if order == "uncertain":
+        rows = rows.assign(_c=pd.to_numeric(rows["confidence"], errors="coerce").fillna(0.0))
+        rows = rows.sort_values(["_c", *key], kind="stable").head(n if n is not None else len(rows))
+        return rows.assign(stance="", frames="", coder="", note="").reindex(columns=columns).reset_index(drop=True)
+    if n is not None and n < len(rows):
+        rows = _covering_sample(rows, n, seed) if order == "stratified" else \
+            rows.sample(frac=1, random_state=seed).head(n)
     sheet = rows.assign(stance="", frames="", coder="", note="").reindex(columns=columns)
-    return sheet.sort_values([c for c in columns[:3] if c != "name"], ignore_index=True)
+    return sheet.sort_values(key, ignore_index=True)
 
 
 def statement_units(statements: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,102 @@
+"""Fit the learned stance decision (docs/method.md, `vnpress.analyses.decision`) and write it into the package.
+
+PYTHONPATH=lib .venv/bin/python bench/fit_model.py --texts dev/texts --labels tests/dev [--challenge tests/challenge]
+                                                  [--out lib/vnpress/data] [--cache /tmp/fitcache]
+
+Runs the rules (mentions, statements, rule stance) on the texts of the labelled articles of the `dev` split (the
+`test` split is never read), builds the feature table, adds the challenge cases (their expected labels; the weight
+they get is chosen by cross-validation, 0 meaning not used), chooses C, class weights and that weight by
+article-grouped cross-validation on the dev rows, calibrates, and writes `stance_model.json` (the model) and
+`stance_training.csv` (the training rows: ids, feature values, labels; no text) into `--out`. Prints the grid and
+the cross-validated figures. Labelled articles whose text is missing are skipped and listed. Deterministic: the
+same texts and labels give the same files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+import vnpress
+from vnpress.analyses import countries, decision, stance, statements
+from vnpress.processing.workbook import from_texts
+from vnpress.validation import learn
+
+HERE = Path(__file__).resolve().parent
+
+
+def system_rows(wb) -> dict[str, pd.DataFrame]:
+    """mentions (as the `mentions` layer gives them), statements, rules (the rule stance table) and features."""
+    mentions = countries.find_mentions(wb)
+    stmts = statements.extract(wb, mentions)
+    rules = stance.stance_by_article(wb, mentions, statements=stmts, rules_only=True)
+    return {"mentions": mentions, "statements": stmts, "rules": rules,
+            "features": decision.features(rules, mentions, stmts)}
+
+
+def load_texts(texts: Path, ids: set[str], cache: str):
+    """The workbook of the texts folder and the labelled ids without a text."""
+    if not texts.is_dir():
+        sys.exit(f"error: texts folder {texts} not found (gather the texts first: see tests/dev/README.md)")
+    have = {p.stem for p in texts.iterdir() if p.suffix in {".txt", ".md"}}
+    return vnpress.load(texts, cache or None), sorted(ids - have)
+
+
+def challenge_rows(folder: Path, cache: str) -> pd.DataFrame:
+    """Training rows of the challenge cases (`stance*.yaml`): each case's expected labels (`absent` =
+    not_actor) on the candidates the rules find; other candidates are left out; group = the case's INV/DIR group."""
+    cases = [c for p in sorted(folder.glob("stance*.yaml")) for c in yaml.safe_load(p.read_text(encoding="utf-8"))]
+    wb = from_texts({c["id"]: c["text"] for c in cases}, cache_dir=cache or None)
+    table = system_rows(wb)["features"]
+    gold = pd.DataFrame([(c["id"], str(a), v) for c in cases for a, v in (c["expect"].get("stance") or {}).items()],
+                        columns=["article_id", "iso", "stance"])
+    rows = learn.labelled_rows(table, gold, "challenge", unknown_is_not_actor=False)
+    group = {c["id"]: f"challenge:{c.get('group') or c['id']}" for c in cases}
+    return rows.assign(group=rows["article_id"].map(group))
+
+
+def dev_rows(texts: Path, labels: Path, cache: str, split: str = "dev") -> tuple[pd.DataFrame, list[str]]:
+    """Training rows of the labelled articles of `split` that have a text, and the ids skipped (no text)."""
+    arts = pd.read_csv(labels / "articles.csv", dtype=str, keep_default_na=False)
+    gold = pd.read_csv(labels / "stance.csv", dtype=str, keep_default_na=False)
+    ids = set(arts.loc[arts["split"] == split, "article_id"])
+    wb, missing = load_texts(texts, ids, cache)
+    table = system_rows(wb)["features"]
+    return learn.labelled_rows(table, gold, split, articles=ids - set(missing)), missing
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--texts", required=True, type=Path)
+    ap.add_argument("--labels", required=True, type=Path)
+    ap.add_argument("--challenge", type=Path, default=HERE.parent / "tests" / "challenge",
+                    help="challenge cases folder ('' for none)")
+    ap.add_argument("--out", type=Path, default=HERE.parent / "lib" / "vnpress" / "data")
+    ap.add_argument("--cache", default="/tmp/fitcache", help="processing cache folder ('' for none)")
+    args = ap.parse_args(argv)
+    rows, missing = dev_rows(args.texts, args.labels, args.cache)
+    print(f"dev split: {rows['article_id'].nunique()} articles with a text, {len(rows)} candidate rows; "
+          f"{len(missing)} labelled dev articles without a text skipped: {' '.join(missing)}")
+    if str(args.challenge) not in ("", "."):
+        extra = challenge_rows(args.challenge, args.cache)
+        print(f"challenge cases: {extra['article_id'].nunique()} cases, {len(extra)} labelled candidate rows")
+        rows = pd.concat([rows, extra], ignore_index=True)
+    print("grid (article-grouped CV on the dev rows, mean of repeats):")
+    model = learn.fit(rows)
+    learn.save(model, args.out / decision.MODEL_FILE)
+    learn.save_training(rows, args.out / learn.TRAINING_FILE)
+    hp, cv = model["hyperparameters"], model["cv"]
+    print(f"chosen: C={hp['C']} class_weight={hp['class_weight']} challenge weight={hp['extra_weight']}; "
+          f"temperature {model['temperature']}; uncertain below {model['threshold']}")
+    print(f"cv: macro-F1 {cv['macro_f1']}, accuracy {cv['accuracy']} (every candidate), stance accuracy "
+          f"{cv['stance_accuracy']} (gold actors); uncertain {cv['uncertain_share']:.0%} of rows, accuracy on the "
+          f"rest {cv['accuracy_when_certain']}")
+    print(f"wrote {args.out / decision.MODEL_FILE} and {args.out / learn.TRAINING_FILE}")
+
+
+if __name__ == "__main__":
+    main()
