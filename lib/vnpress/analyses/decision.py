@@ -42,7 +42,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 
+from vnpress.data import path as data_path
 from vnpress.util.textnorm import fold
 
 MODEL_FILE = "stance_model.json"
@@ -65,12 +67,6 @@ FEATURES = (["rule_support", "rule_conditional", "rule_oppose", "rule_neutral", 
                "mentions", "mentions_actor", "mentions_other", "mentions_official", "first_position", "in_lead", "candidates",
                "organization", "vietnam"])
 KEY = ["article_id", "iso"]
-# words looked for in the content of an actor's statements (folded, whole words)
-_WORDS = {k: tuple(fold(w) for w in v) for k, v in {
-    "negation": ("không", "chẳng", "không hề", "đừng"), "hesitation": ("chưa", "cân nhắc", "xem xét"),
-    "concession": ("dù", "mặc dù", "tuy", "tuy nhiên", "song", "nhưng"),
-    "condition": ("nếu", "với điều kiện", "miễn là", "chỉ khi"),
-    "concern": ("lo ngại", "quan ngại", "cảnh báo", "lo sợ", "e ngại")}.items()}
 _NOT_WORD = re.compile(r"[^\w]+")
 _LOG = ["rows_support", "rows_conditional", "rows_oppose", "statements", "sentences", "kind_quote", "kind_reported",
         "kind_act", "act_support", "act_conditional", "act_oppose", "act_unknown", *[f"act_{k}" for k in ACT_KINDS],
@@ -79,80 +75,105 @@ _LOG = ["rows_support", "rows_conditional", "rows_oppose", "statements", "senten
         "mentions_other", "mentions_official", "candidates"]
 
 
-def _count_words(text: str) -> dict[str, int]:
+@lru_cache(maxsize=8)
+def _words(cues_path: str) -> dict[str, tuple[str, ...]]:
+    """The words counted in an actor's statements (stance_cues.yaml `decision_words`), folded."""
+    words = yaml.safe_load(Path(cues_path).read_text(encoding="utf-8"))["decision_words"]
+    return {k: tuple(fold(w) for w in v) for k, v in words.items()}
+
+
+def _count_words(text: str, words: dict[str, tuple[str, ...]]) -> dict[str, int]:
     padded = f" {_NOT_WORD.sub(' ', fold(text))} "
-    return {k: sum(padded.count(f" {w} ") for w in words) for k, words in _WORDS.items()}
+    return {k: sum(padded.count(f" {w} ") for w in ws) for k, ws in words.items()}
 
 
 def _act_kind(rule: str) -> str:
     return _ACT_RULES.get(str(rule).split("/")[0].removeprefix("act:"), "other")
 
 
+def _rule_features(f: dict[str, float], rule: pd.Series | None) -> None:
+    """The rules' label (one-hot), confidence, polar row counts, cue classes and frames of the pair."""
+    if rule is None:
+        f["rule_none"] = 1.0
+        return
+    f[f"rule_{rule['stance']}"] = 1.0
+    f["rule_confidence"] = float(rule["confidence"])
+    f["rows_support"], f["rows_conditional"], f["rows_oppose"] = (float(rule[c]) for c in
+                                                                 ("support", "conditional", "oppose"))
+    f["statements"], f["sentences"] = float(rule["statements"]), float(rule["sentences"])
+    for c in (c for c in str(rule["cues"]).split(";") if c):
+        cls = c.split(":")[0]
+        if f"cue_{cls}" in f and cls != "act":
+            f[f"cue_{cls}"] += 1
+    f["frames"] = float(len([x for x in str(rule["frames"]).split(";") if x]))
+
+
+def _statement_features(f: dict[str, float], own: pd.DataFrame | None, words: dict) -> list[int]:
+    """Statement kinds, act polarities and kinds, and the counted words of the actor's own statements; returns
+    their sentence ids."""
+    if own is None:
+        return []
+    for r in own.itertuples(index=False):
+        f[f"kind_{r.kind}"] = f.get(f"kind_{r.kind}", 0.0) + 1
+        if r.kind == "act":
+            pol = str(r.polarity or "")
+            f[f"act_{pol}" if pol in ("support", "conditional", "oppose") else "act_unknown"] += 1
+            if str(r.rule).startswith("press_praise"):
+                f["press_praise"] += 1
+            else:
+                f[f"act_{_act_kind(r.rule)}"] += 1
+        for k, n in _count_words(str(r.content), words).items():
+            f[k] += n
+    return [int(s) for s in own["sentence_id"]]
+
+
+def _mention_features(f: dict[str, float], men: pd.DataFrame | None) -> list[int]:
+    """Mention counts by role and via an official; returns their sentence ids."""
+    if men is None:
+        return []
+    f["mentions"] = float(len(men))
+    f["mentions_actor"] = float((men["role"] == "actor").sum())
+    f["mentions_other"] = f["mentions"] - f["mentions_actor"]
+    f["mentions_official"] = float((men["via"] == "official").sum()) if "via" in men else 0.0
+    return [int(s) for s in men["sentence_id"]]
+
+
+def _pairs(rules: pd.DataFrame | None, by_mention: dict, by_actor: dict,
+           articles: list[str] | None) -> list[tuple[str, str]]:
+    """The candidates: each (article, iso) its mentions name or the rules label, ordered by article (`articles`
+    first), then mentions, then the rules' other actors."""
+    pairs = list(dict.fromkeys([*by_mention, *(rules.index if rules is not None else []), *by_actor]))
+    pairs = [p for p in pairs if p in by_mention or (rules is not None and p in rules.index)]
+    rank = {a: i for i, a in enumerate(dict.fromkeys([*(articles or []), *(a for a, _ in pairs)]))}
+    return sorted(pairs, key=lambda p: rank[p[0]])  # stable: within an article, the order above
+
+
 def features(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataFrame,
-             articles: list[str] | None = None) -> pd.DataFrame:
+             articles: list[str] | None = None, cues_path: str | None = None) -> pd.DataFrame:
     """One row per (article, candidate actor): `article_id`, `iso` and FEATURES (see the module docstring), from
     the rule stance rows (`stance.stance_by_article` without a model), the `mentions` rows and the `statements`
-    rows of the same articles. Sorted by article (in the order of `articles`, default as they first appear),
-    then the candidates named in its mentions (in their order), then the other actors of the rules."""
+    rows of the same articles (`cues_path`: the stance_cues.yaml whose `decision_words` are counted). Sorted by
+    article (in the order of `articles`, default as they first appear), then the candidates named in its mentions
+    (in their order), then the other actors of the rules."""
+    words = _words(str(cues_path or data_path("stance_cues.yaml")))
     mentions = mentions if mentions is not None else pd.DataFrame(columns=["article_id", "iso", "sentence_id", "role"])
     rules = rule_rows.set_index(KEY) if len(rule_rows) else None
     stm = statements[statements["iso"].fillna("") != ""] if statements is not None and len(statements) else None
     by_actor = dict(iter(stm.groupby(KEY, sort=False))) if stm is not None else {}
     by_mention = dict(iter(mentions.groupby(KEY, sort=False))) if len(mentions) else {}
-    last: dict[str, int] = {}
-    for df in (mentions, stm):
-        if df is not None and len(df):
-            for a, s in df.groupby("article_id")["sentence_id"].max().items():
-                last[a] = max(last.get(a, 0), int(s))
-    pairs = list(dict.fromkeys([*by_mention, *(rules.index if rules is not None else []), *by_actor]))
-    pairs = [p for p in pairs if p in by_mention or (rules is not None and p in rules.index)]
-    rank = {a: i for i, a in enumerate(dict.fromkeys([*(articles or []), *(a for a, _ in pairs)]))}
-    pairs.sort(key=lambda p: rank[p[0]])  # stable: within an article, the order above
-    per_article: dict[str, int] = {}
-    for a, _ in pairs:
-        per_article[a] = per_article.get(a, 0) + 1
+    last = pd.concat([df[["article_id", "sentence_id"]] for df in (mentions, stm) if df is not None and len(df)]
+                     or [pd.DataFrame(columns=["article_id", "sentence_id"])]).groupby("article_id")["sentence_id"].max()
+    pairs = _pairs(rules, by_mention, by_actor, articles)
+    per_article = pd.Series([a for a, _ in pairs], dtype=object).value_counts().to_dict()
     rows = []
     for article_id, iso in pairs:
         f = dict.fromkeys(FEATURES, 0.0)
-        rule = rules.loc[(article_id, iso)] if rules is not None and (article_id, iso) in rules.index else None
-        if rule is not None:
-            f[f"rule_{rule['stance']}"] = 1.0
-            f["rule_confidence"] = float(rule["confidence"])
-            f["rows_support"], f["rows_conditional"], f["rows_oppose"] = (float(rule[c]) for c in
-                                                                         ("support", "conditional", "oppose"))
-            f["statements"], f["sentences"] = float(rule["statements"]), float(rule["sentences"])
-            cues = [c for c in str(rule["cues"]).split(";") if c]
-            for c in cues:
-                cls = c.split(":")[0]
-                if f"cue_{cls}" in f and cls != "act":
-                    f[f"cue_{cls}"] += 1
-            f["frames"] = float(len([x for x in str(rule["frames"]).split(";") if x]))
-        else:
-            f["rule_none"] = 1.0
-        own = by_actor.get((article_id, iso))
-        sids: list[int] = []
-        if own is not None:
-            for r in own.itertuples(index=False):
-                f[f"kind_{r.kind}"] = f.get(f"kind_{r.kind}", 0.0) + 1
-                if r.kind == "act":
-                    pol = str(r.polarity or "")
-                    f[f"act_{pol}" if pol in ("support", "conditional", "oppose") else "act_unknown"] += 1
-                    if str(r.rule).startswith("press_praise"):
-                        f["press_praise"] += 1
-                    else:
-                        f[f"act_{_act_kind(r.rule)}"] += 1
-                for k, n in _count_words(str(r.content)).items():
-                    f[k] += n
-            sids += [int(s) for s in own["sentence_id"]]
-        men = by_mention.get((article_id, iso))
-        if men is not None:
-            f["mentions"] = float(len(men))
-            f["mentions_actor"] = float((men["role"] == "actor").sum())
-            f["mentions_other"] = f["mentions"] - f["mentions_actor"]
-            f["mentions_official"] = float((men["via"] == "official").sum()) if "via" in men else 0.0
-            sids += [int(s) for s in men["sentence_id"]]
-        first = min(sids) if sids else 0
-        f["first_position"] = first / last[article_id] if last.get(article_id) else 0.0
+        _rule_features(f, rules.loc[(article_id, iso)] if rules is not None and (article_id, iso) in rules.index
+                       else None)
+        sids = _statement_features(f, by_actor.get((article_id, iso)), words) + \
+            _mention_features(f, by_mention.get((article_id, iso)))
+        first, end = (min(sids) if sids else 0), int(last.get(article_id, 0))
+        f["first_position"] = first / end if end else 0.0
         f["in_lead"] = float(first <= 1)
         f["candidates"] = float(per_article[article_id])
         f["organization"] = float(str(iso).startswith("org:"))
@@ -211,13 +232,13 @@ def predict(model: dict, table: pd.DataFrame) -> pd.DataFrame:
 
 
 def decide(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataFrame, model: dict,
-           columns: list[str], articles: list[str] | None = None) -> pd.DataFrame:
+           columns: list[str], articles: list[str] | None = None, cues_path: str | None = None) -> pd.DataFrame:
     """The stance rows the model decides: one per candidate it calls an actor, with the rule row's columns
     (`columns`) where the rules have one, `rule_stance` (the rule label, '' when the rules found no statement or
     act), `stance` = the model's label, `confidence` = its calibrated probability, `uncertain`. A candidate with
     no rule row gets its mention sentences as evidence. Rows in the order of `features` (`articles`: the
     articles' order)."""
-    table = features(rule_rows, mentions, statements, articles)
+    table = features(rule_rows, mentions, statements, articles, cues_path)
     pred = predict(model, table)
     keep = pred[pred["label"] != "not_actor"]
     rules = rule_rows.set_index(KEY) if len(rule_rows) else None

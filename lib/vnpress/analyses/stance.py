@@ -286,7 +286,7 @@ def stance_by_article(wb, mentions: pd.DataFrame | None = None, cues_path: str |
         return rules.assign(rule_stance=rules["stance"], uncertain=False)[BY_ARTICLE_COLUMNS]
     model = decision.load_model(model_path or data_path(decision.MODEL_FILE))
     return decision.decide(rules, mentions, statements, model, BY_ARTICLE_COLUMNS,
-                           wb.articles["article_id"].tolist())
+                           wb.articles["article_id"].tolist(), cues_path)
 
 
 @layer("stance", BY_ARTICLE_COLUMNS, data_files=("stance_cues.yaml", "frames.yaml", decision.MODEL_FILE),
