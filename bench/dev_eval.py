@@ -27,6 +27,7 @@ import pandas as pd
 import vnpress
 from vnpress.analyses import countries, decision, stance, statements, timeline
 from vnpress.data import path as data_path
+from vnpress.data import profile
 from vnpress.util.textnorm import fold
 from vnpress.validation import learn
 
@@ -296,25 +297,40 @@ def cross_validated_stance(rules: pd.DataFrame, mentions: pd.DataFrame, stmts: p
     return pd.concat(parts, ignore_index=True)
 
 
+def _analyse(wb, tasks: list[str], files: dict[str, str], model: dict,
+             cv_training: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The analyses the tasks need on `wb`, reading the data files `files` (a profile's) where given."""
+    out: dict[str, pd.DataFrame] = {}
+    cues = files.get("stance_cues.yaml")
+    if set(tasks) & {"countries", "actors", "stance", "frames"}:
+        mentions = countries.find_mentions(wb, files.get("actor_cues.yaml"), files.get("countries.csv"))
+        stmts = statements.extract(wb, mentions, files or None)
+        out["mentions"] = statements.mark_actors(mentions, stmts)  # as `vnpress countries` reports roles
+        out["rules"] = stance.stance_by_article(wb, mentions, cues, files.get("frames.yaml"), statements=stmts,
+                                                rules_only=True)
+        out["stance"] = decision.decide(out["rules"], mentions, stmts, model, stance.BY_ARTICLE_COLUMNS,
+                                        cues_path=cues) \
+            if cv_training is None else cross_validated_stance(out["rules"], mentions, stmts, model, cv_training)
+    if "dates" in tasks:
+        out["dates"] = timeline.timeline(wb, grammar_path=files.get("dates.yaml"))
+    return out
+
+
 def run_system(texts: Path, cache: str, tasks: list[str], model_path: Path | None = None,
-               cv_training: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+               cv_training: pd.DataFrame | None = None, profiles: dict[str, list[str]] | None = None
+               ) -> dict[str, pd.DataFrame]:
     """Load the texts once and run the analyses the tasks need; stance by the decision (cross-validated over the
-    articles of `cv_training` when given), the rules' table as `rules`."""
+    articles of `cv_training` when given), the rules' table as `rules`. `profiles`: {profile: article ids}, each
+    group of articles analysed with its topic profile's data files (dates anchored within the group)."""
     wb = vnpress.load(texts, cache or None)
     if len(wb.problems):
         print(wb.problems.to_string(index=False), file=sys.stderr)
-    out: dict[str, pd.DataFrame] = {}
-    if set(tasks) & {"countries", "actors", "stance", "frames"}:
-        mentions = countries.find_mentions(wb)
-        stmts = statements.extract(wb, mentions)
-        out["mentions"] = statements.mark_actors(mentions, stmts)  # as `vnpress countries` reports roles
-        out["rules"] = stance.stance_by_article(wb, mentions, statements=stmts, rules_only=True)
-        model = decision.load_model(model_path or data_path(decision.MODEL_FILE))
-        out["stance"] = decision.decide(out["rules"], mentions, stmts, model, stance.BY_ARTICLE_COLUMNS) \
-            if cv_training is None else cross_validated_stance(out["rules"], mentions, stmts, model, cv_training)
-    if "dates" in tasks:
-        out["dates"] = timeline.timeline(wb)
-    return out
+    model = decision.load_model(model_path or data_path(decision.MODEL_FILE))
+    if not profiles:
+        return _analyse(wb, tasks, {}, model, cv_training)
+    parts = [_analyse(wb.subset(ids), tasks, profile.data_files(name), model, cv_training)
+             for name, ids in profiles.items()]
+    return {k: pd.concat([part[k] for part in parts], ignore_index=True) for k in parts[0]}
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -327,6 +343,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--errors", action="store_true",
                     help="list the missed and spurious countries, dates and frames and the wrong stance pairs")
     ap.add_argument("--model", type=Path, help="the decision's model file (default: the packaged one)")
+    ap.add_argument("--profile", default="",
+                    help="topic profile (a name or a .yaml path), or 'by-agreement': each article with the profile "
+                         "named by its `agreement` column (tests/dev_agreements); default: none")
     ap.add_argument("--no-cv", action="store_true",
                     help="label the model's own training articles in-sample instead of by cross-validation")
     args = ap.parse_args(argv)
@@ -349,7 +368,14 @@ def main(argv: list[str] | None = None) -> None:
             training = shipped
             print(f"stance on the {len(trained_on)} articles the model was fitted on: cross-validated "
                   f"({learn.FOLDS} folds by article)")
-    system = run_system(args.texts, args.cache, tasks, args.model, training)
+    groups = None
+    if args.profile == "by-agreement":
+        groups = {name: ids["article_id"].tolist() for name, ids in arts.groupby("agreement")}
+    elif args.profile:
+        groups = {args.profile: arts["article_id"].tolist()}
+    if groups:
+        print("profiles: " + ", ".join(f"{name} ({len(ids)} articles)" for name, ids in groups.items()))
+    system = run_system(args.texts, args.cache, tasks, args.model, training, groups)
     splits = ["dev", "test"] if args.split == "all" else [args.split]
     for split in splits + (["all"] if args.split == "all" else []):
         ids = set(arts["article_id"]) if split == "all" else set(arts.loc[arts["split"] == split, "article_id"])
