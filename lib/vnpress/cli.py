@@ -36,6 +36,7 @@ from vnpress.validation.coding import (
     aggregate,
     agreement,
     apply_codes,
+    coded_stance,
     coding_sheet,
     overwrite_refusal,
     read_codes,
@@ -154,17 +155,8 @@ def _statements_table(wb, args: argparse.Namespace) -> pd.DataFrame:
                                       "verb", "content"]]
 
 
-def _coded(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
-    """Machine labels per (article, actor), the codes in DIR/codes/ and their problems."""
-    by_article = wb.analysis("stance")
-    codes, problems = read_codes(args.dir, by_article["iso"])
-    if getattr(args, "stories_once", False):  # codes of the articles counted
-        codes = codes[codes["article_id"].isin(wb.articles["article_id"])].reset_index(drop=True)
-    return by_article, codes, problems
-
-
 def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
-    by_article, codes, problems = _coded(wb, args)
+    by_article, codes, problems = coded_stance(wb, args.dir)
     applied = apply_codes(by_article, codes)
     group = ["group"] if args.group else []
     if args.by == "article":
@@ -177,7 +169,7 @@ def _stance_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFr
 
 
 def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.DataFrame]:
-    by_article, codes, problems = _coded(wb, args)
+    by_article, codes, problems = coded_stance(wb, args.dir)
     if codes.empty:
         hint = ("warning", "no coded rows yet: fill a sheet from `vnpress code` and save it here as CSV UTF-8")
         problems = pd.concat([problems, pd.DataFrame([(f"{args.dir}/codes", *hint)], columns=problems.columns)])

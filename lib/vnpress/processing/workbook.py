@@ -49,7 +49,8 @@ class Workbook(Processed):
     def analysis(self, name: str, data_files: dict[str, str] | None = None) -> pd.DataFrame:
         """The per-article results of layer `name` (`vnpress.processing.layers.REGISTRY`) for every article, in
         corpus order; only articles without cached results are analysed. `data_files` replaces data files by
-        name ({"stance_cues.yaml": path}), over the profile's and the corpus's own; the result is read from the shards on each call."""
+        name ({"stance_cues.yaml": path}), over the profile's and the corpus's own; the result is read from the
+        shards on each call."""
         return layers.result(self, name, self.data_files(data_files))
 
     def subset(self, article_ids: Iterable[str]) -> Workbook:

@@ -283,6 +283,15 @@ def _superseded(codes: pd.DataFrame) -> list[tuple[str, str, str]]:
                                "are read in name order, the later one wins)") for (later, earlier), n in counts.items()]
 
 
+def coded_stance(wb, folder: str | Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The machine's stance rows of `wb` (the `stance` layer), the codes of `folder/codes/` on its articles (a
+    workbook counting each story once keeps the codes of the articles it counts) and the codes' problems: what
+    the stance tables, the agreement table and notebook 03 all start from."""
+    machine = wb.analysis("stance")
+    codes, problems = read_codes(folder, machine["iso"])
+    return machine, codes[codes["article_id"].isin(wb.articles["article_id"])].reset_index(drop=True), problems
+
+
 def read_codes(folder: str | Path, actors: Iterable[str] = ()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Every `folder/codes/*.csv`: (codes with CODE_COLUMNS, problems with PROBLEM_COLUMNS).
 
