@@ -173,6 +173,14 @@ def frame_triples(df: pd.DataFrame) -> set[tuple[str, str, str]]:
             for f in str(fs).split(";") if f.strip()}
 
 
+def per_frame(system: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
+    """P/R/F1 of each frame over (article, actor) pairs, every frame the gold or the system names."""
+    found, want = frame_triples(system), frame_triples(gold)
+    frames = sorted({f for *_, f in found | want})
+    return pd.DataFrame([{"frame": fr, **prf({t for t in found if t[2] == fr}, {t for t in want if t[2] == fr})}
+                         for fr in frames], columns=["frame", "precision", "recall", "F1", "tp", "found", "gold"])
+
+
 def frame_errors(system: pd.DataFrame, gold: pd.DataFrame) -> pd.DataFrame:
     """Missed gold and spurious system (article, actor, frame) triples, with the frame cues that fired
     (spurious) or the actor's system frames (missed; '(no actor)' if the system lacks the pair)."""
@@ -249,6 +257,7 @@ def report_stance(tasks: list[str], gold_s: pd.DataFrame, by_article: pd.DataFra
         if "frames" in tasks:
             show(f"frames ({name}): P/R/F1 over (article, actor, frame)",
                  pd.DataFrame([prf(frame_triples(s), frame_triples(g))]))
+            show(f"frames per frame ({name})", per_frame(s, g))
             if errors:
                 show(f"frame errors ({name})", frame_errors(s, g))
     if not sys_orgs:
