@@ -173,16 +173,7 @@ def _agreement_table(wb, args: argparse.Namespace) -> tuple[pd.DataFrame, pd.Dat
     if codes.empty:
         hint = ("warning", "no coded rows yet: fill a sheet from `vnpress code` and save it here as CSV UTF-8")
         problems = pd.concat([problems, pd.DataFrame([(f"{args.dir}/codes", *hint)], columns=problems.columns)])
-    return pd.concat([agreement(by_article, codes), _model_cv(wb, codes)], ignore_index=True), problems
-
-
-def _model_cv(wb, codes: pd.DataFrame) -> pd.DataFrame:
-    """model_cv_accuracy and model_cv_macro_f1: the decision re-fitted with the coded rows (`vnpress learn`),
-    cross-validated over them by article (empty values with fewer than two coded articles)."""
-    rows = learn.code_rows(learn.corpus_features(wb), codes) if not codes.empty else pd.DataFrame()
-    figs = learn.refit_with_codes(rows)["codes"] if len(rows) else {}
-    return pd.DataFrame([(m, figs.get(m), len(rows)) for m in ("model_cv_accuracy", "model_cv_macro_f1")],
-                        columns=["measure", "value", "n"]).astype({"value": float})
+    return pd.concat([agreement(by_article, codes), learn.model_cv_table(learn.coded_rows(wb, codes))], ignore_index=True), problems
 
 
 def _cmd_learn(args: argparse.Namespace) -> int:
@@ -193,7 +184,7 @@ def _cmd_learn(args: argparse.Namespace) -> int:
     before = wb.analysis("stance")
     codes, problems = read_codes(args.dir, before["iso"])
     failed = report_problems(problems) or failed
-    rows = learn.code_rows(learn.corpus_features(wb), codes)
+    rows = learn.coded_rows(wb, codes)
     if rows.empty:
         print(f"error: {args.dir}/codes: no coded (article, actor) rows the machine has as candidates; code a sheet "
               "from `vnpress code` first", file=sys.stderr)

@@ -19,7 +19,6 @@ import csv
 import hashlib
 import io
 import tempfile
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +54,6 @@ def find(profile: str | Path) -> Path:
     return PROFILES_DIR / f"{profile}.yaml"
 
 
-@lru_cache(maxsize=16)
 def _read(path: str) -> dict[str, Any]:
     try:
         spec = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
@@ -74,7 +72,7 @@ def _read(path: str) -> dict[str, Any]:
 
 def read(profile: str | Path) -> dict[str, Any]:
     """A profile's contents, checked (ProfileError names the file and the problem)."""
-    return _read(str(find(profile)))
+    return _read(str(find(profile)))  # read each time: a profile edited in a running kernel is never stale
 
 
 def _chain(profile: str | Path, seen: tuple[str, ...] = ()) -> list[dict[str, Any]]:
@@ -125,11 +123,16 @@ def _apply(container: Any, key: str | int, value: Any, where: str) -> None:
         container[key] = value
 
 
+def _target_keys() -> dict[str, dict[str, list[str]]]:
+    """`target_keys.yaml`: {`names`|`not_target`: {data file: [key path, ...]}}."""
+    return yaml.safe_load(TARGET_KEYS.read_text(encoding="utf-8"))
+
+
 def _swap_target(data: dict, file: str, spec: dict, default: dict) -> None:
     """Replace the default profile's target words by the profile's in the keys `target_keys.yaml` lists under
     `names`; remove the profile's target words from those under `not_target`."""
     old, new = set(_words(default)), _words(spec)
-    keys = yaml.safe_load(TARGET_KEYS.read_text(encoding="utf-8"))
+    keys = _target_keys()
     for key in (keys.get("names") or {}).get(file) or []:
         for container, k in _walk(data, key.split("."), f"{TARGET_KEYS}: {file} {key}"):
             kept = [w for w in container[k] if w not in old]
@@ -140,7 +143,7 @@ def _swap_target(data: dict, file: str, spec: dict, default: dict) -> None:
 
 
 def _target_files() -> set[str]:
-    keys = yaml.safe_load(TARGET_KEYS.read_text(encoding="utf-8"))
+    keys = _target_keys()
     return {f for section in ("names", "not_target") for f in (keys.get(section) or {})}
 
 

@@ -333,10 +333,25 @@ def refit_with_codes(codes_rows: pd.DataFrame, base: pd.DataFrame | None = None,
 
 def corpus_features(wb) -> pd.DataFrame:
     """The decision's feature table of a workbook's articles (from its `mentions` and `statements` layers and the
-    rules' stance)."""
+    rules' stance), read with the workbook's data files (its profile's and the corpus's own) as the layer does."""
+    files = wb.data_files() or {}
     mentions, stmts = wb.analysis("mentions"), wb.analysis("statements")
-    rules = stance_by_article(wb, mentions, statements=stmts, rules_only=True)
-    return decision.features(rules, mentions, stmts)
+    cues = files.get("stance_cues.yaml")
+    rules = stance_by_article(wb, mentions, cues, files.get("frames.yaml"), statements=stmts, rules_only=True)
+    return decision.features(rules, mentions, stmts, cues_path=cues)
+
+
+def coded_rows(wb, codes: pd.DataFrame) -> pd.DataFrame:
+    """The feature rows of the (article, actor) pairs `codes` label (`code_rows`); empty without codes."""
+    return code_rows(corpus_features(wb), codes) if len(codes) else pd.DataFrame()
+
+
+def model_cv_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """measure, value, n: `model_cv_accuracy` and `model_cv_macro_f1`, the decision re-fitted with the coded rows
+    and cross-validated over them by article (empty values with fewer than two coded articles)."""
+    figs = refit_with_codes(rows)["codes"] if len(rows) else {}
+    return pd.DataFrame([(m, figs.get(m), len(rows)) for m in ("model_cv_accuracy", "model_cv_macro_f1")],
+                        columns=["measure", "value", "n"]).astype({"value": float})
 
 
 def code_rows(table: pd.DataFrame, codes: pd.DataFrame) -> pd.DataFrame:
