@@ -33,7 +33,7 @@ CAPABILITIES = {
     "act_sign", "act_sign_list", "act_host", "act_ratify", "act_adopt_vote", "act_call", "act_negative",
     "praise", "criticism", "conditional", "organizations", "vietnam_official", "neutral_mention", "lookalike",
     "inv_country_swap", "inv_name_swap", "inv_tone_marks", "inv_quote_marks", "dir_negation", "dir_condition",
-    "dir_concession", "guest_list",
+    "dir_concession", "guest_list", "org_names",
 }
 TYPES = {"MFT", "INV", "DIR"}
 LABELS = {"support", "conditional", "oppose", "neutral", "absent"}
@@ -46,6 +46,7 @@ STATEMENT_KEYS = {"iso", "kind", "speaker", "verb", "content"}
 EXACT_KEYS = {"iso", "kind"}
 CASE_KEYS = {"id", "capability", "type", "group", "text", "expect", "known_failure"}
 ISO = re.compile(r"^[A-Z]{2}$")
+SLUG = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 
 
 def load_cases(folder: Path = CHALLENGE) -> list[dict]:
@@ -59,7 +60,7 @@ def load_cases(folder: Path = CHALLENGE) -> list[dict]:
 
 def _actor_ok(actor: str) -> bool:
     if actor.startswith("org:"):
-        return actor[4:] in ORGS
+        return actor[4:] in ORGS or bool(SLUG.match(actor[4:]))  # a name-form slug (capability org_names)
     return bool(ISO.match(actor))
 
 

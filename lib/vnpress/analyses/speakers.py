@@ -19,6 +19,7 @@ from typing import Callable
 
 import pandas as pd
 
+from vnpress.analyses import orgnames
 from vnpress.analyses.lexicon import (
     DASHES,
     HARD_BREAK,
@@ -101,7 +102,8 @@ def entities_in(s: Sentence, a: int, b: int, lex: Lexicon) -> list[str]:
              and not (e.startswith("org:") and ea > 0 and s.folded[ea - 1] in lex.member_nouns)
              and not (e.startswith("org:") and ea > 0 and (s.folded[ea - 1] in lex.instrument_nouns or
                                                           ends_on(s.folded, ea, lex.instrument_of)))
-             and not (ea > a and s.folded[ea - 1] in lex.genitive and ea - 1 > a and s.folded[ea - 2] in lex.locatives)]
+             and not (ea > a and s.folded[ea - 1] in lex.genitive and ea - 1 > a and s.folded[ea - 2] in lex.locatives)
+             and orgnames.speaks_for(s, a, ea, e, lex)]
     if not found:
         return []
     if len(found) > 1 and found[0][0] > 0 and s.folded[found[0][0] - 1] in lex.with_words and \
@@ -584,6 +586,17 @@ def _glued_countries(s: Sentence, taken: set[int], lex: Lexicon) -> list[tuple[i
     return ents
 
 
+def _name_form_orgs(s: Sentence, ents: list[tuple[int, int, str]], lex: Lexicon,
+                    acronyms: dict[str, str]) -> list[tuple[int, int, str]]:
+    """The entities with the organizations `orgnames.find` reads from the form of their names added; a country
+    inside such a name is part of it («Hiệp hội Ngân hàng Việt Nam»), not an entity of its own."""
+    orgs = {k for a, b, e in ents if e.startswith("org:") for k in range(a, b)}
+    countries = {k for a, b, e in ents if not e.startswith("org:") for k in range(a, b)}
+    found = orgnames.find(s, orgs, countries, lex, acronyms)
+    inside = {k for a, b, _ in found for k in range(a, b)}
+    return [e for e in ents if not any(k in inside for k in range(e[0], e[1]))] + found
+
+
 def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: Lexicon,
                   cues: dict) -> list[Sentence]:
     """The article's sentences in order, each with the countries and organizations it names (`entities`)."""
@@ -597,6 +610,7 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
     for m in names.itertuples(index=False):
         names_in.setdefault(m.sentence_id, []).append(m)
     sents: list[Sentence] = []
+    acronyms: dict[str, str] = {}  # acronyms the article gave in brackets after a name → the organization's slug
     candidates: list[tuple[int, int, int, str, bool]] = []  # short names: sentence, first, end, iso, licensed here
     for r in sentences.sort_values("sentence_id").itertuples(index=False):
         t = by_sid.get(r.sentence_id)
@@ -609,6 +623,8 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
             if not any(k in taken for k in range(a, b)):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
+        ents = _name_form_orgs(s, ents, lex, acronyms)
+        taken = {k for a, b, _ in ents for k in range(a, b)}
         candidates += [(len(sents), a, b, iso, ok) for a, b, iso, ok in _short_names(s, taken, lex, cues)]
         ents += _glued_countries(s, taken, lex)
         s.entities = ents
