@@ -1,6 +1,6 @@
 """Score the current analyses against the development set (tests/dev/README.md).
 
-python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labels [--split dev|test|all]
+python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labels [--split dev|test|fresh|all]
                          [--task countries|actors|stance|frames|dates|all] [--cache /tmp/devcache] [--errors]
                          [--model PATH] [--no-cv]
 
@@ -292,17 +292,17 @@ def report(split: str, ids: set[str], tasks: list[str], labels: dict[str, pd.Dat
 
 
 def cross_validated_stance(rules: pd.DataFrame, mentions: pd.DataFrame, stmts: pd.DataFrame, model: dict,
-                           training: pd.DataFrame) -> pd.DataFrame:
+                           training: pd.DataFrame, cues: str | None = None) -> pd.DataFrame:
     """The decision's stance rows where each article the model was fitted on is labelled by the model of its
     cross-validation fold (fitted without that fold's articles); other articles by `model`."""
     parts, done = [], set()
     for held_out, fold_model in learn.fold_models(training, model):
         fold_model = decision.with_arrays(fold_model)
         pick = [df[df["article_id"].isin(held_out)] for df in (rules, mentions, stmts)]
-        parts.append(decision.decide(*pick, fold_model, stance.BY_ARTICLE_COLUMNS))
+        parts.append(decision.decide(*pick, fold_model, stance.BY_ARTICLE_COLUMNS, cues_path=cues))
         done |= held_out
     rest = [df[~df["article_id"].isin(done)] for df in (rules, mentions, stmts)]
-    parts.append(decision.decide(*rest, model, stance.BY_ARTICLE_COLUMNS))
+    parts.append(decision.decide(*rest, model, stance.BY_ARTICLE_COLUMNS, cues_path=cues))
     return pd.concat(parts, ignore_index=True)
 
 
@@ -319,7 +319,8 @@ def _analyse(wb, tasks: list[str], files: dict[str, str], model: dict,
                                                 rules_only=True)
         out["stance"] = decision.decide(out["rules"], mentions, stmts, model, stance.BY_ARTICLE_COLUMNS,
                                         cues_path=cues) \
-            if cv_training is None else cross_validated_stance(out["rules"], mentions, stmts, model, cv_training)
+            if cv_training is None else cross_validated_stance(out["rules"], mentions, stmts, model, cv_training,
+                                                                           cues)
     if "dates" in tasks:
         out["dates"] = timeline.timeline(wb, grammar_path=files.get("dates.yaml"))
     return out
@@ -346,7 +347,8 @@ def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--texts", required=True, type=Path)
     ap.add_argument("--labels", required=True, type=Path)
-    ap.add_argument("--split", choices=["dev", "test", "all"], default="all")
+    ap.add_argument("--split", choices=["dev", "test", "fresh", "all"], default="all",
+                    help="fresh: articles labelled after the decision was fitted (tests/dev/README.md)")
     ap.add_argument("--task", choices=TASKS + ["all"], default="all")
     ap.add_argument("--cache", default="/tmp/devcache", help="processing cache folder ('' for none)")
     ap.add_argument("--errors", action="store_true",
@@ -372,7 +374,7 @@ def main(argv: list[str] | None = None) -> None:
     training = None
     if not args.no_cv and args.model is None:
         shipped = learn.shipped_training()
-        trained_on = set(shipped.loc[shipped["source"] == "dev", "article_id"])
+        trained_on = set(shipped.loc[shipped["source"].isin(learn.MAIN), "article_id"])
         if trained_on & set(arts["article_id"]):
             training = shipped
             print(f"stance on the {len(trained_on)} articles the model was fitted on: cross-validated "
@@ -385,7 +387,7 @@ def main(argv: list[str] | None = None) -> None:
     if groups:
         print("profiles: " + ", ".join(f"{name} ({len(ids)} articles)" for name, ids in groups.items()))
     system = run_system(args.texts, args.cache, tasks, args.model, training, groups)
-    splits = ["dev", "test"] if args.split == "all" else [args.split]
+    splits = [x for x in ("dev", "test", "fresh") if x in sizes] if args.split == "all" else [args.split]
     for split in splits + (["all"] if args.split == "all" else []):
         ids = set(arts["article_id"]) if split == "all" else set(arts.loc[arts["split"] == split, "article_id"])
         report(split, ids, tasks, labels, system, args.errors)

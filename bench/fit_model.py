@@ -1,6 +1,7 @@
 """Fit the learned stance decision (docs/method.md, `vnpress.analyses.decision`) and write it into the package.
 
 PYTHONPATH=lib .venv/bin/python bench/fit_model.py --texts dev/texts --labels tests/dev [--challenge tests/challenge]
+                                                  [--agreements dev/agreements/texts tests/dev_agreements]
                                                   [--out lib/vnpress/data] [--cache /tmp/fitcache]
 
 Runs the rules (mentions, statements, rule stance) on the texts of the labelled articles of the `dev` split (the
@@ -23,19 +24,23 @@ import yaml
 
 import vnpress
 from vnpress.analyses import countries, decision, stance, statements
+from vnpress.data import profile
 from vnpress.processing.workbook import from_texts
 from vnpress.validation import learn
 
 HERE = Path(__file__).resolve().parent
 
 
-def system_rows(wb) -> dict[str, pd.DataFrame]:
-    """mentions (as the `mentions` layer gives them), statements, rules (the rule stance table) and features."""
-    mentions = countries.find_mentions(wb)
-    stmts = statements.extract(wb, mentions)
-    rules = stance.stance_by_article(wb, mentions, statements=stmts, rules_only=True)
+def system_rows(wb, files: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
+    """mentions (as the `mentions` layer gives them), statements, rules (the rule stance table) and features,
+    read with the data files `files` (a topic profile's) where given."""
+    files = files or {}
+    cues = files.get("stance_cues.yaml")
+    mentions = countries.find_mentions(wb, files.get("actor_cues.yaml"), files.get("countries.csv"))
+    stmts = statements.extract(wb, mentions, files or None)
+    rules = stance.stance_by_article(wb, mentions, cues, files.get("frames.yaml"), statements=stmts, rules_only=True)
     return {"mentions": mentions, "statements": stmts, "rules": rules,
-            "features": decision.features(rules, mentions, stmts)}
+            "features": decision.features(rules, mentions, stmts, cues_path=cues)}
 
 
 def load_texts(texts: Path, ids: set[str], cache: str):
@@ -59,14 +64,18 @@ def challenge_rows(folder: Path, cache: str) -> pd.DataFrame:
     return rows.assign(group=rows["article_id"].map(group))
 
 
-def dev_rows(texts: Path, labels: Path, cache: str, split: str = "dev") -> tuple[pd.DataFrame, list[str]]:
-    """Training rows of the labelled articles of `split` that have a text, and the ids skipped (no text)."""
+def dev_rows(texts: Path, labels: Path, cache: str, source: str = "dev") -> tuple[pd.DataFrame, list[str]]:
+    """Training rows (source `source`) of the labelled `dev` articles that have a text, and the ids skipped (no
+    text). With an `agreement` column (tests/dev_agreements), each article is read with its agreement's profile."""
     arts = pd.read_csv(labels / "articles.csv", dtype=str, keep_default_na=False)
     gold = pd.read_csv(labels / "stance.csv", dtype=str, keep_default_na=False)
-    ids = set(arts.loc[arts["split"] == split, "article_id"])
-    wb, missing = load_texts(texts, ids, cache)
-    table = system_rows(wb)["features"]
-    return learn.labelled_rows(table, gold, split, articles=ids - set(missing)), missing
+    dev = arts[arts["split"] == "dev"]
+    wb, missing = load_texts(texts, set(dev["article_id"]), cache)
+    dev = dev[~dev["article_id"].isin(missing)]
+    groups = dict(iter(dev.groupby("agreement")["article_id"])) if "agreement" in dev else {"": dev["article_id"]}
+    table = pd.concat([system_rows(wb.subset(sorted(ids)), profile.data_files(name) if name else None)["features"]
+                       for name, ids in groups.items()], ignore_index=True)
+    return learn.labelled_rows(table, gold, source, articles=set(dev["article_id"])), missing
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -77,10 +86,18 @@ def main(argv: list[str] | None = None) -> None:
                     help="challenge cases folder ('' for none)")
     ap.add_argument("--out", type=Path, default=HERE.parent / "lib" / "vnpress" / "data")
     ap.add_argument("--cache", default="/tmp/fitcache", help="processing cache folder ('' for none)")
+    ap.add_argument("--agreements", type=Path, nargs=2, metavar=("TEXTS", "LABELS"),
+                    help="also the dev split of the other-agreement set (tests/dev_agreements), each article "
+                         "with its profile, scored with the Convention's in cross-validation")
     args = ap.parse_args(argv)
     rows, missing = dev_rows(args.texts, args.labels, args.cache)
     print(f"dev split: {rows['article_id'].nunique()} articles with a text, {len(rows)} candidate rows; "
           f"{len(missing)} labelled dev articles without a text skipped: {' '.join(missing)}")
+    if args.agreements:
+        more, missing = dev_rows(*args.agreements, args.cache, source="agreements")
+        print(f"other agreements, dev split: {more['article_id'].nunique()} articles with a text, {len(more)} "
+              f"candidate rows; {len(missing)} without a text skipped: {' '.join(missing)}")
+        rows = pd.concat([rows, more], ignore_index=True)
     if str(args.challenge) not in ("", "."):
         extra = challenge_rows(args.challenge, args.cache)
         print(f"challenge cases: {extra['article_id'].nunique()} cases, {len(extra)} labelled candidate rows")

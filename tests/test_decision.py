@@ -47,7 +47,8 @@ def test_model_reproduces_from_its_training_rows():
     hyper-parameters gives the model's coefficients again: the file is what the command makes."""
     raw = json.loads(MODEL.read_text(encoding="utf-8"))
     rows = learn.shipped_training()
-    assert set(rows["source"]) <= {"dev", "challenge"} and (rows["source"] == "dev").sum() > 100
+    assert set(rows["source"]) <= {*learn.MAIN, "challenge"} and (rows["source"] == "dev").sum() > 100
+    assert (rows["source"] == "agreements").sum() > 100  # the other agreements' dev half (issue 27)
     again = learn.export(learn.final_fit(rows, raw["hyperparameters"]), raw["temperature"], raw["threshold"])
     for key in ("mean", "scale", "coef", "intercept"):
         assert np.allclose(np.asarray(again[key]), np.asarray(raw[key]), atol=1e-5), key

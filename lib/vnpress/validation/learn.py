@@ -37,6 +37,9 @@ TRAINING_COLUMNS = KEY + ["label", "weight", "group", "source"] + FEATURES
 GRID_C = (0.03, 0.1, 0.3, 1.0)
 GRID_WEIGHTS = (None, "balanced")
 GRID_EXTRA = (0.0, 0.25, 1.0)
+# The sources of hand-labelled development rows: the Convention's (`tests/dev`) and other agreements'
+# (`tests/dev_agreements`, each article with its topic profile); cross-validation scores them, pooled.
+MAIN = ("dev", "agreements")
 FOLDS, REPEATS = 5, 5
 
 
@@ -106,10 +109,10 @@ def scores(gold: list[str] | np.ndarray, predicted: list[str] | np.ndarray) -> d
 
 
 def cross_validated(rows: pd.DataFrame, c: float, class_weight, extra_weight: float, seed: int = 0,
-                    main: str = "dev") -> np.ndarray:
+                    main: tuple[str, ...] = MAIN) -> np.ndarray:
     """Out-of-fold logits (CLASSES order) of the rows whose source is `main`, folds grouped by article; rows of
     other sources (challenge cases, codes) join every training fold with weight × `extra_weight`."""
-    is_main = (rows["source"] == main).to_numpy()
+    is_main = rows["source"].isin(main).to_numpy()
     x_all, y_all = decision.matrix(rows, FEATURES), rows["label"].to_numpy(dtype=object)
     w_all = rows["weight"].to_numpy(float) * np.where(is_main, 1.0, extra_weight)
     x, y, g = x_all[is_main], y_all[is_main], rows.loc[is_main, "group"].to_numpy(dtype=object)
@@ -150,13 +153,13 @@ def _threshold(prob: np.ndarray, right: np.ndarray) -> tuple[float, float]:
     return best
 
 
-def fit(rows: pd.DataFrame, main: str = "dev", grid_extra: tuple[float, ...] = GRID_EXTRA,
+def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[float, ...] = GRID_EXTRA,
         log=print) -> dict:
     """Choose C, class weights and the extra rows' weight by repeated article-grouped cross-validation on the
     `main` rows (macro-F1, then accuracy), calibrate, choose the threshold, fit on all rows; the model dict."""
-    has_extra = bool((rows["source"] != main).any())
+    has_extra = bool((~rows["source"].isin(main)).any())
     grid = [(c, w, e) for c in GRID_C for w in GRID_WEIGHTS for e in (grid_extra if has_extra else (0.0,))]
-    y = rows.loc[rows["source"] == main, "label"].to_numpy(dtype=object)
+    y = rows.loc[rows["source"].isin(main), "label"].to_numpy(dtype=object)
     results = []
     for c, w, e in grid:
         runs = [cross_validated(rows, c, w, e, seed, main) for seed in range(REPEATS)]
@@ -173,7 +176,7 @@ def fit(rows: pd.DataFrame, main: str = "dev", grid_extra: tuple[float, ...] = G
     uncertain = prob.max(axis=1) < threshold
     certain_acc = float((predicted[~uncertain] == y[~uncertain]).mean()) if (~uncertain).any() else 0.0
     hp = {"C": c, "class_weight": w or "none", "extra_weight": e}
-    keep = rows["weight"].to_numpy(float) * np.where((rows["source"] == main).to_numpy(), 1.0, e) > 0
+    keep = rows["weight"].to_numpy(float) * np.where(rows["source"].isin(main).to_numpy(), 1.0, e) > 0
     counts = rows[keep].groupby(["source", "label"]).size()
     return {**export(final_fit(rows, hp, main), temperature, threshold),
             "hyperparameters": {"C": c, "class_weight": w or "none", "extra_weight": e},
@@ -183,11 +186,11 @@ def fit(rows: pd.DataFrame, main: str = "dev", grid_extra: tuple[float, ...] = G
             "training": {f"{s}:{lab}": int(n) for (s, lab), n in counts.items()}}
 
 
-def final_fit(rows: pd.DataFrame, hyperparameters: dict, main: str = "dev") -> tuple:
+def final_fit(rows: pd.DataFrame, hyperparameters: dict, main: tuple[str, ...] = MAIN) -> tuple:
     """The fitted (mean, scale, classifier) on every row: the `main` rows with their weight, the others with
     their weight × the `extra_weight` hyper-parameter (rows of weight 0 left out)."""
     hp = hyperparameters
-    weights = rows["weight"].to_numpy(float) * np.where((rows["source"] == main).to_numpy(), 1.0, hp["extra_weight"])
+    weights = rows["weight"].to_numpy(float) * np.where(rows["source"].isin(main).to_numpy(), 1.0, hp["extra_weight"])
     keep = weights > 0
     return _fit_one(decision.matrix(rows, FEATURES)[keep], rows["label"].to_numpy(dtype=object)[keep], weights[keep],
                     hp["C"], None if hp["class_weight"] == "none" else hp["class_weight"])
@@ -210,11 +213,11 @@ def export(fitted: tuple, temperature: float = 1.0, threshold: float = 0.0) -> d
             "temperature": float(temperature), "threshold": float(threshold)}
 
 
-def fold_models(rows: pd.DataFrame, model: dict, main: str = "dev", seed: int = 0) -> list[tuple[set[str], dict]]:
+def fold_models(rows: pd.DataFrame, model: dict, main: tuple[str, ...] = MAIN, seed: int = 0) -> list[tuple[set[str], dict]]:
     """For cross-validated predictions: (held-out articles, model dict fitted without them) for each fold of the
     `main` rows, with `model`'s hyper-parameters, temperature and threshold (the folds of `cross_validated`)."""
     hp = model["hyperparameters"]
-    is_main = (rows["source"] == main).to_numpy()
+    is_main = rows["source"].isin(main).to_numpy()
     x_all, y_all = decision.matrix(rows, FEATURES), rows["label"].to_numpy(dtype=object)
     w_all = rows["weight"].to_numpy(float) * np.where(is_main, 1.0, hp["extra_weight"])
     x, y, g = x_all[is_main], y_all[is_main], rows.loc[is_main, "group"].to_numpy(dtype=object)
@@ -232,14 +235,14 @@ def fold_models(rows: pd.DataFrame, model: dict, main: str = "dev", seed: int = 
     return out
 
 
-def cv_predictions(rows: pd.DataFrame, model: dict, main: str = "dev") -> pd.DataFrame:
+def cv_predictions(rows: pd.DataFrame, model: dict, main: tuple[str, ...] = MAIN) -> pd.DataFrame:
     """The cross-validated predictions of the `main` rows with the model's hyper-parameters and calibration:
     article_id, iso, label (gold), predicted, probability, uncertain."""
     hp = model["hyperparameters"]
     logits = cross_validated(rows, hp["C"], None if hp["class_weight"] == "none" else hp["class_weight"],
                              hp["extra_weight"], 0, main)
     prob = _softmax(logits / model["temperature"])
-    sub = rows[rows["source"] == main]
+    sub = rows[rows["source"].isin(main)]
     return pd.DataFrame({"article_id": sub["article_id"].to_numpy(), "iso": sub["iso"].to_numpy(),
                          "label": sub["label"].to_numpy(),
                          "predicted": np.array(CLASSES, dtype=object)[prob.argmax(axis=1)],
@@ -280,7 +283,7 @@ DEFAULT_CODES_WEIGHT = 3.0
 def _fit_weighted(rows: pd.DataFrame, model: dict, codes_weight: float) -> tuple:
     hp = model["hyperparameters"]
     w = rows["weight"].to_numpy(float) * rows["source"].map(
-        {"dev": 1.0, "codes": codes_weight}).fillna(hp["extra_weight"]).to_numpy(float)
+        {**dict.fromkeys(MAIN, 1.0), "codes": codes_weight}).fillna(hp["extra_weight"]).to_numpy(float)
     keep = w > 0
     return _fit_one(decision.matrix(rows, FEATURES)[keep], rows["label"].to_numpy(dtype=object)[keep], w[keep],
                     hp["C"], None if hp["class_weight"] == "none" else hp["class_weight"])
