@@ -94,7 +94,7 @@ def test_code_out_refuses_to_overwrite_a_filled_sheet_without_force(seed_copy, t
                                         "overwritten (use --force to replace it, or choose another --out)"]
     code, stdout, err = _run(["code", str(corpus), "--out", str(out), "--cache", cache, "--force"])
     assert code == 0, err
-    assert len(pd.read_csv(out, encoding="utf-8-sig")) == 20  # the seed corpus's (article, actor) rows
+    assert len(pd.read_csv(out, encoding="utf-8-sig")) == 21  # the seed corpus's (article, actor) rows
 
 
 def _full_disk(self, path_or_buf=None, *args, **kwargs):
@@ -143,7 +143,7 @@ def test_stray_quote_in_a_note_costs_no_later_row(seed_copy, delimiter):
     reported with file:line, and agreement counts all 20 rows."""
     corpus, cache = seed_copy
     sheet = _sheet(corpus, cache)
-    assert len(sheet) == 20
+    assert len(sheet) == 21
     rows = [[a, i, s, "", "ana", ""] for a, i, s in zip(sheet["article_id"], sheet["iso"], sheet["machine_stance"])]
     rows[4][5] = '"Theo ông Tanaka thì Nhật Bản ủng hộ'
     (corpus / "codes").mkdir()
@@ -151,13 +151,13 @@ def test_stray_quote_in_a_note_costs_no_later_row(seed_copy, delimiter):
     _write_plain(path, rows, delimiter)
 
     codes, problems = coding.read_codes(corpus, sheet["iso"])
-    assert len(codes) == 20 and codes["coder"].eq("ana").all()
+    assert len(codes) == 21 and codes["coder"].eq("ana").all()
     assert problems["file"].tolist() == [f"{path}:6"]
     assert "unbalanced quote" in problems["problem"].iloc[0]
     code, m, err = _measures(corpus, cache)
     assert code == 0, err
-    assert m["coded rows"]["value"] == 20 and m["accuracy (machine vs coded)"]["value"] == 1.0
-    assert m["accuracy (machine vs coded)"]["n"] == 20
+    assert m["coded rows"]["value"] == 21 and m["accuracy (machine vs coded)"]["value"] == 1.0
+    assert m["accuracy (machine vs coded)"]["n"] == 21
 
 
 # ---- case 5: a later codes file supersedes -----------------------------------------------------------------
@@ -181,7 +181,8 @@ def test_later_codes_file_supersedes_the_same_coders_label(seed_copy):
     assert code == 0
     code, m, err = _measures(corpus, cache)
     assert m["coded rows"]["value"] == 2 and m["disputed rows"]["value"] == 0
-    assert m["accuracy (machine vs coded)"]["value"] == 1.0  # the machine says conditional for GB and JP
+    machine = [rows[(A2, iso)]["machine_stance"] for iso in ("GB", "JP")]  # both coded conditional, in the end
+    assert m["accuracy (machine vs coded)"]["value"] == sum(x == "conditional" for x in machine) / 2
 
 
 def test_natural_name_order_of_codes_files(seed_copy):
@@ -202,7 +203,7 @@ def test_statement_sheet_has_statement_ids_and_evidence(seed_copy):
     corpus, cache = seed_copy
     sheet = _sheet(corpus, cache, "--by", "statement")
     assert list(sheet.columns[:3]) == ["article_id", "iso", "statement_id"]
-    assert len(sheet) == 84 and (sheet["evidence"] != "").all() and (sheet["statement_id"] != "").all()
+    assert len(sheet) == 85 and (sheet["evidence"] != "").all() and (sheet["statement_id"] != "").all()
     assert not sheet.duplicated(["article_id", "iso", "statement_id"]).any()
     assert set(sheet["machine_stance"]) <= set(coding.STANCES) and len(set(sheet["machine_stance"])) > 1
     sample = _sheet(corpus, cache, "--by", "statement", "--sample", "5", "--seed", "3")

@@ -21,6 +21,7 @@ Candidates of an article: every country the `mentions` layer finds and every act
 - `cue_support`, `cue_conditional`, `cue_oppose`, `cue_critical`: cues of each class fired inside the actor's own
   words (the `class:cue` items of the `cues` column); `frames`: distinct frames of its words;
 - `negation`, `hesitation`, `concession`, `condition`, `concern`: those words in the content of its statements;
+  `other_target`: words naming something other than the target there (another treaty, a memorandum, a law);
 - `mentions`, `mentions_actor`, `mentions_other`: its country mentions, by the role the `mentions` layer gives;
   `mentions_official`: those found through an official's title;
   `first_position`: where it is first named or speaks (0 the first sentence, 1 the last one seen);
@@ -63,7 +64,7 @@ FEATURES = (["rule_support", "rule_conditional", "rule_oppose", "rule_neutral", 
              "act_support", "act_conditional", "act_oppose", "act_unknown"]
             + [f"act_{k}" for k in ACT_KINDS] + ["act_other", "press_praise",
                "cue_support", "cue_conditional", "cue_oppose", "cue_critical", "frames",
-               "negation", "hesitation", "concession", "condition", "concern",
+               "negation", "hesitation", "concession", "condition", "concern", "other_target",
                "mentions", "mentions_actor", "mentions_other", "mentions_official", "first_position", "in_lead", "candidates",
                "organization", "vietnam"])
 KEY = ["article_id", "iso"]
@@ -71,7 +72,7 @@ _NOT_WORD = re.compile(r"[^\w]+")
 _LOG = ["rows_support", "rows_conditional", "rows_oppose", "statements", "sentences", "kind_quote", "kind_reported",
         "kind_act", "act_support", "act_conditional", "act_oppose", "act_unknown", *[f"act_{k}" for k in ACT_KINDS],
         "act_other", "press_praise", "cue_support", "cue_conditional", "cue_oppose", "cue_critical", "frames",
-        "negation", "hesitation", "concession", "condition", "concern", "mentions", "mentions_actor",
+        "negation", "hesitation", "concession", "condition", "concern", "other_target", "mentions", "mentions_actor",
         "mentions_other", "mentions_official", "candidates"]
 
 
