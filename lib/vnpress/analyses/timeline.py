@@ -39,7 +39,11 @@ stays unresolved: the article may be from a later year). A header stating only t
 day is invented. `anchor_to_corpus` then gives a yearless day
 the year other articles give the same day and month for the same kind of event (anchor `corpus`, column
 `anchor_article`), and the article's other yearless days within a month of that day take its year.
-What none of these anchors stays empty (`unresolved`).
+A yearless day the article writes in full elsewhere takes that year (anchor `article`), as do its
+yearless days within a month of it. A publication date the reader only inferred from the text anchors
+nothing unless it is the page's dateline (`_dateline`); a past date alone dates a month, not a day; a
+weekday written with a day picks the year (`_weekday_year`). What none of these anchors stays empty
+(`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
