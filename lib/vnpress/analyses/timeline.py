@@ -740,14 +740,10 @@ def _anchor_in_article(df: pd.DataFrame) -> pd.DataFrame:
         if (value := years.get(df.at[i, "yearless"][5:])) is not None:
             out.loc[i, ["value", "anchor"]] = [value, "article"]
     first = out[out["anchor"] == "article"]
-    if NEAR_EXPLICIT:
-        first = pd.concat([first, full])
     if first.empty:
         return out
     return _near_days(out, date.fromisoformat(first.iloc[0]["value"]), "article", "")
 
-
-NEAR_EXPLICIT = False
 
 
 def _near_days(df: pd.DataFrame, anchor: date, how: str, source: str) -> pd.DataFrame:
