@@ -39,7 +39,11 @@ stays unresolved: the article may be from a later year). A header stating only t
 day is invented. `anchor_to_corpus` then gives a yearless day
 the year other articles give the same day and month for the same kind of event (anchor `corpus`, column
 `anchor_article`), and the article's other yearless days within a month of that day take its year.
-What none of these anchors stays empty (`unresolved`).
+A yearless day the article writes in full elsewhere takes that year (anchor `article`), as do its
+yearless days within a month of it. A publication date the reader only inferred from the text anchors
+nothing unless it is the page's dateline (`_dateline`); a past date alone dates a month, not a day; a
+weekday written with a day picks the year (`_weekday_year`). What none of these anchors stays empty
+(`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
@@ -101,14 +105,25 @@ class Grammar:
     unit_after: re.Pattern[str]  # a unit just after a number
     clock_rest: re.Pattern[str]  # what a page's clock line holds besides its time
     duration_before: re.Pattern[str]  # a number or duration word before a month
+    count_before: re.Pattern[str]  # a count before a relative expression ("70 năm sau")
+    future_after: re.Pattern[str]  # a word just after a date that puts it in the future ("tới")
+    past_after: re.Pattern[str]  # a word just after a date that puts it in the past
+    weekday_before: re.Pattern[str]  # a weekday just before the day of a date
     year_start: re.Pattern[str]  # a year opening a line that continues the sentence before it
+    year_word_end: re.Pattern[str]  # a line ending with the word for year, its number on the next line
     future: re.Pattern[str]  # the tense words
     past: re.Pattern[str]
     name_head: re.Pattern[str]  # the head of a document's name, and the words ending a name
     name_break: re.Pattern[str]
     months: dict[str, int]  # folded month word → month
+    weekdays: dict[str, int]  # folded weekday → its number (0 = Monday)
     event_ignore: re.Pattern[str]
     events: dict[str, re.Pattern[str]]  # event kind → its words
+
+
+def _squash(text: str) -> str:
+    """Runs of spaces as one space, lower case: the key of a multi-word entry."""
+    return re.sub(r"\s+", " ", text).lower()
 
 
 def _expand(template: str, subs: dict[str, str]) -> str:
@@ -129,6 +144,7 @@ def grammar(path: str | None = None) -> Grammar:
         **context, future=_word_re(words["future"]), past=_word_re(words["past"]),
         name_head=_word_re(words["name_heads"]), name_break=_word_re(words["name_breaks"]),
         months={fold(w): n for w, n in words["month_words"].items()},
+        weekdays={_squash(fold(w)): n for w, n in words["weekday_numbers"].items()},
         event_ignore=re.compile(rf"(?<!\w){_any([fold(w) for w in words['event_ignore']])}(?!\w)"),
         events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)") for kind, ws in words["events"].items()},
     )
@@ -168,6 +184,10 @@ def _pick_year(m: int, d: int, anchor: date, tense: str) -> int | None:
 def _tense(text_before: str, text_after: str, gram: Grammar) -> str:
     """future (a future word near the date, or a deadline `cho đến` before it), past, or ''."""
     window = text_before[-40:] + " " + text_after[:30]
+    if gram.future_after.match(text_after):
+        return "future"
+    if gram.past_after.match(text_after):
+        return "past"
     if gram.future.search(window) or gram.deadline.search(text_before[-30:]):
         return "future"
     if gram.past.search(text_before[-30:]):
@@ -275,7 +295,10 @@ def _day_pair(m: re.Match[str], month: int | None, pub: date | None, ctx: Bounds
 
 def _relative_to_month(word: str, month: date, gram: Grammar) -> list[dict]:
     """A relative month or year against a publication month; a day or week needs the day."""
-    if gram.words["relative"][re.sub(r"\s+", " ", word.lower())][0] not in ("month", "year"):
+    unit, k = gram.words["relative"][re.sub(r"\s+", " ", word.lower())]
+    if unit == "day" and k == 0:  # today is in the publication month
+        return [_row(month.strftime("%Y-%m"), "month", "published")]
+    if unit not in ("month", "year"):
         return [_row("", "relative", "unresolved")]
     value, gran = _relative(word, month, gram)
     return [_row(value, gran, "published")]
@@ -286,21 +309,50 @@ def _row(value: str, gran: str, anchor: str, part: str = "", rng: str = "", year
             "yearless": yearless}
 
 
-def _ctx_year(ctx: Bounds, mo: int, d: int) -> int | None:
-    """The year of a yearless day (or month, d=1) that the writing-time bounds allow, if any: the
-    latest year putting it before the upper bound, else the lower bound's year if not before it."""
+def _ctx_year(ctx: Bounds, mo: int, d: int, tense: str = "", lower_alone: bool = False) -> int | None:
+    """The year of a yearless day (or month, d=1) that the writing-time bounds allow, if any: with both
+    bounds and the future tense, the first year putting it on or after the lower bound (the writing time
+    is known, the event comes after it); else the latest year putting it before the upper bound; a lower
+    bound alone (the latest past date the article states) dates a month (`lower_alone`), not a day: a
+    day's year guessed from another date of the article is too often that of a past event."""
     if ctx is None:
         return None
     lo, hi = ctx
+    if tense == "future" and lo and hi:
+        return next((y for y in (lo.year, lo.year + 1) if _valid(y, mo, d) and date(y, mo, d) >= lo), None)
     if hi:
         y = hi.year if _valid(hi.year, mo, d) and date(hi.year, mo, d) < hi else hi.year - 1
         return y if _valid(y, mo, d) and not (lo and lo >= hi) else None
+    if not lower_alone:
+        return None
     return lo.year if lo and _valid(lo.year, mo, d) and date(lo.year, mo, d) >= lo.replace(day=1) else None
 
 
+def _weekday_year(mo: int, d: int, weekday: int, ctx: Bounds) -> int | None:
+    """The year of a yearless day written with its weekday (`Hôm thứ Tư (ngày 22/9)`) in an undated article:
+    the first year on or after the lower bound of the writing time (else the last before its upper bound),
+    within _WEEKDAY_YEARS, whose calendar gives that day that weekday."""
+    if ctx is None:
+        return None
+    lo, hi = ctx
+    if lo:
+        years = range(lo.year, lo.year + _WEEKDAY_YEARS)
+        ok = [y for y in years if _valid(y, mo, d) and date(y, mo, d) >= lo and date(y, mo, d).weekday() == weekday]
+    elif hi:
+        years = range(hi.year, hi.year - _WEEKDAY_YEARS, -1)
+        ok = [y for y in years if _valid(y, mo, d) and date(y, mo, d) < hi and date(y, mo, d).weekday() == weekday]
+    else:
+        ok = []
+    return ok[0] if ok else None
+
+
+_WEEKDAY_YEARS = 6  # a day falls on the same weekday again after 5, 6 or 11 years
+
+
 def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str,
-                rng: str = "") -> dict | None:
-    """The row of a day+month with an optional year; None if impossible."""
+                rng: str = "", weekday: int | None = None) -> dict | None:
+    """The row of a day+month with an optional year; None if impossible. `weekday`: the weekday written
+    with it (0 = Monday), which dates it in an undated article."""
     if y:
         return _row(date(int(y), mo, d).isoformat(), "day", "explicit", rng=rng) if _valid(int(y), mo, d) else None
     if not _valid(2000, mo, d):
@@ -309,7 +361,7 @@ def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, t
     if pub:
         year = _pick_year(mo, d, pub, tense)
         return _row(date(year, mo, d).isoformat(), "day", "published", rng=rng, yearless=yearless) if year else None
-    if year := _ctx_year(ctx, mo, d):
+    if year := (weekday is not None and _weekday_year(mo, d, weekday, ctx)) or _ctx_year(ctx, mo, d, tense):
         return _row(date(year, mo, d).isoformat(), "day", "inferred", rng=rng, yearless=yearless)
     return _row("", "day", "unresolved", rng=rng, yearless=yearless)
 
@@ -373,7 +425,8 @@ def _long(m: re.Match[str], c: _Context) -> list[dict]:
         return []
     if not g[2] and not c.gram.day_word.match(m.group(0)) and not c.gram.cue_before.search(c.before):
         return []  # "15 tháng 2" needs ngày, a year or a weekday
-    return _one(_resolve_dm(int(g[0]), int(g[1]), g[2], c.pub, c.ctx, c.tense))
+    weekday = _weekday_of(m.string[:m.start(1)], c.gram)
+    return _one(_resolve_dm(int(g[0]), int(g[1]), g[2], c.pub, c.ctx, c.tense, weekday=weekday))
 
 
 def _full(m: re.Match[str], c: _Context) -> list[dict]:
@@ -387,7 +440,14 @@ def _partial(m: re.Match[str], c: _Context) -> list[dict]:
     d, mo = int(m.group(m.lastindex - 1)), int(m.group(m.lastindex))
     if (d, mo) == (24, 7):
         return []
-    return _one(_resolve_dm(d, mo, None, c.pub, c.ctx, c.tense))
+    weekday = _weekday_of(m.string[:m.start(m.lastindex - 1)], c.gram)
+    return _one(_resolve_dm(d, mo, None, c.pub, c.ctx, c.tense, weekday=weekday))
+
+
+def _weekday_of(text_before: str, gram: Grammar) -> int | None:
+    """The weekday (0 = Monday) written just before a date's day, if any."""
+    found = gram.weekday_before.search(text_before[-30:])
+    return gram.weekdays.get(_squash(fold(found.group(1)))) if found else None
 
 
 def _months_part(m: re.Match[str], c: _Context) -> list[dict]:
@@ -414,6 +474,19 @@ def _month_match(m: re.Match[str], c: _Context) -> list[dict]:
     if (g := _with_month(m.groups(), 0, c.gram)) is None:
         return []
     return _month(int(g[0]), g[1] or g[2], c.pub, c.ctx, c.tense, c.before, c.gram)
+
+
+def _month_shift(m: re.Match[str], c: _Context) -> list[dict]:
+    """«tháng 1 năm nay», «tháng 7 năm ngoái» → a month of the publication year (or the one before, after)."""
+    if (month := _month_no(m.group(1), c.gram)) is None or not 1 <= month <= 12:
+        return []
+    shift = c.gram.words["year_shifts"][m.group(2).lower()]
+    lo, hi = c.ctx or (None, None)
+    year = c.pub.year if c.pub else lo.year if lo and hi and (hi - lo).days <= 31 else None
+    if year is None:
+        return [_row("", "month", "unresolved", yearless=f"XXXX-{month:02d}")]
+    return [_row(f"{year + shift}-{month:02d}", "month", "published" if c.pub else "inferred",
+                 yearless=f"XXXX-{month:02d}")]
 
 
 def _year_span(m: re.Match[str], c: _Context) -> list[dict]:
@@ -474,7 +547,10 @@ def _years_ago(m: re.Match[str], c: _Context) -> list[dict]:
 
 
 def _relative_match(m: re.Match[str], c: _Context) -> list[dict]:
-    """«hôm qua», «cuối tuần này» → an offset from the publication date."""
+    """«hôm qua», «cuối tuần này» → an offset from the publication date; «70 năm sau» (a count before it)
+    is an offset from another event, not a date."""
+    if c.gram.count_before.search(c.before[-15:]):
+        return []
     if c.pub is None:
         return [_row("", "relative", "unresolved")]
     value, gran = _relative(m.group(1), c.pub, c.gram)
@@ -485,7 +561,7 @@ def _relative_match(m: re.Match[str], c: _Context) -> list[dict]:
 _INTERPRETERS: dict[str, Callable[[re.Match[str], _Context], list[dict]]] = {
     "range_months": _range_months, "range_from": _day_range, "range_and": _day_range, "range_long": _range_long,
     "range_dash": _day_range, "long": _long, "month_span": _month_span, "full": _full, "partial": _partial,
-    "months_part": _months_part, "quarter": _quarter, "month": _month_match, "year_span": _year_span,
+    "months_part": _months_part, "quarter": _quarter, "month": _month_match, "month_shift": _month_shift, "year_span": _year_span,
     "year_from": _year_from, "year_part": _year_part, "year": _year, "year_bare": _year_bare,
     "years_ago": _years_ago, "relative": _relative_match,
 }
@@ -526,7 +602,7 @@ def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, be
         year = _pick_year(mo, 1, pub, tense) if tense else min(
             (pub.year - 1, pub.year, pub.year + 1), key=lambda yy: abs((date(yy, mo, 15) - pub).days))
         return [_row(f"{year}-{mo:02d}", "month", "published", yearless=yearless)]
-    if year := _ctx_year(ctx, mo, 1):
+    if year := _ctx_year(ctx, mo, 1, tense, lower_alone=True):
         return [_row(f"{year}-{mo:02d}", "month", "inferred", yearless=yearless)]
     return [_row("", "month", "unresolved", yearless=yearless)]
 
@@ -580,7 +656,7 @@ def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None
     out: list[tuple[int, str, dict]] = []
     hint, taken = None, 0  # taken: characters of this sentence a date of the previous one consumed
     for n, ((sid, text), lead) in enumerate(zip(texts, leads)):
-        year = gram.year_start.match(texts[n + 1][1]) if n + 1 < len(texts) and leads[n + 1] else None
+        year = _wrapped_year(text, texts[n + 1][1], gram) if n + 1 < len(texts) and leads[n + 1] else None
         rows = extract_dates(f"{text} {year.group(0)}" if year else text, published, bounds=bounds, lead=lead,
                              month=month, month_hint=hint, grammar_path=grammar_path)
         rows = [r for r in rows if r["start"] >= taken and r["start"] < len(text)]
@@ -589,6 +665,15 @@ def _sentence_dates(texts: list[tuple[int, str]], published: pd.Timestamp | None
         out += [(sid, text, r) for r in rows]
         hint = _last_month(rows, len(text)) or hint
     return out
+
+
+def _wrapped_year(text: str, following: str, gram: Grammar) -> re.Match[str] | None:
+    """A year opening the line after `text` that completes its date: `năm 2025`, or a bare `2025` when
+    `text` ends with the word năm."""
+    year = gram.year_start.match(following)
+    if year and not year.group(0).strip()[:1].isdigit():
+        return year
+    return year if year and gram.year_word_end.search(text) else None
 
 
 def _stale_clock(text: str, row: dict, published: pd.Timestamp | None, gram: Grammar) -> bool:
@@ -605,19 +690,72 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     `month`: the first day of the publication month when the article states only the month (it bounds
     the writing time; no day is invented). `grammar_path`: a dates.yaml in place of the packaged one."""
     texts = list(zip(sentences["sentence_id"], sentences["text"]))
-    if published is not None:
-        bounds = None
-    elif month is not None:
+    bounds = None
+    if published is None and month is not None:
         bounds = _month_bounds(month)
-    else:
-        bounds = writing_bounds([r for _, _, r in _sentence_dates(texts, None, None, None, grammar_path)])
+    elif published is None:
+        first = _sentence_dates(texts, None, None, None, grammar_path)
+        published = _dateline(first)
+        bounds = None if published is not None else writing_bounds([r for _, _, r in first])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     gram = grammar(grammar_path)
     rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
              "sentence": text, "published": pub, "anchor_article": ""}
             for sid, text, r in _sentence_dates(texts, published, bounds, month, grammar_path)
             if not _stale_clock(text, r, published, gram)]
-    return _typed(pd.DataFrame(rows, columns=COLUMNS))
+    return _typed(_anchor_in_article(pd.DataFrame(rows, columns=COLUMNS)))
+
+
+_DATELINE_GAP = 16  # how near a clock time a full date must be to be the page's dateline ("14:27 | 25/10/2020")
+
+
+def _dateline(found: list[tuple[int, str, dict]]) -> pd.Timestamp | None:
+    """The page's dateline: a full date before any other date of the article (one further down is a
+    sidebar's), written next to a clock time (`Thứ Năm, 11/08/2022 17:58`, `14:27 | 25/10/2020 GMT+7`) or
+    ending a short line (a byline: `Đài truyền hình Việt Nam 23/10/2025`)."""
+    if not found:
+        return None
+    _, text, r = found[0]
+    if r["anchor"] != "explicit" or r["granularity"] != "day" or r["range"]:
+        return None
+    near = text[max(0, r["start"] - _DATELINE_GAP):r["end"] + _DATELINE_GAP]
+    byline = not text[r["end"]:].strip(" .|") and len(text.split()) <= _BYLINE_WORDS
+    return pd.Timestamp(r["value"]) if _CLOCK_TIME.search(near) or byline else None
+
+
+_BYLINE_WORDS = 12
+
+
+def _anchor_in_article(df: pd.DataFrame) -> pd.DataFrame:
+    """An undated yearless day (anchor unresolved or inferred) that the article itself writes in full
+    elsewhere (`22/12/2022` … `hôm 22/12`) takes that year (anchor `article`); then the article's other
+    unresolved yearless days within _NEAR_DAYS of its first such day take the year putting them nearest it."""
+    full = df[(df["anchor"] == "explicit") & (df["granularity"] == "day") & (df["value"] != "")]
+    todo = (df["yearless"] != "") & (df["granularity"] == "day") & df["anchor"].isin(["unresolved", "inferred"])
+    if full.empty or not todo.any():
+        return df
+    years = dict(zip(full["value"].str.slice(5), full["value"]))
+    out = df.copy()
+    for i in df.index[todo]:
+        if (value := years.get(df.at[i, "yearless"][5:])) is not None:
+            out.loc[i, ["value", "anchor"]] = [value, "article"]
+    first = out[out["anchor"] == "article"]
+    if first.empty:
+        return out
+    return _near_days(out, date.fromisoformat(first.iloc[0]["value"]), "article", "")
+
+
+
+def _near_days(df: pd.DataFrame, anchor: date, how: str, source: str) -> pd.DataFrame:
+    """The unresolved yearless days of `df` within _NEAR_DAYS of `anchor` take the year putting them
+    nearest it (anchor `how`, anchor_article `source`)."""
+    out = df.copy()
+    todo = out.index[(out["anchor"] == "unresolved") & (out["granularity"] == "day") & (out["yearless"] != "")]
+    for i in todo:
+        mo, d = int(out.at[i, "yearless"][5:7]), int(out.at[i, "yearless"][8:10])
+        if (year := _pick_year(mo, d, anchor, "")) and abs((date(year, mo, d) - anchor).days) <= _NEAR_DAYS:
+            out.loc[i, ["value", "anchor", "anchor_article"]] = [date(year, mo, d).isoformat(), how, source]
+    return out
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
@@ -671,14 +809,8 @@ def _anchor_within_articles(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     anchored = df[df["anchor"] == "corpus"].drop_duplicates("article_id")
     for ref in anchored.itertuples():
-        todo = out.index[(out["article_id"] == ref.article_id) & (out["anchor"] == "unresolved")
-                         & (out["granularity"] == "day") & (out["yearless"] != "")]
-        for i in todo:
-            mo, d = int(out.at[i, "yearless"][5:7]), int(out.at[i, "yearless"][8:10])
-            anchor = date.fromisoformat(ref.value)
-            if (year := _pick_year(mo, d, anchor, "")) and abs((date(year, mo, d) - anchor).days) <= _NEAR_DAYS:
-                out.loc[i, ["value", "anchor", "anchor_article"]] = [date(year, mo, d).isoformat(), "corpus",
-                                                                     ref.anchor_article]
+        mine = out["article_id"] == ref.article_id
+        out.loc[mine] = _near_days(out.loc[mine], date.fromisoformat(ref.value), "corpus", ref.anchor_article)
     return out
 
 
@@ -718,7 +850,8 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
     skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one, `corpus_path` a
     corpus.yaml (the photo credits stripped off captions).
     """
-    published = dict(zip(wb.articles["article_id"], wb.articles["published"]))
+    stated = wb.articles[wb.articles["published_source"] != "inferred"]  # a guess from the text anchors nothing
+    published = dict(zip(stated["article_id"], stated["published"]))
     months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log, corpus_path)
     frames = []
     for article_id, sents in wb.sentences.groupby("article_id", sort=False):
@@ -730,7 +863,8 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
     return anchor_to_corpus(df, grammar_path) if corpus_anchor else df
 
 
-@layer("dates", COLUMNS, data_files=("dates.yaml", "corpus.yaml"), article_fields=("published", "cleaning_log"),
+@layer("dates", COLUMNS, data_files=("dates.yaml", "corpus.yaml"),
+       article_fields=("published", "published_source", "cleaning_log"),
        tables=("sentences",))
 def dates_layer(batch: Batch) -> pd.DataFrame:
     """The `dates` layer: each article's date expressions, before corpus anchoring (`timeline` without it)."""
