@@ -58,9 +58,9 @@ def load_cases(folder: Path = CHALLENGE) -> list[dict]:
     return cases
 
 
-def _actor_ok(actor: str) -> bool:
-    if actor.startswith("org:"):
-        return actor[4:] in ORGS or bool(SLUG.match(actor[4:]))  # a name-form slug (capability org_names)
+def _actor_ok(actor: str, capability: str) -> bool:
+    if actor.startswith("org:"):  # a slug of a name not in the gazetteer only where the capability is about them
+        return actor[4:] in ORGS or (capability == "org_names" and bool(SLUG.match(actor[4:])))
     return bool(ISO.match(actor))
 
 
@@ -88,7 +88,7 @@ def validate(cases: list[dict]) -> list[str]:
         if not stance:
             problems.append(f"{cid}: no expected stance")
         for actor, label in stance.items():
-            if not _actor_ok(str(actor)):
+            if not _actor_ok(str(actor), c.get("capability", "")):
                 problems.append(f"{cid}: bad actor {actor!r}")
             if label not in LABELS:
                 problems.append(f"{cid}: bad label {label!r} for {actor}")
@@ -96,7 +96,7 @@ def validate(cases: list[dict]) -> list[str]:
             if not isinstance(entry, dict) or not entry or set(entry) - STATEMENT_KEYS:
                 problems.append(f"{cid}: bad statements entry {entry!r}")
                 continue
-            if "iso" in entry and not _actor_ok(str(entry["iso"])):
+            if "iso" in entry and not _actor_ok(str(entry["iso"]), c.get("capability", "")):
                 problems.append(f"{cid}: bad statements iso {entry['iso']!r}")
             if "kind" in entry and entry["kind"] not in KINDS:
                 problems.append(f"{cid}: bad statements kind {entry['kind']!r}")

@@ -19,13 +19,13 @@ A0, A2, A3 = "000_d7346cd5211a200f", "002_e46f340304d81593", "003_7afc3c7c88a3f9
 #   2    000     IR   C        C     C
 #   3    000     VN   S        S     S
 #   4    002     JP   C        C     S
-#   5    002     GB   C        S     C
+#   5    000     CN   C        S     C
 #   6    002     CH   C        N
 #   7    002     KR   S        S
 #   8    003     EU   S        S
 ROWS = [(A2, "ID", "support", "conditional", "conditional"), (A0, "IR", "conditional", "conditional", "conditional"),
         (A0, "VN", "support", "support", "support"), (A2, "JP", "conditional", "conditional", "support"),
-        (A2, "GB", "conditional", "support", "conditional"), (A2, "CH", "conditional", "neutral", None),
+        (A0, "CN", "conditional", "support", "conditional"), (A2, "CH", "conditional", "neutral", None),
         (A2, "KR", "support", "support", None), (A3, "EU", "support", "support", None)]
 # Machine vs ana, 8 rows: agreement on rows 2,3,4,7,8 → p_o = 5/8.
 # Marginals: machine S 4, C 4, N 0; ana S 4, C 3, N 1 → p_e = (4·4 + 4·3 + 0·1) / 8² = 28/64.
@@ -192,7 +192,7 @@ def test_coding_loop_on_the_seed_corpus(tmp_path, seed_wb):
     code, rows, err = _by_article(corpus, cache)
     jp = rows[(A2, "JP")]
     assert (jp["source"], jp["stance"], jp["coded"]) == ("disputed", "conditional", "ana:conditional;binh:support")
-    assert rows[(A2, "GB")]["source"] == "disputed" and rows[(A2, "ID")]["source"] == "coded"
+    assert rows[(A0, "CN")]["source"] == "disputed" and rows[(A2, "ID")]["source"] == "coded"
 
 
 def test_disagreements_and_confusion_show_where_the_rules_fail():

@@ -3,8 +3,8 @@
 The rules of `vnpress.analyses.statements` and `vnpress.analyses.stance` are labelling functions in the sense of
 weak supervision: each fires or not on an (article, candidate actor) and votes for a label. `features` turns their
 output into one numeric row per candidate; a multinomial logistic regression over five classes
-(`CLASSES`: not_actor, support, conditional, oppose, neutral), fitted on the hand-labelled development split
-(`bench/fit_model.py`), weighs the votes. `decide` applies it with numpy alone (no pickle, deterministic).
+(`CLASSES`: not_actor, support, conditional, oppose, neutral), fitted on the hand-labelled development splits of
+the Convention and of other agreements (`bench/fit_model.py`), weighs the votes. `decide` applies it with numpy alone (no pickle, deterministic).
 
 Candidates of an article: every country the `mentions` layer finds and every actor of the rule stance rows
 (countries and `org:` ids). Feature columns (`FEATURES`; counts are log1p-scaled):
@@ -21,7 +21,7 @@ Candidates of an article: every country the `mentions` layer finds and every act
 - `cue_support`, `cue_conditional`, `cue_oppose`, `cue_critical`: cues of each class fired inside the actor's own
   words (the `class:cue` items of the `cues` column); `frames`: distinct frames of its words;
 - `negation`, `hesitation`, `concession`, `condition`, `concern`: those words in the content of its statements;
-  `other_target`: words naming something other than the target there (another treaty, a memorandum, a law);
+  `other_target`: words naming an agreement other than the target there (another treaty, a memorandum);
 - `mentions`, `mentions_actor`, `mentions_other`: its country mentions, by the role the `mentions` layer gives;
   `mentions_official`: those found through an official's title;
   `first_position`: where it is first named or speaks (0 the first sentence, 1 the last one seen);

@@ -135,6 +135,8 @@ class Lexicon:
     org_heads: Words = _words("speakers.yaml", "org_heads")
     org_name_heads: Words = _words("speakers.yaml", "org_name_heads")
     org_brand_heads: Words = _words("speakers.yaml", "org_brand_heads")
+    org_brand_voices: Words = _words("speakers.yaml", "org_brand_voices")
+    org_legal_forms: Words = _words("speakers.yaml", "org_legal_forms")
     org_name_breaks: Words = _words("speakers.yaml", "org_name_breaks")
     org_name_state: Words = _words("speakers.yaml", "org_name_state")
     org_name_places: Words = _words("speakers.yaml", "org_name_places")

@@ -291,7 +291,8 @@ def _named_person(c: Subject) -> Speaker | None:
     if known and not c.affiliations:
         return Speaker(known.name, c.title or known.title, known.affiliations, "name_followed")
     affiliations = c.affiliations
-    if not affiliations and (c.vietnamese and (c.title or any(w in c.subj for w in c.lex.mr_mrs))):
+    if not affiliations and (c.vietnamese and (c.title or any(w in c.subj for w in c.lex.mr_mrs))) and not any(
+            e.startswith("org:") for ea, _, e in c.s.entities if c.a <= ea < c.b):  # not «TS X (Viện Y)»: their own
         affiliations = [c.cues["home_country"]]
     affiliations = affiliations or _known_person(c.name, c.lex)
     introduced = bool(c.title) or any(w in c.lex.honorifics for w in c.s.folded[c.a:c.b])
@@ -589,12 +590,15 @@ def _glued_countries(s: Sentence, taken: set[int], lex: Lexicon) -> list[tuple[i
 def _name_form_orgs(s: Sentence, ents: list[tuple[int, int, str]], lex: Lexicon,
                     acronyms: dict[str, str]) -> list[tuple[int, int, str]]:
     """The entities with the organizations `orgnames.find` reads from the form of their names added; a country
-    inside such a name is part of it («Hiệp hội Ngân hàng Việt Nam»), not an entity of its own."""
+    inside such a name or right after it is part of it («Hiệp hội Ngân hàng Việt Nam», «Công ty Zentrix Việt
+    Nam»), not an entity of its own."""
     orgs = {k for a, b, e in ents if e.startswith("org:") for k in range(a, b)}
     countries = {k for a, b, e in ents if not e.startswith("org:") for k in range(a, b)}
     found = orgnames.find(s, orgs, countries, lex, acronyms)
     inside = {k for a, b, _ in found for k in range(a, b)}
-    return [e for e in ents if not any(k in inside for k in range(e[0], e[1]))] + found
+    after = {b for _, b, _ in found}  # a country right after a brand is part of its name: «Công ty Zentrix Việt Nam»
+    return [e for e in ents if not any(k in inside for k in range(e[0], e[1]))
+            and not (e[0] in after and not e[2].startswith("org:"))] + found
 
 
 def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.DataFrame, lex: Lexicon,

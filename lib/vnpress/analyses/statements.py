@@ -389,7 +389,11 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
     df = pd.DataFrame(rows, columns=[c for c in STATEMENT_COLUMNS if c not in {"article_id", "iso"}])
     df.insert(0, "article_id", article_id)
     df["iso"] = df["affiliation"]
-    written = {e: s.span_text(a, b) for s in sents for a, b, e in s.entities if e.startswith("org:")}
+    written: dict[str, str] = {}  # an organization's name as first written in the article
+    for s in sents:
+        for a, b, e in s.entities:
+            if e.startswith("org:"):
+                written.setdefault(e, s.span_text(a, b))
     df["affiliation"] = df["affiliation"].map(lambda code: affiliation_name(code, lex) if code in lex.names
                                               else written.get(code) or affiliation_name(code, lex))
     return df[STATEMENT_COLUMNS].astype({"sentence_id": "int64", "start": "int64", "end": "int64"})
