@@ -42,8 +42,12 @@ the year other articles give the same day and month for the same kind of event (
 A yearless day the article writes in full elsewhere takes that year (anchor `article`), as do its
 yearless days within a month of it. A publication date the reader only inferred from the text anchors
 nothing unless it is the page's dateline (`_dateline`); a past date alone dates a month, not a day; a
-weekday written with a day picks the year (`_weekday_year`). What none of these anchors stays empty
-(`unresolved`).
+weekday written with a day picks the year (`_weekday_year`). Corpus anchoring also dates an article's yearless
+months (nearest its anchored day) and a month of this year (`tháng 1 năm nay`, through the same month and event
+in other articles); a day in an anniversary's sentence (`kỷ niệm`) takes no year from its event. A weekday alone
+(`vào thứ Hai`, `đêm thứ Năm`) is the nearest such day before the publication date (after it in the future
+tense), its month against a publication month; `3 tháng trước` is a month before it. What none of these anchors
+stays empty (`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
@@ -117,7 +121,9 @@ class Grammar:
     name_break: re.Pattern[str]
     months: dict[str, int]  # folded month word → month
     weekdays: dict[str, int]  # folded weekday → its number (0 = Monday)
+    any_case_days: set[str]  # folded weekdays that name a day in lower case too
     event_ignore: re.Pattern[str]
+    anniversary: re.Pattern[str]  # folded words marking an anniversary
     events: dict[str, re.Pattern[str]]  # event kind → its words
 
 
@@ -145,7 +151,9 @@ def grammar(path: str | None = None) -> Grammar:
         name_head=_word_re(words["name_heads"]), name_break=_word_re(words["name_breaks"]),
         months={fold(w): n for w, n in words["month_words"].items()},
         weekdays={_squash(fold(w)): n for w, n in words["weekday_numbers"].items()},
+        any_case_days={_squash(fold(w)) for w in words["weekdays_any_case"]},
         event_ignore=re.compile(rf"(?<!\w){_any([fold(w) for w in words['event_ignore']])}(?!\w)"),
+        anniversary=re.compile(rf"(?<!\w){_any([fold(w) for w in words['anniversary']])}(?!\w)"),
         events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)") for kind, ws in words["events"].items()},
     )
 
@@ -262,7 +270,7 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None, conte
             if kind == "range_days":
                 rows = _day_pair(m, _last_month(out, s) or month_hint, pub, ctx, tense)
             elif kind == "relative" and pub is None and month:
-                rows = _relative_to_month(m.group(1), month, gram)
+                rows = _relative_to_month(m.group(1), month, before, gram)
             else:
                 rows = _interpret(kind, m, _Context(pub, ctx, tense, before, gram))
             if not rows:
@@ -293,8 +301,11 @@ def _day_pair(m: re.Match[str], month: int | None, pub: date | None, ctx: Bounds
     return _range(int(m.group(1)), int(m.group(2)), month, None, pub, ctx, tense) if month else []
 
 
-def _relative_to_month(word: str, month: date, gram: Grammar) -> list[dict]:
-    """A relative month or year against a publication month; a day or week needs the day."""
+def _relative_to_month(word: str, month: date, before: str, gram: Grammar) -> list[dict]:
+    """A relative month or year against a publication month; a day or week needs the day; «70 năm sau» (a
+    count before it) is an offset from another event, not a date."""
+    if gram.count_before.search(before[-15:]):
+        return []
     unit, k = gram.words["relative"][re.sub(r"\s+", " ", word.lower())]
     if unit == "day" and k == 0:  # today is in the publication month
         return [_row(month.strftime("%Y-%m"), "month", "published")]
@@ -547,14 +558,54 @@ def _years_ago(m: re.Match[str], c: _Context) -> list[dict]:
 
 
 def _relative_match(m: re.Match[str], c: _Context) -> list[dict]:
-    """«hôm qua», «cuối tuần này» → an offset from the publication date; «70 năm sau» (a count before it)
-    is an offset from another event, not a date."""
+    """«hôm qua», «cuối tuần này» → an offset from the publication date; «năm tới» without one, from the
+    writing year the bounds give (as «cuối năm nay»); «70 năm sau» (a count before it) is an offset from
+    another event, not a date."""
     if c.gram.count_before.search(c.before[-15:]):
         return []
+    unit = c.gram.words["relative"][re.sub(r"\s+", " ", m.group(1).lower())][0]
+    if c.pub is None and unit == "year" and (year := _ctx_year(c.ctx, 1, 1)):
+        return [_row(_relative(m.group(1), date(year, 7, 1), c.gram)[0], "year", "inferred")]
     if c.pub is None:
         return [_row("", "relative", "unresolved")]
     value, gran = _relative(m.group(1), c.pub, c.gram)
     return [_row(value, gran, "published")]
+
+
+def _pub_month(c: _Context) -> date | None:
+    """The first day of the publication month: of the publication date, else of writing-time bounds a month
+    apart (a `date YYYY-MM` header)."""
+    if c.pub:
+        return c.pub.replace(day=1)
+    lo, hi = c.ctx or (None, None)
+    return lo.replace(day=1) if lo and hi and (hi - lo).days <= 31 else None
+
+
+def _months_ago(m: re.Match[str], c: _Context) -> list[dict]:
+    """«3 tháng trước», «Từ 3 tháng qua» → the month that many months before the publication month."""
+    n, ref = _count(next(g for g in m.groups() if g), c.gram), _pub_month(c)
+    if not 0 < n < 100:
+        return []
+    if ref is None:
+        return [_row("", "relative", "unresolved")]
+    y, mo = _shift_month(ref.year, ref.month, -n)
+    return [_row(f"{y}-{mo:02d}", "month", "published" if c.pub else "inferred")]
+
+
+def _weekday_match(m: re.Match[str], c: _Context) -> list[dict]:
+    """«vào thứ Hai», «đêm thứ Năm» → the nearest such day on or before the publication date (on or after it
+    in the future tense); only its month against a publication month. «lần thứ hai» is no weekday: the
+    day's name must be capitalized or a digit (or one of `weekdays_any_case`)."""
+    name = m.group(1)
+    last = name.split()[-1]
+    if not (last[:1].isupper() or last.isdigit() or _squash(fold(name)) in c.gram.any_case_days):
+        return []
+    if c.pub is None:
+        month = _pub_month(c)
+        return [_row(month.strftime("%Y-%m"), "month", "inferred") if month else _row("", "relative", "unresolved")]
+    day = c.gram.weekdays[_squash(fold(name))]
+    step = (day - c.pub.weekday()) % 7 if c.tense == "future" else -((c.pub.weekday() - day) % 7)
+    return [_row((c.pub + timedelta(days=step)).isoformat(), "day", "published")]
 
 
 # the interpreter of each pattern kind of dates.yaml: rows (see _row) for one match, or [] when it is not a date
@@ -563,7 +614,7 @@ _INTERPRETERS: dict[str, Callable[[re.Match[str], _Context], list[dict]]] = {
     "range_dash": _day_range, "long": _long, "month_span": _month_span, "full": _full, "partial": _partial,
     "months_part": _months_part, "quarter": _quarter, "month": _month_match, "month_shift": _month_shift, "year_span": _year_span,
     "year_from": _year_from, "year_part": _year_part, "year": _year, "year_bare": _year_bare,
-    "years_ago": _years_ago, "relative": _relative_match,
+    "years_ago": _years_ago, "relative": _relative_match, "months_ago": _months_ago, "weekday": _weekday_match,
 }
 
 
@@ -703,7 +754,7 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
              "sentence": text, "published": pub, "anchor_article": ""}
             for sid, text, r in _sentence_dates(texts, published, bounds, month, grammar_path)
             if not _stale_clock(text, r, published, gram)]
-    return _typed(_anchor_in_article(pd.DataFrame(rows, columns=COLUMNS)))
+    return _typed(_anchor_in_article(pd.DataFrame(rows, columns=COLUMNS), gram))
 
 
 _DATELINE_GAP = 16  # how near a clock time a full date must be to be the page's dateline ("14:27 | 25/10/2020")
@@ -726,10 +777,11 @@ def _dateline(found: list[tuple[int, str, dict]]) -> pd.Timestamp | None:
 _BYLINE_WORDS = 12
 
 
-def _anchor_in_article(df: pd.DataFrame) -> pd.DataFrame:
+def _anchor_in_article(df: pd.DataFrame, gram: Grammar) -> pd.DataFrame:
     """An undated yearless day (anchor unresolved or inferred) that the article itself writes in full
-    elsewhere (`22/12/2022` … `hôm 22/12`) takes that year (anchor `article`); then the article's other
-    unresolved yearless days within _NEAR_DAYS of its first such day take the year putting them nearest it."""
+    elsewhere (`22/12/2022` … `hôm 22/12`) takes that year (anchor `article`), unless its sentence marks an
+    anniversary (`Để kỷ niệm phán quyết, ngày 12-7`); then the article's other unresolved yearless days
+    within _NEAR_DAYS of its first such day take the year putting them nearest it."""
     full = df[(df["anchor"] == "explicit") & (df["granularity"] == "day") & (df["value"] != "")]
     todo = (df["yearless"] != "") & (df["granularity"] == "day") & df["anchor"].isin(["unresolved", "inferred"])
     if full.empty or not todo.any():
@@ -737,13 +789,19 @@ def _anchor_in_article(df: pd.DataFrame) -> pd.DataFrame:
     years = dict(zip(full["value"].str.slice(5), full["value"]))
     out = df.copy()
     for i in df.index[todo]:
-        if (value := years.get(df.at[i, "yearless"][5:])) is not None:
+        value = years.get(df.at[i, "yearless"][5:])
+        if value is not None and not _anniversary(df.at[i, "sentence"], gram):
             out.loc[i, ["value", "anchor"]] = [value, "article"]
     first = out[out["anchor"] == "article"]
     if first.empty:
         return out
     return _near_days(out, date.fromisoformat(first.iloc[0]["value"]), "article", "")
 
+
+def _anniversary(sentence: str, gram: Grammar) -> bool:
+    """The sentence marks an anniversary (`anniversary` of data/dates.yaml): its yearless day is not the year of
+    the event it commemorates."""
+    return bool(gram.anniversary.search(fold(sentence)))
 
 
 def _near_days(df: pd.DataFrame, anchor: date, how: str, source: str) -> pd.DataFrame:
@@ -773,30 +831,74 @@ def anchor_to_corpus(df: pd.DataFrame, grammar_path: str | None = None) -> pd.Da
     other articles give the same day and month when both sentences name the same kind of event (`events`
     in data/dates.yaml): anchor `corpus`, `anchor_article` = the first article giving that date. When
     other articles give that event several years, the one most articles give wins; a tie leaves the row
-    as it was. A month alone (`tháng 10`) is too weak a key and is not anchored. Then the article's other
-    unresolved yearless days take the year nearest its first corpus-anchored day. `grammar_path`: a
-    dates.yaml in place of the packaged one (its event words)."""
-    known = df[df["anchor"].isin(["explicit", "published"]) & (df["granularity"] == "day") & (df["value"] != "")]
+    as it was. Then the article's other unresolved yearless days take the year nearest its first
+    corpus-anchored day, and its unresolved yearless months the year nearest that day (`_near_months`).
+    Last, a yearless month still unresolved (`tháng 1 năm nay`) takes the year other articles give that
+    month for the same kind of event (`_anchor_months`). `grammar_path`: a dates.yaml in place of the
+    packaged one (its event words)."""
+    gram = grammar(grammar_path)
+    return _anchor_months(_anchor_within_articles(_anchor_days(df, gram)), gram)
+
+
+def _known(df: pd.DataFrame, grans: tuple[str, ...], gram: Grammar) -> pd.DataFrame:
+    """The rows with a year the text gives (explicit or against the publication date) of granularities `grans`,
+    with their year and the kinds of event their sentences name."""
+    known = df[df["anchor"].isin(["explicit", "published"]) & df["granularity"].isin(grans) & (df["value"] != "")]
+    return known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s, gram) for s in known["sentence"]])
+
+
+def _best_source(same: pd.DataFrame | None, article_id: str, kinds: set[str]) -> pd.Series | None:
+    """Of `same` (rows of `_known` sharing a key), the first of the year most other articles give for the same
+    kind of event as `kinds`; None when none does or two years tie."""
+    if same is None:
+        return None
+    same = same[(same["article_id"] != article_id) & same["kinds"].map(lambda k: bool(k & kinds))]
+    votes = same.groupby("year")["article_id"].nunique().sort_values(ascending=False)
+    if votes.empty or (len(votes) > 1 and votes.iloc[0] == votes.iloc[1]):
+        return None
+    return same[same["year"] == votes.index[0]].iloc[0]
+
+
+def _anchor_days(df: pd.DataFrame, gram: Grammar) -> pd.DataFrame:
+    """Yearless days (anchor unresolved or inferred) dated through the same day and event elsewhere in the corpus."""
     todo = df.index[(df["yearless"] != "") & (df["granularity"] == "day")
                     & df["anchor"].isin(["unresolved", "inferred"])]
+    known = _known(df, ("day",), gram)
     if known.empty or todo.empty:
         return df
-    gram = grammar(grammar_path)
-    known = known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s, gram) for s in known["sentence"]])
     by_day = dict(tuple(known.groupby(known["value"].str.slice(5))))
     out = df.copy()
     for i in todo:
         row = out.loc[i]
-        mine, same = _event_kinds(row["sentence"], gram), by_day.get(row["yearless"][5:])
-        if same is None:
-            continue
-        same = same[(same["article_id"] != row["article_id"]) & same["kinds"].map(lambda k: bool(k & mine))]
-        votes = same.groupby("year")["article_id"].nunique().sort_values(ascending=False)
-        if votes.empty or (len(votes) > 1 and votes.iloc[0] == votes.iloc[1]):
-            continue
-        best = same[same["year"] == votes.index[0]].iloc[0]
-        out.loc[i, ["value", "anchor", "anchor_article"]] = [best["value"], "corpus", best["article_id"]]
-    return _anchor_within_articles(out)
+        best = _best_source(by_day.get(row["yearless"][5:]), row["article_id"], _event_kinds(row["sentence"], gram))
+        if best is not None and not _anniversary(row["sentence"], gram):
+            out.loc[i, ["value", "anchor", "anchor_article"]] = [best["value"], "corpus", best["article_id"]]
+    return out
+
+
+def _shifted_month(surface: str, gram: Grammar) -> bool:
+    """A month written with the year it falls in relative to the writing time (`tháng 1 năm nay`, kind
+    month_shift): a month of the episode the article reports, not of its background."""
+    return any(kind == "month_shift" and pattern.fullmatch(surface) for kind, pattern in gram.patterns)
+
+
+def _anchor_months(df: pd.DataFrame, gram: Grammar) -> pd.DataFrame:
+    """Unresolved months of this (last, next) year (`có hiệu lực vào tháng 1 năm nay`) take the year other
+    articles give the same month (a month or a day of it) for the same kind of event (`có hiệu lực từ tháng
+    1/2021`). A bare month (`hồi giữa tháng 12`) is too weak a key: it may be a past episode's."""
+    todo = df.index[(df["yearless"] != "") & (df["granularity"] == "month") & (df["anchor"] == "unresolved")
+                    & df["surface"].map(lambda s: _shifted_month(s, gram))]
+    known = _known(df, ("day", "month"), gram)
+    if known.empty or todo.empty:
+        return df
+    by_month = dict(tuple(known.groupby(known["value"].str.slice(5, 7))))
+    out = df.copy()
+    for i in todo:
+        row, mo = out.loc[i], out.at[i, "yearless"][5:7]
+        best = _best_source(by_month.get(mo), row["article_id"], _event_kinds(row["sentence"], gram))
+        if best is not None:
+            out.loc[i, ["value", "anchor", "anchor_article"]] = [f"{best['year']}-{mo}", "corpus", best["article_id"]]
+    return out
 
 
 _NEAR_DAYS = 31  # how far from an article's corpus-anchored day its other yearless days may take its year
@@ -810,7 +912,25 @@ def _anchor_within_articles(df: pd.DataFrame) -> pd.DataFrame:
     anchored = df[df["anchor"] == "corpus"].drop_duplicates("article_id")
     for ref in anchored.itertuples():
         mine = out["article_id"] == ref.article_id
-        out.loc[mine] = _near_days(out.loc[mine], date.fromisoformat(ref.value), "corpus", ref.anchor_article)
+        day = date.fromisoformat(ref.value)
+        out.loc[mine] = _near_months(_near_days(out.loc[mine], day, "corpus", ref.anchor_article), day,
+                                     ref.anchor_article)
+    return out
+
+
+def _near_months(df: pd.DataFrame, anchor: date, source: str) -> pd.DataFrame:
+    """The unresolved yearless months of `df` (`tháng 9 tới`) take the year putting them nearest `anchor`, an
+    article's day anchored through the corpus: the first on or after its month in the future tense, the last
+    on or before it in the past (anchor `corpus`, anchor_article `source`)."""
+    out = df.copy()
+    todo = out.index[(out["anchor"] == "unresolved") & (out["granularity"] == "month") & (out["yearless"] != "")]
+    here = anchor.year * 12 + anchor.month - 1
+    for i in todo:
+        mo = int(out.at[i, "yearless"][5:7])
+        years = [y for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+                 if {"future": y * 12 + mo - 1 >= here, "past": y * 12 + mo - 1 <= here}.get(out.at[i, "tense"], True)]
+        year = min(years, key=lambda y: abs(y * 12 + mo - 1 - here))
+        out.loc[i, ["value", "anchor", "anchor_article"]] = [f"{year}-{mo:02d}", "corpus", source]
     return out
 
 
