@@ -9,10 +9,11 @@ needed); labels are the four CSV files described in tests/dev/README.md. Labelle
 skipped (listed). Prints, per split, one table per task.
 
 Stance is the learned decision's (`vnpress.analyses.decision`, the packaged model or `--model`), with the rules'
-labels, the majority baseline and the share of uncertain labels beside. On the split the model was fitted on (the
-`dev` split of `tests/dev`, the default `stance_training.csv`), the decision's labels are cross-validated: each
-article is labelled by a model fitted without its fold's articles (same hyper-parameters and calibration), so dev
-figures are not in-sample; `--no-cv` shows the in-sample labels instead.
+labels, the majority baseline and the share of uncertain labels beside. On the articles the model was fitted on
+(the `dev` splits of `tests/dev` and `tests/dev_agreements`, the rows of the shipped `stance_training.csv`), the
+decision's labels are cross-validated: each article is labelled by a model fitted without its fold's articles (same
+hyper-parameters and calibration), so dev figures are not in-sample; `--no-cv` shows the in-sample labels instead.
+The `test` and `fresh` splits were never fitted on (`fresh`: labelled after the decision was fitted).
 """
 
 from __future__ import annotations
@@ -374,10 +375,10 @@ def main(argv: list[str] | None = None) -> None:
     training = None
     if not args.no_cv and args.model is None:
         shipped = learn.shipped_training()
-        trained_on = set(shipped.loc[shipped["source"].isin(learn.MAIN), "article_id"])
-        if trained_on & set(arts["article_id"]):
+        trained_on = set(shipped.loc[shipped["source"].isin(learn.MAIN), "article_id"]) & set(arts["article_id"])
+        if trained_on:
             training = shipped
-            print(f"stance on the {len(trained_on)} articles the model was fitted on: cross-validated "
+            print(f"stance on the {len(trained_on)} of these articles the model was fitted on: cross-validated "
                   f"({learn.FOLDS} folds by article)")
     groups = None
     if args.profile == "by-agreement":

@@ -1,16 +1,18 @@
 """Fit the learned stance decision (docs/method.md, `vnpress.analyses.decision`) and write it into the package.
 
-PYTHONPATH=lib .venv/bin/python bench/fit_model.py --texts dev/texts --labels tests/dev [--challenge tests/challenge]
-                                                  [--agreements dev/agreements/texts tests/dev_agreements]
-                                                  [--out lib/vnpress/data] [--cache /tmp/fitcache]
+PYTHONPATH=lib .venv/bin/python bench/fit_model.py --texts dev/texts --labels tests/dev \
+    --agreements dev/agreements/texts tests/dev_agreements [--challenge tests/challenge] [--out lib/vnpress/data]
+    [--cache /tmp/fitcache]
 
-Runs the rules (mentions, statements, rule stance) on the texts of the labelled articles of the `dev` split (the
-`test` split is never read), builds the feature table, adds the challenge cases (their expected labels; the weight
-they get is chosen by cross-validation, 0 meaning not used), chooses C, class weights and that weight by
-article-grouped cross-validation on the dev rows, calibrates, and writes `stance_model.json` (the model) and
-`stance_training.csv` (the training rows: ids, feature values, labels; no text) into `--out`. Prints the grid and
-the cross-validated figures. Labelled articles whose text is missing are skipped and listed. Deterministic: the
-same texts and labels give the same files.
+Runs the rules (mentions, statements, rule stance) on the texts of the labelled articles of the `dev` split of the
+Convention's set (`--texts`, `--labels`) and of the other agreements' set (`--agreements TEXTS LABELS`, each article
+read with the topic profile its `agreement` column names); the `test` and `fresh` splits are never read. Builds the
+feature table, adds the challenge cases (their expected labels; the weight they get is chosen by cross-validation, 0
+meaning not used), chooses C, class weights and that weight by article-grouped cross-validation on both sets' dev
+rows pooled (`learn.MAIN`), calibrates, and writes `stance_model.json` (the model) and `stance_training.csv` (the
+training rows: ids, feature values, labels; no text) into `--out`. Prints the grid and the cross-validated figures.
+Labelled articles whose text is missing are skipped and listed. Deterministic: the same texts and labels give the
+same files. Both sets are required, so the shipped model is always the one the documented command makes.
 """
 
 from __future__ import annotations
@@ -86,18 +88,17 @@ def main(argv: list[str] | None = None) -> None:
                     help="challenge cases folder ('' for none)")
     ap.add_argument("--out", type=Path, default=HERE.parent / "lib" / "vnpress" / "data")
     ap.add_argument("--cache", default="/tmp/fitcache", help="processing cache folder ('' for none)")
-    ap.add_argument("--agreements", type=Path, nargs=2, metavar=("TEXTS", "LABELS"),
-                    help="also the dev split of the other-agreement set (tests/dev_agreements), each article "
-                         "with its profile, scored with the Convention's in cross-validation")
+    ap.add_argument("--agreements", type=Path, nargs=2, metavar=("TEXTS", "LABELS"), required=True,
+                    help="the other-agreement set (tests/dev_agreements): its dev split joins the Convention's, "
+                         "each article with its profile, pooled in cross-validation")
     args = ap.parse_args(argv)
     rows, missing = dev_rows(args.texts, args.labels, args.cache)
     print(f"dev split: {rows['article_id'].nunique()} articles with a text, {len(rows)} candidate rows; "
           f"{len(missing)} labelled dev articles without a text skipped: {' '.join(missing)}")
-    if args.agreements:
-        more, missing = dev_rows(*args.agreements, args.cache, source="agreements")
-        print(f"other agreements, dev split: {more['article_id'].nunique()} articles with a text, {len(more)} "
-              f"candidate rows; {len(missing)} without a text skipped: {' '.join(missing)}")
-        rows = pd.concat([rows, more], ignore_index=True)
+    more, missing = dev_rows(*args.agreements, args.cache, source="agreements")
+    print(f"other agreements, dev split: {more['article_id'].nunique()} articles with a text, {len(more)} "
+          f"candidate rows; {len(missing)} without a text skipped: {' '.join(missing)}")
+    rows = pd.concat([rows, more], ignore_index=True)
     if str(args.challenge) not in ("", "."):
         extra = challenge_rows(args.challenge, args.cache)
         print(f"challenge cases: {extra['article_id'].nunique()} cases, {len(extra)} labelled candidate rows")

@@ -94,7 +94,7 @@ def test_code_out_refuses_to_overwrite_a_filled_sheet_without_force(seed_copy, t
                                         "overwritten (use --force to replace it, or choose another --out)"]
     code, stdout, err = _run(["code", str(corpus), "--out", str(out), "--cache", cache, "--force"])
     assert code == 0, err
-    assert len(pd.read_csv(out, encoding="utf-8-sig")) == 21  # the seed corpus's (article, actor) rows
+    assert len(pd.read_csv(out, encoding="utf-8-sig")) == len(_by_article(corpus, cache)[1])  # every machine row
 
 
 def _full_disk(self, path_or_buf=None, *args, **kwargs):
@@ -139,11 +139,12 @@ def test_code_to_a_full_stdout_gives_one_line(formula_corpus):
 
 @pytest.mark.parametrize("delimiter", [",", ";", "\t"])
 def test_stray_quote_in_a_note_costs_no_later_row(seed_copy, delimiter):
-    """case 3: a note starting with `"` (never closed) in a codes file of 20 rows: every row is read, the line is
-    reported with file:line, and agreement counts all 20 rows."""
+    """case 3: a note starting with `"` (never closed) in a codes file of every machine row: every row is read, the
+    line is reported with file:line, and agreement counts them all."""
     corpus, cache = seed_copy
     sheet = _sheet(corpus, cache)
-    assert len(sheet) == 21
+    n = len(_by_article(corpus, cache)[1])  # the seed corpus's (article, actor) rows
+    assert len(sheet) == n > 10
     rows = [[a, i, s, "", "ana", ""] for a, i, s in zip(sheet["article_id"], sheet["iso"], sheet["machine_stance"])]
     rows[4][5] = '"Theo ông Tanaka thì Nhật Bản ủng hộ'
     (corpus / "codes").mkdir()
@@ -151,13 +152,13 @@ def test_stray_quote_in_a_note_costs_no_later_row(seed_copy, delimiter):
     _write_plain(path, rows, delimiter)
 
     codes, problems = coding.read_codes(corpus, sheet["iso"])
-    assert len(codes) == 21 and codes["coder"].eq("ana").all()
+    assert len(codes) == n and codes["coder"].eq("ana").all()
     assert problems["file"].tolist() == [f"{path}:6"]
     assert "unbalanced quote" in problems["problem"].iloc[0]
     code, m, err = _measures(corpus, cache)
     assert code == 0, err
-    assert m["coded rows"]["value"] == 21 and m["accuracy (machine vs coded)"]["value"] == 1.0
-    assert m["accuracy (machine vs coded)"]["n"] == 21
+    assert m["coded rows"]["value"] == n and m["accuracy (machine vs coded)"]["value"] == 1.0
+    assert m["accuracy (machine vs coded)"]["n"] == n
 
 
 # ---- case 5: a later codes file supersedes -----------------------------------------------------------------

@@ -110,8 +110,8 @@ def scores(gold: list[str] | np.ndarray, predicted: list[str] | np.ndarray) -> d
 
 def cross_validated(rows: pd.DataFrame, c: float, class_weight, extra_weight: float, seed: int = 0,
                     main: tuple[str, ...] = MAIN) -> np.ndarray:
-    """Out-of-fold logits (CLASSES order) of the rows whose source is `main`, folds grouped by article; rows of
-    other sources (challenge cases, codes) join every training fold with weight × `extra_weight`."""
+    """Out-of-fold logits (CLASSES order) of the rows whose source is one of `main`, folds grouped by article;
+    rows of other sources (challenge cases, codes) join every training fold with weight × `extra_weight`."""
     is_main = rows["source"].isin(main).to_numpy()
     x_all, y_all = decision.matrix(rows, FEATURES), rows["label"].to_numpy(dtype=object)
     w_all = rows["weight"].to_numpy(float) * np.where(is_main, 1.0, extra_weight)
