@@ -41,13 +41,17 @@ the year other articles give the same day and month for the same kind of event (
 `anchor_article`), and the article's other yearless days within a month of that day take its year.
 A yearless day the article writes in full elsewhere takes that year (anchor `article`), as do its
 yearless days within a month of it. A publication date the reader only inferred from the text anchors
-nothing unless it is the page's dateline (`_dateline`); a past date alone dates a month, not a day; a
-weekday written with a day picks the year (`_weekday_year`). Corpus anchoring also dates an article's yearless
+nothing unless it is the page's dateline (`_dateline`: a full date beside a clock time, or ending a short
+line of its own without a final period or a verb, or a byline); a past date alone dates a month, not a day; a
+weekday written with a day picks the year within the writing-time bounds whose calendar agrees, and none when
+no year does (`_weekday_year`; `phiên họp thứ 5` is an ordinal). Corpus anchoring also dates an article's yearless
 months (nearest its anchored day) and a month of this year (`tháng 1 năm nay`, through the same month and event
 in other articles); a day in an anniversary's sentence (`kỷ niệm`) takes no year from its event. A weekday alone
 (`vào thứ Hai`, `đêm thứ Năm`) is the nearest such day before the publication date (after it in the future
-tense), its month against a publication month; `3 tháng trước` is a month before it. What none of these anchors
-stays empty (`unresolved`).
+tense), its month against a publication month; `3 tháng trước` is a month before it. `tới` after a date is a
+future cue unless the date opens a range (`Từ ngày 25/10 tới nay`, `25/10 tới cuối tháng 11`); a count before
+a relative week, month or year (`Hơn 70 năm sau`) is an offset from another event, not a clock's minutes
+(`10 giờ 30 sáng nay`). What none of these anchors stays empty (`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
@@ -92,6 +96,13 @@ _YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
 _CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _NOT_WORDS = ("pieces", "patterns", "context")  # the keys of dates.yaml that are regexes, not word lists
+_WEEKDAY_YEARS = 5  # how far past an open writing-time bound a weekday may date a day (it recurs after 5, 6 or 11 years)
+_DATELINE_GAP = 16  # how near a clock time a full date must be to be the page's dateline ("14:27 | 25/10/2020")
+_BYLINE_WORDS = 12  # the most words of a line whose closing full date is the page's dateline
+_NEAR_DAYS = 31  # how far from an article's anchored day its other yearless days may take its year
+_PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}  # the first month of a part of a year
+_HEADER_MONTH = re.compile(r"date\s*[:=]?\s*(\d{4})-(\d{2})", re.I)
+_CLAUSE = re.compile(r"[,;:“”\"()–]")
 
 
 @dataclass(frozen=True)
@@ -110,9 +121,14 @@ class Grammar:
     clock_rest: re.Pattern[str]  # what a page's clock line holds besides its time
     duration_before: re.Pattern[str]  # a number or duration word before a month
     count_before: re.Pattern[str]  # a count before a relative expression ("70 năm sau")
+    clock_before: re.Pattern[str]  # a clock time before a relative expression (its minutes are no count)
     future_after: re.Pattern[str]  # a word just after a date that puts it in the future ("tới")
+    since_before: re.Pattern[str]  # a range's start just before a date (the word after it opens the range's end, no future cue)
     past_after: re.Pattern[str]  # a word just after a date that puts it in the past
     weekday_before: re.Pattern[str]  # a weekday just before the day of a date
+    ordinal_before: re.Pattern[str]  # an ordinal's head just before a weekday's words (the fifth session)
+    dateline_verb: re.Pattern[str]  # a verb making a short line ending with a date a sentence, not a dateline
+    byline_before: re.Pattern[str]  # a byline's separator or label just before a full date
     year_start: re.Pattern[str]  # a year opening a line that continues the sentence before it
     year_word_end: re.Pattern[str]  # a line ending with the word for year, its number on the next line
     future: re.Pattern[str]  # the tense words
@@ -122,6 +138,7 @@ class Grammar:
     months: dict[str, int]  # folded month word → month
     weekdays: dict[str, int]  # folded weekday → its number (0 = Monday)
     any_case_days: set[str]  # folded weekdays that name a day in lower case too
+    counted: set[str]  # relative expressions a count before makes an offset or a duration
     event_ignore: re.Pattern[str]
     anniversary: re.Pattern[str]  # folded words marking an anniversary
     events: dict[str, re.Pattern[str]]  # event kind → its words
@@ -152,6 +169,7 @@ def grammar(path: str | None = None) -> Grammar:
         months={fold(w): n for w, n in words["month_words"].items()},
         weekdays={_squash(fold(w)): n for w, n in words["weekday_numbers"].items()},
         any_case_days={_squash(fold(w)) for w in words["weekdays_any_case"]},
+        counted={_squash(w) for w in words["counted"]},
         event_ignore=re.compile(rf"(?<!\w){_any([fold(w) for w in words['event_ignore']])}(?!\w)"),
         anniversary=re.compile(rf"(?<!\w){_any([fold(w) for w in words['anniversary']])}(?!\w)"),
         events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)") for kind, ws in words["events"].items()},
@@ -190,9 +208,11 @@ def _pick_year(m: int, d: int, anchor: date, tense: str) -> int | None:
 
 
 def _tense(text_before: str, text_after: str, gram: Grammar) -> str:
-    """future (a future word near the date, or a deadline `cho đến` before it), past, or ''."""
+    """future (a future word near the date, or a deadline `cho đến` before it), past, or ''. A `tới` after
+    the date is a future cue unless it opens a range's other end (`Từ ngày 25/10 tới nay`, `25/10 tới cuối
+    tháng 11`: `since`, `until_words`)."""
     window = text_before[-40:] + " " + text_after[:30]
-    if gram.future_after.match(text_after):
+    if gram.future_after.match(text_after) and not gram.since_before.search(text_before[-20:]):
         return "future"
     if gram.past_after.match(text_after):
         return "past"
@@ -304,9 +324,9 @@ def _day_pair(m: re.Match[str], month: int | None, pub: date | None, ctx: Bounds
 def _relative_to_month(word: str, month: date, before: str, gram: Grammar) -> list[dict]:
     """A relative month or year against a publication month; a day or week needs the day; «70 năm sau» (a
     count before it) is an offset from another event, not a date."""
-    if gram.count_before.search(before[-15:]):
+    if _counted(word, before, gram):
         return []
-    unit, k = gram.words["relative"][re.sub(r"\s+", " ", word.lower())]
+    unit, k = gram.words["relative"][_squash(word)]
     if unit == "day" and k == 0:  # today is in the publication month
         return [_row(month.strftime("%Y-%m"), "month", "published")]
     if unit not in ("month", "year"):
@@ -341,29 +361,25 @@ def _ctx_year(ctx: Bounds, mo: int, d: int, tense: str = "", lower_alone: bool =
 
 def _weekday_year(mo: int, d: int, weekday: int, ctx: Bounds) -> int | None:
     """The year of a yearless day written with its weekday (`Hôm thứ Tư (ngày 22/9)`) in an undated article:
-    the first year on or after the lower bound of the writing time (else the last before its upper bound),
-    within _WEEKDAY_YEARS, whose calendar gives that day that weekday."""
-    if ctx is None:
+    of the years whose calendar gives that day that weekday, within the writing-time bounds (an open bound
+    reaches _WEEKDAY_YEARS past the other), the first on or after the lower bound, else the last before the
+    upper one. None when no year agrees: a year that contradicts the weekday is no fallback."""
+    if ctx is None or ctx == (None, None):
         return None
     lo, hi = ctx
-    if lo:
-        years = range(lo.year, lo.year + _WEEKDAY_YEARS)
-        ok = [y for y in years if _valid(y, mo, d) and date(y, mo, d) >= lo and date(y, mo, d).weekday() == weekday]
-    elif hi:
-        years = range(hi.year, hi.year - _WEEKDAY_YEARS, -1)
-        ok = [y for y in years if _valid(y, mo, d) and date(y, mo, d) < hi and date(y, mo, d).weekday() == weekday]
-    else:
-        ok = []
-    return ok[0] if ok else None
-
-
-_WEEKDAY_YEARS = 6  # a day falls on the same weekday again after 5, 6 or 11 years
+    first = lo.year if lo else hi.year - _WEEKDAY_YEARS
+    last = hi.year if hi else lo.year + _WEEKDAY_YEARS
+    ok = [y for y in range(first, last + 1) if _valid(y, mo, d) and date(y, mo, d).weekday() == weekday
+          and (lo is None or date(y, mo, d) >= lo) and (hi is None or date(y, mo, d) < hi)]
+    if not ok:
+        return None
+    return ok[0] if lo else ok[-1]
 
 
 def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str,
                 rng: str = "", weekday: int | None = None) -> dict | None:
     """The row of a day+month with an optional year; None if impossible. `weekday`: the weekday written
-    with it (0 = Monday), which dates it in an undated article."""
+    with it (0 = Monday), which alone dates it in an undated article (`_weekday_year`)."""
     if y:
         return _row(date(int(y), mo, d).isoformat(), "day", "explicit", rng=rng) if _valid(int(y), mo, d) else None
     if not _valid(2000, mo, d):
@@ -372,7 +388,8 @@ def _resolve_dm(d: int, mo: int, y: str | None, pub: date | None, ctx: Bounds, t
     if pub:
         year = _pick_year(mo, d, pub, tense)
         return _row(date(year, mo, d).isoformat(), "day", "published", rng=rng, yearless=yearless) if year else None
-    if year := (weekday is not None and _weekday_year(mo, d, weekday, ctx)) or _ctx_year(ctx, mo, d, tense):
+    year = _ctx_year(ctx, mo, d, tense) if weekday is None else _weekday_year(mo, d, weekday, ctx)
+    if year:
         return _row(date(year, mo, d).isoformat(), "day", "inferred", rng=rng, yearless=yearless)
     return _row("", "day", "unresolved", rng=rng, yearless=yearless)
 
@@ -456,9 +473,13 @@ def _partial(m: re.Match[str], c: _Context) -> list[dict]:
 
 
 def _weekday_of(text_before: str, gram: Grammar) -> int | None:
-    """The weekday (0 = Monday) written just before a date's day, if any."""
-    found = gram.weekday_before.search(text_before[-30:])
-    return gram.weekdays.get(_squash(fold(found.group(1)))) if found else None
+    """The weekday (0 = Monday) written just before a date's day, if any; after an ordinal's head
+    (`phiên họp thứ 5 (ngày 22/9)`: `ordinal_heads`) its words are an ordinal, not a weekday."""
+    window = text_before[-60:]
+    found = gram.weekday_before.search(window)
+    if found is None or gram.ordinal_before.search(window[:found.start()]):
+        return None
+    return gram.weekdays.get(_squash(fold(found.group(1))))
 
 
 def _months_part(m: re.Match[str], c: _Context) -> list[dict]:
@@ -561,15 +582,23 @@ def _relative_match(m: re.Match[str], c: _Context) -> list[dict]:
     """«hôm qua», «cuối tuần này» → an offset from the publication date; «năm tới» without one, from the
     writing year the bounds give (as «cuối năm nay»); «70 năm sau» (a count before it) is an offset from
     another event, not a date."""
-    if c.gram.count_before.search(c.before[-15:]):
+    if _counted(m.group(1), c.before, c.gram):
         return []
-    unit = c.gram.words["relative"][re.sub(r"\s+", " ", m.group(1).lower())][0]
+    unit = c.gram.words["relative"][_squash(m.group(1))][0]
     if c.pub is None and unit == "year" and (year := _ctx_year(c.ctx, 1, 1)):
         return [_row(_relative(m.group(1), date(year, 7, 1), c.gram)[0], "year", "inferred")]
     if c.pub is None:
         return [_row("", "relative", "unresolved")]
     value, gran = _relative(m.group(1), c.pub, c.gram)
     return [_row(value, gran, "published")]
+
+
+def _counted(word: str, before: str, gram: Grammar) -> bool:
+    """A count just before a relative expression of `counted` (`Hơn 70 năm sau`, `hai tuần sau`): an offset
+    from another event or a duration, not a date. The minutes of a clock time are no count (`10 giờ 30 sáng
+    nay`), nor does a count turn a day (`sáng nay`, `hôm qua`) into one."""
+    return _squash(word) in gram.counted and bool(gram.count_before.search(before[-15:])) \
+        and not gram.clock_before.search(before[-20:])
 
 
 def _pub_month(c: _Context) -> date | None:
@@ -667,9 +696,6 @@ def _year_of(y: str | None, pub: date | None, ctx: Bounds) -> tuple[int | None, 
     return (year, "inferred") if year else (None, "unresolved")
 
 
-_PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}
-
-
 def _start(value: str, part: str = "") -> date:
     """The first day of a resolved value (a part of a year starts at its month)."""
     if "Q" in value:
@@ -746,7 +772,7 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
         bounds = _month_bounds(month)
     elif published is None:
         first = _sentence_dates(texts, None, None, None, grammar_path)
-        published = _dateline(first)
+        published = _dateline(first, grammar(grammar_path))
         bounds = None if published is not None else writing_bounds([r for _, _, r in first])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     gram = grammar(grammar_path)
@@ -757,24 +783,31 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     return _typed(_anchor_in_article(pd.DataFrame(rows, columns=COLUMNS), gram))
 
 
-_DATELINE_GAP = 16  # how near a clock time a full date must be to be the page's dateline ("14:27 | 25/10/2020")
-
-
-def _dateline(found: list[tuple[int, str, dict]]) -> pd.Timestamp | None:
+def _dateline(found: list[tuple[int, str, dict]], gram: Grammar) -> pd.Timestamp | None:
     """The page's dateline: a full date before any other date of the article (one further down is a
     sidebar's), written next to a clock time (`Thứ Năm, 11/08/2022 17:58`, `14:27 | 25/10/2020 GMT+7`) or
-    ending a short line (a byline: `Đài truyền hình Việt Nam 23/10/2025`)."""
+    ending a dateline-like line (`_dateline_line`)."""
     if not found:
         return None
     _, text, r = found[0]
     if r["anchor"] != "explicit" or r["granularity"] != "day" or r["range"]:
         return None
     near = text[max(0, r["start"] - _DATELINE_GAP):r["end"] + _DATELINE_GAP]
-    byline = not text[r["end"]:].strip(" .|") and len(text.split()) <= _BYLINE_WORDS
-    return pd.Timestamp(r["value"]) if _CLOCK_TIME.search(near) or byline else None
+    return pd.Timestamp(r["value"]) if _CLOCK_TIME.search(near) or _dateline_line(text, r, gram) else None
 
 
-_BYLINE_WORDS = 12
+def _dateline_line(text: str, row: dict, gram: Grammar) -> bool:
+    """A short line (at most _BYLINE_WORDS words) that the full date `row` ends and that is no sentence: a
+    byline (`Thanh Niên | 23/10/2025`, `Đăng ngày 23/10/2025`: `byline_before`), or a line of its own with
+    no final period and no verb (`Đài truyền hình Việt Nam 23/10/2025`; not `Lễ mở ký Công ước diễn ra ngày
+    25/10/2025.`: `dateline_verbs`). A date wrapped onto the next line (`Ngày 25 tháng 10 năm` / `2025, tại
+    Hà Nội`) continues a sentence."""
+    rest, before = text[row["end"]:], text[:row["start"]]
+    if len(text.split()) > _BYLINE_WORDS or row["surface"] not in text or rest.strip(" .|"):
+        return False
+    if gram.byline_before.search(before):
+        return True
+    return not rest.strip(" |") and not gram.dateline_verb.search(before)
 
 
 def _anchor_in_article(df: pd.DataFrame, gram: Grammar) -> pd.DataFrame:
@@ -901,9 +934,6 @@ def _anchor_months(df: pd.DataFrame, gram: Grammar) -> pd.DataFrame:
     return out
 
 
-_NEAR_DAYS = 31  # how far from an article's corpus-anchored day its other yearless days may take its year
-
-
 def _anchor_within_articles(df: pd.DataFrame) -> pd.DataFrame:
     """An article's other unresolved yearless days within _NEAR_DAYS of its first day anchored through
     the corpus take the year putting them nearest it (the same episode: the eve of a signing, its
@@ -934,9 +964,6 @@ def _near_months(df: pd.DataFrame, anchor: date, source: str) -> pd.DataFrame:
     return out
 
 
-_HEADER_MONTH = re.compile(r"date\s*[:=]?\s*(\d{4})-(\d{2})", re.I)
-
-
 def header_months(log: pd.DataFrame) -> dict[str, date]:
     """Articles whose header states only a publication month (`date 2024-08`): the month's first day."""
     out = {}
@@ -961,8 +988,13 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
              corpus_path: str | None = None) -> pd.DataFrame:
     """One row per date expression in the corpus (COLUMNS).
 
-    article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity (day|month|quarter|year|week|relative), surface, anchor
-    (explicit|published|inferred|corpus|unresolved), event (the clause around the date), sentence, start,
+    article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity
+    (day|month|quarter|year|week|relative), surface, anchor (where the value's year came from: `explicit`, written
+    in the expression; `published`, the article's publication date, stated or its page's dateline, or a
+    publication month; `inferred`, the writing time the article's own tensed dates bound, or a weekday written with
+    the day; `article`, the same day written in full elsewhere in the article, or a day near it; `corpus`, the
+    year other articles give the same day (or month) and kind of event, see `anchor_article`; `unresolved`, no
+    year found, value ''), event (the clause around the date), sentence, start,
     end (offsets in the sentence), range (start|end|''), range_id, part (early|mid|late|H1|H2|''),
     published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
     written when it has no year: XXXX-MM-DD or XXXX-MM, else ''), tense (future|past|'' around the
@@ -990,9 +1022,6 @@ def dates_layer(batch: Batch) -> pd.DataFrame:
     """The `dates` layer: each article's date expressions, before corpus anchoring (`timeline` without it)."""
     return timeline(batch.wb, corpus_anchor=False, grammar_path=batch.files["dates.yaml"],
                     corpus_path=batch.files["corpus.yaml"])
-
-
-_CLAUSE = re.compile(r"[,;:“”\"()–]")
 
 
 def event_label(sentence: str, start: int, end: int, max_words: int = 15) -> str:
