@@ -3,7 +3,8 @@
 Each rule of `ORG_NAME_RULES` reads the tokens of one sentence from a position and returns the span of a name and
 the id it gets, `org:<slug>`: the acronym the article gives in brackets after the name, else the name as written,
 ASCII-folded, lower case, words joined by `_` (`slug`). The words are data (`data/speakers.yaml`: `org_name_heads`,
-`org_brand_heads`, `org_brand_voices`, `org_legal_forms`, `org_name_breaks`, `org_name_state`, `org_name_places`, `org_voices`):
+`org_brand_heads`, `org_brand_voices`, `org_legal_forms`, `org_name_breaks`, `org_name_state`, `org_name_places`,
+`org_voices`):
 
 - `head_name`: a capitalized head noun and a name opening with a capital, up to a break word or a verb:
   «Hiệp hội Ngân hàng Việt Nam cho biết» → `org:hiep_hoi_ngan_hang_viet_nam`; a state body's name is the state's
