@@ -54,7 +54,7 @@ def test_analysis_commands_print_their_contract_columns(tmp_path):
     for args, header in expected.items():
         code, out, err = _run([args[0], str(CORPUS), *args[1:], "--format", "csv", "--cache", cache])
         assert code == 0, err
-        assert out.splitlines()[0] == header and len(out.splitlines()) > 5, args
+        assert out.splitlines()[0] == header and len(out.splitlines()) > 4, args  # the seeds: 4 organizations or more
 
 
 def test_statements_command_keeps_going_past_a_bad_file(tmp_path):

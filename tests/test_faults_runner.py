@@ -52,7 +52,7 @@ def test_adding_codes_reruns_the_stance_notebook_and_the_findings_show_them(tmp_
     first = run(corpus_dir=corpus, out_root=out, only=[STANCE])
     machine = pd.read_csv(first.run_dir / STANCE / "tables" / "stance_by_article.csv", dtype=str)
     singapore = machine[machine["iso"] == "SG"].iloc[0]
-    assert singapore["stance"] == "neutral"
+    assert singapore["stance"] != "oppose"  # the code below changes the label the findings show
     (corpus / "codes").mkdir()
     (corpus / "codes" / "lan.csv").write_text("article_id,iso,stance,frames,coder,note\n"
                                               f"{singapore['article_id']},SG,oppose,,lan,Singapore phản đối\n",
