@@ -292,7 +292,8 @@ def _named_person(c: Subject) -> Speaker | None:
         return Speaker(known.name, c.title or known.title, known.affiliations, "name_followed")
     affiliations = c.affiliations
     if not affiliations and (c.vietnamese and (c.title or any(w in c.subj for w in c.lex.mr_mrs))) and not any(
-            e.startswith("org:") for ea, _, e in c.s.entities if c.a <= ea < c.b):  # not «TS X (Viện Y)»: their own
+            e.startswith("org:") and e not in c.lex.names  # not «TS X (Viện Y)»: an expert speaks for themself
+            for ea, _, e in c.s.entities if c.a <= ea < c.b):
         affiliations = [c.cues["home_country"]]
     affiliations = affiliations or _known_person(c.name, c.lex)
     introduced = bool(c.title) or any(w in c.lex.honorifics for w in c.s.folded[c.a:c.b])
