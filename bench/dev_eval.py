@@ -28,7 +28,6 @@ import pandas as pd
 import vnpress
 from vnpress.analyses import countries, decision, stance, statements, timeline
 from vnpress.data import path as data_path
-from vnpress.data import profile
 from vnpress.util.textnorm import fold
 from vnpress.validation import learn
 
@@ -307,17 +306,16 @@ def cross_validated_stance(rules: pd.DataFrame, mentions: pd.DataFrame, stmts: p
     return pd.concat(parts, ignore_index=True)
 
 
-def _analyse(wb, tasks: list[str], files: dict[str, str], model: dict,
-             cv_training: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
-    """The analyses the tasks need on `wb`, reading the data files `files` (a profile's) where given."""
+def _analyse(wb, tasks: list[str], model: dict, cv_training: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The analyses the tasks need on `wb`, with its data files (its profile's): what the workbook computes
+    (`learn.rule_evidence`), the decision's labels and the timeline."""
     out: dict[str, pd.DataFrame] = {}
-    cues = files.get("stance_cues.yaml")
+    files = wb.data_files() or {}
     if set(tasks) & {"countries", "actors", "stance", "frames"}:
-        mentions = countries.find_mentions(wb, files.get("actor_cues.yaml"), files.get("countries.csv"))
-        stmts = statements.extract(wb, mentions, files or None)
+        evidence = learn.rule_evidence(wb)
+        mentions, stmts, cues = evidence["mentions"], evidence["statements"], files.get("stance_cues.yaml")
         out["mentions"] = statements.mark_actors(mentions, stmts)  # as `vnpress countries` reports roles
-        out["rules"] = stance.stance_by_article(wb, mentions, cues, files.get("frames.yaml"), statements=stmts,
-                                                rules_only=True)
+        out["rules"] = evidence["rules"]
         out["stance"] = decision.decide(out["rules"], mentions, stmts, model, stance.BY_ARTICLE_COLUMNS,
                                         cues_path=cues) \
             if cv_training is None else cross_validated_stance(out["rules"], mentions, stmts, model, cv_training,
@@ -330,16 +328,16 @@ def _analyse(wb, tasks: list[str], files: dict[str, str], model: dict,
 def run_system(texts: Path, cache: str, tasks: list[str], model_path: Path | None = None,
                cv_training: pd.DataFrame | None = None, profiles: dict[str, list[str]] | None = None
                ) -> dict[str, pd.DataFrame]:
-    """Load the texts once and run the analyses the tasks need; stance by the decision (cross-validated over the
+    """Load the texts and run the analyses the tasks need; stance by the decision (cross-validated over the
     articles of `cv_training` when given), the rules' table as `rules`. `profiles`: {profile: article ids}, each
-    group of articles analysed with its topic profile's data files (dates anchored within the group)."""
+    group of articles loaded with its topic profile (dates anchored within the group)."""
     wb = vnpress.load(texts, cache or None)
     if len(wb.problems):
         print(wb.problems.to_string(index=False), file=sys.stderr)
     model = decision.load_model(model_path or data_path(decision.MODEL_FILE))
     if not profiles:
-        return _analyse(wb, tasks, {}, model, cv_training)
-    parts = [_analyse(wb.subset(ids), tasks, profile.data_files(name), model, cv_training)
+        return _analyse(wb, tasks, model, cv_training)
+    parts = [_analyse(vnpress.load(texts, cache or None, profile=name).subset(ids), tasks, model, cv_training)
              for name, ids in profiles.items()]
     return {k: pd.concat([part[k] for part in parts], ignore_index=True) for k in parts[0]}
 

@@ -25,32 +25,19 @@ import pandas as pd
 import yaml
 
 import vnpress
-from vnpress.analyses import countries, decision, stance, statements
-from vnpress.data import profile
+from vnpress.analyses import decision
 from vnpress.processing.workbook import from_texts
 from vnpress.validation import learn
 
 HERE = Path(__file__).resolve().parent
 
 
-def system_rows(wb, files: dict[str, str] | None = None) -> dict[str, pd.DataFrame]:
-    """mentions (as the `mentions` layer gives them), statements, rules (the rule stance table) and features,
-    read with the data files `files` (a topic profile's) where given."""
-    files = files or {}
-    cues = files.get("stance_cues.yaml")
-    mentions = countries.find_mentions(wb, files.get("actor_cues.yaml"), files.get("countries.csv"))
-    stmts = statements.extract(wb, mentions, files or None)
-    rules = stance.stance_by_article(wb, mentions, cues, files.get("frames.yaml"), statements=stmts, rules_only=True)
-    return {"mentions": mentions, "statements": stmts, "rules": rules,
-            "features": decision.features(rules, mentions, stmts, cues_path=cues)}
-
-
-def load_texts(texts: Path, ids: set[str], cache: str):
-    """The workbook of the texts folder and the labelled ids without a text."""
+def missing_texts(texts: Path, ids: set[str]) -> list[str]:
+    """The labelled ids without a text in the texts folder (exits if the folder is missing)."""
     if not texts.is_dir():
         sys.exit(f"error: texts folder {texts} not found (gather the texts first: see tests/dev/README.md)")
     have = {p.stem for p in texts.iterdir() if p.suffix in {".txt", ".md"}}
-    return vnpress.load(texts, cache or None), sorted(ids - have)
+    return sorted(ids - have)
 
 
 def challenge_rows(folder: Path, cache: str) -> pd.DataFrame:
@@ -58,7 +45,7 @@ def challenge_rows(folder: Path, cache: str) -> pd.DataFrame:
     not_actor) on the candidates the rules find; other candidates are left out; group = the case's INV/DIR group."""
     cases = [c for p in sorted(folder.glob("stance*.yaml")) for c in yaml.safe_load(p.read_text(encoding="utf-8"))]
     wb = from_texts({c["id"]: c["text"] for c in cases}, cache_dir=cache or None)
-    table = system_rows(wb)["features"]
+    table = learn.corpus_features(wb)
     gold = pd.DataFrame([(c["id"], str(a), v) for c in cases for a, v in (c["expect"].get("stance") or {}).items()],
                         columns=["article_id", "iso", "stance"])
     rows = learn.labelled_rows(table, gold, "challenge", unknown_is_not_actor=False)
@@ -72,11 +59,12 @@ def dev_rows(texts: Path, labels: Path, cache: str, source: str = "dev") -> tupl
     arts = pd.read_csv(labels / "articles.csv", dtype=str, keep_default_na=False)
     gold = pd.read_csv(labels / "stance.csv", dtype=str, keep_default_na=False)
     dev = arts[arts["split"] == "dev"]
-    wb, missing = load_texts(texts, set(dev["article_id"]), cache)
+    missing = missing_texts(texts, set(dev["article_id"]))
     dev = dev[~dev["article_id"].isin(missing)]
     groups = dict(iter(dev.groupby("agreement")["article_id"])) if "agreement" in dev else {"": dev["article_id"]}
-    table = pd.concat([system_rows(wb.subset(sorted(ids)), profile.data_files(name) if name else None)["features"]
-                       for name, ids in groups.items()], ignore_index=True)
+    table = pd.concat([learn.corpus_features(vnpress.load(texts, cache or None, profile=name or None)
+                                             .subset(sorted(ids))) for name, ids in groups.items()],
+                      ignore_index=True)
     return learn.labelled_rows(table, gold, source, articles=set(dev["article_id"])), missing
 
 

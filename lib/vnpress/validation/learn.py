@@ -334,14 +334,22 @@ def refit_with_codes(codes_rows: pd.DataFrame, base: pd.DataFrame | None = None,
     return {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in out.items()}
 
 
-def corpus_features(wb) -> pd.DataFrame:
-    """The decision's feature table of a workbook's articles (from its `mentions` and `statements` layers and the
-    rules' stance), read with the workbook's data files (its profile's and the corpus's own) as the layer does."""
+def rule_evidence(wb) -> dict[str, pd.DataFrame]:
+    """What the decision reads for a workbook's articles, through its layers and with its data files (its
+    profile's and the corpus's own) as the `stance` layer reads them: `mentions`, `statements`, `rules` (the
+    rules' stance table) and `features` (the decision's feature table). `bench/fit_model.py` and
+    `bench/dev_eval.py` use it too, so the model is fitted and scored on what the workbook computes."""
     files = wb.data_files() or {}
     mentions, stmts = wb.analysis("mentions"), wb.analysis("statements")
     cues = files.get("stance_cues.yaml")
     rules = stance_by_article(wb, mentions, cues, files.get("frames.yaml"), statements=stmts, rules_only=True)
-    return decision.features(rules, mentions, stmts, cues_path=cues)
+    return {"mentions": mentions, "statements": stmts, "rules": rules,
+            "features": decision.features(rules, mentions, stmts, cues_path=cues)}
+
+
+def corpus_features(wb) -> pd.DataFrame:
+    """The decision's feature table of a workbook's articles (`rule_evidence`)."""
+    return rule_evidence(wb)["features"]
 
 
 def coded_rows(wb, codes: pd.DataFrame) -> pd.DataFrame:
