@@ -4,8 +4,8 @@ python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labe
                          [--task countries|actors|stance|frames|dates|all] [--cache /tmp/devcache] [--errors]
                          [--model PATH] [--no-cv]
 
-Texts are loaded with `vnpress.load` (a leading `date YYYY-MM-DD` line gives the publication date; no manifest
-needed); labels are the four CSV files described in tests/dev/README.md. Labelled articles without a text are
+Texts are loaded with `vnpress.load` (a leading `date YYYY-MM-DD` line gives the publication date, else the date
+the labelled URL states: `with_urls`); labels are the four CSV files described in tests/dev/README.md. Labelled articles without a text are
 skipped (listed). Prints, per split, one table per task.
 
 Stance is the learned decision's (`vnpress.analyses.decision`, the packaged model or `--model`), with the rules'
@@ -19,15 +19,20 @@ The `test` and `fresh` splits were never fitted on (`fresh`: labelled after the 
 from __future__ import annotations
 
 import argparse
+import atexit
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 import vnpress
 from vnpress.analyses import countries, decision, stance, statements, timeline
+from vnpress.corpus.journal import MANIFEST_COLUMNS
 from vnpress.data import path as data_path
+from vnpress.util.csvio import write_csv
 from vnpress.util.textnorm import fold
 from vnpress.validation import learn
 
@@ -325,6 +330,23 @@ def _analyse(wb, tasks: list[str], model: dict, cv_training: pd.DataFrame | None
     return out
 
 
+def with_urls(texts: Path, articles: pd.DataFrame) -> Path:
+    """The texts as a corpus whose manifest gives each labelled article's URL, as a researcher's corpus has it
+    (the reader takes the publication date a URL states): a temporary copy removed at exit; a folder with a
+    manifest of its own is used as it is."""
+    if (texts / "manifest.csv").exists():
+        return texts
+    folder = Path(tempfile.mkdtemp(prefix=f"dev_eval-{texts.name}-"))
+    atexit.register(shutil.rmtree, folder, True)
+    for path in texts.glob("*.txt"):
+        shutil.copy2(path, folder / path.name)
+    urls = dict(zip(articles["article_id"] + ".txt", articles["url"]))
+    rows = [{**dict.fromkeys(MANIFEST_COLUMNS, ""), "file": path.name, "url": urls.get(path.name, "")}
+            for path in sorted(folder.glob("*.txt"))]
+    write_csv(pd.DataFrame(rows, columns=MANIFEST_COLUMNS), folder / "manifest.csv")
+    return folder
+
+
 def run_system(texts: Path, cache: str, tasks: list[str], model_path: Path | None = None,
                cv_training: pd.DataFrame | None = None, profiles: dict[str, list[str]] | None = None
                ) -> dict[str, pd.DataFrame]:
@@ -385,7 +407,7 @@ def main(argv: list[str] | None = None) -> None:
         groups = {args.profile: arts["article_id"].tolist()}
     if groups:
         print("profiles: " + ", ".join(f"{name} ({len(ids)} articles)" for name, ids in groups.items()))
-    system = run_system(args.texts, args.cache, tasks, args.model, training, groups)
+    system = run_system(with_urls(args.texts, arts), args.cache, tasks, args.model, training, groups)
     splits = [x for x in ("dev", "test", "fresh") if x in sizes] if args.split == "all" else [args.split]
     for split in splits + (["all"] if args.split == "all" else []):
         ids = set(arts["article_id"]) if split == "all" else set(arts.loc[arts["split"] == split, "article_id"])

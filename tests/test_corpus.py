@@ -41,6 +41,26 @@ def test_published_resolution_order(tmp_path):
     assert a.loc["u", "published_source"] == "unknown"
 
 
+def test_published_from_the_url_after_the_header_before_the_text(tmp_path):
+    body = "Công ước được thông qua ngày 24-12-2024 và mở ký tại Hà Nội."
+    urls = {"slug": "https://baotintuc.vn/goc-nhin/dau-moc-hop-tac-toan-cau-20251024182709015.htm",
+            "segments": "https://www.hrw.org/vi/news/2025/10/24/un-treaty-signing",
+            "nhk": "https://www3.nhk.or.jp/nhkworld/vi/news/20240528_11/",
+            "header": "https://dantri.com.vn/thoi-su/toan-canh-le-mo-ky-20251025113403251.htm",
+            "post_id": "https://giaoducthoidai.vn/viet-nam-phe-chuan-hiep-uoc-post307025.html",
+            "bad_month": "https://example.vn/tin-20251340123456.htm"}
+    for name in urls:
+        _write(tmp_path, f"{name}.txt", (" date 2025-10-27 " if name == "header" else "") + body)
+    (tmp_path / "manifest.csv").write_text(",".join(MANIFEST_COLUMNS) + "\n" + "".join(
+        f"{name}.txt,,,{url},,,vi\n" for name, url in urls.items()), encoding="utf-8")
+    a = load_corpus(tmp_path).articles.set_index("article_id")
+    got = {name: (str(a.loc[name, "published"].date()), a.loc[name, "published_source"]) for name in urls}
+    assert got == {"slug": ("2025-10-24", "url"), "segments": ("2025-10-24", "url"), "nhk": ("2024-05-28", "url"),
+                   "header": ("2025-10-27", "text"),
+                   # an id or an impossible month states no date: the text's latest date is inferred
+                   "post_id": ("2024-12-24", "inferred"), "bad_month": ("2024-12-24", "inferred")}
+
+
 def test_infer_published_reads_vietnamese_long_form():
     assert infer_published("Ngày 25 tháng 10 năm 2025, lễ ký khai mạc.") == pd.Timestamp("2025-10-25")
     assert infer_published("Hợp tác 24/7 và Điều 64.") is None

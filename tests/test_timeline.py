@@ -75,6 +75,21 @@ def test_anchor_without_publication_date():
     assert T.extract_dates("ngày 25/12/2024", None, None)[0]["anchor"] == "explicit"
 
 
+def test_a_url_date_anchors_unless_the_page_prints_its_own_dateline():
+    said = "Ngày 17/12, Thủ tướng kêu gọi các nước thành viên xem xét lại hiệp định."
+    url_date = pd.Timestamp("2019-01-02")
+
+    def values(*lines, url=url_date):
+        sents = pd.DataFrame({"sentence_id": range(len(lines)), "text": list(lines)})
+        df = T.article_dates("a", sents, None, url_date=url)
+        return df.loc[df["surface"] == "Ngày 17/12", ["value", "anchor", "published"]].values.tolist()
+
+    assert values(said) == [["2018-12-17", "published", "2019-01-02"]]
+    # the page's clock line is its dateline: a URL's stamp may be when the page was first drafted
+    assert values("10/06/2018 08:51 (GMT+7)", said) == [["2017-12-17", "published", "2018-06-10"]]
+    assert values(said, url=None) == [["", "unresolved", ""]]
+
+
 def test_ranges_are_marked():
     rows = T.extract_dates("Lễ ký diễn ra 25-26/10/2025.", None)
     assert [r["range"] for r in rows] == ["start", "end"] and rows[0]["range_id"] == rows[1]["range_id"] == 1

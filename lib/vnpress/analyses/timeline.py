@@ -42,7 +42,8 @@ the year other articles give the same day and month for the same kind of event (
 A yearless day the article writes in full elsewhere takes that year (anchor `article`), as do its
 yearless days within a month of it. A publication date the reader only inferred from the text anchors
 nothing unless it is the page's dateline (`_dateline`: a full date beside a clock time, or ending a short
-line of its own without a final period or a verb, or a byline); a past date alone dates a month, not a day; a
+line of its own without a final period or a verb, or a byline); a date the article's URL states anchors as a
+publication date when the page prints no dateline of its own; a past date alone dates a month, not a day; a
 weekday written with a day picks the year within the writing-time bounds whose calendar agrees, and none when
 no year does (`_weekday_year`; `phiên họp thứ 5` is an ordinal). Corpus anchoring also dates an article's yearless
 months (nearest its anchored day) and a month of this year (`tháng 1 năm nay`, through the same month and event
@@ -761,11 +762,13 @@ def _stale_clock(text: str, row: dict, published: pd.Timestamp | None, gram: Gra
 
 
 def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None,
-                  month: date | None = None, grammar_path: str | None = None) -> pd.DataFrame:
+                  month: date | None = None, grammar_path: str | None = None,
+                  url_date: pd.Timestamp | None = None) -> pd.DataFrame:
     """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
     the article, so an engine can map it over batches and cache it. Corpus anchoring comes after.
     `month`: the first day of the publication month when the article states only the month (it bounds
-    the writing time; no day is invented). `grammar_path`: a dates.yaml in place of the packaged one."""
+    the writing time; no day is invented). `url_date`: the date its URL states, the publication date unless
+    the page prints a dateline of its own. `grammar_path`: a dates.yaml in place of the packaged one."""
     texts = list(zip(sentences["sentence_id"], sentences["text"]))
     bounds = None
     if published is None and month is not None:
@@ -773,6 +776,8 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     elif published is None:
         first = _sentence_dates(texts, None, None, None, grammar_path)
         published = _dateline(first, grammar(grammar_path))
+        if published is None:
+            published = url_date
         bounds = None if published is not None else writing_bounds([r for _, _, r in first])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     gram = grammar(grammar_path)
@@ -990,8 +995,8 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
 
     article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity
     (day|month|quarter|year|week|relative), surface, anchor (where the value's year came from: `explicit`, written
-    in the expression; `published`, the article's publication date, stated or its page's dateline, or a
-    publication month; `inferred`, the writing time the article's own tensed dates bound, or a weekday written with
+    in the expression; `published`, the article's publication date, stated, its page's dateline or else the date
+    its URL states, or a publication month; `inferred`, the writing time the article's own tensed dates bound, or a weekday written with
     the day; `article`, the same day written in full elsewhere in the article, or a day near it; `corpus`, the
     year other articles give the same day (or month) and kind of event, see `anchor_article`; `unresolved`, no
     year found, value ''), event (the clause around the date), sentence, start,
@@ -1002,15 +1007,18 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
     skips `anchor_to_corpus`; `grammar_path` is a dates.yaml in place of the packaged one, `corpus_path` a
     corpus.yaml (the photo credits stripped off captions).
     """
-    stated = wb.articles[wb.articles["published_source"] != "inferred"]  # a guess from the text anchors nothing
+    source = wb.articles["published_source"]
+    stated = wb.articles[~source.isin(["inferred", "url"])]  # a guess from the text anchors nothing
     published = dict(zip(stated["article_id"], stated["published"]))
+    from_url = wb.articles[source == "url"]  # a URL's date gives way to the page's own dateline
+    url_dates = dict(zip(from_url["article_id"], from_url["published"]))
     months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log, corpus_path)
     frames = []
     for article_id, sents in wb.sentences.groupby("article_id", sort=False):
         pub = published.get(article_id)
         sents = pd.concat([sents[["sentence_id", "text"]], captions.get(article_id)], ignore_index=True)
         frames.append(article_dates(article_id, sents, None if pub is None or pd.isna(pub) else pd.Timestamp(pub),
-                                    months.get(article_id), grammar_path))
+                                    months.get(article_id), grammar_path, url_dates.get(article_id)))
     df = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame(columns=COLUMNS))
     return anchor_to_corpus(df, grammar_path) if corpus_anchor else df
 

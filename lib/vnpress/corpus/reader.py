@@ -3,7 +3,7 @@
 `load_corpus(folder)` returns three tables:
 
 - articles: article_id (file stem), file, title, outlet, outlet_type (`vnpress.corpus.outlets`), url, published
-  (datetime64, NaT when unknown), published_source (manifest|text|inferred|unknown),
+  (datetime64, NaT when unknown), published_source (manifest|text|url|inferred|unknown),
   authors, language, sha256 (of the cleaned text), raw_text, text (cleaned), chars;
   with `texts=False` no raw_text and text (metadata only, so memory does not grow
   with the corpus's text; `article_texts` reads them again from the file)
@@ -14,8 +14,9 @@
 
 Metadata the sources don't state stays empty: only the manifest and the
 article's own header fill it. The publication date is taken from the manifest,
-else from a date stated in the article's header (`date 2025-10-24`), else
-inferred from the latest full date the text states (dates after "đến", "tới",
+else from a date stated in the article's header (`date 2025-10-24`), else from
+the date its URL states (`url_dates` in data/corpus.yaml: "...-20251024182709015.htm"),
+else inferred from the latest full date the text states (dates after "đến", "tới",
 "hạn", "trước" are deadlines, not reporting dates, and are skipped).
 """
 
@@ -199,6 +200,24 @@ def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return full, re.compile(rf"(?:{deadline})\s+(?:{re.escape(words['until'])}\s+)?(?:{day}\s+)?$", re.I)
 
 
+@lru_cache(maxsize=1)
+def _url_patterns() -> tuple[re.Pattern[str], ...]:
+    """The `url_dates` of data/corpus.yaml: where an article's URL states its date."""
+    words = yaml.safe_load(data_path("corpus.yaml").read_text(encoding="utf-8"))["published"]
+    return tuple(re.compile(p) for p in words["url_dates"])
+
+
+def url_published(url: str) -> pd.Timestamp | None:
+    """The date an article's URL states ("...-20251024182709015.htm", ".../2025/10/24/..."), the first valid one
+    of the patterns in order; None when it states none."""
+    for pattern in _url_patterns():
+        for m in pattern.finditer(url or ""):
+            stamp = pd.to_datetime(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", errors="coerce")
+            if not pd.isna(stamp):
+                return stamp
+    return None
+
+
 def infer_published(text: str) -> pd.Timestamp | None:
     """Latest full date (d/m/yyyy, d-m-yyyy, d.m.yyyy, ngày d tháng m năm yyyy) that is not a deadline."""
     best = None
@@ -229,14 +248,17 @@ def file_facts(raw: str, article_id: str) -> tuple[dict, list]:
 
 def article_row(article_id: str, file: str, facts: dict, meta: dict[str, str] | None = None) -> dict:
     """An article row from its file's facts (`file_facts`, texts optional) and its manifest row: the
-    publication date is the manifest's, else the one its header states, else the inferred one; the outlet type
-    is the manifest's, else the one `outlets.outlet_type` knows for its URL or outlet, else ''."""
+    publication date is the manifest's, else the one its header states, else the one its URL states, else the
+    inferred one; the outlet type is the manifest's, else the one `outlets.outlet_type` knows for its URL or
+    outlet, else ''."""
     meta = meta or {}
     published, source = None, "unknown"
     if meta.get("published"):
         published, source = pd.Timestamp(meta["published"]), "manifest"
     elif pd.notna(facts["stated"]):
         published, source = pd.Timestamp(facts["stated"]), "text"
+    elif (from_url := url_published(meta.get("url", ""))) is not None:
+        published, source = from_url, "url"
     elif pd.notna(facts["inferred"]):
         published, source = pd.Timestamp(facts["inferred"]), "inferred"
     return {"article_id": article_id, "file": file,
