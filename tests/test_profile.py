@@ -67,6 +67,7 @@ def test_the_same_profile_gives_the_same_files(tmp_path):
     ("name: x\nextends: {self}\n", "`extends` loops through x -> x"),
     ("- a list\n", "a profile is a mapping"),
     ("name: x\ntarget: {words: [a]}\n", "`target` has the lists `terms` and `names` only"),
+    ("name: x\ndata:\n  organizations.csv: {remove_rows: [no_such_id]}\n", "remove_rows names no row: no_such_id"),
 ])
 def test_a_bad_profile_is_one_line_naming_the_file_and_the_problem(tmp_path, text, problem):
     bad = tmp_path / "x.yaml"
@@ -111,3 +112,17 @@ def test_a_profile_written_from_the_guide_runs_every_notebook(tmp_path):
     assert {nb["parameters"]["profile"] for nb in result.notebooks} == {str(mine)}
     by_article = pd.read_csv(result.run_dir / "03-stance-by-country" / "tables" / "stance_by_article.csv")
     assert len(by_article) > 0
+
+
+ROME_TEXT = ("Ngày 3/4/2025, Hungary tuyên bố sẽ rút khỏi Quy chế Rome. Chủ tịch ICC Tomoko Akane cho biết tòa án lấy "
+             "làm tiếc về quyết định này và kêu gọi các quốc gia thành viên tiếp tục hợp tác với tòa.")
+
+
+def test_a_profile_replaces_the_organization_an_acronym_names():
+    names = {p: dict(zip(t["iso"], t["name"])) for p, t in
+             (("default", from_texts({"a": ROME_TEXT}).analysis("stance")),
+              ("rome", from_texts({"a": ROME_TEXT}, profile="rome_statute").analysis("stance")))}
+    # "ICC" is the Chamber of Commerce in the shipped organizations.csv, the court in Rome Statute coverage
+    assert names["default"].get("org:icc") == "Phòng Thương mại Quốc tế"
+    assert names["rome"].get("org:icc") == "Tòa án Hình sự Quốc tế"
+    assert _stances(from_texts({"a": ROME_TEXT}, profile="rome_statute")).get("HU") == "oppose"

@@ -10,7 +10,9 @@ file. The default profile (`hanoi_convention`, the Convention against Cybercrime
 
 `data` values: a value replaces the key; `{add: [...]}` appends words to a list, `{remove: [...]}` removes them;
 a key path walks nested keys with `.` and every item of a list with `*` (`acts.*.objects`). For a CSV data file
-(`organizations.csv`), `{add_rows: [{column: value, ...}, ...]}` appends rows.
+(`organizations.csv`), `{add_rows: [{column: value, ...}, ...]}` appends rows and `{remove_rows: [id, ...]}` drops
+the rows whose first column is one of the ids (first, so a row can be replaced: "ICC" is the International
+Criminal Court in coverage of the Rome Statute, not the Chamber of Commerce).
 """
 
 from __future__ import annotations
@@ -164,9 +166,13 @@ def _csv_file(file: str, chain: list[dict], origin: str) -> bytes:
     comments = "".join(line + "\n" for line in text.splitlines() if line.startswith("#"))
     rows = list(csv.DictReader(line for line in text.splitlines() if not line.startswith("#")))
     overlays = [(spec.get("data") or {}).get(file) or {} for spec in chain]
-    if any(set(o) - {"add_rows"} for o in overlays):
-        raise ProfileError(f"{origin}: data.{file} takes `add_rows` only")
+    if any(set(o) - {"add_rows", "remove_rows"} for o in overlays):
+        raise ProfileError(f"{origin}: data.{file} takes `add_rows` and `remove_rows` only")
     columns = list(rows[0]) if rows else []
+    dropped = {str(i) for o in overlays for i in o.get("remove_rows") or []}
+    if unknown := dropped - {r[columns[0]] for r in rows}:
+        raise ProfileError(f"{origin}: data.{file}: remove_rows names no row: {', '.join(sorted(unknown))}")
+    rows = [r for r in rows if r[columns[0]] not in dropped]
     for row in (r for o in overlays for r in o.get("add_rows") or []):
         if set(row) - set(columns):
             raise ProfileError(f"{origin}: data.{file}: unknown column(s) {', '.join(sorted(set(row) - set(columns)))}")
