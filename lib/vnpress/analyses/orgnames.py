@@ -13,7 +13,8 @@ ASCII-folded, lower case, words joined by `_` (`slug`). The words are data (`dat
   nghị Quốc gia»).
 - `brand`: a head before a Latin-script name (a proper noun or an acronym, not a state's acronym), with up to three
   lower-case words or legal forms between: «hãng bảo mật Zentrix cảnh báo», «Công ty TNHH Zentrix» →
-  `org:zentrix`; after a voice: «Đại diện Binance nhận định» → `org:binance`.
+  `org:zentrix`; after a voice, or after «của» ending a voice's title: «Đại diện Binance nhận định», «ông X, Giám
+  đốc Đào tạo của Binance, cho biết» → `org:binance`.
 - `given_acronym`: an acronym the article gave in brackets after a name, used alone: «NCA cho biết» after «Hiệp
   hội An ninh mạng quốc gia (NCA)» → `org:nca`.
 
@@ -22,7 +23,7 @@ ASCII-folded, lower case, words joined by `_` (`slug`). The words are data (`dat
 keeps the acronym's id wherever it is written in full. `speaks_for` says whether such a name is the affiliation of
 the subject it is in: when the subject opens with it, with its head or one of its voices (`org_voices`:
 «Người phát ngôn Tập đoàn X»), lists it with other names, or gives it a voice's title («ông X, Giám đốc Công ty
-Y»); an expert with the name in brackets speaks in their own name («TS X (Viện Y)»).
+Y», «chuyên gia của Binance»); an expert with the name in brackets speaks in their own name («TS X (Viện Y)»).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ _ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-]{1,9}$")
 _NAME_TAGS = {"N", "Np", "A", "Ny", "Nb", "M"}
 _MAX_NAME = 10
 _MAX_BETWEEN = 3  # lower-case words between a head and a brand: «hãng bảo mật nổi tiếng Zentrix»
+_TITLE = 6  # words of a voice's title before «của» and a brand: «Giám đốc Đào tạo Thực thi Pháp luật Toàn cầu của»
 
 
 def slug(name: str) -> str:
@@ -145,11 +147,24 @@ def _brand_at(s: Sentence, j: int, lex: Lexicon) -> int:
     return end if end > j else 0
 
 
+def _voice_of(s: Sentence, k: int, lex: Lexicon) -> bool:
+    """Token k is the «của» ending a voice's title: «Giám đốc Đào tạo Thực thi Pháp luật Toàn cầu của»,
+    «chuyên gia của» (the voice within _TITLE words before it, with no punctuation between)."""
+    if s.folded[k] not in lex.genitive:
+        return False
+    for j in range(k - 1, max(-1, k - _TITLE - 1), -1):
+        if not s.tokens[j][:1].isalnum():
+            return False
+        if ends_with(s.folded, j + 1, lex.org_voices):
+            return True
+    return False
+
+
 def brand(s: Sentence, k: int, lex: Lexicon) -> Span | None:
-    """«Công ty an ninh mạng Zentrix cảnh báo», «Đại diện Binance nhận định» → the head (not a voice) and the
-    brand, `zentrix`, `binance`."""
+    """«Công ty an ninh mạng Zentrix cảnh báo», «Đại diện Binance nhận định», «Giám đốc Đào tạo của Binance» → the
+    head (not a voice nor «của») and the brand, `zentrix`, `binance`."""
     n = at(s.folded, k, lex.org_brand_heads)
-    voice = 0 if n else at(s.folded, k, lex.org_brand_voices)
+    voice = 0 if n else at(s.folded, k, lex.org_brand_voices) or int(_voice_of(s, k, lex))
     j = k + (n or voice)
     if not j > k:
         return None
@@ -207,4 +222,4 @@ def speaks_for(s: Sentence, a: int, ea: int, e: str, lex: Lexicon) -> bool:
         return True
     listed = all(any(x <= k < y for x, y, _ in s.entities) or s.folded[k] in lex.joiners for k in range(a, ea))
     return listed or at(s.folded, a, lex.org_voices | lex.org_brand_heads) == ea - a or \
-        bool(ends_with(s.folded, ea, lex.org_voices))
+        bool(ends_with(s.folded, ea, lex.org_voices)) or (ea > 0 and _voice_of(s, ea - 1, lex))
