@@ -4,6 +4,7 @@ from conftest import GOLD
 
 from vnpress.analyses import statements
 from vnpress.analyses.countries import country_table, evaluate, find_mentions, gazetteer, mentions_in_text
+from vnpress.data import build_countries
 from vnpress.data import path as data_path
 
 
@@ -18,11 +19,18 @@ def _roles(text):
 
 def test_gazetteer_covers_sovereign_states_and_eu():
     gaz = gazetteer()
-    assert gaz["iso"].nunique() == 193 + 5  # UN members, PS, VA, TW, XK and the EU
+    assert gaz["iso"].nunique() == 193 + 5 + 1  # UN members, PS, VA, TW, XK, the EU and the Soviet Union
+    assert set(gaz.loc[gaz["iso"] == "SU", "status"]) == {"former"}
     names = set(gaz["variant"])
     assert {"Hoa Kỳ", "Mỹ", "Vương quốc Anh", "Liên minh châu Âu", "EU", "Hàn Quốc", "Triều Tiên", "Úc",
-            "Thụy Sĩ", "Singapore"} <= names
+            "Thụy Sĩ", "Singapore", "Pê-ru", "Liên Xô"} <= names
     assert "châu Âu" not in names and "Đông Nam Á" not in names and "Hồng Kông" not in names
+
+
+def test_the_shipped_gazetteer_is_what_build_countries_writes():
+    shipped = pd.read_csv(data_path("countries.csv"), dtype=str, keep_default_na=False)
+    built = pd.DataFrame(build_countries.rows())
+    assert sorted(map(tuple, shipped.to_numpy())) == sorted(map(tuple, built[list(shipped.columns)].to_numpy()))
 
 
 def test_seed_corpus_against_gold(seed_wb):

@@ -2,8 +2,9 @@
 
 Gazetteer: `data/countries.csv` (iso, name, variant, source, ambiguous, status):
 every sovereign state (UN members, observer states, Taiwan, Kosovo) plus the
-EU, with CLDR names in Vietnamese and English (Babel) and the names the press
-uses; regenerate with `python -m vnpress.data.build_countries`, or edit it.
+EU and the Soviet Union (status `former`), with CLDR names in Vietnamese and
+English (Babel) and the names the press uses (`press_variants.yaml`);
+regenerate with `python -m vnpress.data.build_countries`.
 
 Matching. A variant matches a run of whole segmented tokens, case-sensitively:
 "Pháp" never matches inside the token "Pháp luật" (Vụ Điều ước và Pháp luật),

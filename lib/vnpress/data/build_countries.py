@@ -1,6 +1,7 @@
-"""Regenerate countries.csv: CLDR names (Babel) for sovereign states + EU, plus press variants.
+"""Regenerate countries.csv: CLDR names (Babel) for sovereign states + EU (and the Soviet Union), plus press variants.
 
-Press names, ambiguous short names and pair-only forms come from press_variants.yaml (edit that file).
+Press names, transliterations, ambiguous short names and pair-only forms come from press_variants.yaml (edit that
+file).
 
 Run: python -m vnpress.data.build_countries  (rewrites lib/vnpress/data/countries.csv)
 """
@@ -23,6 +24,9 @@ MU MX FM MD MC MN ME MA MZ MM NA NR NP NL NZ NI NE NG MK NO OM PK PW PA PG PY PE
 SM ST SA SN RS SC SL SG SK SI SB SO ZA SS ES LK SD SR SE CH SY TJ TZ TH TL TG TO TT TN TR TM TV UG UA AE GB US UY
 UZ VU VE VN YE ZM ZW""".split()
 OTHER = {"PS": "observer", "VA": "observer", "TW": "other", "XK": "other", "EU": "union"}
+# Former states that signed treaties still in the news (the Soviet Union and the INF Treaty); CLDR has no name for
+# them, so press_variants.yaml gives all their names.
+FORMER = {"SU": "former"}
 
 
 def press_variants() -> dict:
@@ -35,10 +39,11 @@ def rows() -> list[dict[str, str]]:
     press = press_variants()
     ambiguous, pair_only = set(press["ambiguous"]) | set(press["pair_only"]), set(press["pair_only"])
     out: list[dict[str, str]] = []
-    for code in UN_MEMBERS + list(OTHER):
-        status = OTHER.get(code, "un_member")
+    for code in UN_MEMBERS + list(OTHER) + list(FORMER):
+        status = {**OTHER, **FORMER}.get(code, "un_member")
         names = [(n, "press") for n in press["names"].get(code, [])]
-        names += [(vi[code], "cldr_vi"), (en[code], "cldr_en")]
+        names += [(cldr[code], source) for cldr, source in ((vi, "cldr_vi"), (en, "cldr_en")) if code in cldr]
+        names += [(n, "press") for n in press["transliterations"].get(code, [])]
         canonical = normalize(names[0][0])
         seen = set()
         for name, source in names:
