@@ -2,7 +2,7 @@
 
 python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labels [--split dev|test|fresh|all]
                          [--task countries|actors|stance|frames|dates|all] [--cache /tmp/devcache] [--errors]
-                         [--model PATH] [--no-cv]
+                         [--model PATH] [--profile NAME|by-agreement] [--agreements A,B] [--no-cv]
 
 Texts are loaded with `vnpress.load` (a leading `date YYYY-MM-DD` line gives the publication date, else the date
 the labelled URL states: `with_urls`); labels are the four CSV files described in tests/dev/README.md. Labelled articles without a text are
@@ -378,11 +378,18 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--profile", default="",
                     help="topic profile (a name or a .yaml path), or 'by-agreement': each article with the profile "
                          "named by its `agreement` column (tests/dev_agreements); default: none")
+    ap.add_argument("--agreements", default="",
+                    help="only the articles of these agreements (comma-separated `agreement` values of "
+                         "tests/dev_agreements), e.g. inf,jcpoa,ottawa,rome_statute")
     ap.add_argument("--no-cv", action="store_true",
                     help="label the model's own training articles in-sample instead of by cross-validation")
     args = ap.parse_args(argv)
     tasks = TASKS if args.task == "all" else [args.task]
     labels = read_labels(args.labels)
+    if args.agreements:
+        chosen = labels["articles"]["agreement"].isin(args.agreements.split(","))
+        kept = set(labels["articles"].loc[chosen, "article_id"])
+        labels = {n: df[df["article_id"].isin(kept)] for n, df in labels.items()}
     missing = check_texts(args.texts, set(labels["articles"]["article_id"]))
     if missing:
         print(f"note: {len(missing)} labelled article(s) have no text in {args.texts} and are skipped: "

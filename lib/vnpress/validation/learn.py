@@ -41,6 +41,9 @@ GRID_EXTRA = (0.0, 0.25, 1.0)
 # (`tests/dev_agreements`, each article with its topic profile); cross-validation scores them, pooled.
 MAIN = ("dev", "agreements")
 FOLDS, REPEATS = 5, 5
+# macro-F1 within this of the best is a tie (one repeat's macro-F1 varies by about 0.012 across seeds, the mean of
+# REPEATS by about 0.006): among tied settings the most accurate wins
+TIE = 0.01
 
 
 def labelled_rows(table: pd.DataFrame, gold: pd.DataFrame, source: str, articles: set[str] | None = None,
@@ -156,7 +159,7 @@ def _threshold(prob: np.ndarray, right: np.ndarray) -> tuple[float, float]:
 def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[float, ...] = GRID_EXTRA,
         log=print) -> dict:
     """Choose C, class weights and the extra rows' weight by repeated article-grouped cross-validation on the
-    `main` rows (macro-F1, then accuracy), calibrate, choose the threshold, fit on all rows; the model dict."""
+    `main` rows (the most accurate of the settings whose macro-F1 is within TIE of the best), calibrate, choose the threshold, fit on all rows; the model dict."""
     has_extra = bool((~rows["source"].isin(main)).any())
     grid = [(c, w, e) for c in GRID_C for w in GRID_WEIGHTS for e in (grid_extra if has_extra else (0.0,))]
     y = rows.loc[rows["source"].isin(main), "label"].to_numpy(dtype=object)
@@ -168,7 +171,8 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
         results.append(((mean["macro_f1"], mean["accuracy"]), (c, w, e), mean, runs[0]))
         log(f"  C={c:<5} class_weight={str(w):<8} extra_weight={e:<5} cv macro-F1 {mean['macro_f1']:.3f} "
             f"accuracy {mean['accuracy']:.3f} stance accuracy {mean['stance_accuracy']:.3f}")
-    (_, (c, w, e), cv, logits) = max(results, key=lambda r: r[0])
+    best = max(r[0][0] for r in results)
+    (_, (c, w, e), cv, logits) = max((r for r in results if r[0][0] >= best - TIE), key=lambda r: r[0][1])
     temperature = _temperature(logits, y)
     prob = _softmax(logits / temperature)
     predicted = np.array(CLASSES, dtype=object)[prob.argmax(axis=1)]
