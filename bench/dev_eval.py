@@ -5,8 +5,9 @@ python bench/dev_eval.py --texts /work/devdata/texts --labels /work/devdata/labe
                          [--model PATH] [--profile NAME|by-agreement] [--agreements A,B] [--no-cv]
 
 Texts are loaded with `vnpress.load` (a leading `date YYYY-MM-DD` line gives the publication date, else the date
-the labelled URL states: `with_urls`); labels are the four CSV files described in tests/dev/README.md. Labelled articles without a text are
-skipped (listed). Prints, per split, one table per task.
+the labelled URL states: `with_urls`); labels are the four CSV files described in tests/dev/README.md. Labelled
+articles without a text are skipped (listed); `--agreements` keeps the articles of some agreements only. Prints,
+per split, one table per task.
 
 Stance is the learned decision's (`vnpress.analyses.decision`, the packaged model or `--model`), with the rules'
 labels, the majority baseline and the share of uncertain labels beside. On the articles the model was fitted on

@@ -3,8 +3,8 @@
 Only the articles table is read (publication date, outlet, outlet type; no text), so a table costs time linear in
 the number of articles. An article counts in the period of its publication date (`published`: from the manifest,
 the article's header, its URL, or inferred from its text; `published_source` says which). Undated articles cannot
-be placed and are left out; `undated_articles` / `undated_note` say how many. Periods inside the corpus's date range without
-any article appear with 0 articles, so gaps in the collection show.
+be placed and are left out; `undated_articles` / `undated_note` say how many. Periods inside the corpus's date
+range without any article appear with 0 articles, so gaps in the collection show.
 """
 
 from __future__ import annotations

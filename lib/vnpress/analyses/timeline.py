@@ -996,10 +996,10 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
     article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity
     (day|month|quarter|year|week|relative), surface, anchor (where the value's year came from: `explicit`, written
     in the expression; `published`, the article's publication date, stated, its page's dateline or else the date
-    its URL states, or a publication month; `inferred`, the writing time the article's own tensed dates bound, or a weekday written with
-    the day; `article`, the same day written in full elsewhere in the article, or a day near it; `corpus`, the
-    year other articles give the same day (or month) and kind of event, see `anchor_article`; `unresolved`, no
-    year found, value ''), event (the clause around the date), sentence, start,
+    its URL states, or a publication month; `inferred`, the writing time the article's own tensed dates bound, or
+    a weekday written with the day; `article`, the same day written in full elsewhere in the article, or a day
+    near it; `corpus`, the year other articles give the same day (or month) and kind of event, see
+    `anchor_article`; `unresolved`, no year found, value ''), event (the clause around the date), sentence, start,
     end (offsets in the sentence), range (start|end|''), range_id, part (early|mid|late|H1|H2|''),
     published (the article's publication date used as anchor, YYYY-MM-DD or ''), yearless (the date as
     written when it has no year: XXXX-MM-DD or XXXX-MM, else ''), tense (future|past|'' around the

@@ -159,7 +159,8 @@ def _threshold(prob: np.ndarray, right: np.ndarray) -> tuple[float, float]:
 def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[float, ...] = GRID_EXTRA,
         log=print) -> dict:
     """Choose C, class weights and the extra rows' weight by repeated article-grouped cross-validation on the
-    `main` rows (the most accurate of the settings whose macro-F1 is within TIE of the best), calibrate, choose the threshold, fit on all rows; the model dict."""
+    `main` rows (the most accurate of the settings whose macro-F1 is within TIE of the best), calibrate, choose
+    the threshold, fit on all rows; the model dict."""
     has_extra = bool((~rows["source"].isin(main)).any())
     grid = [(c, w, e) for c in GRID_C for w in GRID_WEIGHTS for e in (grid_extra if has_extra else (0.0,))]
     y = rows.loc[rows["source"].isin(main), "label"].to_numpy(dtype=object)
