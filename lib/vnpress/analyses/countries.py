@@ -35,7 +35,8 @@ Ngoại giao Nguyễn Minh Vũ cho biết") or an unqualified ministry ("Bộ C�
 sẽ phối hợp") is Vietnam speaking, since the press is Vietnamese (switch:
 `vietnam_default` in `data/actor_cues.yaml`); `continuation`, a sentence that
 opens with an anaphor ("Quốc gia này", "Nước này", "Nhà ngoại giao", "Ông",
-"Bà") continues the last actor of the same or previous paragraph.
+"Bà", or a body of the country: "Quốc hội nước này", never Vietnam's official)
+continues the last actor of the same or previous paragraph.
 """
 
 from __future__ import annotations
@@ -416,6 +417,8 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
 
     for i in range(len(tokens)):
         n = _phrase_at(folded, i, titles | ministries)
+        if n and _anaphor_body(" ".join(folded[i:i + n + 6]), cues):
+            continue  # «Quốc hội nước này»: the previous country's, not the home country's
         if n and not (i > 0 and folded[i - 1] in cues["title_not_after"]):
             is_ministry = _phrase_at(folded, i, ministries) == n
             for k in range(i + n, min(len(tokens), i + 9)):
@@ -493,11 +496,25 @@ def country_names() -> dict[str, str]:
     return dict(zip(gaz["iso"], gaz["name"]))
 
 
+@lru_cache(maxsize=4)
+def _body_of_anaphor(heads: frozenset[str], anaphors: frozenset[str]) -> re.Pattern[str]:
+    """A body or official, up to three words, then "[của] nước này": «quốc hội nước này», «bộ trưởng quốc phòng
+    của nước này»."""
+    alt = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
+    return re.compile(rf"^(?:{alt(heads)})(?: [^\s,.;:]+){{0,3}}? (?:của )?(?:{alt(anaphors)})(?!\w)")
+
+
+def _anaphor_body(folded_text: str, cues: dict) -> re.Match | None:
+    heads = frozenset(cues["home_ministries"] | cues["representatives"] | cues["official_titles"])
+    return _body_of_anaphor(heads, frozenset(cues["country_anaphors"])).match(folded_text)
+
+
 def _continues(folded_sentence: str, cues: dict) -> str | None:
     for cue in sorted(cues["continuation"], key=len, reverse=True):
         if folded_sentence.startswith(cue) and not folded_sentence[len(cue):len(cue) + 1].isalnum():
             return cue
-    return None
+    body = _anaphor_body(folded_sentence, cues)
+    return body.group(0) if body else None
 
 
 def find_mentions(wb, cues_path: str | None = None, gazetteer_path: str | None = None) -> pd.DataFrame:
