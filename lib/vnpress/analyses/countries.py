@@ -498,10 +498,10 @@ def country_names() -> dict[str, str]:
 
 @lru_cache(maxsize=4)
 def _body_of_anaphor(heads: frozenset[str], anaphors: frozenset[str]) -> re.Pattern[str]:
-    """A body or official, up to three words, then "[của] nước này": «quốc hội nước này», «bộ trưởng quốc phòng
-    của nước này»."""
+    """A body or official, up to four words, then an anaphor: «quốc hội nước này», «bộ trưởng quốc phòng của nước
+    này»."""
     alt = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
-    return re.compile(rf"^(?:{alt(heads)})(?: [^\s,.;:]+){{0,3}}? (?:của )?(?:{alt(anaphors)})(?!\w)")
+    return re.compile(rf"^(?:{alt(heads)})(?: [^\s,.;:]+){{0,4}}? (?:{alt(anaphors)})(?!\w)")
 
 
 def _anaphor_body(folded_text: str, cues: dict) -> re.Match | None:
