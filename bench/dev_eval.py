@@ -339,11 +339,12 @@ def with_urls(texts: Path, articles: pd.DataFrame) -> Path:
         return texts
     folder = Path(tempfile.mkdtemp(prefix=f"dev_eval-{texts.name}-"))
     atexit.register(shutil.rmtree, folder, True)
-    for path in texts.glob("*.txt"):
-        shutil.copy2(path, folder / path.name)
-    urls = dict(zip(articles["article_id"] + ".txt", articles["url"]))
-    rows = [{**dict.fromkeys(MANIFEST_COLUMNS, ""), "file": path.name, "url": urls.get(path.name, "")}
-            for path in sorted(folder.glob("*.txt"))]
+    for path in texts.iterdir():
+        if path.suffix in {".txt", ".md"}:
+            shutil.copy2(path, folder / path.name)
+    urls = dict(zip(articles["article_id"], articles["url"]))
+    rows = [{**dict.fromkeys(MANIFEST_COLUMNS, ""), "file": path.name, "url": urls.get(path.stem, "")}
+            for path in sorted(folder.iterdir()) if path.suffix in {".txt", ".md"}]
     write_csv(pd.DataFrame(rows, columns=MANIFEST_COLUMNS), folder / "manifest.csv")
     return folder
 
@@ -388,7 +389,12 @@ def main(argv: list[str] | None = None) -> None:
     tasks = TASKS if args.task == "all" else [args.task]
     labels = read_labels(args.labels)
     if args.agreements:
-        chosen = labels["articles"]["agreement"].isin(args.agreements.split(","))
+        names = set(args.agreements.split(","))
+        known = set(labels["articles"]["agreement"]) if "agreement" in labels["articles"] else set()
+        if names - known:
+            sys.exit(f"error: --agreements {','.join(sorted(names - known))}: no such `agreement` in "
+                     f"{args.labels / 'articles.csv'} (have: {', '.join(sorted(known)) or 'none'})")
+        chosen = labels["articles"]["agreement"].isin(names)
         kept = set(labels["articles"].loc[chosen, "article_id"])
         labels = {n: df[df["article_id"].isin(kept)] for n, df in labels.items()}
     missing = check_texts(args.texts, set(labels["articles"]["article_id"]))

@@ -47,7 +47,11 @@ def test_published_from_the_url_after_the_header_before_the_text(tmp_path):
             "segments": "https://www.hrw.org/vi/news/2025/10/24/un-treaty-signing",
             "nhk": "https://www3.nhk.or.jp/nhkworld/vi/news/20240528_11/",
             "header": "https://dantri.com.vn/thoi-su/toan-canh-le-mo-ky-20251025113403251.htm",
+            "rfi": "http://vi.rfi.fr/phap/20190715-hat-nhan-iran-phap-anh-duc-keu-goi",
             "post_id": "https://giaoducthoidai.vn/viet-nam-phe-chuan-hiep-uoc-post307025.html",
+            "slug_id": "https://www.bbc.com/vietnamese/world-20110315",
+            "hotline": "https://example.vn/tong-dai-19001009-ho-tro.html",
+            "query": "https://example.vn/tin.htm?utm_campaign=20250101",
             "bad_month": "https://example.vn/tin-20251340123456.htm"}
     for name in urls:
         _write(tmp_path, f"{name}.txt", (" date 2025-10-27 " if name == "header" else "") + body)
@@ -55,10 +59,13 @@ def test_published_from_the_url_after_the_header_before_the_text(tmp_path):
         f"{name}.txt,,,{url},,,vi\n" for name, url in urls.items()), encoding="utf-8")
     a = load_corpus(tmp_path).articles.set_index("article_id")
     got = {name: (str(a.loc[name, "published"].date()), a.loc[name, "published_source"]) for name in urls}
+    inferred = ("2024-12-24", "inferred")
     assert got == {"slug": ("2025-10-24", "url"), "segments": ("2025-10-24", "url"), "nhk": ("2024-05-28", "url"),
-                   "header": ("2025-10-27", "text"),
-                   # an id or an impossible month states no date: the text's latest date is inferred
-                   "post_id": ("2024-12-24", "inferred"), "bad_month": ("2024-12-24", "inferred")}
+                   "rfi": ("2019-07-15", "url"), "header": ("2025-10-27", "text"),
+                   # ids (even of eight digits inside a slug), a query, an impossible month state no date: the
+                   # text's latest date is inferred
+                   "post_id": inferred, "slug_id": inferred, "hotline": inferred, "query": inferred,
+                   "bad_month": inferred}
 
 
 def test_infer_published_reads_vietnamese_long_form():

@@ -68,6 +68,8 @@ def test_the_same_profile_gives_the_same_files(tmp_path):
     ("- a list\n", "a profile is a mapping"),
     ("name: x\ntarget: {words: [a]}\n", "`target` has the lists `terms` and `names` only"),
     ("name: x\ndata:\n  organizations.csv: {remove_rows: [no_such_id]}\n", "remove_rows names no row: no_such_id"),
+    ("name: x\ndata:\n  organizations.csv: {remove_rows: icc}\n", "`add_rows` and `remove_rows` take a list"),
+    ("name: x\ndata:\n  organizations.csv: {add_rows: [{id: icc, name: X}]}\n", "two rows with the id icc"),
 ])
 def test_a_bad_profile_is_one_line_naming_the_file_and_the_problem(tmp_path, text, problem):
     bad = tmp_path / "x.yaml"
@@ -116,6 +118,15 @@ def test_a_profile_written_from_the_guide_runs_every_notebook(tmp_path):
 
 ROME_TEXT = ("Ngày 3/4/2025, Hungary tuyên bố sẽ rút khỏi Quy chế Rome. Chủ tịch ICC Tomoko Akane cho biết tòa án lấy "
              "làm tiếc về quyết định này và kêu gọi các quốc gia thành viên tiếp tục hợp tác với tòa.")
+
+
+def test_a_profile_can_replace_a_row_its_base_added(tmp_path):
+    child = tmp_path / "child.yaml"
+    child.write_text("name: child\nextends: rome_statute\ndata:\n  organizations.csv:\n    remove_rows: [icc]\n"
+                     "    add_rows:\n      - {id: icc, name: Tòa ICC, variants: ICC, kind: court}\n", encoding="utf-8")
+    with open(profile.data_files(child)["organizations.csv"], encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(line for line in f if not line.startswith("#")) if r["id"] == "icc"]
+    assert [r["name"] for r in rows] == ["Tòa ICC"]
 
 
 def test_a_profile_replaces_the_organization_an_acronym_names():

@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 from conftest import GOLD
 
+import vnpress
 from vnpress.analyses import timeline as T
 from vnpress.processing.workbook import from_texts
 from vnpress.reports import figures
@@ -88,6 +89,20 @@ def test_a_url_date_anchors_unless_the_page_prints_its_own_dateline():
     # the page's clock line is its dateline: a URL's stamp may be when the page was first drafted
     assert values("10/06/2018 08:51 (GMT+7)", said) == [["2017-12-17", "published", "2018-06-10"]]
     assert values(said, url=None) == [["", "unresolved", ""]]
+    # a full date on a first line decades from the URL's date is a kept caption, not the page's dateline
+    assert values("Reagan và Gorbachev tại Nhà Trắng, 8/12/1987", said) == [["2018-12-17", "published", "2019-01-02"]]
+
+
+def test_the_timeline_anchors_on_the_date_a_url_states(tmp_path):
+    (tmp_path / "a.txt").write_text("Ngày 17/9, Chánh Văn phòng Nội các Nhật Bản phát biểu tại cuộc họp báo.",
+                                    encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,title,outlet,url,published,authors,language\n"
+                                           "a.txt,,,https://nld.com.vn/nhat-ban-20210917175105447.htm,,,vi\n",
+                                           encoding="utf-8")
+    wb = vnpress.load(tmp_path)
+    assert wb.articles["published_source"].tolist() == ["url"]
+    df = T.timeline(wb, corpus_anchor=False)
+    assert df.loc[df["surface"] == "Ngày 17/9", ["value", "anchor"]].values.tolist() == [["2021-09-17", "published"]]
 
 
 def test_ranges_are_marked():

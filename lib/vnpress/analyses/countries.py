@@ -413,11 +413,11 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
     titles, ministries = cues["official_titles"], cues["home_ministries"]
 
     def vn_person(k: int) -> bool:
-        return pos[k] == "Np" and folded[k].split()[0] in cues["vietnamese_surnames"] and len(folded[k].split()) > 1
+        return _vn_person(folded, pos, k, cues)
 
     for i in range(len(tokens)):
         n = _phrase_at(folded, i, titles | ministries)
-        if n and _anaphor_body(" ".join(folded[i:i + n + 6]), cues):
+        if n and _anaphor_body(folded, pos, i, cues):
             continue  # «Quốc hội nước này»: the previous country's, not the home country's
         if n and not (i > 0 and folded[i - 1] in cues["title_not_after"]):
             is_ministry = _phrase_at(folded, i, ministries) == n
@@ -496,25 +496,34 @@ def country_names() -> dict[str, str]:
     return dict(zip(gaz["iso"], gaz["name"]))
 
 
-@lru_cache(maxsize=4)
-def _body_of_anaphor(heads: frozenset[str], anaphors: frozenset[str]) -> re.Pattern[str]:
-    """A body or official, up to four words, then an anaphor: «quốc hội nước này», «bộ trưởng quốc phòng của nước
-    này»."""
-    alt = lambda words: "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))  # noqa: E731
-    return re.compile(rf"^(?:{alt(heads)})(?: [^\s,.;:]+){{0,4}}? (?:{alt(anaphors)})(?!\w)")
+def _vn_person(folded: list[str], pos: list[str], k: int, cues: dict) -> bool:
+    """Token k is a Vietnamese personal name: a proper noun of two syllables or more opening with a family name."""
+    return pos[k] == "Np" and folded[k].split()[0] in cues["vietnamese_surnames"] and len(folded[k].split()) > 1
 
 
-def _anaphor_body(folded_text: str, cues: dict) -> re.Match | None:
-    heads = frozenset(cues["home_ministries"] | cues["representatives"] | cues["official_titles"])
-    return _body_of_anaphor(heads, frozenset(cues["country_anaphors"])).match(folded_text)
+def _anaphor_body(folded: list[str], pos: list[str], i: int, cues: dict) -> int:
+    """The end token of «<body or official> … [của] nước này» opening at token i, 0 if none: up to four words
+    between the two, none a verb (tagged or a speech verb), punctuation or a Vietnamese personal name («Quốc hội
+    nước này», «Bộ trưởng Quốc phòng của nước này»; not «Thứ trưởng Đỗ Hùng Việt muốn nước này», «Bộ Ngoại giao
+    lên án nước này»)."""
+    n = _phrase_at(folded, i, cues["home_ministries"] | cues["representatives"] | cues["official_titles"])
+    if not n:
+        return 0
+    for k in range(i + n, min(len(folded), i + n + 5)):
+        m = _phrase_at(folded, k, cues["country_anaphors"])
+        if m:
+            return k + m
+        if pos[k] in {"V", "CH"} or folded[k] in cues["speech_verbs"] or not folded[k][:1].isalnum() \
+                or _vn_person(folded, pos, k, cues):
+            return 0
+    return 0
 
 
 def _continues(folded_sentence: str, cues: dict) -> str | None:
     for cue in sorted(cues["continuation"], key=len, reverse=True):
         if folded_sentence.startswith(cue) and not folded_sentence[len(cue):len(cue) + 1].isalnum():
             return cue
-    body = _anaphor_body(folded_sentence, cues)
-    return body.group(0) if body else None
+    return None
 
 
 def find_mentions(wb, cues_path: str | None = None, gazetteer_path: str | None = None) -> pd.DataFrame:
@@ -553,9 +562,11 @@ def find_mentions(wb, cues_path: str | None = None, gazetteer_path: str | None =
                 last_actor = (*actors[-1], paragraph)
             elif last_actor and paragraph - last_actor[2] <= 1:
                 cue = _continues(fold(sent["text"]), cues)
-                if cue:
-                    rows.append((article_id, sid, last_actor[0], last_actor[1], sent["text"][:len(cue)], "actor",
-                                 sent["text"], int(sent["start"]), int(sent["start"]) + len(cue), "continuation"))
+                body = 0 if cue else _anaphor_body([fold(t) for t in seg.tokens], seg.pos, 0, cues)
+                end = len(cue) if cue else (seg.ends[body - 1] - int(sent["start"]) if body else 0)
+                if end:
+                    rows.append((article_id, sid, last_actor[0], last_actor[1], sent["text"][:end], "actor",
+                                 sent["text"], int(sent["start"]), int(sent["start"]) + end, "continuation"))
                     last_actor = (last_actor[0], last_actor[1], paragraph)
     df = pd.DataFrame(rows, columns=MENTION_COLUMNS)
     return df.astype({"sentence_id": "int64", "start": "int64", "end": "int64"})

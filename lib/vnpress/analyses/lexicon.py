@@ -141,6 +141,7 @@ class Lexicon:
     org_name_state: Words = _words("speakers.yaml", "org_name_state")
     org_name_places: Words = _words("speakers.yaml", "org_name_places")
     org_voices: Words = _words("speakers.yaml", "org_voices")
+    org_staff: Words = _words("speakers.yaml", "org_staff")
     group_anaphors: Words = _words("speakers.yaml", "group_anaphors")
     titles: Words = _words("speakers.yaml", "titles")
     honorifics: Words = _words("speakers.yaml", "honorifics")

@@ -23,7 +23,7 @@ ASCII-folded, lower case, words joined by `_` (`slug`). The words are data (`dat
 keeps the acronym's id wherever it is written in full. `speaks_for` says whether such a name is the affiliation of
 the subject it is in: when the subject opens with it, with its head or one of its voices (`org_voices`:
 «Người phát ngôn Tập đoàn X»), lists it with other names, or gives it a voice's title («ông X, Giám đốc Công ty
-Y», «chuyên gia của Binance»); an expert with the name in brackets speaks in their own name («TS X (Viện Y)»).
+Y», «Giám đốc Đào tạo của Binance») or makes the subject its staff («chuyên gia của Binance»); an expert with the name in brackets speaks in their own name («TS X (Viện Y)»).
 """
 
 from __future__ import annotations
@@ -148,15 +148,16 @@ def _brand_at(s: Sentence, j: int, lex: Lexicon) -> int:
 
 
 def _voice_of(s: Sentence, k: int, lex: Lexicon) -> bool:
-    """Token k is the «của» ending a voice's title: «Giám đốc Đào tạo Thực thi Pháp luật Toàn cầu của»,
-    «chuyên gia của» (the voice within _TITLE words before it, with no punctuation between)."""
+    """Token k is the «của» ending a voice's title: «Giám đốc Đào tạo Thực thi Pháp luật Toàn cầu của», «chuyên
+    gia của» (a voice or one of its staff, then up to _TITLE capitalized title words; not «phát ngôn … bác bỏ
+    phát biểu của»)."""
     if s.folded[k] not in lex.genitive:
         return False
-    for j in range(k - 1, max(-1, k - _TITLE - 1), -1):
-        if not s.tokens[j][:1].isalnum():
-            return False
-        if ends_with(s.folded, j + 1, lex.org_voices):
+    for j in range(k, max(-1, k - _TITLE - 1), -1):
+        if ends_with(s.folded, j, lex.org_voices | lex.org_staff):
             return True
+        if j < k and not s.tokens[j][:1].isupper():
+            return False
     return False
 
 

@@ -43,7 +43,7 @@ A yearless day the article writes in full elsewhere takes that year (anchor `art
 yearless days within a month of it. A publication date the reader only inferred from the text anchors
 nothing unless it is the page's dateline (`_dateline`: a full date beside a clock time, or ending a short
 line of its own without a final period or a verb, or a byline); a date the article's URL states anchors as a
-publication date when the page prints no dateline of its own; a past date alone dates a month, not a day; a
+publication date unless the page prints a dateline of its own within a year of it; a past date alone dates a month, not a day; a
 weekday written with a day picks the year within the writing-time bounds whose calendar agrees, and none when
 no year does (`_weekday_year`; `phiên họp thứ 5` is an ordinal). Corpus anchoring also dates an article's yearless
 months (nearest its anchored day) and a month of this year (`tháng 1 năm nay`, through the same month and event
@@ -100,6 +100,7 @@ _NOT_WORDS = ("pieces", "patterns", "context")  # the keys of dates.yaml that ar
 _WEEKDAY_YEARS = 5  # how far past an open writing-time bound a weekday may date a day (it recurs after 5, 6 or 11 years)
 _DATELINE_GAP = 16  # how near a clock time a full date must be to be the page's dateline ("14:27 | 25/10/2020")
 _BYLINE_WORDS = 12  # the most words of a line whose closing full date is the page's dateline
+_URL_DATELINE_GAP = pd.Timedelta(days=366)  # a page's dateline beats its URL's date only within a year of it
 _NEAR_DAYS = 31  # how far from an article's anchored day its other yearless days may take its year
 _PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}  # the first month of a part of a year
 _HEADER_MONTH = re.compile(r"date\s*[:=]?\s*(\d{4})-(\d{2})", re.I)
@@ -768,7 +769,7 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     the article, so an engine can map it over batches and cache it. Corpus anchoring comes after.
     `month`: the first day of the publication month when the article states only the month (it bounds
     the writing time; no day is invented). `url_date`: the date its URL states, the publication date unless
-    the page prints a dateline of its own. `grammar_path`: a dates.yaml in place of the packaged one."""
+    the page prints a dateline of its own within a year of it. `grammar_path`: a dates.yaml in place of the packaged one."""
     texts = list(zip(sentences["sentence_id"], sentences["text"]))
     bounds = None
     if published is None and month is not None:
@@ -776,8 +777,8 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     elif published is None:
         first = _sentence_dates(texts, None, None, None, grammar_path)
         published = _dateline(first, grammar(grammar_path))
-        if published is None:
-            published = url_date
+        if url_date is not None and (published is None or abs(published - url_date) > _URL_DATELINE_GAP):
+            published = url_date  # a "dateline" a year away from the URL's date is a kept caption's, not the page's
         bounds = None if published is not None else writing_bounds([r for _, _, r in first])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     gram = grammar(grammar_path)

@@ -33,6 +33,7 @@ from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import urlsplit
 
 import pandas as pd
 import pyarrow as pa
@@ -208,10 +209,11 @@ def _url_patterns() -> tuple[re.Pattern[str], ...]:
 
 
 def url_published(url: str) -> pd.Timestamp | None:
-    """The date an article's URL states ("...-20251024182709015.htm", ".../2025/10/24/..."), the first valid one
-    of the patterns in order; None when it states none."""
+    """The date the path of an article's URL states ("...-20251024182709015.htm", ".../2025/10/24/..."), the
+    first valid one of the patterns in order; None when it states none."""
+    path = urlsplit(url or "").path
     for pattern in _url_patterns():
-        for m in pattern.finditer(url or ""):
+        for m in pattern.finditer(path):
             stamp = pd.to_datetime(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", errors="coerce")
             if not pd.isna(stamp):
                 return stamp

@@ -11,8 +11,9 @@ file. The default profile (`hanoi_convention`, the Convention against Cybercrime
 `data` values: a value replaces the key; `{add: [...]}` appends words to a list, `{remove: [...]}` removes them;
 a key path walks nested keys with `.` and every item of a list with `*` (`acts.*.objects`). For a CSV data file
 (`organizations.csv`), `{add_rows: [{column: value, ...}, ...]}` appends rows and `{remove_rows: [id, ...]}` drops
-the rows whose first column is one of the ids (first, so a row can be replaced: "ICC" is the International
-Criminal Court in coverage of the Rome Statute, not the Chamber of Commerce).
+the rows whose first column is one of the ids, profile by profile along `extends` (each profile's removals before
+its rows, so a row can be replaced: "ICC" is the International Criminal Court in coverage of the Rome Statute, not
+the Chamber of Commerce); two rows with one id are an error.
 """
 
 from __future__ import annotations
@@ -169,14 +170,21 @@ def _csv_file(file: str, chain: list[dict], origin: str) -> bytes:
     if any(set(o) - {"add_rows", "remove_rows"} for o in overlays):
         raise ProfileError(f"{origin}: data.{file} takes `add_rows` and `remove_rows` only")
     columns = list(rows[0]) if rows else []
-    dropped = {str(i) for o in overlays for i in o.get("remove_rows") or []}
-    if unknown := dropped - {r[columns[0]] for r in rows}:
-        raise ProfileError(f"{origin}: data.{file}: remove_rows names no row: {', '.join(sorted(unknown))}")
-    rows = [r for r in rows if r[columns[0]] not in dropped]
-    for row in (r for o in overlays for r in o.get("add_rows") or []):
-        if set(row) - set(columns):
-            raise ProfileError(f"{origin}: data.{file}: unknown column(s) {', '.join(sorted(set(row) - set(columns)))}")
-        rows.append({c: row.get(c, "") for c in columns})
+    for o in overlays:  # each profile of the chain in turn, base first: its removals, then its rows
+        if any(not isinstance(o.get(k) or [], list) for k in ("add_rows", "remove_rows")):
+            raise ProfileError(f"{origin}: data.{file}: `add_rows` and `remove_rows` take a list")
+        dropped = {str(i) for i in o.get("remove_rows") or []}
+        if unknown := dropped - {r[columns[0]] for r in rows}:
+            raise ProfileError(f"{origin}: data.{file}: remove_rows names no row: {', '.join(sorted(unknown))}")
+        rows = [r for r in rows if r[columns[0]] not in dropped]
+        for row in o.get("add_rows") or []:
+            if set(row) - set(columns):
+                raise ProfileError(f"{origin}: data.{file}: unknown column(s) "
+                                   f"{', '.join(sorted(set(row) - set(columns)))}")
+            rows.append({c: str(row.get(c, "")) for c in columns})
+    ids = [r[columns[0]] for r in rows]
+    if dup := sorted({i for i in ids if ids.count(i) > 1}):
+        raise ProfileError(f"{origin}: data.{file}: two rows with the id {', '.join(dup)} (remove_rows the first)")
     out = io.StringIO()
     writer = csv.DictWriter(out, columns, lineterminator="\n")
     writer.writeheader()
