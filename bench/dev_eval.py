@@ -32,6 +32,7 @@ import pandas as pd
 import vnpress
 from vnpress.analyses import countries, decision, stance, statements, timeline
 from vnpress.corpus.journal import MANIFEST_COLUMNS
+from vnpress.corpus.reader import SUFFIXES
 from vnpress.data import path as data_path
 from vnpress.util.csvio import write_csv
 from vnpress.util.textnorm import fold
@@ -53,7 +54,7 @@ def check_texts(folder: Path, ids: set[str]) -> list[str]:
     """Exit with a clear message if the texts folder is missing; the labelled articles without a text (sorted)."""
     if not folder.is_dir():
         sys.exit(f"error: texts folder {folder} not found (gather the texts first: see tests/dev/README.md)")
-    have = {p.stem for p in folder.iterdir() if p.suffix in {".txt", ".md"}}
+    have = {p.stem for p in folder.iterdir() if p.suffix in SUFFIXES}
     return sorted(ids - have)
 
 
@@ -339,12 +340,12 @@ def with_urls(texts: Path, articles: pd.DataFrame) -> Path:
         return texts
     folder = Path(tempfile.mkdtemp(prefix=f"dev_eval-{texts.name}-"))
     atexit.register(shutil.rmtree, folder, True)
-    for path in texts.iterdir():
-        if path.suffix in {".txt", ".md"}:
-            shutil.copy2(path, folder / path.name)
+    files = sorted(path for path in texts.iterdir() if path.suffix in SUFFIXES)
+    for path in files:
+        shutil.copy2(path, folder / path.name)
     urls = dict(zip(articles["article_id"], articles["url"]))
     rows = [{**dict.fromkeys(MANIFEST_COLUMNS, ""), "file": path.name, "url": urls.get(path.stem, "")}
-            for path in sorted(folder.iterdir()) if path.suffix in {".txt", ".md"}]
+            for path in files]
     write_csv(pd.DataFrame(rows, columns=MANIFEST_COLUMNS), folder / "manifest.csv")
     return folder
 

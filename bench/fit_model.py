@@ -18,11 +18,11 @@ same files. Both sets are required, so the shipped model is always the one the d
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import pandas as pd
 import yaml
+from dev_eval import check_texts  # bench/, beside this script
 
 import vnpress
 from vnpress.analyses import decision
@@ -30,14 +30,6 @@ from vnpress.processing.workbook import from_texts
 from vnpress.validation import learn
 
 HERE = Path(__file__).resolve().parent
-
-
-def missing_texts(texts: Path, ids: set[str]) -> list[str]:
-    """The labelled ids without a text in the texts folder (exits if the folder is missing)."""
-    if not texts.is_dir():
-        sys.exit(f"error: texts folder {texts} not found (gather the texts first: see tests/dev/README.md)")
-    have = {p.stem for p in texts.iterdir() if p.suffix in {".txt", ".md"}}
-    return sorted(ids - have)
 
 
 def challenge_rows(folder: Path, cache: str) -> pd.DataFrame:
@@ -59,7 +51,7 @@ def dev_rows(texts: Path, labels: Path, cache: str, source: str = "dev") -> tupl
     arts = pd.read_csv(labels / "articles.csv", dtype=str, keep_default_na=False)
     gold = pd.read_csv(labels / "stance.csv", dtype=str, keep_default_na=False)
     dev = arts[arts["split"] == "dev"]
-    missing = missing_texts(texts, set(dev["article_id"]))
+    missing = check_texts(texts, set(dev["article_id"]))
     dev = dev[~dev["article_id"].isin(missing)]
     groups = dict(iter(dev.groupby("agreement")["article_id"])) if "agreement" in dev else {"": dev["article_id"]}
     table = pd.concat([learn.corpus_features(vnpress.load(texts, cache or None, profile=name or None)

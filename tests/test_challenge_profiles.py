@@ -34,7 +34,8 @@ def problems(cases: list[dict]) -> list[str]:
         if c.get("profile") not in profile.available():
             out.append(f"{cid}: unknown profile {c.get('profile')!r}")
         stances = (c.get("expect") or {}).get("stance") or {}
-        if not stances or any(not _actor_ok(str(a), c.get("capability", "")) or v not in LABELS for a, v in stances.items()):
+        if not stances or any(not _actor_ok(str(a), c.get("capability", "")) or v not in LABELS
+                              for a, v in stances.items()):
             out.append(f"{cid}: bad expected stance {stances}")
         if c.get("type") in ("INV", "DIR"):
             groups[c.get("group")].append(cid)

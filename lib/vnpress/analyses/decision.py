@@ -4,7 +4,8 @@ The rules of `vnpress.analyses.statements` and `vnpress.analyses.stance` are lab
 weak supervision: each fires or not on an (article, candidate actor) and votes for a label. `features` turns their
 output into one numeric row per candidate; a multinomial logistic regression over five classes
 (`CLASSES`: not_actor, support, conditional, oppose, neutral), fitted on the hand-labelled development splits of
-the Convention and of other agreements (`bench/fit_model.py`), weighs the votes. `decide` applies it with numpy alone (no pickle, deterministic).
+the Convention and of other agreements (`bench/fit_model.py`), weighs the votes. `decide` applies it with numpy
+alone (no pickle, deterministic).
 
 Candidates of an article: every country the `mentions` layer finds and every actor of the rule stance rows
 (countries and `org:` ids). Feature columns (`FEATURES`; counts are log1p-scaled):

@@ -23,7 +23,8 @@ ASCII-folded, lower case, words joined by `_` (`slug`). The words are data (`dat
 keeps the acronym's id wherever it is written in full. `speaks_for` says whether such a name is the affiliation of
 the subject it is in: when the subject opens with it, with its head or one of its voices (`org_voices`:
 «Người phát ngôn Tập đoàn X»), lists it with other names, or gives it a voice's title («ông X, Giám đốc Công ty
-Y», «Giám đốc Đào tạo của Binance») or makes the subject its staff («chuyên gia của Binance»); an expert with the name in brackets speaks in their own name («TS X (Viện Y)»).
+Y», «Giám đốc Đào tạo của Binance») or makes the subject its staff («chuyên gia của Binance»); an expert with the
+name in brackets speaks in their own name («TS X (Viện Y)»).
 """
 
 from __future__ import annotations
@@ -153,8 +154,9 @@ def _voice_of(s: Sentence, k: int, lex: Lexicon) -> bool:
     phát biểu của»)."""
     if s.folded[k] not in lex.genitive:
         return False
+    voices = lex.org_voices | lex.org_staff
     for j in range(k, max(-1, k - _TITLE - 1), -1):
-        if ends_with(s.folded, j, lex.org_voices | lex.org_staff):
+        if ends_with(s.folded, j, voices):
             return True
         if j < k and not s.tokens[j][:1].isupper():
             return False

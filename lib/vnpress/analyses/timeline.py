@@ -43,9 +43,9 @@ A yearless day the article writes in full elsewhere takes that year (anchor `art
 yearless days within a month of it. A publication date the reader only inferred from the text anchors
 nothing unless it is the page's dateline (`_dateline`: a full date beside a clock time, or ending a short
 line of its own without a final period or a verb, or a byline); a date the article's URL states anchors as a
-publication date unless the page prints a dateline of its own within a year of it; a past date alone dates a month, not a day; a
-weekday written with a day picks the year within the writing-time bounds whose calendar agrees, and none when
-no year does (`_weekday_year`; `phiên họp thứ 5` is an ordinal). Corpus anchoring also dates an article's yearless
+publication date unless the page prints a dateline of its own within a year of it; a past date alone dates a
+month, not a day; a weekday written with a day picks the year within the writing-time bounds whose calendar
+agrees, and none when no year does (`_weekday_year`; `phiên họp thứ 5` is an ordinal). Corpus anchoring also dates an article's yearless
 months (nearest its anchored day) and a month of this year (`tháng 1 năm nay`, through the same month and event
 in other articles); a day in an anniversary's sentence (`kỷ niệm`) takes no year from its event. A weekday alone
 (`vào thứ Hai`, `đêm thứ Năm`) is the nearest such day before the publication date (after it in the future
@@ -97,7 +97,8 @@ _YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
 _CLOCK_TIME = re.compile(r"(?<!\d)\d{1,2}[:h]\d{2}(?::\d{2})?(?!\d)")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _NOT_WORDS = ("pieces", "patterns", "context")  # the keys of dates.yaml that are regexes, not word lists
-_WEEKDAY_YEARS = 5  # how far past an open writing-time bound a weekday may date a day (it recurs after 5, 6 or 11 years)
+# how far past an open writing-time bound a weekday may date a day (it recurs after 5, 6 or 11 years)
+_WEEKDAY_YEARS = 5
 _DATELINE_GAP = 16  # how near a clock time a full date must be to be the page's dateline ("14:27 | 25/10/2020")
 _BYLINE_WORDS = 12  # the most words of a line whose closing full date is the page's dateline
 _URL_DATELINE_GAP = pd.Timedelta(days=366)  # a page's dateline beats its URL's date only within a year of it
@@ -125,7 +126,8 @@ class Grammar:
     count_before: re.Pattern[str]  # a count before a relative expression ("70 năm sau")
     clock_before: re.Pattern[str]  # a clock time before a relative expression (its minutes are no count)
     future_after: re.Pattern[str]  # a word just after a date that puts it in the future ("tới")
-    since_before: re.Pattern[str]  # a range's start just before a date (the word after it opens the range's end, no future cue)
+    # a range's start just before a date (the word after it opens the range's end, no future cue)
+    since_before: re.Pattern[str]
     past_after: re.Pattern[str]  # a word just after a date that puts it in the past
     weekday_before: re.Pattern[str]  # a weekday just before the day of a date
     ordinal_before: re.Pattern[str]  # an ordinal's head just before a weekday's words (the fifth session)
@@ -769,7 +771,8 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     the article, so an engine can map it over batches and cache it. Corpus anchoring comes after.
     `month`: the first day of the publication month when the article states only the month (it bounds
     the writing time; no day is invented). `url_date`: the date its URL states, the publication date unless
-    the page prints a dateline of its own within a year of it. `grammar_path`: a dates.yaml in place of the packaged one."""
+    the page prints a dateline of its own within a year of it. `grammar_path`: a dates.yaml in place of the
+    packaged one."""
     texts = list(zip(sentences["sentence_id"], sentences["text"]))
     bounds = None
     if published is None and month is not None:

@@ -192,9 +192,15 @@ def _resource_fork(path: Path) -> bool:
 
 
 @lru_cache(maxsize=1)
+def _published_words() -> dict:
+    """The `published` section of data/corpus.yaml."""
+    return yaml.safe_load(data_path("corpus.yaml").read_text(encoding="utf-8"))["published"]
+
+
+@lru_cache(maxsize=1)
 def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """A full date (numeric, or in the words of `published` in data/corpus.yaml), and a deadline before a date."""
-    words = yaml.safe_load(data_path("corpus.yaml").read_text(encoding="utf-8"))["published"]
+    words = _published_words()
     day, month, year = (re.escape(words[k]) for k in ("day", "month", "year"))
     full = re.compile(rf"{_NUMERIC_DATE}|{day}\s+(\d{{1,2}})\s+{month}\s+(\d{{1,2}})\s+{year}\s+(\d{{4}})", re.I)
     deadline = "|".join(re.escape(w) for w in words["deadline_before"])
@@ -204,8 +210,7 @@ def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
 @lru_cache(maxsize=1)
 def _url_patterns() -> tuple[re.Pattern[str], ...]:
     """The `url_dates` of data/corpus.yaml: where an article's URL states its date."""
-    words = yaml.safe_load(data_path("corpus.yaml").read_text(encoding="utf-8"))["published"]
-    return tuple(re.compile(p) for p in words["url_dates"])
+    return tuple(re.compile(p) for p in _published_words()["url_dates"])
 
 
 def url_published(url: str) -> pd.Timestamp | None:

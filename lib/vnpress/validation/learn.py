@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -111,25 +112,39 @@ def scores(gold: list[str] | np.ndarray, predicted: list[str] | np.ndarray) -> d
             "macro_f1": round(float(np.mean(f1s)), 3) if f1s else 0.0}
 
 
-def cross_validated(rows: pd.DataFrame, c: float, class_weight, extra_weight: float, seed: int = 0,
-                    main: tuple[str, ...] = MAIN) -> np.ndarray:
-    """Out-of-fold logits (CLASSES order) of the rows whose source is one of `main`, folds grouped by article;
-    rows of other sources (challenge cases, codes) join every training fold with weight × `extra_weight`."""
+def _weights(rows: pd.DataFrame, main: tuple[str, ...], extra_weight: float) -> tuple[np.ndarray, np.ndarray]:
+    """(is_main, weight): the rows whose source is one of `main` keep their weight, the others (challenge cases,
+    codes) get it × `extra_weight`."""
     is_main = rows["source"].isin(main).to_numpy()
+    return is_main, rows["weight"].to_numpy(float) * np.where(is_main, 1.0, extra_weight)
+
+
+def _fold_fits(rows: pd.DataFrame, c: float, class_weight, extra_weight: float, seed: int,
+               main: tuple[str, ...]) -> Iterator[tuple[np.ndarray, np.ndarray, set[str], tuple]]:
+    """For each fold of the `main` rows grouped by article: the positions among them of its held-out rows, their
+    features, their articles, and the model fitted on the other `main` rows and the other sources' rows of
+    weight > 0."""
+    is_main, w_all = _weights(rows, main, extra_weight)
     x_all, y_all = decision.matrix(rows, FEATURES), rows["label"].to_numpy(dtype=object)
-    w_all = rows["weight"].to_numpy(float) * np.where(is_main, 1.0, extra_weight)
     x, y, g = x_all[is_main], y_all[is_main], rows.loc[is_main, "group"].to_numpy(dtype=object)
     extra = (~is_main) & (w_all > 0)
-    out = np.zeros((len(x), len(CLASSES)))
     folds = StratifiedGroupKFold(n_splits=min(FOLDS, len(set(g))), shuffle=True, random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class with fewer members than folds
         splits = list(folds.split(x, y, g))
     for train, test in splits:
-        xt = np.vstack([x[train], x_all[extra]])
-        yt = np.concatenate([y[train], y_all[extra]])
-        wt = np.concatenate([w_all[is_main][train], w_all[extra]])
-        out[test] = _logits(_fit_one(xt, yt, wt, c, class_weight), x[test])
+        fitted = _fit_one(np.vstack([x[train], x_all[extra]]), np.concatenate([y[train], y_all[extra]]),
+                          np.concatenate([w_all[is_main][train], w_all[extra]]), c, class_weight)
+        yield test, x[test], set(g[test]), fitted
+
+
+def cross_validated(rows: pd.DataFrame, c: float, class_weight, extra_weight: float, seed: int = 0,
+                    main: tuple[str, ...] = MAIN) -> np.ndarray:
+    """Out-of-fold logits (CLASSES order) of the rows whose source is one of `main`, folds grouped by article;
+    rows of other sources (challenge cases, codes) join every training fold with weight × `extra_weight`."""
+    out = np.zeros((int(rows["source"].isin(main).sum()), len(CLASSES)))
+    for test, x_test, _, fitted in _fold_fits(rows, c, class_weight, extra_weight, seed, main):
+        out[test] = _logits(fitted, x_test)
     return out
 
 
@@ -181,7 +196,7 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
     uncertain = prob.max(axis=1) < threshold
     certain_acc = float((predicted[~uncertain] == y[~uncertain]).mean()) if (~uncertain).any() else 0.0
     hp = {"C": c, "class_weight": w or "none", "extra_weight": e}
-    keep = rows["weight"].to_numpy(float) * np.where(rows["source"].isin(main).to_numpy(), 1.0, e) > 0
+    keep = _weights(rows, main, e)[1] > 0
     counts = rows[keep].groupby(["source", "label"]).size()
     return {**export(final_fit(rows, hp, main), temperature, threshold),
             "hyperparameters": {"C": c, "class_weight": w or "none", "extra_weight": e},
@@ -195,10 +210,15 @@ def final_fit(rows: pd.DataFrame, hyperparameters: dict, main: tuple[str, ...] =
     """The fitted (mean, scale, classifier) on every row: the `main` rows with their weight, the others with
     their weight × the `extra_weight` hyper-parameter (rows of weight 0 left out)."""
     hp = hyperparameters
-    weights = rows["weight"].to_numpy(float) * np.where(rows["source"].isin(main).to_numpy(), 1.0, hp["extra_weight"])
+    _, weights = _weights(rows, main, hp["extra_weight"])
     keep = weights > 0
     return _fit_one(decision.matrix(rows, FEATURES)[keep], rows["label"].to_numpy(dtype=object)[keep], weights[keep],
-                    hp["C"], None if hp["class_weight"] == "none" else hp["class_weight"])
+                    hp["C"], _class_weight(hp))
+
+
+def _class_weight(hp: dict):
+    """The class weights of hyper-parameters (`none` → None, for scikit-learn)."""
+    return None if hp["class_weight"] == "none" else hp["class_weight"]
 
 
 def export(fitted: tuple, temperature: float = 1.0, threshold: float = 0.0) -> dict:
@@ -218,34 +238,21 @@ def export(fitted: tuple, temperature: float = 1.0, threshold: float = 0.0) -> d
             "temperature": float(temperature), "threshold": float(threshold)}
 
 
-def fold_models(rows: pd.DataFrame, model: dict, main: tuple[str, ...] = MAIN, seed: int = 0) -> list[tuple[set[str], dict]]:
+def fold_models(rows: pd.DataFrame, model: dict, main: tuple[str, ...] = MAIN,
+                seed: int = 0) -> list[tuple[set[str], dict]]:
     """For cross-validated predictions: (held-out articles, model dict fitted without them) for each fold of the
     `main` rows, with `model`'s hyper-parameters, temperature and threshold (the folds of `cross_validated`)."""
     hp = model["hyperparameters"]
-    is_main = rows["source"].isin(main).to_numpy()
-    x_all, y_all = decision.matrix(rows, FEATURES), rows["label"].to_numpy(dtype=object)
-    w_all = rows["weight"].to_numpy(float) * np.where(is_main, 1.0, hp["extra_weight"])
-    x, y, g = x_all[is_main], y_all[is_main], rows.loc[is_main, "group"].to_numpy(dtype=object)
-    extra = (~is_main) & (w_all > 0)
-    folds = StratifiedGroupKFold(n_splits=min(FOLDS, len(set(g))), shuffle=True, random_state=seed)
-    out = []
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        splits = list(folds.split(x, y, g))
-    for train, test in splits:
-        fitted = _fit_one(np.vstack([x[train], x_all[extra]]), np.concatenate([y[train], y_all[extra]]),
-                          np.concatenate([w_all[is_main][train], w_all[extra]]), hp["C"],
-                          None if hp["class_weight"] == "none" else hp["class_weight"])
-        out.append((set(g[test]), export(fitted, model["temperature"], model["threshold"])))
-    return out
+    return [(articles, export(fitted, model["temperature"], model["threshold"]))
+            for _, _, articles, fitted in _fold_fits(rows, hp["C"], _class_weight(hp), hp["extra_weight"], seed,
+                                                     main)]
 
 
 def cv_predictions(rows: pd.DataFrame, model: dict, main: tuple[str, ...] = MAIN) -> pd.DataFrame:
     """The cross-validated predictions of the `main` rows with the model's hyper-parameters and calibration:
     article_id, iso, label (gold), predicted, probability, uncertain."""
     hp = model["hyperparameters"]
-    logits = cross_validated(rows, hp["C"], None if hp["class_weight"] == "none" else hp["class_weight"],
-                             hp["extra_weight"], 0, main)
+    logits = cross_validated(rows, hp["C"], _class_weight(hp), hp["extra_weight"], 0, main)
     prob = _softmax(logits / model["temperature"])
     sub = rows[rows["source"].isin(main)]
     return pd.DataFrame({"article_id": sub["article_id"].to_numpy(), "iso": sub["iso"].to_numpy(),
@@ -291,7 +298,7 @@ def _fit_weighted(rows: pd.DataFrame, model: dict, codes_weight: float) -> tuple
         {**dict.fromkeys(MAIN, 1.0), "codes": codes_weight}).fillna(hp["extra_weight"]).to_numpy(float)
     keep = w > 0
     return _fit_one(decision.matrix(rows, FEATURES)[keep], rows["label"].to_numpy(dtype=object)[keep], w[keep],
-                    hp["C"], None if hp["class_weight"] == "none" else hp["class_weight"])
+                    hp["C"], _class_weight(hp))
 
 
 def codes_cv(rows: pd.DataFrame, model: dict, codes_weight: float) -> dict[str, float] | None:
