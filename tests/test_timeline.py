@@ -105,6 +105,23 @@ def test_the_timeline_anchors_on_the_date_a_url_states(tmp_path):
     assert df.loc[df["surface"] == "Ngày 17/9", ["value", "anchor"]].values.tolist() == [["2021-09-17", "published"]]
 
 
+def test_a_month_the_url_states_bounds_the_writing_time(tmp_path):
+    texts = {"blog": "Ngày 07/12, Bộ Ngoại giao bác bỏ các lập luận của bên kia trong vụ kiện.",
+             "day": "Ngày 07/12, Bộ Ngoại giao bác bỏ các lập luận của bên kia trong vụ kiện.",
+             "none": "Ngày 07/12, Bộ Ngoại giao bác bỏ các lập luận của bên kia trong vụ kiện."}
+    urls = {"blog": "https://example.blogspot.com/2014/12/vu-kien.html?m=1",
+            "day": "https://example.org/2014/12/05/vu-kien", "none": "https://example.org/tin/vu-kien-2014.html"}
+    for name, text in texts.items():
+        (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "manifest.csv").write_text("file,title,outlet,url,published,authors,language\n" + "".join(
+        f"{name}.txt,,,{urls[name]},,,vi\n" for name in texts), encoding="utf-8")
+    df = T.timeline(vnpress.load(tmp_path), corpus_anchor=False).set_index("article_id")
+    # the blog's month: the 7th of December before its end; a whole date wins; a year in a slug is no month
+    assert df.loc["blog", ["value", "anchor"]].tolist() == ["2014-12-07", "inferred"]
+    assert df.loc["day", ["value", "anchor"]].tolist() == ["2014-12-07", "published"]
+    assert df.loc["none", ["value", "anchor"]].tolist() == ["", "unresolved"]
+
+
 def test_ranges_are_marked():
     rows = T.extract_dates("Lễ ký diễn ra 25-26/10/2025.", None)
     assert [r["range"] for r in rows] == ["start", "end"] and rows[0]["range_id"] == rows[1]["range_id"] == 1

@@ -10,7 +10,7 @@ Recognized (on normalized text, case-insensitive): full dates `25/12/2024`, `24-
 `ngày 25 tháng 10 năm 2025`, `15 tháng 2, 2023`, `hôm 24 Tháng Mười` (a month as a capitalized word);
 partial dates `26/10`, `ngày 23-10`, `25.10` (a partial numeric date needs a cue before it: `ngày`, a
 time of day `sáng/chiều/tối`, a weekday, `từ/đến/vào`);
-ranges `25-26/10`, `25–26/10/2025`, `từ ngày 25 đến 26-10`, `hai ngày 25 và 26/10/2025`, `ngày 25 và 26
+ranges `25-26/10`, `25–26/10/2025`, `15/6-7/7/2017`, `từ ngày 25 đến 26-10`, `hai ngày 25 và 26/10/2025`, `ngày 25 và 26
 tháng 10 năm 2025`; months `tháng 10/2025`, `tháng 12 năm 2024`, `tháng 10`; quarters `quý IV/2024`; years
 `năm 2025`, `vào 2025`; year spans `1977-2025`, `giai đoạn 2021–2024`, `từ năm 2022 đến năm 2024`, and
 open spans `(từ 2019)`, `từ năm 2019 đến nay` (one row, range start); parts of years `đầu/giữa/cuối năm
@@ -43,7 +43,8 @@ A yearless day the article writes in full elsewhere takes that year (anchor `art
 yearless days within a month of it. A publication date the reader only inferred from the text anchors
 nothing unless it is the page's dateline (`_dateline`: a full date beside a clock time, or ending a short
 line of its own without a final period or a verb, or a byline); a date the article's URL states anchors as a
-publication date unless the page prints a dateline of its own within a year of it; a past date alone dates a
+publication date unless the page prints a dateline of its own within a year of it, and a month it states
+without a day (`.../2025/10/slug.html`) as a publication month on the same terms; a past date alone dates a
 month, not a day; a weekday written with a day picks the year within the writing-time bounds whose calendar
 agrees, and none when no year does (`_weekday_year`; `phiên họp thứ 5` is an ordinal). Corpus anchoring also dates an article's yearless
 months (nearest its anchored day) and a month of this year (`tháng 1 năm nay`, through the same month and event
@@ -72,6 +73,7 @@ import pandas as pd
 import yaml
 
 from vnpress.corpus.clean import caption_text
+from vnpress.corpus.reader import url_month
 from vnpress.data import path as data_path
 from vnpress.processing.layers import Batch, layer
 from vnpress.util.textnorm import fold
@@ -140,6 +142,7 @@ class Grammar:
     name_head: re.Pattern[str]  # the head of a document's name, and the words ending a name
     name_break: re.Pattern[str]
     months: dict[str, int]  # folded month word → month
+    any_case_months: set[str]  # folded month words that name a month in lower case too
     weekdays: dict[str, int]  # folded weekday → its number (0 = Monday)
     any_case_days: set[str]  # folded weekdays that name a day in lower case too
     counted: set[str]  # relative expressions a count before makes an offset or a duration
@@ -171,6 +174,7 @@ def grammar(path: str | None = None) -> Grammar:
         **context, future=_word_re(words["future"]), past=_word_re(words["past"]),
         name_head=_word_re(words["name_heads"]), name_break=_word_re(words["name_breaks"]),
         months={fold(w): n for w, n in words["month_words"].items()},
+        any_case_months={fold(w) for w in words["month_words_any_case"]},
         weekdays={_squash(fold(w)): n for w, n in words["weekday_numbers"].items()},
         any_case_days={_squash(fold(w)) for w in words["weekdays_any_case"]},
         counted={_squash(w) for w in words["counted"]},
@@ -282,7 +286,8 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None, conte
     for kind, pattern in gram.patterns:
         for m in pattern.finditer(text):
             s, e = m.span()
-            if kind == "partial":  # the surface keeps a day, time-of-day or weekday cue, not a preposition
+            # the surface keeps a day, time-of-day or weekday cue, not a preposition
+            if m.re.groupindex.get("cue") and m.group("cue"):
                 s = m.start("cue") if gram.partial_keep.fullmatch(m.group("cue").strip()) else m.end("cue")
             if any(a < e and s < b for a, b in taken):
                 continue
@@ -429,8 +434,23 @@ def _one(row: dict | None) -> list[dict]:
 
 
 def _range_months(m: re.Match[str], c: _Context) -> list[dict]:
-    """«từ 30/12 đến 2/1/2025» → 2024-12-30 to 2025-01-02."""
-    d1, m1, d2, m2, y = (int(x) for x in m.groups())
+    """«từ 30/12 đến 2/1/2025» → 2024-12-30 to 2025-01-02; «ngày 15/6-7/7/2017» → 2017-06-15 to 2017-07-07;
+    without a year («từ ngày 29/4-10/5 tới») each end as a partial date, and only after a cue."""
+    *days, year = m.groups()[-5:]
+    d1, m1, d2, m2 = (int(x) for x in days)
+    if not year:
+        if not m.groupdict().get("cue"):
+            return []
+        second = _resolve_dm(d2, m2, None, c.pub, c.ctx, c.tense, "end")
+        if not (second and second["value"]):
+            first = _resolve_dm(d1, m1, None, c.pub, c.ctx, c.tense, "start")
+            return [first, second] if first and second else []
+        end = date.fromisoformat(second["value"])
+        y1 = end.year - 1 if (m1, d1) > (m2, d2) else end.year  # the start is the last such day before the end
+        first = _row(date(y1, m1, d1).isoformat(), "day", second["anchor"], rng="start",
+                     yearless=f"XXXX-{m1:02d}-{d1:02d}") if _valid(y1, m1, d1) else None
+        return [first, second] if first else []
+    y = int(year)
     y1 = y - 1 if (m1, d1) > (m2, d2) else y
     if not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
         return []
@@ -644,7 +664,7 @@ def _weekday_match(m: re.Match[str], c: _Context) -> list[dict]:
 # the interpreter of each pattern kind of dates.yaml: rows (see _row) for one match, or [] when it is not a date
 _INTERPRETERS: dict[str, Callable[[re.Match[str], _Context], list[dict]]] = {
     "range_months": _range_months, "range_from": _day_range, "range_and": _day_range, "range_long": _range_long,
-    "range_dash": _day_range, "long": _long, "month_span": _month_span, "full": _full, "partial": _partial,
+    "range_dash_months": _range_months, "range_dash": _day_range, "long": _long, "month_span": _month_span, "full": _full, "partial": _partial,
     "months_part": _months_part, "quarter": _quarter, "month": _month_match, "month_shift": _month_shift, "year_span": _year_span,
     "year_from": _year_from, "year_part": _year_part, "year": _year, "year_bare": _year_bare,
     "years_ago": _years_ago, "relative": _relative_match, "months_ago": _months_ago, "weekday": _weekday_match,
@@ -669,10 +689,11 @@ def _count(text: str, gram: Grammar) -> int:
 
 
 def _month_no(text: str, gram: Grammar) -> int | None:
-    """The month of a number or a capitalized month word (`Mười`, `Mười Hai`); None for `tháng năm`."""
+    """The month of a number or a capitalized month word (`Mười`, `Mười Hai`, or `giêng` in any case); None for
+    `tháng năm`."""
     if text.isdigit():
         return int(text)
-    return gram.months.get(fold(text)) if text[0].isupper() else None
+    return gram.months.get(fold(text)) if text[0].isupper() or fold(text) in gram.any_case_months else None
 
 
 def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str,
@@ -766,13 +787,13 @@ def _stale_clock(text: str, row: dict, published: pd.Timestamp | None, gram: Gra
 
 def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timestamp | None,
                   month: date | None = None, grammar_path: str | None = None,
-                  url_date: pd.Timestamp | None = None) -> pd.DataFrame:
+                  url_date: pd.Timestamp | None = None, url_month: date | None = None) -> pd.DataFrame:
     """The date rows (COLUMNS) of one article from its sentences (sentence_id, text): a pure function of
     the article, so an engine can map it over batches and cache it. Corpus anchoring comes after.
     `month`: the first day of the publication month when the article states only the month (it bounds
     the writing time; no day is invented). `url_date`: the date its URL states, the publication date unless
-    the page prints a dateline of its own within a year of it. `grammar_path`: a dates.yaml in place of the
-    packaged one."""
+    the page prints a dateline of its own within a year of it; `url_month`: the month its URL states without a
+    day, taken as `month` on the same terms. `grammar_path`: a dates.yaml in place of the packaged one."""
     texts = list(zip(sentences["sentence_id"], sentences["text"]))
     bounds = None
     if published is None and month is not None:
@@ -782,7 +803,11 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
         published = _dateline(first, grammar(grammar_path))
         if url_date is not None and (published is None or abs(published - url_date) > _URL_DATELINE_GAP):
             published = url_date  # a "dateline" a year away from the URL's date is a kept caption's, not the page's
-        bounds = None if published is not None else writing_bounds([r for _, _, r in first])
+        if url_month is not None and (published is None
+                                      or abs(published - pd.Timestamp(url_month)) > _URL_DATELINE_GAP):
+            published, month = None, url_month  # the URL's month, unless the page prints a dateline near it
+        bounds = _month_bounds(month) if month is not None else None if published is not None else \
+            writing_bounds([r for _, _, r in first])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""
     gram = grammar(grammar_path)
     rows = [{"article_id": article_id, "sentence_id": sid, **r, "event": event_label(text, r["start"], r["end"]),
@@ -1000,7 +1025,8 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
     article_id, sentence_id (-1: a photo caption cleaning removed), value, granularity
     (day|month|quarter|year|week|relative), surface, anchor (where the value's year came from: `explicit`, written
     in the expression; `published`, the article's publication date, stated, its page's dateline or else the date
-    its URL states, or a publication month; `inferred`, the writing time the article's own tensed dates bound, or
+    its URL states, or a publication month (a header's, or the URL's: `.../2025/10/slug`); `inferred`, the
+    writing time the article's own tensed dates bound, or
     a weekday written with the day; `article`, the same day written in full elsewhere in the article, or a day
     near it; `corpus`, the year other articles give the same day (or month) and kind of event, see
     `anchor_article`; `unresolved`, no year found, value ''), event (the clause around the date), sentence, start,
@@ -1017,18 +1043,21 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
     from_url = wb.articles[source == "url"]  # a URL's date gives way to the page's own dateline
     url_dates = dict(zip(from_url["article_id"], from_url["published"]))
     months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log, corpus_path)
+    url_months = {a: m for a, u in zip(wb.articles["article_id"], wb.articles["url"].fillna(""))
+                  if pd.isna(published.get(a)) and a not in url_dates and (m := url_month(u))}
     frames = []
     for article_id, sents in wb.sentences.groupby("article_id", sort=False):
         pub = published.get(article_id)
         sents = pd.concat([sents[["sentence_id", "text"]], captions.get(article_id)], ignore_index=True)
         frames.append(article_dates(article_id, sents, None if pub is None or pd.isna(pub) else pd.Timestamp(pub),
-                                    months.get(article_id), grammar_path, url_dates.get(article_id)))
+                                    months.get(article_id), grammar_path, url_dates.get(article_id),
+                                    url_months.get(article_id)))
     df = _typed(pd.concat(frames, ignore_index=True)) if frames else _typed(pd.DataFrame(columns=COLUMNS))
     return anchor_to_corpus(df, grammar_path) if corpus_anchor else df
 
 
 @layer("dates", COLUMNS, data_files=("dates.yaml", "corpus.yaml"),
-       article_fields=("published", "published_source", "cleaning_log"),
+       article_fields=("published", "published_source", "url", "cleaning_log"),
        tables=("sentences",))
 def dates_layer(batch: Batch) -> pd.DataFrame:
     """The `dates` layer: each article's date expressions, before corpus anchoring (`timeline` without it)."""

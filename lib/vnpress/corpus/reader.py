@@ -29,6 +29,7 @@ import sys
 import unicodedata
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from functools import lru_cache, partial
 from itertools import islice
 from pathlib import Path
@@ -223,6 +224,22 @@ def url_published(url: str) -> pd.Timestamp | None:
             if not pd.isna(stamp):
                 return stamp
     return None
+
+
+@lru_cache(maxsize=1)
+def _url_month_patterns() -> tuple[re.Pattern[str], ...]:
+    """The `url_months` of data/corpus.yaml: where an article's URL states only its month."""
+    return tuple(re.compile(p) for p in _published_words()["url_months"])
+
+
+def url_month(url: str) -> date | None:
+    """The first day of the month the path of an article's URL states without a day (".../2025/10/slug.html");
+    None when it states a whole date (`url_published`) or no month."""
+    if url_published(url) is not None:
+        return None
+    path = urlsplit(url or "").path
+    m = next((m for pattern in _url_month_patterns() for m in pattern.finditer(path)), None)
+    return date(int(m["y"]), int(m["m"]), 1) if m else None
 
 
 def infer_published(text: str) -> pd.Timestamp | None:
