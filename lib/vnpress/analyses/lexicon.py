@@ -26,6 +26,7 @@ import yaml
 
 from vnpress.analyses.countries import gazetteer, load_cues
 from vnpress.data import path as data_path
+from vnpress.util.phrases import match_phrases
 from vnpress.util.textnorm import fold, normalize
 
 FILES = ("speech_verbs.yaml", "acts.yaml", "speakers.yaml", "organizations.csv", "countries.csv", "actor_cues.yaml",
@@ -307,6 +308,11 @@ def at(folded: list[str], i: int, words: set[str], max_len: int = 4) -> int:
         if i + n <= len(folded) and " ".join(folded[i:i + n]) in words:
             return n
     return 0
+
+
+def verb_at(s: "Sentence", j: int, lex: "Lexicon") -> bool:
+    """A speech or act verb of the lexicon starts at token j, whatever its tag («chủ trì» is a noun too)."""
+    return any(x == 0 for x, _, _ in match_phrases(s.folded[j:j + 4], lex.verbs))
 
 
 def starts_with(folded: list[str], i: int, sequences: Sequences) -> bool:

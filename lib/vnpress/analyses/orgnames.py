@@ -32,8 +32,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-from vnpress.analyses.lexicon import Lexicon, Sentence, at, ends_with
-from vnpress.util.phrases import match_phrases
+from vnpress.analyses.lexicon import Lexicon, Sentence, at, ends_with, verb_at
 from vnpress.util.textnorm import plain
 
 Span = tuple[int, int, str, str]  # first token, end token, slug of the name, acronym given in brackets ('' if none)
@@ -66,11 +65,6 @@ def _opens_body(s: Sentence, k: int, lex: Lexicon) -> bool:
                    | lex.org_name_state) or _gazetteer(s, k, lex))
 
 
-def _verb_at(s: Sentence, j: int, lex: Lexicon) -> bool:
-    """A speech or act verb of the lexicon starts at token j."""
-    return any(x == 0 for x, _, _ in match_phrases(s.folded[j:j + 4], lex.verbs))
-
-
 def _resumes(s: Sentence, k: int, lex: Lexicon) -> int:
     """A lower-case verb at token k inside a name that goes on with a capital within three words («Liên minh
     Chống lừa đảo Toàn cầu»): the capital's token; 0 when a clause starts there («Hiệp hội X triển khai ...»,
@@ -79,7 +73,7 @@ def _resumes(s: Sentence, k: int, lex: Lexicon) -> int:
         if _capital(s.tokens[j]):
             return 0 if _gazetteer(s, j, lex) else j
         if not s.tokens[j][:1].isalnum() or s.folded[j] in lex.and_words or at(s.folded, j, lex.org_name_breaks) \
-                or _verb_at(s, j, lex):
+                or verb_at(s, j, lex):
             return 0
     return 0
 
@@ -99,8 +93,9 @@ def _name_end(s: Sentence, j: int, lex: Lexicon) -> int:
         if s.folded[k] in lex.and_words:
             if not _joins(s, k, lex):
                 break
-        elif not tok[:1].isalnum() or at(s.folded, k, lex.org_name_breaks):
-            break
+        elif not tok[:1].isalnum() or at(s.folded, k, lex.org_name_breaks) or (
+                not _capital(tok) and verb_at(s, k, lex)):
+            break  # a verb the tagger took for a noun ends it too: «do Liên minh X chủ trì»
         elif not _capital(tok) and tag not in _NAME_TAGS:
             resumes = _resumes(s, k, lex)
             if not resumes:

@@ -499,22 +499,35 @@ def _known_name(syllables: list[str], lex: Lexicon) -> bool:
     return key in lex.long_names or key in lex.short_names or key in lex.capitals
 
 
-def _split_glued_verbs(tokens: list[str], pos: list[str], starts: list[int], ends: list[int],
-                       lex: Lexicon) -> tuple[list[str], list[str], list[int], list[int]]:
-    """Tokens, POS tags and offsets with a capitalized name the segmenter glued to a speech or act verb split in
-    two ("Liên Hợp Quốc thông qua" → "Liên Hợp Quốc" | "thông qua")."""
+def _cut(tok: str, p: str, a: int, b: int, n: int, tags: tuple[str, str]) -> list[tuple[str, str, int, int]]:
+    """Token `tok` (tag p, offsets a, b) cut before its syllable n, the pieces tagged `tags` ('' keeps p)."""
+    sy = tok.split()
+    head, tail = " ".join(sy[:n]), " ".join(sy[n:])
+    cut = a + len(head) if a >= 0 and b - a == len(tok) else -1
+    return [(head, tags[0] or p, a, cut), (tail, tags[1] or p, cut + 1 if cut >= 0 else -1, b)]
+
+
+def _glued_pieces(tok: str, p: str, a: int, b: int, lex: Lexicon) -> list[tuple[str, str, int, int]]:
+    """A token the segmenter glued across a word boundary, in pieces: a known name glued to a speech or act verb
+    ("Liên Hợp Quốc thông qua" → "Liên Hợp Quốc" | "thông qua"), or the head noun of an organization's name glued
+    to the capitalized word opening the name ("Liên minh Niềm" | "Tin Số" → "Liên minh" | "Niềm")."""
+    sy = tok.split()
+    n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
+              and tuple(fold(" ".join(sy[i:])).split()) in lex.verbs and _known_name(sy[:i], lex)), None)
+    if n is not None:
+        return _cut(tok, p, a, b, n, ("Np", "V"))
+    n = next((i for i in range(1, len(sy)) if sy[i - 1][:1].islower() and sy[i][:1].isupper()
+              and fold(" ".join(sy[:i])) in lex.org_name_heads | lex.org_brand_heads), None)
+    return _cut(tok, p, a, b, n, ("", "Np")) if n is not None else [(tok, p, a, b)]
+
+
+def _split_glued(tokens: list[str], pos: list[str], starts: list[int], ends: list[int],
+                 lex: Lexicon) -> tuple[list[str], list[str], list[int], list[int]]:
+    """Tokens, POS tags and offsets with the tokens the segmenter glued across a word boundary in pieces
+    (`_glued_pieces`)."""
     out: tuple[list, list, list, list] = ([], [], [], [])
     for tok, p, a, b in zip(tokens, pos, starts, ends):
-        sy = tok.split()
-        n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
-                  and tuple(fold(" ".join(sy[i:])).split()) in lex.verbs and _known_name(sy[:i], lex)), None)
-        if n is None:
-            parts = [(tok, p, a, b)]
-        else:
-            head, tail = " ".join(sy[:n]), " ".join(sy[n:])
-            cut = a + len(head) if a >= 0 and b - a == len(tok) else -1
-            parts = [(head, "Np", a, cut), (tail, "V", cut + 1 if cut >= 0 else -1, b)]
-        for column, values in zip(out, zip(*parts)):
+        for column, values in zip(out, zip(*_glued_pieces(tok, p, a, b, lex))):
             column.extend(values)
     return out
 
@@ -621,7 +634,7 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
         t = by_sid.get(r.sentence_id)
         if t is None:
             continue
-        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), *_split_glued_verbs(*t, lex))
+        s = Sentence(int(r.sentence_id), int(r.paragraph_id), r.text, int(r.start), *_split_glued(*t, lex))
         ents = _named(s, names_in.get(r.sentence_id, []))
         taken = {k for a, b, _ in ents for k in range(a, b)}
         for a, b, oid in match_phrases(s.folded, lex.org_index, s.tokens):

@@ -61,6 +61,7 @@ from vnpress.analyses.lexicon import (
     content_end,
     lexicon,
     paths,
+    verb_at,
 )
 from vnpress.analyses.quotes import (
     according_to,
@@ -274,7 +275,8 @@ def _org_subjects(s: Sentence, have: set[str], lex: Lexicon) -> list[tuple[int, 
         opens = a == 0 or s.tokens[a - 1] in HARD_BREAK | SOFT_BREAK - {"(", ")"} or \
             s.folded[a - 1] in lex.org_subject_openers
         if org.startswith("org:") and org not in have and (opens or passive) and k < len(s.tokens) and \
-                s.pos[k] == "V" and not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 and s.tend[b - 1] >= 0:
+                (s.pos[k] == "V" or verb_at(s, k, lex)) and not s.tokens[k][:1].isupper() and s.tstart[a] >= 0 \
+                and s.tend[b - 1] >= 0:  # a verb of the lexicon the tagger took for a noun: «X chủ trì»
             out.append((a, b, org, passive and not opens))
             have = have | {org}
     return out
