@@ -143,6 +143,8 @@ class Lexicon:
     org_name_places: Words = _words("speakers.yaml", "org_name_places")
     org_voices: Words = _words("speakers.yaml", "org_voices")
     org_staff: Words = _words("speakers.yaml", "org_staff")
+    press_heads: Words = _words("speakers.yaml", "press_heads")
+    press_names: Words = _words("speakers.yaml", "press_names")
     group_anaphors: Words = _words("speakers.yaml", "group_anaphors")
     titles: Words = _words("speakers.yaml", "titles")
     honorifics: Words = _words("speakers.yaml", "honorifics")

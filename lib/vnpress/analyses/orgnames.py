@@ -170,9 +170,16 @@ def brand(s: Sentence, k: int, lex: Lexicon) -> Span | None:
             at(s.folded, j, lex.org_legal_forms) or (not _capital(s.tokens[j]) and s.pos[j] in {"N", "A"})):
         j += at(s.folded, j, lex.org_legal_forms) or 1
     end = _brand_at(s, j, lex)
-    if not end:
+    if not end or _press(s, k if n else j, j, end, lex):
         return None
     return (k if n else j), end, slug(s.span_text(j, end)), _acronym_after(s, end)
+
+
+def _press(s: Sentence, k: int, j: int, end: int, lex: Lexicon) -> bool:
+    """The brand [j, end) is a news outlet: one of `press_names`, or after a press head («hãng tin Kyodo»)
+    opening at k or just before it: the coverage's source, no organization."""
+    return " ".join(s.folded[j:end]) in lex.press_names or any(
+        at(s.folded, i, lex.press_heads) for i in range(max(0, min(k, j) - 2), j))
 
 
 def given_acronym(s: Sentence, k: int, lex: Lexicon) -> Span | None:

@@ -301,11 +301,15 @@ def _named_person(c: Subject) -> Speaker | None:
 
 
 def _country_anaphor(c: Subject) -> Speaker | None:
-    """«Nước này đang xem xét» → the last country named."""
+    """«Nước này đang xem xét», «Quốc gia Trung Mỹ này», «Chính phủ của quốc gia Trung Mỹ này» → the last country
+    named."""
     subj, words, anaphors = c.subj, c.subj.split(), c.lex.country_anaphors
+    # «quốc gia … này» opening the subject or after «của», with up to three words between
+    pointed = any(words[j:j + len(h.split())] == h.split() and (j == 0 or words[j - 1] in c.lex.genitive)
+                  and any(w in c.lex.demonstratives for w in words[j + len(h.split()):j + len(h.split()) + 4])
+                  for j in range(len(words)) for h in c.lex.country_heads)
     if subj in anaphors or any(subj.endswith(" " + w) or subj == w for w in anaphors) or (
-            any(words[:2] == h.split() for h in c.lex.country_heads) and words[-1] in c.lex.demonstratives
-            and not c.affiliations):
+            pointed and not c.affiliations):
         return Speaker(c.text, "", [c.state.last_country] if c.state.last_country else [], "country_anaphor")
     return None
 
