@@ -68,9 +68,13 @@ _ORG_TAILS = {"Air", "Airlines", "Airways", "Bank", "Cup", "Daily", "Express", "
 
 @lru_cache(maxsize=4)
 def load_cues(path: str | None = None) -> dict:
-    """The actor cue lists (folded), from data/actor_cues.yaml or `path`."""
+    """The actor cue lists (folded), from data/actor_cues.yaml or `path`, and `anaphor_bodies` (the ministries,
+    representatives and official titles together)."""
     raw = yaml.safe_load(Path(path or data_path("actor_cues.yaml")).read_text(encoding="utf-8"))
-    return {k: ({fold(x) for x in v} if isinstance(v, list) else v) for k, v in raw.items()}
+    cues = {k: ({fold(x) for x in v} if isinstance(v, list) else v) for k, v in raw.items()}
+    # what «… nước này» may follow (`_anaphor_body`)
+    cues["anaphor_bodies"] = cues["home_ministries"] | cues["representatives"] | cues["official_titles"]
+    return cues
 
 
 @lru_cache(maxsize=4)
@@ -411,12 +415,13 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
     folded = [fold(t) for t in tokens]
     speaks_after = lambda k: any(w in cues["speech_verbs"] for w in folded[k:])  # noqa: E731
     titles, ministries = cues["official_titles"], cues["home_ministries"]
+    officials = titles | ministries
 
     def vn_person(k: int) -> bool:
         return _vn_person(folded, pos, k, cues)
 
     for i in range(len(tokens)):
-        n = _phrase_at(folded, i, titles | ministries)
+        n = _phrase_at(folded, i, officials)
         if n and _anaphor_body(folded, pos, i, cues):
             continue  # «Quốc hội nước này»: the previous country's, not the home country's
         if n and not (i > 0 and folded[i - 1] in cues["title_not_after"]):
@@ -431,7 +436,7 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
                     return i, k
         if vn_person(i) and (i == 0 or folded[i - 1] in cues["person_after"]):
             window = folded[i + 1:i + 16]
-            has_title = any(_phrase_at(window, w, titles | ministries) for w in range(len(window)))
+            has_title = any(_phrase_at(window, w, officials) for w in range(len(window)))
             if (has_title or folded[i] in known) and speaks_after(i + 1):
                 known.add(folded[i])
                 return (i - 1 if i > 0 else i), i + 1
@@ -506,7 +511,7 @@ def _anaphor_body(folded: list[str], pos: list[str], i: int, cues: dict) -> int:
     between the two, none a verb (tagged or a speech verb), punctuation or a Vietnamese personal name («Quốc hội
     nước này», «Bộ trưởng Quốc phòng của nước này»; not «Thứ trưởng Đỗ Hùng Việt muốn nước này», «Bộ Ngoại giao
     lên án nước này»)."""
-    n = _phrase_at(folded, i, cues["home_ministries"] | cues["representatives"] | cues["official_titles"])
+    n = _phrase_at(folded, i, cues["anaphor_bodies"])
     if not n:
         return 0
     for k in range(i + n, min(len(folded), i + n + 5)):

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -150,6 +151,27 @@ def _pairs(rules: pd.DataFrame | None, by_mention: dict, by_actor: dict,
     return sorted(pairs, key=lambda p: rank[p[0]])  # stable: within an article, the order above
 
 
+@dataclass(frozen=True)
+class _Evidence:
+    """The rules' evidence of some articles, grouped by (article, candidate): the rule rows indexed by KEY (None
+    when there are none), the mentions and the statements of each pair, the last sentence seen in each article."""
+
+    rules: pd.DataFrame | None
+    by_mention: dict
+    by_actor: dict
+    last: pd.Series
+
+
+def _evidence(rule_rows: pd.DataFrame, mentions: pd.DataFrame | None, statements: pd.DataFrame | None) -> _Evidence:
+    mentions = mentions if mentions is not None else pd.DataFrame(columns=["article_id", "iso", "sentence_id", "role"])
+    stm = statements[statements["iso"].fillna("") != ""] if statements is not None and len(statements) else None
+    last = pd.concat([df[["article_id", "sentence_id"]] for df in (mentions, stm) if df is not None and len(df)]
+                     or [pd.DataFrame(columns=["article_id", "sentence_id"])]).groupby("article_id")["sentence_id"].max()
+    return _Evidence(rule_rows.set_index(KEY) if len(rule_rows) else None,
+                     dict(iter(mentions.groupby(KEY, sort=False))) if len(mentions) else {},
+                     dict(iter(stm.groupby(KEY, sort=False))) if stm is not None else {}, last)
+
+
 def features(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataFrame,
              articles: list[str] | None = None, cues_path: str | None = None) -> pd.DataFrame:
     """One row per (article, candidate actor): `article_id`, `iso` and FEATURES (see the module docstring), from
@@ -157,24 +179,22 @@ def features(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.Dat
     rows of the same articles (`cues_path`: the stance_cues.yaml whose `decision_words` are counted). Sorted by
     article (in the order of `articles`, default as they first appear), then the candidates named in its mentions
     (in their order), then the other actors of the rules."""
+    return _features(_evidence(rule_rows, mentions, statements), articles, cues_path)
+
+
+def _features(ev: _Evidence, articles: list[str] | None, cues_path: str | None) -> pd.DataFrame:
     words = _words(str(cues_path or data_path("stance_cues.yaml")))
-    mentions = mentions if mentions is not None else pd.DataFrame(columns=["article_id", "iso", "sentence_id", "role"])
-    rules = rule_rows.set_index(KEY) if len(rule_rows) else None
-    stm = statements[statements["iso"].fillna("") != ""] if statements is not None and len(statements) else None
-    by_actor = dict(iter(stm.groupby(KEY, sort=False))) if stm is not None else {}
-    by_mention = dict(iter(mentions.groupby(KEY, sort=False))) if len(mentions) else {}
-    last = pd.concat([df[["article_id", "sentence_id"]] for df in (mentions, stm) if df is not None and len(df)]
-                     or [pd.DataFrame(columns=["article_id", "sentence_id"])]).groupby("article_id")["sentence_id"].max()
-    pairs = _pairs(rules, by_mention, by_actor, articles)
+    rules = ev.rules
+    pairs = _pairs(rules, ev.by_mention, ev.by_actor, articles)
     per_article = pd.Series([a for a, _ in pairs], dtype=object).value_counts().to_dict()
     rows = []
     for article_id, iso in pairs:
         f = dict.fromkeys(FEATURES, 0.0)
         _rule_features(f, rules.loc[(article_id, iso)] if rules is not None and (article_id, iso) in rules.index
                        else None)
-        sids = _statement_features(f, by_actor.get((article_id, iso)), words) + \
-            _mention_features(f, by_mention.get((article_id, iso)))
-        first, end = (min(sids) if sids else 0), int(last.get(article_id, 0))
+        sids = _statement_features(f, ev.by_actor.get((article_id, iso)), words) + \
+            _mention_features(f, ev.by_mention.get((article_id, iso)))
+        first, end = (min(sids) if sids else 0), int(ev.last.get(article_id, 0))
         f["first_position"] = first / end if end else 0.0
         f["in_lead"] = float(first <= 1)
         f["candidates"] = float(per_article[article_id])
@@ -240,11 +260,10 @@ def decide(rule_rows: pd.DataFrame, mentions: pd.DataFrame, statements: pd.DataF
     act), `stance` = the model's label, `confidence` = its calibrated probability, `uncertain`. A candidate with
     no rule row gets its mention sentences as evidence. Rows in the order of `features` (`articles`: the
     articles' order)."""
-    table = features(rule_rows, mentions, statements, articles, cues_path)
-    pred = predict(model, table)
+    ev = _evidence(rule_rows, mentions, statements)
+    pred = predict(model, _features(ev, articles, cues_path))
     keep = pred[pred["label"] != "not_actor"]
-    rules = rule_rows.set_index(KEY) if len(rule_rows) else None
-    by_mention = dict(iter(mentions.groupby(KEY, sort=False))) if mentions is not None and len(mentions) else {}
+    rules, by_mention = ev.rules, ev.by_mention
     rows = []
     for r in keep.itertuples(index=False):
         if rules is not None and (r.article_id, r.iso) in rules.index:
