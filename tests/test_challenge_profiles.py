@@ -15,7 +15,7 @@ from vnpress.data import profile
 from vnpress.processing.workbook import from_texts
 
 CAPABILITIES = {"act_leave", "act_refuse_join", "act_apply_join", "act_rejoin", "act_consider", "target_names",
-                "other_treaty", "historic_rights", "inv_country_swap"}
+                "other_treaty", "historic_rights", "inv_country_swap", "org_names"}
 
 
 def load() -> list[dict]:

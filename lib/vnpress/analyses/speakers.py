@@ -569,6 +569,13 @@ def _named(s: Sentence, mentions: list) -> list[tuple[int, int, str]]:
     return ents
 
 
+def _bracketed_acronym(s: Sentence, a: int, b: int, ents: list[tuple[int, int, str]]) -> bool:
+    """Tokens [a, b) are in brackets right after an organization already found: its acronym («Phòng Thương mại
+    Quốc tế (ICC)» is one body even where a profile gives ICC to another), not a second organization."""
+    return 0 < a < len(s.tokens) and b < len(s.tokens) and s.tokens[a - 1] == "(" and s.tokens[b] == ")" and any(
+        eb == a - 1 and e.startswith("org:") for _, eb, e in ents)
+
+
 def _short_names(s: Sentence, taken: set[int], lex: Lexicon, cues: dict) -> list[tuple[int, int, str, bool]]:
     """Short country names and capitals outside the tokens `taken` (which they join): (first, end, iso, licensed
     here: after a title, "Bộ Ngoại giao Mỹ", "Đại sứ Pháp", or as a clause's subject, "Mỹ không ký", "Tokyo cân
@@ -642,7 +649,7 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
         ents = _named(s, names_in.get(r.sentence_id, []))
         taken = {k for a, b, _ in ents for k in range(a, b)}
         for a, b, oid in match_phrases(s.folded, lex.org_index, s.tokens):
-            if not any(k in taken for k in range(a, b)):
+            if not any(k in taken for k in range(a, b)) and not _bracketed_acronym(s, a, b, ents):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
         ents = _name_form_orgs(s, ents, lex, acronyms)
