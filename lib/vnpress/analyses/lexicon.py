@@ -177,6 +177,7 @@ class Lexicon:
     purpose_markers: Words = _words("speakers.yaml", "purpose_markers")
     representative: Words = _words("speakers.yaml", "representative")
     mr_mrs: Words = _words("speakers.yaml", "mr_mrs")
+    name_particles: Words = _words("speakers.yaml", "name_particles")
     introducers: Words = _words("speakers.yaml", "introducers")
     country_heads: Words = _words("speakers.yaml", "country_heads")
     demonstratives: Words = _words("speakers.yaml", "demonstratives")

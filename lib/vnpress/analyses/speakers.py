@@ -160,6 +160,11 @@ def _person(s: Sentence, a: int, b: int, lex: Lexicon, cues: dict) -> tuple[str,
             name = " ".join([rest] + s.tokens[k + 1:j])
             k = j
             continue
+        particled = _particled_name(s, k, b, in_entity, lex) if not name and (
+            k == a or s.folded[k - 1] in lex.honorifics or ends_with(s.folded, k, lex.titles) or titles) else k
+        if particled > k:  # «Bộ trưởng von der Leyen»: a foreign name opening with a particle
+            name, k = s.span_text(k, particled), particled
+            continue
         if not name and s.pos[k] == "Np" and k not in in_entity and s.tokens[k][:1].isupper() \
                 and not ends_with(s.folded, k, lex.locatives) \
                 and not s.tokens[k].isupper() and (k == a or s.folded[k - 1] in lex.honorifics or
@@ -175,6 +180,19 @@ def _person(s: Sentence, a: int, b: int, lex: Lexicon, cues: dict) -> tuple[str,
             continue
         k += 1
     return name, ", ".join(titles), vietnamese
+
+
+def _particled_name(s: Sentence, k: int, b: int, in_entity: set[int], lex: Lexicon) -> int:
+    """The end of a name opening at token k with a lower-case particle (`name_particles`: «von der Leyen», «bin
+    Salman»), its other words particles or capitalized; k when there is none."""
+    if s.folded[k].split()[0] not in lex.name_particles:
+        return k
+    j = k
+    while j < b and j not in in_entity and all(x in lex.name_particles or y[:1].isupper()
+                                               for x, y in zip(s.folded[j].split(), s.tokens[j].split())):
+        j += 1
+    capitalized = any(y[:1].isupper() for t in s.tokens[k:j] for y in t.split())
+    return j if capitalized else k
 
 
 def _known_person(name: str, lex: Lexicon) -> list[str]:

@@ -1,7 +1,8 @@
 """Regenerate countries.csv: CLDR names (Babel) for sovereign states + EU (and the Soviet Union), plus press variants.
 
 Press names, transliterations, ambiguous short names and pair-only forms come from press_variants.yaml (edit that
-file).
+file); each hyphenated transliteration of three or more syllables is also written with its syllables apart
+("Ma lai xi a").
 
 Run: python -m vnpress.data.build_countries  (rewrites lib/vnpress/data/countries.csv)
 """
@@ -54,6 +55,20 @@ def rows() -> list[dict[str, str]]:
             out.append({"iso": code, "name": canonical, "variant": name, "source": source,
                         "ambiguous": str(int(name in ambiguous)), "status": status,
                         "pair_only": str(int(name in pair_only))})
+        out += _unhyphenated(out, code, seen)
+    return out
+
+
+def _unhyphenated(rows: list[dict[str, str]], code: str, seen: set[str]) -> list[dict[str, str]]:
+    """A transliteration of three or more syllables written apart instead of hyphenated ("Ma lai xi a" for
+    "Ma-lai-xi-a"): the same country. Two syllables apart are too often words ("Ca ta hát", not Qatar)."""
+    out = []
+    for r in [r for r in rows if r["iso"] == code and "-" in r["variant"]]:
+        spaced = " ".join(r["variant"].replace("-", " ").split())
+        if spaced in seen or len(spaced.split()) < 3:
+            continue
+        seen.add(spaced)
+        out.append({**r, "variant": spaced, "source": "spaced"})
     return out
 
 
