@@ -54,6 +54,21 @@ def test_model_reproduces_from_its_training_rows():
         assert np.allclose(np.asarray(again[key]), np.asarray(raw[key]), atol=1e-5), key
 
 
+def test_a_guard_keeps_rejected_settings_from_being_chosen():
+    """bench/fit_model.py passes the seed regression check as a guard: a setting whose model fails it is never
+    chosen, however well it cross-validates."""
+    rows = learn.shipped_training()
+    calls = []
+
+    def second_only(model: dict) -> bool:  # accepts only the grid's second setting: C=0.03, balanced
+        calls.append(len(model["coef"]))
+        return len(calls) == 2
+
+    model = learn.fit(rows, grid_extra=(1.0,), log=lambda *_: None, guard=second_only)
+    assert len(calls) == len(learn.GRID_C) * len(learn.GRID_WEIGHTS)
+    assert model["hyperparameters"] == {"C": learn.GRID_C[0], "class_weight": "balanced", "extra_weight": 1.0}
+
+
 def test_stance_layer_columns_on_the_seed_corpus(tmp_path):
     wb = vnpress.load(CORPUS, tmp_path / "cache")
     rows = wb.analysis("stance")

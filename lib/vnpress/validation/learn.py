@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import warnings
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -172,10 +172,11 @@ def _threshold(prob: np.ndarray, right: np.ndarray) -> tuple[float, float]:
 
 
 def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[float, ...] = GRID_EXTRA,
-        log=print) -> dict:
+        log=print, guard: Callable[[dict], bool] | None = None) -> dict:
     """Choose C, class weights and the extra rows' weight by repeated article-grouped cross-validation on the
     `main` rows (the most accurate of the settings whose macro-F1 is within TIE of the best), calibrate, choose
-    the threshold, fit on all rows; the model dict."""
+    the threshold, fit on all rows; the model dict. `guard`: a check of a setting's model fitted on all rows
+    (uncalibrated: its labels only), e.g. a regression check; settings it rejects are not chosen."""
     has_extra = bool((~rows["source"].isin(main)).any())
     grid = [(c, w, e) for c in GRID_C for w in GRID_WEIGHTS for e in (grid_extra if has_extra else (0.0,))]
     y = rows.loc[rows["source"].isin(main), "label"].to_numpy(dtype=object)
@@ -187,6 +188,12 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
         results.append(((mean["macro_f1"], mean["accuracy"]), (c, w, e), mean, runs[0]))
         log(f"  C={c:<5} class_weight={str(w):<8} extra_weight={e:<5} cv macro-F1 {mean['macro_f1']:.3f} "
             f"accuracy {mean['accuracy']:.3f} stance accuracy {mean['stance_accuracy']:.3f}")
+    if guard is not None:
+        kept = [r for r in results if guard(export(final_fit(rows, _hp(*r[1]), main)))]
+        log(f"  {len(results) - len(kept)} of {len(results)} settings fail the guard: "
+            + (", ".join(f"C={c} class_weight={w} extra_weight={e}" for _, (c, w, e), *_ in results
+                         if not any(k[1] == (c, w, e) for k in kept)) or "none"))
+        results = kept or results
     best = max(r[0][0] for r in results)
     (_, (c, w, e), cv, logits) = max((r for r in results if r[0][0] >= best - TIE), key=lambda r: r[0][1])
     temperature = _temperature(logits, y)
@@ -195,15 +202,19 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
     threshold, flagged_acc = _threshold(prob.max(axis=1), predicted == y)
     uncertain = prob.max(axis=1) < threshold
     certain_acc = float((predicted[~uncertain] == y[~uncertain]).mean()) if (~uncertain).any() else 0.0
-    hp = {"C": c, "class_weight": w or "none", "extra_weight": e}
+    hp = _hp(c, w, e)
     keep = _weights(rows, main, e)[1] > 0
     counts = rows[keep].groupby(["source", "label"]).size()
     return {**export(final_fit(rows, hp, main), temperature, threshold),
-            "hyperparameters": {"C": c, "class_weight": w or "none", "extra_weight": e},
+            "hyperparameters": hp,
             "cv": {**cv, "folds": FOLDS, "repeats": REPEATS, "accuracy_when_uncertain": flagged_acc,
                    "uncertain_share": round(float(uncertain.mean()), 3),
                    "accuracy_when_certain": round(certain_acc, 3)},
             "training": {f"{s}:{lab}": int(n) for (s, lab), n in counts.items()}}
+
+
+def _hp(c: float, class_weight, extra_weight: float) -> dict:
+    return {"C": c, "class_weight": class_weight or "none", "extra_weight": extra_weight}
 
 
 def final_fit(rows: pd.DataFrame, hyperparameters: dict, main: tuple[str, ...] = MAIN) -> tuple:
