@@ -67,6 +67,8 @@ def test_a_guard_keeps_rejected_settings_from_being_chosen():
     model = learn.fit(rows, grid_extra=(1.0,), log=lambda *_: None, guard=second_only)
     assert len(calls) == len(learn.GRID_C) * len(learn.GRID_WEIGHTS)
     assert model["hyperparameters"] == {"C": learn.GRID_C[0], "class_weight": "balanced", "extra_weight": 1.0}
+    with pytest.raises(ValueError, match="every setting fails the guard"):  # never a silent fall-back
+        learn.fit(rows, grid_extra=(1.0,), log=lambda *_: None, guard=lambda model: False)
 
 
 def test_stance_layer_columns_on_the_seed_corpus(tmp_path):

@@ -106,11 +106,11 @@ def test_the_timeline_anchors_on_the_date_a_url_states(tmp_path):
 
 
 def test_a_month_the_url_states_bounds_the_writing_time(tmp_path):
-    texts = {"blog": "Ngày 07/12, Bộ Ngoại giao bác bỏ các lập luận của bên kia trong vụ kiện.",
-             "day": "Ngày 07/12, Bộ Ngoại giao bác bỏ các lập luận của bên kia trong vụ kiện.",
-             "none": "Ngày 07/12, Bộ Ngoại giao bác bỏ các lập luận của bên kia trong vụ kiện."}
+    said = "Ngày 07/12, Bộ Ngoại giao bác bỏ các lập luận của bên kia trong vụ kiện."
     urls = {"blog": "https://example.blogspot.com/2014/12/vu-kien.html?m=1",
-            "day": "https://example.org/2014/12/05/vu-kien", "none": "https://example.org/tin/vu-kien-2014.html"}
+            "day": "https://example.org/2014/12/05/vu-kien", "none": "https://example.org/tin/vu-kien-2014.html",
+            "forum": "https://forum.example.vn/threads/2045/3/", "page": "https://example.vn/page/2021/1/"}
+    texts = dict.fromkeys(urls, said)
     for name, text in texts.items():
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     (tmp_path / "manifest.csv").write_text("file,title,outlet,url,published,authors,language\n" + "".join(
@@ -120,6 +120,8 @@ def test_a_month_the_url_states_bounds_the_writing_time(tmp_path):
     assert df.loc["blog", ["value", "anchor"]].tolist() == ["2014-12-07", "inferred"]
     assert df.loc["day", ["value", "anchor"]].tolist() == ["2014-12-07", "published"]
     assert df.loc["none", ["value", "anchor"]].tolist() == ["", "unresolved"]
+    # a number after a year with no slug is an id or a page, no month
+    assert df.loc[["forum", "page"], "value"].tolist() == ["", ""]
 
 
 def test_ranges_are_marked():

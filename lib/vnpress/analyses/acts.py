@@ -184,13 +184,17 @@ def listed(s: Sentence, found: list[dict], lex: Lexicon) -> list[dict]:
 
 
 def nominal_and_praise(s: Sentence, found: list[dict], lex: Lexicon) -> list[dict]:
-    """"dưới sự chủ trì của X", "có sự tham dự của X" (acts), "sáng kiến của X" (authorship), "Nghị quyết 79/243
+    """"dưới sự chủ trì của X", "có sự tham dự của X" (acts; partners, "với sự đồng hành của X", only in a sentence
+    on the target), "sáng kiến của X" (authorship), "Nghị quyết 79/243
     của X" (adoption), "chuyến thăm ... của X" (a visit), "vai trò tiên phong của Việt Nam" (the press's praise of
     an actor's role, when a support cue is near): one support row per entity."""
     have = {(r["affiliation"], r["rule"].split("/")[0]) for r in found}
     rows = []
     for k in range(len(s.tokens) - 2):
-        n = at(s.folded, k + 1, lex.nominal_acts) if s.folded[k] in lex.nominal_marker else 0
+        marker = s.folded[k] in lex.nominal_marker
+        n = at(s.folded, k + 1, lex.nominal_acts) if marker else 0
+        if marker and not n and at(s.folded, k + 1, lex.partner_acts) and about_convention(s, lex):
+            n = at(s.folded, k + 1, lex.partner_acts)  # "với sự đồng hành của X" in a sentence on the target
         rule, head = ("act:nominal", k + 1) if n else ("press_praise", k)
         if not n and (n := at(s.folded, k, lex.author_heads)) and about_convention(s, lex):
             rule = "act:author"

@@ -163,6 +163,7 @@ class _Evidence:
 
 
 def _evidence(rule_rows: pd.DataFrame, mentions: pd.DataFrame | None, statements: pd.DataFrame | None) -> _Evidence:
+    """The rule rows, mentions and statements (those with an actor code) of some articles, grouped (`_Evidence`)."""
     mentions = mentions if mentions is not None else pd.DataFrame(columns=["article_id", "iso", "sentence_id", "role"])
     stm = statements[statements["iso"].fillna("") != ""] if statements is not None and len(statements) else None
     last = pd.concat([df[["article_id", "sentence_id"]] for df in (mentions, stm) if df is not None and len(df)]

@@ -120,6 +120,7 @@ class Lexicon:
     nominalizers: Words = _words("acts.yaml", "nominalizers")
     question: Words = _words("acts.yaml", "question_markers")
     nominal_acts: Words = _words("acts.yaml", "nominal_acts")
+    partner_acts: Words = _words("acts.yaml", "partner_acts")
     praise_heads: Words = _words("acts.yaml", "praise_heads")
     author_heads: Words = _words("acts.yaml", "author_heads")
     visit_heads: Words = _words("acts.yaml", "visit_heads")
@@ -313,9 +314,11 @@ def at(folded: list[str], i: int, words: set[str], max_len: int = 4) -> int:
     return 0
 
 
-def verb_at(s: "Sentence", j: int, lex: "Lexicon") -> bool:
-    """A speech or act verb of the lexicon starts at token j, whatever its tag («chủ trì» is a noun too)."""
-    return any(x == 0 for x, _, _ in match_phrases(s.folded[j:j + 4], lex.verbs))
+def verb_at(s: "Sentence", j: int, lex: "Lexicon", acts_only: bool = False) -> bool:
+    """A speech or act verb of the lexicon (`acts_only`: an act verb) starts at token j, whatever its tag («chủ
+    trì» is a noun too)."""
+    return any(x == 0 and not (acts_only and typ == "speech")
+               for x, _, (typ, _, _) in match_phrases(s.folded[j:j + 4], lex.verbs))
 
 
 def starts_with(folded: list[str], i: int, sequences: Sequences) -> bool:

@@ -37,7 +37,7 @@ from vnpress.util.textnorm import plain
 
 Span = tuple[int, int, str, str]  # first token, end token, slug of the name, acronym given in brackets ('' if none)
 _LATIN = re.compile(r"^[A-Z][A-Za-z0-9&.\-]*$")
-_ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-]{1,9}$")
+ACRONYM = re.compile(r"^[A-Z][A-Z0-9&\-]{1,9}$")
 _NAME_TAGS = {"N", "Np", "A", "Ny", "Nb", "M"}
 _MAX_NAME = 10
 _MAX_BETWEEN = 3  # lower-case words between a head and a brand: «hãng bảo mật nổi tiếng Zentrix»
@@ -78,6 +78,10 @@ def _resumes(s: Sentence, k: int, lex: Lexicon) -> int:
     return 0
 
 
+def _capital_next(s: Sentence, k: int) -> bool:
+    return k + 1 < len(s.tokens) and _capital(s.tokens[k + 1])
+
+
 def _joins(s: Sentence, k: int, lex: Lexicon) -> bool:
     """A "và" at token k inside a name: a capital follows that opens no other body («Hiệp hội Phần mềm và Dịch vụ
     CNTT»; not «Liên minh X và Cục Y», «Hiệp hội X và Công ty Y»)."""
@@ -94,8 +98,9 @@ def _name_end(s: Sentence, j: int, lex: Lexicon) -> int:
             if not _joins(s, k, lex):
                 break
         elif not tok[:1].isalnum() or at(s.folded, k, lex.org_name_breaks) or (
-                not _capital(tok) and verb_at(s, k, lex)):
-            break  # a verb the tagger took for a noun ends it too: «do Liên minh X chủ trì»
+                not _capital(tok) and verb_at(s, k, lex, acts_only=True) and not _capital_next(s, k)):
+            break  # an act verb the tagger took for a noun ends it too: «do Liên minh X chủ trì», «… chủ trì hội
+            # thảo» (not «An toàn thông tin Việt Nam»: a speech verb, or a capital going on)
         elif not _capital(tok) and tag not in _NAME_TAGS:
             resumes = _resumes(s, k, lex)
             if not resumes:
@@ -107,7 +112,7 @@ def _name_end(s: Sentence, j: int, lex: Lexicon) -> int:
 
 def _acronym_after(s: Sentence, k: int) -> str:
     """The acronym in brackets at token k: «(NCA)» → `NCA`."""
-    if k + 2 < len(s.tokens) and s.tokens[k] == "(" and s.tokens[k + 2] == ")" and _ACRONYM.match(s.tokens[k + 1]):
+    if k + 2 < len(s.tokens) and s.tokens[k] == "(" and s.tokens[k + 2] == ")" and ACRONYM.match(s.tokens[k + 1]):
         return s.tokens[k + 1]
     return ""
 
@@ -128,7 +133,7 @@ def head_name(s: Sentence, k: int, lex: Lexicon) -> Span | None:
             or at(s.folded, k, lex.home_institutions) or at(s.folded, k, lex.org_name_places):
         return None
     end = _name_end(s, k + n, lex)
-    if end == k + n or _of_state(s, k, end, lex):
+    if end == k + n or _of_state(s, k, end, lex) or " ".join(s.folded[k + n:end]) in lex.press_names:
         return None
     return k, end, slug(s.span_text(k, end)), _acronym_after(s, end)
 
@@ -138,7 +143,7 @@ def _brand_at(s: Sentence, j: int, lex: Lexicon) -> int:
     acronym («UBND») nor a gazetteer name, not a Vietnamese word written without marks («Ban tổ chức»)."""
     end = j
     while end < len(s.tokens) and end - j < 3 and _LATIN.match(s.tokens[end]) and not _gazetteer(s, end, lex) \
-            and (s.pos[end] == "Np" or _ACRONYM.match(s.tokens[end])) and not at(s.folded, end, lex.org_name_state):
+            and (s.pos[end] == "Np" or ACRONYM.match(s.tokens[end])) and not at(s.folded, end, lex.org_name_state):
         end += 1
     return end if end > j else 0
 
@@ -170,22 +175,21 @@ def brand(s: Sentence, k: int, lex: Lexicon) -> Span | None:
             at(s.folded, j, lex.org_legal_forms) or (not _capital(s.tokens[j]) and s.pos[j] in {"N", "A"})):
         j += at(s.folded, j, lex.org_legal_forms) or 1
     end = _brand_at(s, j, lex)
-    if not end or _press(s, k if n else j, j, end, lex):
+    if not end or _press(s, j, end, lex):
         return None
     return (k if n else j), end, slug(s.span_text(j, end)), _acronym_after(s, end)
 
 
-def _press(s: Sentence, k: int, j: int, end: int, lex: Lexicon) -> bool:
-    """The brand [j, end) is a news outlet: one of `press_names`, or after a press head («hãng tin Kyodo»)
-    opening at k or just before it: the coverage's source, no organization."""
-    return " ".join(s.folded[j:end]) in lex.press_names or any(
-        at(s.folded, i, lex.press_heads) for i in range(max(0, min(k, j) - 2), j))
+def _press(s: Sentence, j: int, end: int, lex: Lexicon) -> bool:
+    """The brand [j, end) is a news outlet: one of `press_names`, or right after a press head («hãng tin
+    Kyodo»; not «được báo, hãng Zentrix»): the coverage's source, no organization."""
+    return " ".join(s.folded[j:end]) in lex.press_names or bool(ends_with(s.folded, j, lex.press_heads))
 
 
 def given_acronym(s: Sentence, k: int, lex: Lexicon) -> Span | None:
     """«NCA cho biết» after «... (NCA)» earlier in the article: the acronym alone (`find` gives it its id)."""
     tok = s.tokens[k]
-    if _ACRONYM.match(tok) and not (k > 0 and s.tokens[k - 1] == "("):
+    if ACRONYM.match(tok) and not (k > 0 and s.tokens[k - 1] == "("):
         return k, k + 1, tok, ""
     return None
 

@@ -160,8 +160,8 @@ def _person(s: Sentence, a: int, b: int, lex: Lexicon, cues: dict) -> tuple[str,
             name = " ".join([rest] + s.tokens[k + 1:j])
             k = j
             continue
-        particled = _particled_name(s, k, b, in_entity, lex) if not name and (
-            k == a or s.folded[k - 1] in lex.honorifics or ends_with(s.folded, k, lex.titles) or titles) else k
+        particled = _particled_name(s, k, b, in_entity, lex) if not name and k > a and (
+            s.folded[k - 1] in lex.honorifics or ends_with(s.folded, k, lex.titles) or titles) else k
         if particled > k:  # «Bộ trưởng von der Leyen»: a foreign name opening with a particle
             name, k = s.span_text(k, particled), particled
             continue
@@ -532,7 +532,8 @@ def _cut(tok: str, p: str, a: int, b: int, n: int, tags: tuple[str, str]) -> lis
 def _glued_pieces(tok: str, p: str, a: int, b: int, lex: Lexicon) -> list[tuple[str, str, int, int]]:
     """A token the segmenter glued across a word boundary, in pieces: a known name glued to a speech or act verb
     ("Liên Hợp Quốc thông qua" → "Liên Hợp Quốc" | "thông qua"), or the head noun of an organization's name glued
-    to the capitalized word opening the name ("Liên minh Niềm" | "Tin Số" → "Liên minh" | "Niềm")."""
+    to the capitalized word opening the name ("Liên minh Niềm" | "Tin Số" → "Liên minh" | "Niềm"); a head written
+    with a capital ends no lower-case syllable there, and a token such as "Viện Kiểm sát nhân dân" stays whole."""
     sy = tok.split()
     n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
               and tuple(fold(" ".join(sy[i:])).split()) in lex.verbs and _known_name(sy[:i], lex)), None)
@@ -587,11 +588,16 @@ def _named(s: Sentence, mentions: list) -> list[tuple[int, int, str]]:
     return ents
 
 
-def _bracketed_acronym(s: Sentence, a: int, b: int, ents: list[tuple[int, int, str]]) -> bool:
-    """Tokens [a, b) are in brackets right after an organization already found: its acronym («Phòng Thương mại
-    Quốc tế (ICC)» is one body even where a profile gives ICC to another), not a second organization."""
-    return 0 < a < len(s.tokens) and b < len(s.tokens) and s.tokens[a - 1] == "(" and s.tokens[b] == ")" and any(
-        eb == a - 1 and e.startswith("org:") for _, eb, e in ents)
+def _bracketed_acronym(s: Sentence, a: int, b: int, oid: str, ents: list[tuple[int, int, str]], lex: Lexicon) -> bool:
+    """Token a, an acronym alone in brackets right after an organization already found, is that organization's
+    acronym («Phòng Thương mại Quốc tế (ICC)» is one body even where a profile gives ICC to another), not a
+    second organization; unless it names a body of that organization, whose full name ended with its parent's
+    («Văn phòng … của Liên hợp quốc (UNODC)»). A limit: «Đại diện UNODC (INTERPOL)» would lose INTERPOL."""
+    if not (b == a + 1 and 0 < a and b < len(s.tokens) and s.tokens[a - 1] == "(" and s.tokens[b] == ")"
+            and orgnames.ACRONYM.match(s.tokens[a])):
+        return False
+    before = next((e for _, eb, e in ents if eb == a - 1 and e.startswith("org:")), None)
+    return before is not None and lex.org_parents.get(f"org:{oid}") != before
 
 
 def _short_names(s: Sentence, taken: set[int], lex: Lexicon, cues: dict) -> list[tuple[int, int, str, bool]]:
@@ -667,7 +673,7 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
         ents = _named(s, names_in.get(r.sentence_id, []))
         taken = {k for a, b, _ in ents for k in range(a, b)}
         for a, b, oid in match_phrases(s.folded, lex.org_index, s.tokens):
-            if not any(k in taken for k in range(a, b)) and not _bracketed_acronym(s, a, b, ents):
+            if not any(k in taken for k in range(a, b)) and not _bracketed_acronym(s, a, b, oid, ents, lex):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
         ents = _name_form_orgs(s, ents, lex, acronyms)

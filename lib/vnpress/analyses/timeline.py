@@ -72,8 +72,8 @@ from typing import Callable
 import pandas as pd
 import yaml
 
+from vnpress.corpus import reader
 from vnpress.corpus.clean import caption_text
-from vnpress.corpus.reader import url_month
 from vnpress.data import path as data_path
 from vnpress.processing.layers import Batch, layer
 from vnpress.util.textnorm import fold
@@ -105,6 +105,7 @@ _DATELINE_GAP = 16  # how near a clock time a full date must be to be the page's
 _BYLINE_WORDS = 12  # the most words of a line whose closing full date is the page's dateline
 _URL_DATELINE_GAP = pd.Timedelta(days=366)  # a page's dateline beats its URL's date only within a year of it
 _NEAR_DAYS = 31  # how far from an article's anchored day its other yearless days may take its year
+_MAX_RANGE = 183  # the longest range of days across months («15/11-10/2»; «1/3-1/2» is no range)
 _PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}  # the first month of a part of a year
 _HEADER_MONTH = re.compile(r"date\s*[:=]?\s*(\d{4})-(\d{2})", re.I)
 _CLAUSE = re.compile(r"[,;:“”\"()–]")
@@ -142,7 +143,6 @@ class Grammar:
     name_head: re.Pattern[str]  # the head of a document's name, and the words ending a name
     name_break: re.Pattern[str]
     months: dict[str, int]  # folded month word → month
-    any_case_months: set[str]  # folded month words that name a month in lower case too
     weekdays: dict[str, int]  # folded weekday → its number (0 = Monday)
     any_case_days: set[str]  # folded weekdays that name a day in lower case too
     counted: set[str]  # relative expressions a count before makes an offset or a duration
@@ -174,7 +174,6 @@ def grammar(path: str | None = None) -> Grammar:
         **context, future=_word_re(words["future"]), past=_word_re(words["past"]),
         name_head=_word_re(words["name_heads"]), name_break=_word_re(words["name_breaks"]),
         months={fold(w): n for w, n in words["month_words"].items()},
-        any_case_months={fold(w) for w in words["month_words_any_case"]},
         weekdays={_squash(fold(w)): n for w, n in words["weekday_numbers"].items()},
         any_case_days={_squash(fold(w)) for w in words["weekdays_any_case"]},
         counted={_squash(w) for w in words["counted"]},
@@ -435,27 +434,26 @@ def _one(row: dict | None) -> list[dict]:
 
 def _range_months(m: re.Match[str], c: _Context) -> list[dict]:
     """«từ 30/12 đến 2/1/2025» → 2024-12-30 to 2025-01-02; «ngày 15/6-7/7/2017» → 2017-06-15 to 2017-07-07;
-    without a year («từ ngày 29/4-10/5 tới») each end as a partial date, and only after a cue."""
-    *days, year = m.groups()[-5:]
+    without a year («từ ngày 29/4-10/5 tới») each end as a partial date, and only after a day word, a time of day
+    or a weekday («từ 1/3-1/2 tổng số» is a pair of fractions). The start is the last such day before the end; a
+    range of more than _MAX_RANGE days is none."""
+    *days, year = m.groups()[-5:]  # the last five groups: day, month, day, month, year (the cue's group first)
     d1, m1, d2, m2 = (int(x) for x in days)
-    if not year:
-        if not m.groupdict().get("cue"):
-            return []
+    if year:
+        second = _resolve_dm(d2, m2, year, c.pub, c.ctx, c.tense, "end")
+    elif c.gram.partial_keep.search(m.group(0)):
         second = _resolve_dm(d2, m2, None, c.pub, c.ctx, c.tense, "end")
-        if not (second and second["value"]):
-            first = _resolve_dm(d1, m1, None, c.pub, c.ctx, c.tense, "start")
-            return [first, second] if first and second else []
-        end = date.fromisoformat(second["value"])
-        y1 = end.year - 1 if (m1, d1) > (m2, d2) else end.year  # the start is the last such day before the end
-        first = _row(date(y1, m1, d1).isoformat(), "day", second["anchor"], rng="start",
-                     yearless=f"XXXX-{m1:02d}-{d1:02d}") if _valid(y1, m1, d1) else None
-        return [first, second] if first else []
-    y = int(year)
-    y1 = y - 1 if (m1, d1) > (m2, d2) else y
-    if not (_valid(y1, m1, d1) and _valid(y, m2, d2)):
+    else:
         return []
-    return [_row(date(y1, m1, d1).isoformat(), "day", "explicit", rng="start"),
-            _row(date(y, m2, d2).isoformat(), "day", "explicit", rng="end")]
+    if not (second and second["value"]):
+        first = _resolve_dm(d1, m1, None, c.pub, c.ctx, c.tense, "start")
+        return [first, second] if first and second else []
+    end = date.fromisoformat(second["value"])
+    y1 = end.year - 1 if (m1, d1) > (m2, d2) else end.year
+    if not _valid(y1, m1, d1) or (end - date(y1, m1, d1)).days > _MAX_RANGE:
+        return []
+    yearless = "" if year else f"XXXX-{m1:02d}-{d1:02d}"
+    return [_row(date(y1, m1, d1).isoformat(), "day", second["anchor"], rng="start", yearless=yearless), second]
 
 
 def _day_range(m: re.Match[str], c: _Context) -> list[dict]:
@@ -689,11 +687,11 @@ def _count(text: str, gram: Grammar) -> int:
 
 
 def _month_no(text: str, gram: Grammar) -> int | None:
-    """The month of a number or a capitalized month word (`Mười`, `Mười Hai`, or `giêng` in any case); None for
-    `tháng năm`."""
+    """The month of a number or a capitalized month word (`Mười`, `Mười Hai`); None for `tháng năm`, and for
+    `tháng giêng`, `tháng chạp` in lower case: the lunar months (Tết)."""
     if text.isdigit():
         return int(text)
-    return gram.months.get(fold(text)) if text[0].isupper() or fold(text) in gram.any_case_months else None
+    return gram.months.get(fold(text)) if text[0].isupper() else None
 
 
 def _month(mo: int, y: str | None, pub: date | None, ctx: Bounds, tense: str, before: str,
@@ -1044,7 +1042,7 @@ def timeline(wb, corpus_anchor: bool = True, grammar_path: str | None = None,
     url_dates = dict(zip(from_url["article_id"], from_url["published"]))
     months, captions = header_months(wb.cleaning_log), caption_sentences(wb.cleaning_log, corpus_path)
     url_months = {a: m for a, u in zip(wb.articles["article_id"], wb.articles["url"].fillna(""))
-                  if pd.isna(published.get(a)) and a not in url_dates and (m := url_month(u))}
+                  if pd.isna(published.get(a)) and a not in url_dates and (m := reader.url_month(u, corpus_path))}
     frames = []
     for article_id, sents in wb.sentences.groupby("article_id", sort=False):
         pub = published.get(article_id)

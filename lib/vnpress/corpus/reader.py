@@ -192,10 +192,10 @@ def _resource_fork(path: Path) -> bool:
         return False
 
 
-@lru_cache(maxsize=1)
-def _published_words() -> dict:
-    """The `published` section of data/corpus.yaml."""
-    return yaml.safe_load(data_path("corpus.yaml").read_text(encoding="utf-8"))["published"]
+@lru_cache(maxsize=4)
+def _published_words(path: str | None = None) -> dict:
+    """The `published` section of data/corpus.yaml, or of the corpus.yaml at `path`."""
+    return yaml.safe_load(Path(path or data_path("corpus.yaml")).read_text(encoding="utf-8"))["published"]
 
 
 @lru_cache(maxsize=1)
@@ -226,19 +226,20 @@ def url_published(url: str) -> pd.Timestamp | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _url_month_patterns() -> tuple[re.Pattern[str], ...]:
-    """The `url_months` of data/corpus.yaml: where an article's URL states only its month."""
-    return tuple(re.compile(p) for p in _published_words()["url_months"])
+@lru_cache(maxsize=4)
+def _url_month_patterns(path: str | None = None) -> tuple[re.Pattern[str], ...]:
+    """The `url_months` of data/corpus.yaml (or of the corpus.yaml at `path`): where a URL states only a month."""
+    return tuple(re.compile(p) for p in _published_words(path)["url_months"])
 
 
-def url_month(url: str) -> date | None:
+def url_month(url: str, corpus_path: str | None = None) -> date | None:
     """The first day of the month the path of an article's URL states without a day (".../2025/10/slug.html");
-    None when it states a whole date (`url_published`) or no month."""
+    None when it states a whole date (`url_published`) or no month. `corpus_path`: a corpus.yaml in place of the
+    packaged one."""
     if url_published(url) is not None:
         return None
     path = urlsplit(url or "").path
-    m = next((m for pattern in _url_month_patterns() for m in pattern.finditer(path)), None)
+    m = next((m for pattern in _url_month_patterns(corpus_path) for m in pattern.finditer(path)), None)
     return date(int(m["y"]), int(m["m"]), 1) if m else None
 
 

@@ -60,8 +60,8 @@ def rows() -> list[dict[str, str]]:
 
 
 def _unhyphenated(rows: list[dict[str, str]], code: str, seen: set[str]) -> list[dict[str, str]]:
-    """A transliteration of three or more syllables written apart instead of hyphenated ("Ma lai xi a" for
-    "Ma-lai-xi-a"): the same country. Two syllables apart are too often words ("Ca ta hát", not Qatar)."""
+    """A hyphenated variant of three or more syllables in all, written apart ("Ma lai xi a" for "Ma-lai-xi-a",
+    "Đông Ti mo"): the same country. Two syllables apart are too often words ("Ca ta hát", not Qatar)."""
     out = []
     for r in [r for r in rows if r["iso"] == code and "-" in r["variant"]]:
         spaced = " ".join(r["variant"].replace("-", " ").split())

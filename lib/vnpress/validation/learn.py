@@ -176,7 +176,8 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
     """Choose C, class weights and the extra rows' weight by repeated article-grouped cross-validation on the
     `main` rows (the most accurate of the settings whose macro-F1 is within TIE of the best), calibrate, choose
     the threshold, fit on all rows; the model dict. `guard`: a check of a setting's model fitted on all rows
-    (uncalibrated: its labels only), e.g. a regression check; settings it rejects are not chosen."""
+    (uncalibrated: its labels only), e.g. a regression check; settings it rejects are not chosen, and when it
+    rejects all, ValueError."""
     has_extra = bool((~rows["source"].isin(main)).any())
     grid = [(c, w, e) for c in GRID_C for w in GRID_WEIGHTS for e in (grid_extra if has_extra else (0.0,))]
     y = rows.loc[rows["source"].isin(main), "label"].to_numpy(dtype=object)
@@ -193,7 +194,9 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
         log(f"  {len(results) - len(kept)} of {len(results)} settings fail the guard: "
             + (", ".join(f"C={c} class_weight={w} extra_weight={e}" for _, (c, w, e), *_ in results
                          if not any(k[1] == (c, w, e) for k in kept)) or "none"))
-        results = kept or results
+        if not kept:
+            raise ValueError("every setting fails the guard: no model is chosen")
+        results = kept
     best = max(r[0][0] for r in results)
     (_, (c, w, e), cv, logits) = max((r for r in results if r[0][0] >= best - TIE), key=lambda r: r[0][1])
     temperature = _temperature(logits, y)
