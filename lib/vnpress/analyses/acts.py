@@ -144,6 +144,30 @@ def joint_event(s: Sentence, found: list[dict], state: State, lex: Lexicon, cues
     return []
 
 
+def joint_participants(s: Sentence, found: list[dict], lex: Lexicon) -> list[dict]:
+    """"X chia sẻ kinh nghiệm …, cùng đại diện Ngân hàng Nhà nước Việt Nam, Ghana và Ai Cập": in a sentence where
+    someone speaks or acts, the representatives listed after "cùng đại diện" take part too: one act row each, with
+    no polarity (their words are not reported)."""
+    if not found:
+        return []
+    have = {r["affiliation"] for r in found}
+    for k in range(len(s.tokens)):
+        n = at(s.folded, k, lex.participant_joins)
+        m = at(s.folded, k + n, lex.participant_heads) if n else 0
+        if not m:
+            continue
+        end = next((t for t in range(k + n + m, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
+        rows = []
+        for iso in entities_in(s, k + n + m, end, lex):
+            if iso not in have:
+                sp = Speaker(s.span_text(k + n, end).strip(" ,."), "", [iso], "participant")
+                rows.append(statement_row(s, sp, iso, "act", s.span_text(k, k + n), "", "", "", k, end,
+                                          "act:participant"))
+                have.add(iso)
+        return rows
+    return []
+
+
 def about_convention(s: Sentence, lex: Lexicon) -> bool:
     """The sentence names the Convention (or a resolution), or refers back to it ("Đây là sáng kiến của Nga")."""
     return at(s.folded, 0, lex.that_was) > 0 or any(

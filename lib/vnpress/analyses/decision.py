@@ -59,6 +59,7 @@ _ACT_RULES = {"sign": "sign", "sign_list": "sign", "accede": "sign", "accede_lis
               "ratify_list": "sign", "host": "host", "host_chosen": "host", "choose_venue": "host",
               "host_role": "host", "chair": "host", "adopt": "adopt", "resolution": "adopt", "author": "adopt",
               "initiate": "adopt", "attend": "attend", "visit": "attend", "receive": "attend", "joint": "attend",
+              "participant": "attend",
               "celebrate": "attend", "call": "call"}
 FEATURES = (["rule_support", "rule_conditional", "rule_oppose", "rule_neutral", "rule_none", "rule_confidence",
              "rows_support", "rows_conditional", "rows_oppose", "statements", "sentences",

@@ -210,6 +210,8 @@ class Lexicon:
     call_cautions: Words = _words("acts.yaml", "call_cautions")
     additive: Words = _words("acts.yaml", "additive")
     joint_with: Words = _words("acts.yaml", "joint_with")
+    participant_joins: Words = _words("acts.yaml", "participant_joins")
+    participant_heads: Words = _words("acts.yaml", "participant_heads")
     ceremony_terms: Words = _words("acts.yaml", "ceremony_terms")
     list_representatives: Words = _words("acts.yaml", "list_representatives")
     nominal_marker: Words = _words("acts.yaml", "nominal_marker")

@@ -43,6 +43,7 @@ from vnpress.analyses.acts import (
     hosting,
     in_question,
     joint_event,
+    joint_participants,
     listed,
     nominal_and_praise,
     side_actors,
@@ -369,6 +370,7 @@ def extract_article(article_id: str, sentences: pd.DataFrame, tokens: pd.DataFra
         found += that_was(s, sents, quotes, state, lex, cues) + listed(s, found, lex)
         found += nominal_and_praise(s, found, lex)
         found += hosting(s, found, state, lex, cues) + event_speakers(s, found, lex)
+        found += joint_participants(s, found, lex)
         if turns.get(i) == "answer":
             found += interviewee_words(s, found, state)
         elif said and at(s.folded, 0, lex.continuations) and not any(r["kind"] != "act" for r in found):
