@@ -4,9 +4,13 @@ Each rule of `ORG_NAME_RULES` reads the tokens of one sentence from a position a
 the id it gets, `org:<slug>`: the acronym the article gives in brackets after the name, else the name as written,
 ASCII-folded, lower case, words joined by `_` (`slug`). The words are data (`data/speakers.yaml`: `org_name_heads`,
 `org_brand_heads`, `org_brand_voices`, `org_legal_forms`, `org_name_breaks`, `org_name_state`, `org_name_places`,
-`org_voices`):
+`org_voices`, `press_heads`, `press_names`):
 
-- `head_name`: a capitalized head noun and a name opening with a capital, up to a break word or a verb:
+A news outlet (a brand right after a press head, «hãng tin Kyodo», or one of the press names) is the coverage's
+source and no organization.
+
+- `head_name`: a capitalized head noun and a name opening with a capital, up to a break word or a verb (an act
+  verb the tagger read as a noun ends it before a lower-case word: «do Liên minh X chủ trì»):
   «Hiệp hội Ngân hàng Việt Nam cho biết» → `org:hiep_hoi_ngan_hang_viet_nam`; a state body's name is the state's
   («Ủy ban nhân dân tỉnh», «Ủy ban Đối ngoại của Quốc hội» are not organizations; «Hiệp hội Doanh nghiệp tỉnh
   Bình Dương» is); so is a Vietnamese home institution (`home_institutions`); a venue is a place («Trung tâm Hội
@@ -79,6 +83,7 @@ def _resumes(s: Sentence, k: int, lex: Lexicon) -> int:
 
 
 def _capital_next(s: Sentence, k: int) -> bool:
+    """The token after k is capitalized."""
     return k + 1 < len(s.tokens) and _capital(s.tokens[k + 1])
 
 

@@ -662,7 +662,8 @@ def _weekday_match(m: re.Match[str], c: _Context) -> list[dict]:
 # the interpreter of each pattern kind of dates.yaml: rows (see _row) for one match, or [] when it is not a date
 _INTERPRETERS: dict[str, Callable[[re.Match[str], _Context], list[dict]]] = {
     "range_months": _range_months, "range_from": _day_range, "range_and": _day_range, "range_long": _range_long,
-    "range_dash_months": _range_months, "range_dash": _day_range, "long": _long, "month_span": _month_span, "full": _full, "partial": _partial,
+    "range_dash_months": _range_months, "range_dash": _day_range, "long": _long, "month_span": _month_span,
+    "full": _full, "partial": _partial,
     "months_part": _months_part, "quarter": _quarter, "month": _month_match, "month_shift": _month_shift, "year_span": _year_span,
     "year_from": _year_from, "year_part": _year_part, "year": _year, "year_bare": _year_bare,
     "years_ago": _years_ago, "relative": _relative_match, "months_ago": _months_ago, "weekday": _weekday_match,
