@@ -506,18 +506,33 @@ def _vn_person(folded: list[str], pos: list[str], k: int, cues: dict) -> bool:
     return pos[k] == "Np" and folded[k].split()[0] in cues["vietnamese_surnames"] and len(folded[k].split()) > 1
 
 
+def points_back(words: list[str], k: int, cues: dict, between: int = 3) -> int:
+    """The end of «<country head> [up to `between` words] <demonstrative>» opening at word k («quốc gia này»,
+    «quốc gia Trung Mỹ này»; `country_heads`, `demonstratives` of actor_cues.yaml), 0 if none. `words`: folded
+    tokens or syllables."""
+    n = _phrase_at(words, k, cues["country_heads"])
+    if not n:
+        return 0
+    for j in range(k + n, min(len(words), k + n + between + 1)):
+        if words[j] in cues["demonstratives"]:
+            return j + 1
+        if not words[j][:1].isalnum():
+            return 0
+    return 0
+
+
 def _anaphor_body(folded: list[str], pos: list[str], i: int, cues: dict) -> int:
     """The end token of «<body or official> … [của] nước này» opening at token i, 0 if none: up to four words
     between the two, none a verb (tagged or a speech verb), punctuation or a Vietnamese personal name («Quốc hội
-    nước này», «Bộ trưởng Quốc phòng của nước này»; not «Thứ trưởng Đỗ Hùng Việt muốn nước này», «Bộ Ngoại giao
-    lên án nước này»)."""
+    nước này», «Bộ trưởng Quốc phòng của nước này», «Chính phủ của quốc gia Trung Mỹ này»: `points_back`; not «Thứ
+    trưởng Đỗ Hùng Việt muốn nước này», «Bộ Ngoại giao lên án nước này»)."""
     n = _phrase_at(folded, i, cues["anaphor_bodies"])
     if not n:
         return 0
     for k in range(i + n, min(len(folded), i + n + 5)):
         m = _phrase_at(folded, k, cues["country_anaphors"])
-        if m:
-            return k + m
+        if m or (end := points_back(folded, k, cues)):
+            return k + m if m else end
         if pos[k] in {"V", "CH"} or folded[k] in cues["speech_verbs"] or not folded[k][:1].isalnum() \
                 or _vn_person(folded, pos, k, cues):
             return 0

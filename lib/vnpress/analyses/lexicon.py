@@ -180,8 +180,6 @@ class Lexicon:
     mr_mrs: Words = _words("speakers.yaml", "mr_mrs")
     name_particles: Words = _words("speakers.yaml", "name_particles")
     introducers: Words = _words("speakers.yaml", "introducers")
-    country_heads: Words = _words("speakers.yaml", "country_heads")
-    demonstratives: Words = _words("speakers.yaml", "demonstratives")
     wrap_before: Words = _words("speech_verbs.yaml", "wrap_before")
     conjoiners: Words = _words("speech_verbs.yaml", "conjoiners")
     also: Words = _words("speech_verbs.yaml", "also")

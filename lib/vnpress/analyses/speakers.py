@@ -20,6 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from vnpress.analyses import orgnames
+from vnpress.analyses.countries import points_back
 from vnpress.analyses.lexicon import (
     DASHES,
     HARD_BREAK,
@@ -322,10 +323,9 @@ def _country_anaphor(c: Subject) -> Speaker | None:
     """«Nước này đang xem xét», «Quốc gia Trung Mỹ này», «Chính phủ của quốc gia Trung Mỹ này» → the last country
     named."""
     subj, words, anaphors = c.subj, c.subj.split(), c.lex.country_anaphors
-    # «quốc gia … này» opening the subject or after «của», with up to three words between
-    pointed = any(words[j:j + len(h.split())] == h.split() and (j == 0 or words[j - 1] in c.lex.genitive)
-                  and any(w in c.lex.demonstratives for w in words[j + len(h.split()):j + len(h.split()) + 4])
-                  for j in range(len(words)) for h in c.lex.country_heads)
+    # «quốc gia … này» opening the subject or after «của»
+    pointed = any((j == 0 or words[j - 1] in c.lex.genitive) and points_back(words, j, c.cues)
+                  for j in range(len(words)))
     if subj in anaphors or any(subj.endswith(" " + w) or subj == w for w in anaphors) or (
             pointed and not c.affiliations):
         return Speaker(c.text, "", [c.state.last_country] if c.state.last_country else [], "country_anaphor")

@@ -800,11 +800,10 @@ def article_dates(article_id: str, sentences: pd.DataFrame, published: pd.Timest
     elif published is None:
         first = _sentence_dates(texts, None, None, None, grammar_path)
         published = _dateline(first, grammar(grammar_path))
-        if url_date is not None and (published is None or abs(published - url_date) > _URL_DATELINE_GAP):
-            published = url_date  # a "dateline" a year away from the URL's date is a kept caption's, not the page's
-        if url_month is not None and (published is None
-                                      or abs(published - pd.Timestamp(url_month)) > _URL_DATELINE_GAP):
-            published, month = None, url_month  # the URL's month, unless the page prints a dateline near it
+        stated = url_date if url_date is not None else pd.Timestamp(url_month) if url_month is not None else None
+        if stated is not None and (published is None or abs(published - stated) > _URL_DATELINE_GAP):
+            # the URL's date or month; a "dateline" a year away from it is a kept caption's, not the page's
+            published, month = (url_date, month) if url_date is not None else (None, url_month)
         bounds = _month_bounds(month) if month is not None else None if published is not None else \
             writing_bounds([r for _, _, r in first])
     pub = published.strftime("%Y-%m-%d") if published is not None else ""

@@ -208,38 +208,32 @@ def _date_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     return full, re.compile(rf"(?:{deadline})\s+(?:{re.escape(words['until'])}\s+)?(?:{day}\s+)?$", re.I)
 
 
-@lru_cache(maxsize=1)
-def _url_patterns() -> tuple[re.Pattern[str], ...]:
-    """The `url_dates` of data/corpus.yaml: where an article's URL states its date."""
-    return tuple(re.compile(p) for p in _published_words()["url_dates"])
+@lru_cache(maxsize=8)
+def _url_patterns(key: str, path: str | None = None) -> tuple[re.Pattern[str], ...]:
+    """The patterns `key` (`url_dates`, `url_months`) of data/corpus.yaml, or of the corpus.yaml at `path`."""
+    return tuple(re.compile(p) for p in _published_words(path)[key])
 
 
-def url_published(url: str) -> pd.Timestamp | None:
+def _url_matches(url: str, key: str, path: str | None) -> Iterator[re.Match[str]]:
+    """The matches of the `key` patterns in the path of a URL (not its query), pattern by pattern."""
+    return (m for pattern in _url_patterns(key, path) for m in pattern.finditer(urlsplit(url or "").path))
+
+
+def url_published(url: str, corpus_path: str | None = None) -> pd.Timestamp | None:
     """The date the path of an article's URL states ("...-20251024182709015.htm", ".../2025/10/24/..."), the
-    first valid one of the patterns in order; None when it states none."""
-    path = urlsplit(url or "").path
-    for pattern in _url_patterns():
-        for m in pattern.finditer(path):
-            stamp = pd.to_datetime(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", errors="coerce")
-            if not pd.isna(stamp):
-                return stamp
-    return None
-
-
-@lru_cache(maxsize=4)
-def _url_month_patterns(path: str | None = None) -> tuple[re.Pattern[str], ...]:
-    """The `url_months` of data/corpus.yaml (or of the corpus.yaml at `path`): where a URL states only a month."""
-    return tuple(re.compile(p) for p in _published_words(path)["url_months"])
+    first valid one of the patterns in order; None when it states none. `corpus_path`: a corpus.yaml in place of
+    the packaged one."""
+    stamps = (pd.to_datetime(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}", errors="coerce")
+              for m in _url_matches(url, "url_dates", corpus_path))
+    return next((t for t in stamps if not pd.isna(t)), None)
 
 
 def url_month(url: str, corpus_path: str | None = None) -> date | None:
     """The first day of the month the path of an article's URL states without a day (".../2025/10/slug.html");
-    None when it states a whole date (`url_published`) or no month. `corpus_path`: a corpus.yaml in place of the
-    packaged one."""
-    if url_published(url) is not None:
+    None when it states a whole date (`url_published`) or no month."""
+    if url_published(url, corpus_path) is not None:
         return None
-    path = urlsplit(url or "").path
-    m = next((m for pattern in _url_month_patterns(corpus_path) for m in pattern.finditer(path)), None)
+    m = next(_url_matches(url, "url_months", corpus_path), None)
     return date(int(m["y"]), int(m["m"]), 1) if m else None
 
 

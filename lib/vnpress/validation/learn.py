@@ -190,13 +190,13 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
         log(f"  C={c:<5} class_weight={str(w):<8} extra_weight={e:<5} cv macro-F1 {mean['macro_f1']:.3f} "
             f"accuracy {mean['accuracy']:.3f} stance accuracy {mean['stance_accuracy']:.3f}")
     if guard is not None:
-        kept = [r for r in results if guard(export(final_fit(rows, _hp(*r[1]), main)))]
-        log(f"  {len(results) - len(kept)} of {len(results)} settings fail the guard: "
-            + (", ".join(f"C={c} class_weight={w} extra_weight={e}" for _, (c, w, e), *_ in results
-                         if not any(k[1] == (c, w, e) for k in kept)) or "none"))
-        if not kept:
+        passed = [guard(export(final_fit(rows, _hp(*r[1]), main))) for r in results]
+        failed = [f"C={c} class_weight={w} extra_weight={e}" for r, ok in zip(results, passed) if not ok
+                  for c, w, e in [r[1]]]
+        log(f"  {len(failed)} of {len(results)} settings fail the guard: {', '.join(failed) or 'none'}")
+        results = [r for r, ok in zip(results, passed) if ok]
+        if not results:
             raise ValueError("every setting fails the guard: no model is chosen")
-        results = kept
     best = max(r[0][0] for r in results)
     (_, (c, w, e), cv, logits) = max((r for r in results if r[0][0] >= best - TIE), key=lambda r: r[0][1])
     temperature = _temperature(logits, y)
