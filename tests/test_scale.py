@@ -37,6 +37,18 @@ def test_second_run_reads_the_cache(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(first.tokens, second.tokens)
 
 
+def test_a_change_to_the_processing_code_is_not_served_from_the_cache(tmp_path, monkeypatch):
+    _build(tmp_path, workers=1)
+    edited = tmp_path / "nlp.py"
+    edited.write_text(Path(pipeline.nlp.__file__).read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    monkeypatch.setattr(pipeline.nlp, "__file__", str(edited))
+    calls = []
+    real = pipeline.analyze
+    monkeypatch.setattr(pipeline, "analyze", lambda *a, **k: (calls.append(1), real(*a, **k))[1])
+    _build(tmp_path, workers=1)
+    assert len(calls) == len(load_corpus(CORPUS).articles)  # every article processed again under the new key
+
+
 def test_interrupted_run_resumes_with_the_missing_articles(tmp_path, monkeypatch):
     real = pipeline.analyze
     calls = []

@@ -2,8 +2,10 @@ import dataclasses
 
 import pandas as pd
 import pytest
+import underthesea
 
 from vnpress.analyses import countries, lexicon, statements
+from vnpress.processing import nlp
 from vnpress.processing.workbook import from_texts
 
 TEXTS = {
@@ -122,6 +124,26 @@ def test_a_country_acting_where_it_is_not_named_is_an_actor_there():
 def test_statements_in_text():
     df = statements.statements_in_text("Đại diện Nhật Bản cho biết nước này đang xem xét việc ký Công ước.")
     assert df.iloc[0].iso == "JP" and df.iloc[0].kind == "reported"
+
+
+def test_the_speaker_a_news_agency_cites_is_the_one_who_speaks():
+    df = statements.statements_in_text("Hãng tin Reuters dẫn lời Hiệp hội Ngân hàng Việt Nam nói rằng Công ước sẽ giúp "
+                                       "ngân hàng truy vết dòng tiền lừa đảo.")
+    assert df["iso"].tolist() == ["org:hiep_hoi_ngan_hang_viet_nam"] and df.iloc[0].speaker.startswith("Hiệp hội")
+
+
+def test_a_verb_in_the_scope_of_a_refusal_is_what_was_refused():
+    df = statements.statements_in_text("Tại phiên họp, Hàn Quốc không tham gia biểu quyết thông qua Công ước. "
+                                       "Canada không ký mà chỉ cử đại diện tham dự lễ mở ký.")
+    assert df[df["iso"] == "KR"]["verb"].tolist() == ["không tham gia"]  # no adoption by Korea
+    assert df[df["iso"] == "CA"]["verb"].tolist() == ["không ký", "tham dự"]  # after «mà», an act of its own
+
+
+def test_an_acronym_the_segmenter_glued_to_the_next_word_is_split_off():
+    text = "ICAN đả kích các nước giữ vũ khí hạt nhân."
+    assert underthesea.pos_tag(text)[0] == ("ICAN đả kích", "V")  # the segmenter's join, repaired:
+    _, tokens = nlp.process_text(text)
+    assert list(zip(tokens["token"], tokens["pos"]))[:3] == [("ICAN", "Np"), ("đả kích", "V"), ("các", "L")]
 
 
 def test_the_lexicon_is_typed_frozen_and_read_from_the_data_files():

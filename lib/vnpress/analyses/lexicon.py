@@ -184,6 +184,7 @@ class Lexicon:
     conjoiners: Words = _words("speech_verbs.yaml", "conjoiners")
     also: Words = _words("speech_verbs.yaml", "also")
     clause_links: Words = _words("speech_verbs.yaml", "clause_links")
+    refusal_scope_ends: Words = _words("speech_verbs.yaml", "refusal_scope_ends")
     contrast_markers: Words = _words("speech_verbs.yaml", "contrast_markers")
     obligations: Words = _words("speech_verbs.yaml", "obligations")
     passive_markers: Words = _words("speech_verbs.yaml", "passive_markers")

@@ -498,9 +498,20 @@ def subject_start(s: Sentence, pre: int, floor: int, lex: Lexicon) -> int:
         if s.folded[head] in lex.honorifics or at(s.folded, head, lex.titles) or s.pos[head] == "Np":
             cand = i
         j = i
-    return cand if cand < k and (at(s.folded, k, lex.titles) or s.tokens[k][:1].isupper()
-                                 or s.folded[k] in lex.honorifics
-                                 or at(s.folded, k, lex.behalf) or bracketed) else k
+    start = cand if cand < k and (at(s.folded, k, lex.titles) or s.tokens[k][:1].isupper()
+                                  or s.folded[k] in lex.honorifics
+                                  or at(s.folded, k, lex.behalf) or bracketed) else k
+    return _after_citation(s, start, pre, lex)
+
+
+def _after_citation(s: Sentence, a: int, pre: int, lex: Lexicon) -> int:
+    """The subject starts after a citing phrase of two or more words (`according_to`): «Hãng tin Reuters dẫn lời
+    Tổ chức Lao động Quốc tế nói rằng» → «Tổ chức Lao động Quốc tế» (not after «theo» alone: «theo đó»)."""
+    for i in range(pre - 1, a - 1, -1):
+        n = at(s.folded, i, lex.according_to, 2)
+        if n and " " in " ".join(s.folded[i:i + n]):
+            return i + n
+    return a
 
 
 def is_verb(s: Sentence, t: int, lex: Lexicon) -> bool:

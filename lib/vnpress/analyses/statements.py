@@ -96,6 +96,9 @@ STATEMENT_COLUMNS = ["article_id", "sentence_id", "speaker", "title", "affiliati
                      "content", "polarity", "predicate", "sentence", "start", "end", "rule"]
 
 
+_REFUSALS = frozenset({"refuse", "abstain", "undecided"})  # acts.yaml kinds whose scope takes the verbs after them
+
+
 @dataclass
 class _Previous:
     """The previous speech or act verb of a sentence: its speaker, end token and kind."""
@@ -127,9 +130,17 @@ def _event_speaker(s: Sentence, events: list[Event], n: int, start: int, prev: _
         sp = Speaker(s.span_text(events[n - 1].b, e.pre).strip(" ,"), "", guests, "received")
     if sp is None and prev.speaker is not None and prev.kind != "call" and not after_speech and \
             not any(t in HARD_BREAK for t in s.tokens[prev.end:e.pre]) and \
-            not lex.contrast.search(" ".join(s.folded[prev.end:e.pre])):
+            not lex.contrast.search(" ".join(s.folded[prev.end:e.pre])) and not _refused(s, prev, e, lex):
         sp = Speaker(prev.speaker.name, prev.speaker.title, prev.speaker.affiliations, "coordinated")
     return sp, explicit, conjoined
+
+
+def _refused(s: Sentence, prev: _Previous, e: Event, lex: Lexicon) -> bool:
+    """Verb `e` lies in the scope of the previous verb, a refusal, with no punctuation or scope end between: what was
+    refused («X không tham gia biểu quyết thông qua hiệp ước»: no adoption by X)."""
+    return prev.kind in _REFUSALS and not any(
+        t in SOFT_BREAK | HARD_BREAK or f in lex.refusal_scope_ends
+        for t, f in zip(s.tokens[prev.end:e.pre], s.folded[prev.end:e.pre]))
 
 
 def _skipped(s: Sentence, e: Event, sp: Speaker, start: int, explicit: bool, conjoined: bool, clause_end: int,

@@ -5,7 +5,9 @@ Tables (one row per unit, character offsets into the cleaned article text):
 - sentences: article_id, sentence_id (0-based within the article), paragraph_id,
   start, end, text
 - tokens: article_id, sentence_id, token_id (0-based within the sentence), token
-  (syllables joined by a space, as underthesea segments them: "tội phạm"),
+  (syllables joined by a space, as underthesea segments them: "tội phạm"; an
+  acronym the segmenter joined to the lower-case word after it is split off,
+  `unglue`),
   pos (underthesea's VLSP tag set: N, Np, V, A, P, M, E, C, CH, ...), start, end
   (-1 where the segmenter changed the surface and no offset can be given)
 - words: article_id, token, pos, count, first: each article's distinct (token, pos)
@@ -17,6 +19,8 @@ Tables (one row per unit, character offsets into the cleaned article text):
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import underthesea
@@ -25,6 +29,7 @@ SENTENCE_COLUMNS = ["article_id", "sentence_id", "paragraph_id", "start", "end",
 TOKEN_COLUMNS = ["article_id", "sentence_id", "token_id", "token", "pos", "start", "end"]
 WORD_COLUMNS = ["article_id", "token", "pos", "count", "first"]
 ENTITY_COLUMNS = ["article_id", "sentence_id", "entity", "type"]
+_GLUED_ACRONYM = re.compile(r"^([A-Z][A-Z0-9&\-]{1,9}) (\w.*)$")
 
 
 def split_sentences(text: str) -> list[tuple[int, int, int, str]]:
@@ -61,11 +66,24 @@ def _token_offsets(sentence: str, base: int, tokens: list[str]) -> list[tuple[in
     return spans
 
 
+def unglue(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Split an acronym off the lower-case word the segmenter joined to it: («WHO mở», V) → («WHO», Np), («mở», V);
+    («ICAN đả kích», V) → («ICAN», Np), («đả kích», V)."""
+    out = []
+    for word, tag in tagged:
+        m = _GLUED_ACRONYM.match(word)
+        if m and m.group(2)[0].islower():
+            out += [(m.group(1), "Np"), (m.group(2), tag)]
+        else:
+            out.append((word, tag))
+    return out
+
+
 def analyze(text: str, article_id: str, sent_rows: list, tok_rows: list, pos: bool = True) -> None:
     """Append one cleaned text's sentence and token rows (SENTENCE_COLUMNS, TOKEN_COLUMNS) to the lists."""
     for sid, (pid, start, end, sent) in enumerate(split_sentences(text)):
         sent_rows.append((article_id, sid, pid, start, end, sent))
-        tagged = underthesea.pos_tag(sent) if pos else [(w, "") for w in underthesea.word_tokenize(sent)]
+        tagged = unglue(underthesea.pos_tag(sent) if pos else [(w, "") for w in underthesea.word_tokenize(sent)])
         spans = _token_offsets(sent, start, [w for w, _ in tagged])
         for tid, ((word, tag), (ts, te)) in enumerate(zip(tagged, spans)):
             tok_rows.append((article_id, sid, tid, word, tag, ts, te))

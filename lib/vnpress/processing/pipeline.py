@@ -11,7 +11,9 @@ is submitted, and each worker writes each batch it finishes as one Parquet
 shard per table under `cache_dir/<settings key>/<table>/`, rows keyed by the
 article's content key (SHA-256 of the cleaned text) in `article_id`; only
 counts travel back. The settings key covers the vnpress and underthesea
-versions and the tables' columns, so an upgrade never reuses stale results. A
+versions, the tables' columns and the source of the processing code
+(`vnpress.processing.nlp`), so neither an upgrade nor a change to the
+segmentation reuses stale results. A
 second run over an unchanged corpus reads the shards; an interrupted run
 resumes with the articles whose shards are missing. With Dask, `cache_dir` must
 be storage the workers all share.
@@ -59,6 +61,7 @@ import underthesea
 from tqdm import tqdm
 
 from vnpress.corpus.reader import article_texts
+from vnpress.processing import nlp
 from vnpress.processing.nlp import SENTENCE_COLUMNS, TOKEN_COLUMNS, WORD_COLUMNS, analyze, tables, word_counts
 from vnpress.util import memory
 from vnpress.util.atomic import replacing
@@ -263,7 +266,8 @@ def _log_of(log: pd.DataFrame | Callable[[], pd.DataFrame], keep: set[str]) -> p
 
 
 def settings_key() -> str:
-    facts = {"vnpress": __version__, "underthesea": underthesea.__version__, "tables": COLUMNS}
+    facts = {"vnpress": __version__, "underthesea": underthesea.__version__, "tables": COLUMNS,
+             "code": hashlib.sha256(Path(nlp.__file__).read_bytes()).hexdigest()}
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:16]
 
 

@@ -43,7 +43,8 @@ GRID_EXTRA = (0.0, 0.25, 1.0)
 MAIN = ("dev", "agreements")
 FOLDS, REPEATS = 5, 5
 # macro-F1 within this of the best is a tie (one repeat's macro-F1 varies by about 0.012 across seeds, the mean of
-# REPEATS by about 0.006): among tied settings the most accurate wins
+# REPEATS by about 0.006): among tied settings the most regularized (smallest C) wins, then the most accurate (the
+# one-standard-error rule, Hastie, Tibshirani & Friedman 2009 §7.10: a tie is noise, the simpler model is stabler)
 TIE = 0.01
 
 
@@ -174,8 +175,8 @@ def _threshold(prob: np.ndarray, right: np.ndarray) -> tuple[float, float]:
 def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[float, ...] = GRID_EXTRA,
         log=print, guard: Callable[[dict], bool] | None = None) -> dict:
     """Choose C, class weights and the extra rows' weight by repeated article-grouped cross-validation on the
-    `main` rows (the most accurate of the settings whose macro-F1 is within TIE of the best), calibrate, choose
-    the threshold, fit on all rows; the model dict. `guard`: a check of a setting's model fitted on all rows
+    `main` rows (of the settings whose macro-F1 is within TIE of the best, the smallest C, then the most accurate),
+    calibrate, choose the threshold, fit on all rows; the model dict. `guard`: a check of a setting's model fitted on all rows
     (uncalibrated: its labels only), e.g. a regression check; settings it rejects are not chosen, and when it
     rejects all, ValueError."""
     has_extra = bool((~rows["source"].isin(main)).any())
@@ -198,7 +199,7 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
         if not results:
             raise ValueError("every setting fails the guard: no model is chosen")
     best = max(r[0][0] for r in results)
-    (_, (c, w, e), cv, logits) = max((r for r in results if r[0][0] >= best - TIE), key=lambda r: r[0][1])
+    (_, (c, w, e), cv, logits) = max((r for r in results if r[0][0] >= best - TIE), key=lambda r: (-r[1][0], r[0][1]))
     temperature = _temperature(logits, y)
     prob = _softmax(logits / temperature)
     predicted = np.array(CLASSES, dtype=object)[prob.argmax(axis=1)]
