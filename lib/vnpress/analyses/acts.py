@@ -140,7 +140,7 @@ def joint_event(s: Sentence, found: list[dict], state: State, lex: Lexicon, cues
         if sp is None:
             return []
         return [statement_row(s, sp, aff, "act", s.span_text(k, k + n), s.span_text(k, end), "support", "", a,
-                              end, "act:joint") for aff in sp.affiliations if aff not in have]
+                              end, "act:joint") for aff in each_new(sp.affiliations, have)]
     return []
 
 
@@ -157,15 +157,22 @@ def joint_participants(s: Sentence, found: list[dict], lex: Lexicon) -> list[dic
         if not m:
             continue
         end = next((t for t in range(k + n + m, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
-        rows = []
-        for iso in entities_in(s, k + n + m, end, lex):
-            if iso not in have:
-                sp = Speaker(s.span_text(k + n, end).strip(" ,."), "", [iso], "participant")
-                rows.append(statement_row(s, sp, iso, "act", s.span_text(k, k + n), "", "", "", k, end,
-                                          "act:participant"))
-                have.add(iso)
-        return rows
+        sp = Speaker(s.span_text(k + n, end).strip(" ,."), "", [], "participant")
+        return [statement_row(s, sp, iso, "act", s.span_text(k, k + n), "", "", "", k, end, "act:participant")
+                for iso in each_new(entities_in(s, k + n + m, end, lex), have)]
     return []
+
+
+def each_new(actors: list[str], have: set, rule: str | None = None) -> list[str]:
+    """The actors with no row yet (`have`: actors, or (actor, rule) pairs when `rule` is given), in order, each
+    added to `have`: the rules that find several actors in a span give each one row."""
+    out = []
+    for actor in actors:
+        key = actor if rule is None else (actor, rule)
+        if key not in have:
+            have.add(key)
+            out.append(actor)
+    return out
 
 
 def about_convention(s: Sentence, lex: Lexicon) -> bool:
@@ -197,12 +204,9 @@ def listed(s: Sentence, found: list[dict], lex: Lexicon) -> list[dict]:
         isos = entities_in(s, k + n, len(s.tokens), lex)
         if s.folded[0] in lex.together:  # "Cùng ký Công ước với Việt Nam ... có X, Y": Việt Nam signs too
             isos += entities_in(s, 0, k, lex)
-        for iso in isos:
-            if iso not in have:
-                sp = Speaker(s.span_text(k + n, len(s.tokens)).rstrip(" .)"), "", [iso], "list")
-                rows.append(statement_row(s, sp, iso, "act", s.span_text(a, b), s.span_text(b, k).strip(" ,"), pol,
-                                          s.span_text(a, b), k + n, len(s.tokens), f"act:{kind}_list"))
-                have.add(iso)
+        sp = Speaker(s.span_text(k + n, len(s.tokens)).rstrip(" .)"), "", [], "list")
+        rows = [statement_row(s, sp, iso, "act", s.span_text(a, b), s.span_text(b, k).strip(" ,"), pol,
+                              s.span_text(a, b), k + n, len(s.tokens), f"act:{kind}_list") for iso in each_new(isos, have)]
         break
     return rows
 
@@ -240,12 +244,10 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: Lexicon) -> list[dic
         if rule == "press_praise" and not sentence_cues(span, lex.stance_cues)["support"]:
             continue
         end = next((t for t in range(j + 1, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
-        for iso in entities_in(s, j + 1, end, lex):
-            if (iso, rule) not in have and not (rule == "press_praise" and iso.startswith("org:")):
-                sp = Speaker(s.span_text(j + 1, end).strip(" ,."), "", [iso], rule)
-                rows.append(statement_row(s, sp, iso, "act", s.span_text(head, head + n), span, "support", "", k,
-                                          end, rule))
-                have.add((iso, rule))
+        actors = [iso for iso in entities_in(s, j + 1, end, lex) if not (rule == "press_praise" and iso.startswith("org:"))]
+        sp = Speaker(s.span_text(j + 1, end).strip(" ,."), "", [], rule)
+        rows += [statement_row(s, sp, iso, "act", s.span_text(head, head + n), span, "support", "", k, end, rule)
+                 for iso in each_new(actors, have, rule)]
     return rows
 
 
@@ -257,10 +259,8 @@ def hosting(s: Sentence, found: list[dict], state: State, lex: Lexicon, cues: di
     rows = []
 
     def add(sp: Speaker, verb: str, content: str, a: int, b: int, rule: str) -> None:
-        for aff in sp.affiliations:
-            if (aff, rule) not in have:
-                rows.append(statement_row(s, sp, aff, "act", verb, content, "support", verb, a, b, rule))
-                have.add((aff, rule))
+        rows.extend(statement_row(s, sp, aff, "act", verb, content, "support", verb, a, b, rule)
+                    for aff in each_new(sp.affiliations, have, rule))
 
     for k in range(len(s.tokens)):
         n = at(s.folded, k, lex.choose_verbs)
