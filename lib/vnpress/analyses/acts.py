@@ -42,6 +42,8 @@ def verb_events(s: Sentence, lex: Lexicon, quotes: list[tuple[int, int]] = ()) -
             continue
         if ends_with(s.folded, a, lex.nominalizers if typ != "speech" else lex.speech_nominalizers):
             continue
+        if at(s.folded, a, lex.org_anaphors) > b - a:
+            continue  # «tổ chức này»: the organization spoken of, not the verb «tổ chức» (to organize)
         if typ == "speech" and ends_with(s.folded, a, lex.willing):
             continue  # "sẵn sàng chia sẻ kinh nghiệm": an offer, not a statement
         pre = a
