@@ -14,6 +14,7 @@ import pandas as pd
 import pytest
 from conftest import CORPUS
 
+import vnpress
 from vnpress.cli import main
 from vnpress.validation import coding
 
@@ -203,7 +204,9 @@ def test_statement_sheet_has_statement_ids_and_evidence(seed_copy):
     corpus, cache = seed_copy
     sheet = _sheet(corpus, cache, "--by", "statement")
     assert list(sheet.columns[:3]) == ["article_id", "iso", "statement_id"]
-    assert len(sheet) == 85 and (sheet["evidence"] != "").all() and (sheet["statement_id"] != "").all()
+    statements = vnpress.load(corpus, cache).analysis("statements")
+    with_actor = int((statements["iso"].fillna("") != "").sum())  # one row per statement or act with an actor
+    assert len(sheet) == with_actor > 50 and (sheet["evidence"] != "").all() and (sheet["statement_id"] != "").all()
     assert not sheet.duplicated(["article_id", "iso", "statement_id"]).any()
     assert set(sheet["machine_stance"]) <= set(coding.STANCES) and len(set(sheet["machine_stance"])) > 1
     sample = _sheet(corpus, cache, "--by", "statement", "--sample", "5", "--seed", "3")
