@@ -19,6 +19,10 @@ from vnpress.analyses.lexicon import HARD_BREAK, SOFT_BREAK, Lexicon, Sentence, 
 from vnpress.analyses.speakers import Speaker, State, entities_in, is_verb, resolve, statement_row, subject_start
 from vnpress.util.phrases import match_phrases
 
+# Act kinds (acts.yaml) that commit to nothing: a reservation cannot qualify them, and a verb in their scope is what
+# was refused («không tham gia biểu quyết thông qua»).
+UNCOMMITTED = frozenset({"refuse", "abstain", "undecided"})
+
 
 @dataclass
 class Event:

@@ -49,6 +49,7 @@ import pandas as pd
 
 from vnpress.analyses import decision
 from vnpress.analyses import statements as st
+from vnpress.analyses.acts import UNCOMMITTED
 from vnpress.analyses.countries import find_mentions
 from vnpress.analyses.cues import cue_paths, folded_cues, own_words, sentence_cues
 from vnpress.data import path as data_path
@@ -66,7 +67,6 @@ BY_COUNTRY_COLUMNS = ["iso", "name", "articles", "stance", "frames", "evidence",
 FRAMES_BY_GROUP_COLUMNS = ["group", "frame", "actors", "articles", "share"]
 GROUPS = ("outlet_type", "outlet")  # article columns that stance and frames can be compared by
 UNKNOWN = "unknown"  # the group of articles whose outlet or outlet type is not known
-_UNCOMMITTED = ("undecided", "refuse", "abstain")  # act kinds that are no commitment a reservation could qualify
 _OPEN_QUOTES, _CLOSE_QUOTES = ("“", "«"), ("”", "»")
 
 
@@ -142,7 +142,7 @@ def row_polarity(row, cues_path: str | None = None, frames_path: str | None = No
     if row.kind == "act" and row.polarity:
         pol, kind = row.polarity, str(row.rule).split("/")[0].removeprefix("act:")
         tag = f"act:{kind}:{fold(row.verb)}"
-        if pol == "oppose" or kind in _UNCOMMITTED or not str(row.rule).startswith("act:") or \
+        if pol == "oppose" or kind in UNCOMMITTED or not str(row.rule).startswith("act:") or \
                 (pol == "conditional" and _hesitant(str(row.predicate), str(row.verb), cues_path, frames_path)):
             return pol, [tag] + fired, found["frames"]  # (a call's content is what others should do)
         # a commitment (sign, host, attend...): whether it carries a reservation is read in its whole clause

@@ -35,6 +35,7 @@ from typing import Mapping
 import pandas as pd
 
 from vnpress.analyses.acts import (
+    UNCOMMITTED,
     Event,
     act_ok,
     act_polarity,
@@ -96,9 +97,6 @@ STATEMENT_COLUMNS = ["article_id", "sentence_id", "speaker", "title", "affiliati
                      "content", "polarity", "predicate", "sentence", "start", "end", "rule"]
 
 
-_REFUSALS = frozenset({"refuse", "abstain", "undecided"})  # acts.yaml kinds whose scope takes the verbs after them
-
-
 @dataclass
 class _Previous:
     """The previous speech or act verb of a sentence: its speaker, end token and kind."""
@@ -138,7 +136,7 @@ def _event_speaker(s: Sentence, events: list[Event], n: int, start: int, prev: _
 def _refused(s: Sentence, prev: _Previous, e: Event, lex: Lexicon) -> bool:
     """Verb `e` lies in the scope of the previous verb, a refusal, with no punctuation or scope end between: what was
     refused («X không tham gia biểu quyết thông qua hiệp ước»: no adoption by X)."""
-    return prev.kind in _REFUSALS and not any(
+    return prev.kind in UNCOMMITTED and not any(
         t in SOFT_BREAK | HARD_BREAK or f in lex.refusal_scope_ends
         for t, f in zip(s.tokens[prev.end:e.pre], s.folded[prev.end:e.pre]))
 

@@ -73,7 +73,7 @@ def unglue(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for word, tag in tagged:
         m = _GLUED_ACRONYM.match(word)
         if m and m.group(2)[0].islower():
-            out += [(m.group(1), "Np"), (m.group(2), tag)]
+            out += [(m.group(1), "Np" if tag else tag), (m.group(2), tag)]
         else:
             out.append((word, tag))
     return out

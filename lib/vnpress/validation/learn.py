@@ -176,9 +176,9 @@ def fit(rows: pd.DataFrame, main: tuple[str, ...] = MAIN, grid_extra: tuple[floa
         log=print, guard: Callable[[dict], bool] | None = None) -> dict:
     """Choose C, class weights and the extra rows' weight by repeated article-grouped cross-validation on the
     `main` rows (of the settings whose macro-F1 is within TIE of the best, the smallest C, then the most accurate),
-    calibrate, choose the threshold, fit on all rows; the model dict. `guard`: a check of a setting's model fitted on all rows
-    (uncalibrated: its labels only), e.g. a regression check; settings it rejects are not chosen, and when it
-    rejects all, ValueError."""
+    calibrate, choose the threshold, fit on all rows; the model dict. `guard`: a check of a setting's model fitted
+    on all rows (uncalibrated: its labels only), e.g. a regression check; settings it rejects are not chosen, and
+    when it rejects all, ValueError."""
     has_extra = bool((~rows["source"].isin(main)).any())
     grid = [(c, w, e) for c in GRID_C for w in GRID_WEIGHTS for e in (grid_extra if has_extra else (0.0,))]
     y = rows.loc[rows["source"].isin(main), "label"].to_numpy(dtype=object)
