@@ -71,6 +71,20 @@ def test_a_guard_keeps_rejected_settings_from_being_chosen():
         learn.fit(rows, grid_extra=(1.0,), log=lambda *_: None, guard=lambda model: False)
 
 
+def test_a_tie_in_cross_validation_goes_to_the_most_regularized_setting(monkeypatch):
+    """Settings whose cross-validated macro-F1 ties: the smallest C wins even where a larger C is more accurate
+    (the one-standard-error rule), then the most accurate among the smallest C's settings."""
+    calls = []
+
+    def tied(y, predicted) -> dict:  # every setting ties on macro-F1; each later setting (larger C) more accurate
+        calls.append(1)
+        return {"macro_f1": 0.6, "accuracy": 0.5 + len(calls) / 1000, "stance_accuracy": 0.5}
+
+    monkeypatch.setattr(learn, "scores", tied)
+    model = learn.fit(learn.shipped_training(), grid_extra=(1.0,), log=lambda *_: None)
+    assert model["hyperparameters"] == {"C": min(learn.GRID_C), "class_weight": "balanced", "extra_weight": 1.0}
+
+
 def test_stance_layer_columns_on_the_seed_corpus(tmp_path):
     wb = vnpress.load(CORPUS, tmp_path / "cache")
     rows = wb.analysis("stance")
