@@ -278,10 +278,10 @@ def _licensed(sent: Segmented, i: int, j: int, spans: list[tuple[int, int]], lic
     after_not = {nxt, nxt.split(" ")[0]} & cues["ambiguous_after_not"]
     if after_not or _phrase_before(folded, i, cues["ambiguous_before_not"]):
         return False  # "Anh ấy", "chị Anh", "tiếng Anh"
+    if _phrase_before(folded, i, cues["ambiguous_before"]) or (prev == "(" and nxt == ")"):  # "Vienna (Áo)"
+        return True  # also where the tagger took the body for a name: "Bộ | Ngoại giao (Np) | Pháp nói"
     if i > 0 and pos[i - 1] == "Np" and tokens[i - 1][:1].isupper():
         return False  # part of a person's name: "Tuấn Anh"
-    if _phrase_before(folded, i, cues["ambiguous_before"]) or (prev == "(" and nxt == ")"):  # "Vienna (Áo)"
-        return True
     others = [(a, b) for a, b in spans if (a, b) != (i, j)]
     if any(b == i - 1 or a == j + 1 for a, b in others) and (prev in cues["coordinators"] | {","} or nxt in cues["coordinators"] | {","}):
         return True  # a list or coordination of countries
@@ -357,7 +357,7 @@ def _skip_parenthesis(tokens: list[str], k: int) -> int:
 def _is_actor(tokens: list[str], pos: list[str], i: int, j: int, cues: dict, country_spans: set[int],
               joins: frozenset[int] = frozenset()) -> bool:
     folded = [fold(t) for t in tokens]
-    start, _ = _clause_bounds(tokens, i, joins)
+    start = after_citing(folded, _clause_bounds(tokens, i, joins)[0], i, cues)
     j = _skip_parenthesis(tokens, j)  # "Liên minh châu Âu (EU) đã thống nhất"
     _, end = _clause_bounds(tokens, j, joins) if j < len(tokens) and (tokens[j] not in _CLAUSE_BREAK or j in joins) \
         else (None, j)
@@ -504,6 +504,15 @@ def country_names() -> dict[str, str]:
 def _vn_person(folded: list[str], pos: list[str], k: int, cues: dict) -> bool:
     """Token k is a Vietnamese personal name: a proper noun of two syllables or more opening with a family name."""
     return pos[k] == "Np" and folded[k].split()[0] in cues["vietnamese_surnames"] and len(folded[k].split()) > 1
+
+
+def after_citing(words: list[str], start: int, end: int, cues: dict) -> int:
+    """Where a cited speaker's clause starts among words [start, end): after the last citing phrase (`citing` of
+    actor_cues.yaml: «Hãng tin Reuters dẫn lời | Bộ Ngoại giao Pháp nói»), else `start`. `words`: folded tokens."""
+    for k in range(end - 1, start - 1, -1):
+        if n := _phrase_at(words, k, cues["citing"]):
+            return k + n
+    return start
 
 
 def points_back(words: list[str], k: int, cues: dict, between: int = 3) -> int:

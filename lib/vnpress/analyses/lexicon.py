@@ -86,6 +86,7 @@ class Lexicon:
     known_people: Mapping[str, str]  # speakers.yaml known_people: a well-known person → affiliation code
     capitals: Phrases  # speakers.yaml capitals: a capital → its country's ISO code
     org_index: Phrases  # organizations.csv: a variant → organization id
+    org_acronyms: frozenset[tuple[str, ...]]  # organizations.csv variants written only in capitals: match only so (NAM)
     org_parents: Mapping[str, str]  # organizations.csv: `org:<id>` → its parent's `org:<id>`
     # organizations.csv and countries.csv (unambiguous names): to split them off a name the segmenter glued on
     long_names: Phrases
@@ -248,7 +249,9 @@ def _gazetteers(orgs: pd.DataFrame, gaz: pd.DataFrame) -> dict:
     org_names, country_names = orgs.drop_duplicates("id"), gaz.drop_duplicates("iso")
     names = dict(zip("org:" + org_names["id"], org_names["name"]))
     names.update(zip(country_names["iso"], country_names["name"]))
-    return {"org_index": org_index, "org_parents": dict(zip("org:" + orgs["id"], "org:" + orgs["parent"])),
+    written = [(tuple(fold(v).split()), v.replace(" ", "").isupper()) for vs in orgs["variants"] for v in vs]
+    acronyms = frozenset(k for k, caps in written if caps) - {k for k, caps in written if not caps}  # not ARTICLE 19
+    return {"org_index": org_index, "org_acronyms": acronyms, "org_parents": dict(zip("org:" + orgs["id"], "org:" + orgs["parent"])),
             "long_names": {**{k: f"org:{v}" for k, v in org_index.items()},
                            **{tuple(fold(v).split()): iso for iso, v in zip(plain["iso"], plain["variant"])}},
             "short_names": {tuple(fold(v).split()): iso for iso, v in zip(amb["iso"], amb["variant"])},

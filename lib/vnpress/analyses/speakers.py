@@ -20,7 +20,7 @@ from typing import Callable
 import pandas as pd
 
 from vnpress.analyses import orgnames
-from vnpress.analyses.countries import points_back
+from vnpress.analyses.countries import after_citing, points_back
 from vnpress.analyses.lexicon import (
     DASHES,
     HARD_BREAK,
@@ -501,17 +501,7 @@ def subject_start(s: Sentence, pre: int, floor: int, lex: Lexicon) -> int:
     start = cand if cand < k and (at(s.folded, k, lex.titles) or s.tokens[k][:1].isupper()
                                   or s.folded[k] in lex.honorifics
                                   or at(s.folded, k, lex.behalf) or bracketed) else k
-    return _after_citation(s, start, pre, lex)
-
-
-def _after_citation(s: Sentence, a: int, pre: int, lex: Lexicon) -> int:
-    """The subject starts after a citing phrase of two or more words (`according_to`): «Hãng tin Reuters dẫn lời
-    Tổ chức Lao động Quốc tế nói rằng» → «Tổ chức Lao động Quốc tế» (not after «theo» alone: «theo đó»)."""
-    for i in range(pre - 1, a - 1, -1):
-        n = at(s.folded, i, lex.according_to, 2)
-        if n and " " in " ".join(s.folded[i:i + n]):
-            return i + n
-    return a
+    return after_citing(s.folded, start, pre, lex.actor_cues)  # «Hãng tin Reuters dẫn lời | Tổ chức X nói rằng»
 
 
 def is_verb(s: Sentence, t: int, lex: Lexicon) -> bool:
@@ -599,6 +589,13 @@ def _named(s: Sentence, mentions: list) -> list[tuple[int, int, str]]:
     return ents
 
 
+def _uncased_acronym(s: Sentence, a: int, b: int, lex: Lexicon) -> bool:
+    """Tokens [a, b) match a variant written in capitals (an acronym) but are not in capitals: «phía nam», «ông Nam»
+    are no Non-Aligned Movement (NAM)."""
+    folded, cased = " ".join(s.folded[a:b]).split(), " ".join(s.tokens[a:b]).split()
+    return any(tuple(folded[:len(k)]) == k and not "".join(cased[:len(k)]).isupper() for k in lex.org_acronyms)
+
+
 def _bracketed_acronym(s: Sentence, a: int, b: int, oid: str, ents: list[tuple[int, int, str]], lex: Lexicon) -> bool:
     """Token a, an acronym alone in brackets right after an organization already found, is that organization's
     acronym («Phòng Thương mại Quốc tế (ICC)» is one body even where a profile gives ICC to another), not a
@@ -684,7 +681,8 @@ def mark_entities(sentences: pd.DataFrame, tokens: pd.DataFrame, mentions: pd.Da
         ents = _named(s, names_in.get(r.sentence_id, []))
         taken = {k for a, b, _ in ents for k in range(a, b)}
         for a, b, oid in match_phrases(s.folded, lex.org_index, s.tokens):
-            if not any(k in taken for k in range(a, b)) and not _bracketed_acronym(s, a, b, oid, ents, lex):
+            if not any(k in taken for k in range(a, b)) and not _bracketed_acronym(s, a, b, oid, ents, lex) \
+                    and not _uncased_acronym(s, a, b, lex):
                 ents.append((a, b, f"org:{oid}"))
                 taken.update(range(a, b))
         ents = _name_form_orgs(s, ents, lex, acronyms)

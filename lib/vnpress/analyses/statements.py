@@ -134,11 +134,12 @@ def _event_speaker(s: Sentence, events: list[Event], n: int, start: int, prev: _
 
 
 def _refused(s: Sentence, prev: _Previous, e: Event, lex: Lexicon) -> bool:
-    """Verb `e` lies in the scope of the previous verb, a refusal, with no punctuation or scope end between: what was
-    refused («X không tham gia biểu quyết thông qua hiệp ước»: no adoption by X)."""
-    return prev.kind in UNCOMMITTED and not any(
-        t in SOFT_BREAK | HARD_BREAK or f in lex.refusal_scope_ends
-        for t, f in zip(s.tokens[prev.end:e.pre], s.folded[prev.end:e.pre]))
+    """Verb `e` lies in the scope of the previous verb, a refusal, with no punctuation, scope end
+    (`refusal_scope_ends`) or adverb of its own between: what was refused («X không tham gia biểu quyết thông qua
+    hiệp ước»: no adoption by X; «X bỏ phiếu trắng sau đó ký», «… cũng không ký»: acts of X)."""
+    return prev.kind in UNCOMMITTED and e.pre == e.a and not any(
+        t in SOFT_BREAK | HARD_BREAK or at(s.folded, k, lex.refusal_scope_ends)
+        for k, t in enumerate(s.tokens[prev.end:e.pre], prev.end))
 
 
 def _skipped(s: Sentence, e: Event, sp: Speaker, start: int, explicit: bool, conjoined: bool, clause_end: int,

@@ -67,8 +67,9 @@ def _token_offsets(sentence: str, base: int, tokens: list[str]) -> list[tuple[in
 
 
 def unglue(tagged: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Split an acronym off the lower-case word the segmenter joined to it: («WHO mở», V) → («WHO», Np), («mở», V);
-    («ICAN đả kích», V) → («ICAN», Np), («đả kích», V)."""
+    """Split an acronym off the lower-case word the segmenter joined to it: («WHO mở», V) → («WHO», Np), («mở», V).
+    The word keeps the joined token's tag, which may be a noun («ICAN đả kích», N): the tagger alone, given the word
+    without its sentence, guesses worse (*đả kích* M); the statement rules match verbs whatever their tag."""
     out = []
     for word, tag in tagged:
         m = _GLUED_ACRONYM.match(word)
