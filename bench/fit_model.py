@@ -10,8 +10,8 @@ read with the topic profile its `agreement` column names); the `test` and `fresh
 feature table, adds the challenge cases (their expected labels; the weight they get is chosen by cross-validation, 0
 meaning not used), chooses C, class weights and that weight by article-grouped cross-validation on both sets' dev
 rows pooled (`learn.MAIN`) among the settings that keep the seed corpus at or above `--seed-floor` (a regression
-check, issue 24; the seeds are never training rows), calibrates, and writes `stance_model.json` (the model) and `stance_training.csv` (the
-training rows: ids, feature values, labels; no text) into `--out`. Prints the grid and the cross-validated figures.
+check, issue 24; the seeds are never training rows), calibrates, and writes `stance_model.json` (the model) and
+`stance_training.csv` (the training rows: ids, feature values, labels; no text) into `--out`. Prints the grid and the cross-validated figures.
 Labelled articles whose text is missing are skipped and listed. Deterministic: the same texts and labels give the
 same files. Both sets are required, so the shipped model is always the one the documented command makes.
 """

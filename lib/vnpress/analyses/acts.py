@@ -212,7 +212,8 @@ def listed(s: Sentence, found: list[dict], lex: Lexicon) -> list[dict]:
             isos += entities_in(s, 0, k, lex)
         sp = Speaker(s.span_text(k + n, len(s.tokens)).rstrip(" .)"), "", [], "list")
         rows = [statement_row(s, sp, iso, "act", s.span_text(a, b), s.span_text(b, k).strip(" ,"), pol,
-                              s.span_text(a, b), k + n, len(s.tokens), f"act:{kind}_list") for iso in each_new(isos, have)]
+                              s.span_text(a, b), k + n, len(s.tokens), f"act:{kind}_list")
+                for iso in each_new(isos, have)]
         break
     return rows
 
@@ -250,7 +251,8 @@ def nominal_and_praise(s: Sentence, found: list[dict], lex: Lexicon) -> list[dic
         if rule == "press_praise" and not sentence_cues(span, lex.stance_cues)["support"]:
             continue
         end = next((t for t in range(j + 1, len(s.tokens)) if s.tokens[t] in HARD_BREAK | {";"}), len(s.tokens))
-        actors = [iso for iso in entities_in(s, j + 1, end, lex) if not (rule == "press_praise" and iso.startswith("org:"))]
+        actors = [iso for iso in entities_in(s, j + 1, end, lex)
+                  if not (rule == "press_praise" and iso.startswith("org:"))]
         sp = Speaker(s.span_text(j + 1, end).strip(" ,."), "", [], rule)
         rows += [statement_row(s, sp, iso, "act", s.span_text(head, head + n), span, "support", "", k, end, rule)
                  for iso in each_new(actors, have, rule)]

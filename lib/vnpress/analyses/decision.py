@@ -170,8 +170,8 @@ def _evidence(rule_rows: pd.DataFrame, mentions: pd.DataFrame | None, statements
     """The rule rows, mentions and statements (those with an actor code) of some articles, grouped (`_Evidence`)."""
     mentions = mentions if mentions is not None else pd.DataFrame(columns=["article_id", "iso", "sentence_id", "role"])
     stm = statements[statements["iso"].fillna("") != ""] if statements is not None and len(statements) else None
-    last = pd.concat([df[["article_id", "sentence_id"]] for df in (mentions, stm) if df is not None and len(df)]
-                     or [pd.DataFrame(columns=["article_id", "sentence_id"])]).groupby("article_id")["sentence_id"].max()
+    seen = [df[["article_id", "sentence_id"]] for df in (mentions, stm) if df is not None and len(df)]
+    last = pd.concat(seen or [pd.DataFrame(columns=["article_id", "sentence_id"])]).groupby("article_id")["sentence_id"].max()
     return _Evidence(rule_rows.set_index(KEY) if len(rule_rows) else None,
                      dict(iter(mentions.groupby(KEY, sort=False))) if len(mentions) else {},
                      dict(iter(stm.groupby(KEY, sort=False))) if stm is not None else {}, last)

@@ -251,7 +251,8 @@ def _gazetteers(orgs: pd.DataFrame, gaz: pd.DataFrame) -> dict:
     names.update(zip(country_names["iso"], country_names["name"]))
     written = [(tuple(fold(v).split()), v.replace(" ", "").isupper()) for vs in orgs["variants"] for v in vs]
     acronyms = frozenset(k for k, caps in written if caps) - {k for k, caps in written if not caps}  # not ARTICLE 19
-    return {"org_index": org_index, "org_acronyms": acronyms, "org_parents": dict(zip("org:" + orgs["id"], "org:" + orgs["parent"])),
+    return {"org_index": org_index, "org_acronyms": acronyms,
+            "org_parents": dict(zip("org:" + orgs["id"], "org:" + orgs["parent"])),
             "long_names": {**{k: f"org:{v}" for k, v in org_index.items()},
                            **{tuple(fold(v).split()): iso for iso, v in zip(plain["iso"], plain["variant"])}},
             "short_names": {tuple(fold(v).split()): iso for iso, v in zip(amb["iso"], amb["variant"])},

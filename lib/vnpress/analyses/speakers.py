@@ -534,7 +534,9 @@ def _glued_pieces(tok: str, p: str, a: int, b: int, lex: Lexicon) -> list[tuple[
     """A token the segmenter glued across a word boundary, in pieces: a known name glued to a speech or act verb
     ("Liên Hợp Quốc thông qua" → "Liên Hợp Quốc" | "thông qua"), or the head noun of an organization's name glued
     to the capitalized word opening the name ("Liên minh Niềm" | "Tin Số" → "Liên minh" | "Niềm"); a head written
-    with a capital ends no lower-case syllable there, and a token such as "Viện Kiểm sát nhân dân" stays whole."""
+    with a capital ends no lower-case syllable there, and a token such as "Viện Kiểm sát nhân dân" stays whole. These
+    splits need the lexicon; the one that does not, an acronym glued to a lower-case word, is made at processing
+    (`processing.nlp.unglue`), for every layer."""
     sy = tok.split()
     n = next((i for i in range(1, len(sy)) if all(x[:1].isupper() for x in sy[:i]) and sy[i][:1].islower()
               and tuple(fold(" ".join(sy[i:])).split()) in lex.verbs and _known_name(sy[:i], lex)), None)
@@ -590,10 +592,11 @@ def _named(s: Sentence, mentions: list) -> list[tuple[int, int, str]]:
 
 
 def _uncased_acronym(s: Sentence, a: int, b: int, lex: Lexicon) -> bool:
-    """Tokens [a, b) match a variant written in capitals (an acronym) but are not in capitals: «phía nam», «ông Nam»
-    are no Non-Aligned Movement (NAM)."""
+    """The variant tokens [a, b) matched (its longest key of `org_index`: the match may end inside a glued token) is
+    written only in capitals (an acronym) but the text is not: «phía nam», «ông Nam» are no Non-Aligned Movement."""
     folded, cased = " ".join(s.folded[a:b]).split(), " ".join(s.tokens[a:b]).split()
-    return any(tuple(folded[:len(k)]) == k and not "".join(cased[:len(k)]).isupper() for k in lex.org_acronyms)
+    n = next(n for n in range(len(folded), 0, -1) if tuple(folded[:n]) in lex.org_index)
+    return tuple(folded[:n]) in lex.org_acronyms and not "".join(cased[:n]).isupper()
 
 
 def _bracketed_acronym(s: Sentence, a: int, b: int, oid: str, ents: list[tuple[int, int, str]], lex: Lexicon) -> bool:
