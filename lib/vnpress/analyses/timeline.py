@@ -28,8 +28,9 @@ and target years (`Tầm nhìn đến năm 2045`, `Agenda 2030`, a plan's horizo
 Resolution. Explicit dates have anchor `explicit`. Expressions without a year, and relative ones, resolve
 against the article's publication date (anchor `published`): a partial date takes the year that puts it
 nearest the publication date, or the next occurrence on or after it when the sentence speaks of the
-future (`sẽ`, `sắp`, `dự kiến`, a deadline `cho đến`), or the last one on or before it after past cues
-(`đã`, `vừa`). Without a publication date they resolve against the writing time the article's own
+future (`sẽ`, `sắp`, `dự kiến`, a deadline `cho đến`; or a future word anywhere in the date's clause,
+with no past word there: `Ban đàm phán sẽ trình báo cáo tại kỳ họp … vào năm 2023`), or the last one on
+or before it after past cues (`đã`, `vừa`). Without a publication date they resolve against the writing time the article's own
 explicit dates bound (anchor `inferred`, see `writing_bounds`): a date stated in the future tense (`sẽ
 được mở ký trong năm 2025`, `sẽ diễn ra vào tháng 4/2022`) is after the writing time, one stated in the
 past or plainly is not. With an upper bound a yearless date takes the latest year putting it before that
@@ -108,7 +109,8 @@ _NEAR_DAYS = 31  # how far from an article's anchored day its other yearless day
 _MAX_RANGE = 183  # the longest range of days across months («15/11-10/2»; «1/3-1/2» is no range)
 _PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}  # the first month of a part of a year
 _HEADER_MONTH = re.compile(r"date\s*[:=]?\s*(\d{4})-(\d{2})", re.I)
-_CLAUSE = re.compile(r"[,;:“”\"()–]")
+_CLAUSE = re.compile(r"[,;:“”\"()–]")  # where an event label's clause ends
+_CLAUSE_BREAK = re.compile(r"[,;:.!?…]")  # where a tense word's clause ends: not at brackets ("Đại hội đồng (WHA)")
 
 
 @dataclass(frozen=True)
@@ -215,9 +217,9 @@ def _pick_year(m: int, d: int, anchor: date, tense: str) -> int | None:
 
 
 def _tense(text_before: str, text_after: str, gram: Grammar) -> str:
-    """future (a future word near the date, or a deadline `cho đến` before it), past, or ''. A `tới` after
-    the date is a future cue unless it opens a range's other end (`Từ ngày 25/10 tới nay`, `25/10 tới cuối
-    tháng 11`: `since`, `until_words`)."""
+    """future (a future word near the date, a deadline `cho đến` before it, or a future word in the date's clause
+    with no past word there), past, or ''. A `tới` after the date is a future cue unless it opens a range's other
+    end (`Từ ngày 25/10 tới nay`, `25/10 tới cuối tháng 11`: `since`, `until_words`)."""
     window = text_before[-40:] + " " + text_after[:30]
     if gram.future_after.match(text_after) and not gram.since_before.search(text_before[-20:]):
         return "future"
@@ -227,7 +229,8 @@ def _tense(text_before: str, text_after: str, gram: Grammar) -> str:
         return "future"
     if gram.past.search(text_before[-30:]):
         return "past"
-    return ""
+    clause = _CLAUSE_BREAK.split(text_before)[-1]
+    return "future" if gram.future.search(clause) and not gram.past.search(clause) else ""
 
 
 def _shift_month(y: int, m: int, k: int) -> tuple[int, int]:
