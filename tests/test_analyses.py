@@ -12,6 +12,7 @@ from conftest import CORPUS, ROOT
 
 import vnpress
 from vnpress.analyses import countries, stance, statements, stories, terms, timeline
+from vnpress.analyses.dates import anchoring
 from vnpress.corpus.reader import load_corpus
 from vnpress.data import path as data_path
 from vnpress.processing import layers, pipeline, workbook
@@ -81,7 +82,7 @@ def test_each_analysis_matches_the_direct_call(tmp_path, cached):
         kept = terms.term_tokens(wb, **filters).query("kept")
         expected = kept.groupby(["article_id", "term"], sort=False).size().rename("count").reset_index()
         same(pd.concat(terms.article_counts(wb, **filters), ignore_index=True), expected, obj=str(filters))
-    anchored = timeline.anchor_to_corpus(wb.analysis("dates"))
+    anchored = anchoring.anchor_to_corpus(wb.analysis("dates"))
     same(anchored, timeline.timeline(wb))
     same(timeline.merge_events(anchored), timeline.merge_events(timeline.timeline(wb)))
 
@@ -129,7 +130,7 @@ def test_analyses_read_shards_not_the_whole_token_table(tmp_path):
     by_country = stance.stance_by_country(lazy.analysis("stance"))
     actors = statements.actor_mentions(lazy)
     freq = terms.frequencies(lazy)
-    events = timeline.merge_events(timeline.anchor_to_corpus(lazy.analysis("dates")))
+    events = timeline.merge_events(anchoring.anchor_to_corpus(lazy.analysis("dates")))
     streamed = [terms.ngrams(lazy), terms.keyness(lazy), terms.kwic(lazy, "chủ quyền"),
                 terms.dispersion(lazy, ["chủ quyền"]), terms.frequencies(lazy, pos="N"), terms.tfidf(lazy)]
     batches = list(lazy.scan("mentions", articles_per_batch=2))

@@ -6,6 +6,7 @@ from conftest import GOLD
 
 import vnpress
 from vnpress.analyses import timeline as T
+from vnpress.analyses.dates import anchoring, article, expressions, grammar
 from vnpress.processing.workbook import from_texts
 from vnpress.reports import figures
 
@@ -13,7 +14,7 @@ PUB = date(2025, 10, 24)
 
 
 def _values(text, published=PUB, ctx=None):
-    return [(r["value"], r["granularity"]) for r in T.extract_dates(text, published, ctx)]
+    return [(r["value"], r["granularity"]) for r in expressions.extract_dates(text, published, ctx)]
 
 
 @pytest.mark.parametrize("text,expected", [
@@ -69,11 +70,11 @@ def test_resolution_across_a_year_boundary():
 
 
 def test_anchor_without_publication_date():
-    rows = T.extract_dates("Chiều 26/10, họp báo diễn ra.", None, 2025)
+    rows = expressions.extract_dates("Chiều 26/10, họp báo diễn ra.", None, 2025)
     assert (rows[0]["value"], rows[0]["anchor"]) == ("2025-10-26", "inferred")
-    rows = T.extract_dates("Chiều 26/10, họp báo diễn ra.", None, None)
+    rows = expressions.extract_dates("Chiều 26/10, họp báo diễn ra.", None, None)
     assert (rows[0]["value"], rows[0]["anchor"]) == ("", "unresolved")
-    assert T.extract_dates("ngày 25/12/2024", None, None)[0]["anchor"] == "explicit"
+    assert expressions.extract_dates("ngày 25/12/2024", None, None)[0]["anchor"] == "explicit"
 
 
 def test_a_url_date_anchors_unless_the_page_prints_its_own_dateline():
@@ -82,7 +83,7 @@ def test_a_url_date_anchors_unless_the_page_prints_its_own_dateline():
 
     def values(*lines, url=url_date):
         sents = pd.DataFrame({"sentence_id": range(len(lines)), "text": list(lines)})
-        df = T.article_dates("a", sents, None, url_date=url)
+        df = article.article_dates("a", sents, None, url_date=url)
         return df.loc[df["surface"] == "Ngày 17/12", ["value", "anchor", "published"]].values.tolist()
 
     assert values(said) == [["2018-12-17", "published", "2019-01-02"]]
@@ -125,7 +126,7 @@ def test_a_month_the_url_states_bounds_the_writing_time(tmp_path):
 
 
 def test_ranges_are_marked():
-    rows = T.extract_dates("Lễ ký diễn ra 25-26/10/2025.", None)
+    rows = expressions.extract_dates("Lễ ký diễn ra 25-26/10/2025.", None)
     assert [r["range"] for r in rows] == ["start", "end"] and rows[0]["range_id"] == rows[1]["range_id"] == 1
 
 
@@ -213,7 +214,7 @@ def test_corpus_anchoring_is_a_reduce_step_over_date_rows():
     })
     per_article = T.timeline(wb, corpus_anchor=False)
     assert per_article.set_index("article_id").loc["a", "anchor"] == "unresolved"
-    df = T.anchor_to_corpus(per_article).set_index(["article_id", "surface"])
+    df = anchoring.anchor_to_corpus(per_article).set_index(["article_id", "surface"])
     assert tuple(df.loc[("a", "Chiều 25/10"), ["value", "anchor", "anchor_article"]]) == ("2025-10-25", "corpus", "b")
     assert df.loc[("d", "Chiều 25/10"), "value"] == "2024-10-25"  # the meeting, not the signing
     assert df.loc[("d", "Ngày 24/12"), "anchor"] == "unresolved"  # nothing else dates it
@@ -222,7 +223,7 @@ def test_corpus_anchoring_is_a_reduce_step_over_date_rows():
 
 
 def test_each_pattern_of_the_grammar_matches_its_example_and_has_an_interpreter():
-    gram = T.grammar()
+    gram = grammar.grammar()
     for spec, (kind, pattern) in zip(gram.words["patterns"], gram.patterns):
         assert pattern.search(spec["example"]), (kind, spec["example"])
-        assert kind in T._INTERPRETERS or kind == "range_days", kind
+        assert kind in expressions._INTERPRETERS or kind == "range_days", kind

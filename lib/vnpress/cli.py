@@ -13,12 +13,13 @@ from pathlib import Path
 import pandas as pd
 
 from vnpress.analyses.coverage import coverage_table, undated_articles, undated_note
+from vnpress.analyses.dates.anchoring import anchor_to_corpus
 from vnpress.analyses.overview import article_table
 from vnpress.analyses.stance import with_group
 from vnpress.analyses.statements import actor_mentions
 from vnpress.analyses.stories import counted, stories
 from vnpress.analyses.terms import frequencies, keyness, kwic, term_trends
-from vnpress.analyses.timeline import anchor_to_corpus, merge_events
+from vnpress.analyses.timeline import merge_events
 from vnpress.analyses.topics import topic_shares, topic_terms
 from vnpress.corpus.importer import add, parse_columns
 from vnpress.corpus.journal import read_manifest_rows, recover

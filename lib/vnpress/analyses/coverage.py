@@ -13,7 +13,9 @@ from collections import Counter
 
 import pandas as pd
 
-from vnpress.analyses.timeline import anchor_to_corpus, event_kinds, merge_events
+from vnpress.analyses.dates.anchoring import anchor_to_corpus
+from vnpress.analyses.dates.grammar import event_kinds
+from vnpress.analyses.timeline import merge_events
 from vnpress.corpus.outlets import OUTLET_TYPES
 from vnpress.processing.workbook import Workbook
 from vnpress.util.textnorm import fold

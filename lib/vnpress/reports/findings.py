@@ -18,7 +18,7 @@ from babel import Locale
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from vnpress.analyses.timeline import event_kinds
+from vnpress.analyses.dates.grammar import event_kinds
 from vnpress.corpus.outlets import type_names
 from vnpress.data import labels
 from vnpress.util.csvio import read_file, unquote_cell
