@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from vnpress.reports import findings, report
+from vnpress.analyses import stance
+from vnpress.reports import figures, findings, report
 from vnpress.reports.spreadsheet import saved_tables, sheet_names, write_workbook
 from vnpress.util.csvio import write_csv
 
@@ -109,6 +110,30 @@ def test_chart_tables_are_tidy_and_english():
     coverage = findings.coverage_chart_table(COVERAGE)
     assert coverage["group"].tolist() == ["diaspora", "state", "state", "unknown"]
     assert findings.period_phrase("2025-10") == ("October 2025", "tháng 10/2025")
+
+
+def test_notebook_stance_figures_name_countries_in_english_beside_vietnamese():
+    by_article = pd.DataFrame({"article_id": ["a", "b", "b", "c"], "iso": ["RU", "RU", "IL", "org:un"],
+                               "name": ["Nga", "Nga", "Israel", "Liên hợp quốc"],
+                               "actor_type": ["country", "country", "country", "organization"],
+                               "stance": ["oppose", "conditional", "support", "neutral"]})
+    fig = figures.stance_figure(by_article, "country")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Israel", "Russia (Nga)"]
+    assert "conditional (ủng hộ có điều kiện hoặc còn cân nhắc)" in [t.get_text() for t in fig.legends[0].get_texts()]
+    organizations = figures.stance_figure(by_article, "organization").axes[0]
+    assert [t.get_text() for t in organizations.get_yticklabels()] == ["Liên hợp quốc"]
+    matrix = stance.frame_matrix(by_article.assign(frames=["sovereignty", "sovereignty;cooperation", "", ""]))
+    rows = [t.get_text() for t in figures.heatmap(matrix).axes[0].get_yticklabels()]
+    assert rows == ["Russia (Nga)"] and matrix.loc["Nga", "sovereignty"] == 2
+
+
+def test_report_tables_give_a_country_its_english_name():
+    table = pd.DataFrame({"iso": ["CH", "org:unodc"], "name": ["Thụy Sĩ", "UNODC"], "articles": [2, 1]})
+    shown = report.people_table(table)
+    assert shown.columns.tolist() == ["iso", "name", "English name", "articles"]
+    assert shown["English name"].tolist() == ["Switzerland", ""]
+    assert ">Switzerland</td>" in report.people_html(table) and table.columns.tolist() == ["iso", "name", "articles"]
 
 
 def test_a_broken_table_is_one_line_and_the_rest_still_shows(tmp_path):

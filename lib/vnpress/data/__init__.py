@@ -4,6 +4,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
+from babel import Locale
 
 
 def path(name: str) -> Path:
@@ -15,6 +16,18 @@ def path(name: str) -> Path:
 def labels() -> dict:
     """The report labels of labels.yaml (English and Vietnamese names, column explanations, headline templates)."""
     return yaml.safe_load(path("labels.yaml").read_text(encoding="utf-8"))
+
+
+def english_country(iso: str) -> str:
+    """The CLDR English name of a country code (Babel); '' when unknown."""
+    return Locale("en").territories.get(str(iso), "")
+
+
+def country_label(iso: str, name: str) -> str:
+    """A country for people who may not read Vietnamese: its English name, the Vietnamese in brackets
+    ('Russia (Nga)'); the name alone when CLDR has no English one or it is the same ('Israel')."""
+    english = english_country(iso)
+    return f"{english} ({name})" if english and english != name else name
 
 
 @lru_cache(maxsize=1)

@@ -17,12 +17,13 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from wordcloud import WordCloud
 
+from vnpress.analyses.countries import country_names
 from vnpress.analyses.coverage import key_events, period_starts
 from vnpress.analyses.overview import article_table
 from vnpress.analyses.stance import FRAMES, STANCES, UNKNOWN
 from vnpress.analyses.topics import with_gloss
 from vnpress.corpus.outlets import OUTLET_TYPES, type_names
-from vnpress.data import labels
+from vnpress.data import country_label, labels
 from vnpress.processing.workbook import Workbook
 
 STANCE_COLORS = {"support": "#2b8a3e", "conditional": "#f08c00", "oppose": "#c92a2a", "neutral": "#adb5bd"}
@@ -70,7 +71,8 @@ def frames_by_group_figure(table: pd.DataFrame) -> Figure:
     ax.imshow(matrix.values, cmap="Blues", aspect="auto", vmin=0, vmax=1)
     ax.set_xticks(range(matrix.shape[1]), [f"{f.replace('_', ' ')}\n({words.get(f, f)})" for f in matrix.columns],
                   fontsize=7, rotation=30, ha="right")
-    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=9)
+    iso = {name: code for code, name in country_names().items()}
+    ax.set_yticks(range(len(matrix)), [country_label(iso.get(n, ""), n) for n in matrix.index], fontsize=9)
     for (r, c), v in pd.DataFrame(matrix.values).stack().items():
         if v:
             ax.text(c, r, f"{v:.0%}", ha="center", va="center", color="white" if v > 0.5 else "black", fontsize=8)
@@ -80,37 +82,46 @@ def frames_by_group_figure(table: pd.DataFrame) -> Figure:
 
 
 def stance_figure(by_article: pd.DataFrame, actor_type: str = "country", top: int = 30) -> Figure:
-    """Stacked horizontal bars: per actor (one row each), the number of articles with each stance."""
+    """Stacked horizontal bars: per actor (one row each), the number of articles with each stance; a country named
+    in English with its Vietnamese name in brackets."""
     df = by_article[by_article["actor_type"] == actor_type] if "actor_type" in by_article else by_article
-    table = pd.crosstab(df["name"], df["stance"]).reindex(columns=STANCES, fill_value=0) if len(df) else \
-        pd.DataFrame(columns=STANCES)
+    names = [country_label(i, n) for i, n in zip(df["iso"], df["name"])] if actor_type == "country" else df["name"]
+    table = pd.crosstab(pd.Series(list(names), index=df.index), df["stance"]).reindex(columns=STANCES, fill_value=0) \
+        if len(df) else pd.DataFrame(columns=STANCES)
     table = table.loc[table.sum(axis=1).sort_values(ascending=True).index[-top:]] if len(table) else table
-    fig, ax = plt.subplots(figsize=(7, 1.2 + 0.35 * max(1, len(table))))
+    fig, ax = plt.subplots(figsize=(7, 1.7 + 0.35 * max(1, len(table))))
     if table.empty:
         ax.text(0.5, 0.5, f"no {actor_type} actors", ha="center", va="center")
         ax.axis("off")
         return fig
     left = pd.Series(0, index=table.index)
+    words = labels().get("stance", {})
     for s in STANCES:
-        ax.barh(table.index, table[s], left=left, color=STANCE_COLORS[s], label=s)
+        ax.barh(table.index, table[s], left=left, color=STANCE_COLORS[s], label=f"{s} ({words.get(s, s).split(' (')[0]})")
         left = left + table[s]
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("articles")
-    ax.legend(loc="lower right", fontsize=8)
+    fig.legend(loc="lower center", ncol=2, fontsize=8, frameon=False)  # below the bars, never over them
     ax.set_title(f"Stance per {actor_type} (number of articles)")
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.55 / fig.get_figheight(), 1, 1))
     return fig
 
 
 def heatmap(matrix: pd.DataFrame) -> Figure:
-    """Country × frame heatmap with counts written in the cells."""
-    fig, ax = plt.subplots(figsize=(1.0 + 0.75 * max(1, matrix.shape[1]), 1.2 + 0.45 * max(1, len(matrix))))
+    """Country × frame heatmap (a `stance.frame_matrix`, indexed by the Vietnamese name) with counts written in the
+    cells; countries named in English with the Vietnamese in brackets."""
+    iso = {name: code for code, name in country_names().items()}
+    rows = [country_label(iso.get(n, ""), n) for n in matrix.index]
+    label_width = 0.075 * max((len(r) for r in rows), default=0)  # inches the country names take, at 9 pt
+    fig, ax = plt.subplots(figsize=(label_width + 0.8 + 0.8 * max(1, matrix.shape[1]),
+                                    1.2 + 0.45 * max(1, len(matrix))))
     if matrix.empty:
         ax.text(0.5, 0.5, "no actor countries", ha="center", va="center")
         ax.axis("off")
         return fig
     ax.imshow(matrix.values, cmap="Blues", aspect="auto", vmin=0)
     ax.set_xticks(range(matrix.shape[1]), [c.replace("_", "\n") for c in matrix.columns], fontsize=8)
-    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=9)
+    ax.set_yticks(range(len(matrix)), rows, fontsize=9)
     top = matrix.values.max() or 1
     for (r, c), v in pd.DataFrame(matrix.values).stack().items():
         if v:

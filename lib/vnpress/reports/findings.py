@@ -14,13 +14,12 @@ from pathlib import Path
 
 import matplotlib.pyplot as plt
 import pandas as pd
-from babel import Locale
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from vnpress.analyses.dates.grammar import event_kinds
 from vnpress.corpus.outlets import type_names
-from vnpress.data import labels
+from vnpress.data import english_country, labels
 from vnpress.util.csvio import read_file, unquote_cell
 
 # (notebook, table) each findings section reads, as the notebooks save them
@@ -36,11 +35,6 @@ REQUIRED = {"corpus": ["fact", "value"], "coverage": ["period", "group", "articl
 STANCE_COLORS = {"support": "#2b8a3e", "conditional": "#f08c00", "oppose": "#c92a2a", "neutral": "#adb5bd"}
 MOSTLY_UNCERTAIN = 0.5  # a country label is flagged when more than this share of its articles is uncertain
 HEADLINE_COLUMNS = ["section", "english", "vietnamese", "articles", "source"]
-
-
-def english_country(iso: str) -> str:
-    """The CLDR English name of a country code (Babel); '' when unknown."""
-    return Locale("en").territories.get(str(iso), "")
 
 
 def frame_name(code: str) -> str:

@@ -23,14 +23,13 @@ import yaml
 from IPython import get_ipython
 from matplotlib.figure import Figure
 
-from vnpress.data import labels
+from vnpress.data import english_country, labels
 from vnpress.data import path as data_path
 from vnpress.reports.findings import (
     SOURCES,
     cautions_table,
     coverage_chart_figure,
     coverage_chart_table,
-    english_country,
     event_label,
     frame_name,
     headlines_table,
@@ -95,10 +94,21 @@ def column_label(column: object) -> str:
     return labels()["display"].get(str(column), str(column).replace("_", " "))
 
 
+def with_english_names(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with `name_en`, the English name of each row's country (CLDR; empty for an organization), after its
+    `name` column, when it has `iso` and `name` columns: for readers who do not read Vietnamese."""
+    if not {"iso", "name"} <= set(df.columns) or "name_en" in df.columns:
+        return df
+    out = df.copy()
+    out.insert(list(df.columns).index("name") + 1, "name_en", [english_country(i) for i in df["iso"]])
+    return out
+
+
 def people_table(df: pd.DataFrame, rows: int = DISPLAY_ROWS) -> pd.DataFrame:
     """The first `rows` rows of `df` as a reader sees them: text cells (`_cell`), readable column headers, a
-    fresh 0..n index (not shown). Columns: those of `df`, relabelled by `column_label`."""
-    head = df.head(rows)
+    fresh 0..n index (not shown). Columns: those of `df` (and a country's English name, `with_english_names`),
+    relabelled by `column_label`."""
+    head = with_english_names(df.head(rows))
     if not isinstance(df.index, pd.RangeIndex):  # a named index (a matrix's rows) is data: keep it as a column
         head = head.reset_index()
     out = pd.DataFrame({i: [_cell(v) for v in head.iloc[:, i]] for i in range(head.shape[1])}, index=range(len(head)))
@@ -120,6 +130,7 @@ def people_html(df: pd.DataFrame) -> str:
     meaning (labels.yaml `columns`), under a caption with the row count and a link to the saved CSV."""
     if len(df.columns) == 0:
         return "<p class='vnpress-empty'>(empty table)</p>"
+    df = with_english_names(df)
     shown = people_table(df)
     explain = labels()["columns"]
     names = list(df.columns) if isinstance(df.index, pd.RangeIndex) else [df.index.name or "", *df.columns]
