@@ -1,5 +1,6 @@
 from datetime import date
 
+import matplotlib.dates as mdates
 import pandas as pd
 import pytest
 from conftest import GOLD
@@ -159,8 +160,16 @@ def test_coverage_and_figure(seed_wb):
     cov = T.coverage(seed_wb, df).set_index("article_id")
     assert cov.loc["003_7afc3c7c88a3f9b6", "first_event"] == pd.Timestamp("2024-10-01")
     assert cov.loc["003_7afc3c7c88a3f9b6", "last_event"] == pd.Timestamp("2026-12-31")
-    fig = figures.timeline_figure(T.merge_events(df))
+    merged = T.merge_events(df)
+    fig = figures.timeline_figure(merged)
     assert fig.axes and len(fig.axes[0].collections) == 1
+    rows = [t.get_text() for t in fig.axes[0].get_yticklabels()]  # each event's date and clause, left of its row
+    shown = merged.dropna(subset=["date"]).sort_values("date").head(25)
+    assert [r.split("  ")[0] for r in rows] == shown["value"].tolist() and len(rows) == len(shown)
+    assert any(r.startswith("2025-10-25") for r in rows)
+    first, last = shown["date"].min(), shown["date"].max()
+    low, high = fig.axes[0].get_xlim()  # the axis spans the events, with no empty room for labels
+    assert mdates.num2date(high).replace(tzinfo=None) <= last + (last - first) * 0.05
 
 
 @pytest.mark.parametrize("text,expected", [

@@ -286,9 +286,10 @@ def dispersion_figure(disp: pd.DataFrame, wb) -> Figure:
 
 
 def timeline_figure(merged: pd.DataFrame, max_labels: int = 25) -> Figure:
-    """Events on a dated axis; marker size and colour by number of sources; labels alternate above/below."""
+    """Events on a dated axis, one row each in date order, its date and clause written at the left of the row
+    (never over the markers); marker size and colour by number of sources."""
     data = merged.dropna(subset=["date"]).sort_values("date").head(max_labels)
-    fig, ax = plt.subplots(figsize=(11, 1.6 + 0.42 * max(3, len(data))))
+    fig, ax = plt.subplots(figsize=(12, 1.6 + 0.42 * max(3, len(data))))
     if data.empty:
         ax.text(0.5, 0.5, "no dated events", ha="center", va="center")
         ax.axis("off")
@@ -296,19 +297,22 @@ def timeline_figure(merged: pd.DataFrame, max_labels: int = 25) -> Figure:
     ys = range(len(data))
     sc = ax.scatter(data["date"], list(ys), s=40 + 60 * data["sources"], c=data["sources"], cmap="viridis",
                     vmin=1, vmax=max(2, data["sources"].max()), zorder=3)
-    for y, (when, value, event) in zip(ys, data[["date", "value", "event"]].itertuples(index=False)):
-        ax.annotate(f"{value}  {event[:70]}", (when, y), xytext=(8, 0), textcoords="offset points",
-                    va="center", fontsize=8)
-    ax.set_yticks([])
+    ax.set_yticks(list(ys), [f"{value}  {_short(str(event), 60)}" for value, event in
+                             data[["value", "event"]].itertuples(index=False)], fontsize=8)
     span = (data["date"].max() - data["date"].min()) or pd.Timedelta(days=30)
-    ax.set_xlim(data["date"].min() - span * 0.05, data["date"].max() + span * 0.6)  # room for the labels
+    ax.set_xlim(data["date"].min() - span * 0.04, data["date"].max() + span * 0.04)
     ax.invert_yaxis()
-    ax.grid(axis="x", alpha=0.3)
+    ax.grid(axis="both", alpha=0.3)
     ax.set_title("Events reported in the coverage, on their calendar dates")
     fig.colorbar(sc, ax=ax, label="sources (articles)", fraction=0.03, pad=0.01)
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
+
+
+def _short(text: str, width: int) -> str:
+    """`text` cut at a word to at most `width` characters, with an ellipsis when cut."""
+    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
 
 
 def topics_figure(table: pd.DataFrame, top: int = 8) -> Figure:
