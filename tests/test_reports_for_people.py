@@ -128,6 +128,16 @@ def test_notebook_stance_figures_name_countries_in_english_beside_vietnamese():
     assert rows == ["Russia (Nga)"] and matrix.loc["Nga", "sovereignty"] == 2
 
 
+def test_term_charts_gloss_terms_and_name_the_keyness_groups():
+    freq = pd.DataFrame({"term": ["tội phạm mạng", "Hoa Kỳ", "quan trắc"], "count": [9, 5, 2]})
+    bars = [t.get_text() for t in figures.top_terms_figure(freq).axes[0].get_yticklabels()]
+    assert bars == ["quan trắc", "Hoa Kỳ (United States)", "tội phạm mạng (cybercrime)"]
+    key = pd.DataFrame({"term": ["Nga", "Israel"], "log_ratio": [-2.0, 1.5]})
+    ax = figures.keyness_figure(key, target="outlet type state").axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Nga (Russia)", "Israel"]
+    assert "more used in the outlet type state" in ax.get_title()
+
+
 def test_report_tables_give_a_country_its_english_name():
     table = pd.DataFrame({"iso": ["CH", "org:unodc"], "name": ["Thụy Sĩ", "UNODC"], "articles": [2, 1]})
     shown = report.people_table(table)

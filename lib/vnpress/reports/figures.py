@@ -21,9 +21,9 @@ from vnpress.analyses.countries import country_names
 from vnpress.analyses.coverage import key_events, period_starts
 from vnpress.analyses.overview import article_table
 from vnpress.analyses.stance import FRAMES, STANCES, UNKNOWN
-from vnpress.analyses.topics import with_gloss
+from vnpress.analyses.topics import gloss, with_gloss
 from vnpress.corpus.outlets import OUTLET_TYPES, type_names
-from vnpress.data import country_label, labels
+from vnpress.data import country_label, english_country, labels
 from vnpress.processing.workbook import Workbook
 
 STANCE_COLORS = {"support": "#2b8a3e", "conditional": "#f08c00", "oppose": "#c92a2a", "neutral": "#adb5bd"}
@@ -226,11 +226,19 @@ def term_trends_figure(table: pd.DataFrame) -> Figure:
     return fig
 
 
+def _glossed(terms: pd.Series) -> list[str]:
+    """Terms with their English gloss in brackets where the glossary, the report labels or the gazetteer (a
+    country's Vietnamese name) give one."""
+    known, iso = labels()["terms"], {name: code for code, name in country_names().items()}
+    english = [gloss(t) or known.get(t, "") or english_country(iso.get(t, "")) for t in terms]
+    return [with_gloss(t, e if e != t else "") for t, e in zip(terms, english)]
+
+
 def top_terms_figure(freq: pd.DataFrame, top: int = 20) -> Figure:
-    """Horizontal bar chart of the most frequent terms."""
+    """Horizontal bar chart of the most frequent terms (English glosses in brackets where known)."""
     data = freq.head(top).iloc[::-1]
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(data) + 1))
-    ax.barh(data["term"], data["count"], color="#4c72b0")
+    ax.barh(_glossed(data["term"]), data["count"], color="#4c72b0")
     ax.set_xlabel("count")
     ax.set_title(f"Top {len(data)} terms")
     fig.tight_layout()
@@ -250,16 +258,18 @@ def wordcloud_figure(freq: pd.DataFrame, top: int = 100) -> Figure:
     return fig
 
 
-def keyness_figure(key: pd.DataFrame, top: int = 15) -> Figure:
-    """Log ratio of the most key terms of each side (target positive, reference negative)."""
+def keyness_figure(key: pd.DataFrame, top: int = 15, target: str = "target") -> Figure:
+    """Log ratio of the most key terms of each side (the `target` group positive, the other articles negative),
+    English glosses in brackets where known."""
     pos = key[key["log_ratio"] > 0].head(top)
     neg = key[key["log_ratio"] < 0].head(top)
     data = pd.concat([pos, neg]).sort_values("log_ratio")
     fig, ax = plt.subplots(figsize=(7, 0.3 * len(data) + 1.2))
-    ax.barh(data["term"], data["log_ratio"], color=["#c44e52" if v < 0 else "#4c72b0" for v in data["log_ratio"]])
+    ax.barh(_glossed(data["term"]), data["log_ratio"],
+            color=["#c44e52" if v < 0 else "#4c72b0" for v in data["log_ratio"]])
     ax.axvline(0, color="black", linewidth=0.8)
-    ax.set_xlabel("log ratio (target vs reference)")
-    ax.set_title("Keyness: blue = target, red = reference (ranked by G²)")
+    ax.set_xlabel(f"log ratio (the {target} against the other articles)")
+    ax.set_title(f"Keyness (ranked by G²)\nblue: more used in the {target}; red: in the other articles", fontsize=10)
     fig.tight_layout()
     return fig
 
