@@ -32,7 +32,8 @@ appositive ("Bà Yang Yuya, ..., Bộ Ngoại giao Trung Quốc, khẳng định
 Otherwise it is `mentioned`. Two more rules add actor rows (column `via`):
 `official`, a Vietnamese official (title + Vietnamese name: "Thứ trưởng
 Ngoại giao Nguyễn Minh Vũ cho biết") or an unqualified ministry ("Bộ Công an
-sẽ phối hợp") is Vietnam speaking, since the press is Vietnamese (switch:
+sẽ phối hợp"; not one a foreign leader's name qualifies: "Chính phủ TT Biden")
+is Vietnam speaking, since the press is Vietnamese (switch:
 `vietnam_default` in `data/actor_cues.yaml`); `continuation`, a sentence that
 opens with an anaphor ("Quốc gia này", "Nước này", "Nhà ngoại giao", "Ông",
 "Bà", or a body of the country: "Quốc hội nước này", never Vietnam's official)
@@ -429,6 +430,8 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
             for k in range(i + n, min(len(tokens), i + 9)):
                 if k in country_spans or tokens[k] in _CLAUSE_BREAK - {","}:
                     break  # a foreign title: "Bộ Ngoại giao Trung Quốc"
+                if pos[k] == "Np" and tokens[k] != tokens[k].upper() and not vn_person(k):
+                    break  # a foreign leader's body: "Chính phủ TT Biden", "Chính quyền Tổng thống Trump"
                 if vn_person(k) and (speaks_after(k + 1) or (i > 0 and folded[i - 1] == "theo")):
                     known.add(folded[k])
                     return i, k + 1
