@@ -123,6 +123,8 @@ def test_notebook_stance_figures_name_countries_in_english_beside_vietnamese():
     assert "conditional (ủng hộ có điều kiện hoặc còn cân nhắc)" in [t.get_text() for t in fig.legends[0].get_texts()]
     organizations = figures.stance_figure(by_article, "organization").axes[0]
     assert [t.get_text() for t in organizations.get_yticklabels()] == ["Liên hợp quốc"]
+    empty = figures.stance_figure(pd.DataFrame(columns=["name", "stance"]), "country").axes[0]
+    assert [t.get_text() for t in empty.texts] == ["no country actors"]
     matrix = stance.frame_matrix(by_article.assign(frames=["sovereignty", "sovereignty;cooperation", "", ""]))
     rows = [t.get_text() for t in figures.heatmap(matrix).axes[0].get_yticklabels()]
     assert rows == ["Russia (Nga)"] and matrix.loc["Nga", "sovereignty"] == 2
@@ -144,6 +146,8 @@ def test_report_tables_give_a_country_its_english_name():
     assert shown.columns.tolist() == ["iso", "name", "English name", "articles"]
     assert shown["English name"].tolist() == ["Switzerland", ""]
     assert ">Switzerland</td>" in report.people_html(table) and table.columns.tolist() == ["iso", "name", "articles"]
+    organizations = table[table["iso"].str.startswith("org:")]
+    assert report.people_table(organizations).columns.tolist() == ["iso", "name", "articles"]
 
 
 def test_a_broken_table_is_one_line_and_the_rest_still_shows(tmp_path):

@@ -405,6 +405,20 @@ def _phrase_at(folded: list[str], i: int, phrases: set[str]) -> int:
     return 0
 
 
+def _foreign_leader(folded: list[str], pos: list[str], k: int, cues: dict) -> bool:
+    """Token k names a leader by title with a name that is not Vietnamese: «Tổng thống | Trump», «TT Biden» (the
+    segmenter may glue the title to the name); not «Thủ tướng | Phạm Minh Chính»."""
+    if pos[k] != "Np":
+        return False
+    name = folded[k]
+    title = next((t for t in cues["leader_titles"] if name.startswith(t + " ")), None)
+    if title:
+        name = name[len(title) + 1:]
+    elif not (k and folded[k - 1] in cues["leader_titles"]):
+        return False
+    return name.split()[0] not in cues["vietnamese_surnames"]
+
+
 def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans: set[int],
                    known: set[str]) -> tuple[int, int] | None:
     """A Vietnamese official or ministry speaking in this sentence: its (first, last + 1) tokens.
@@ -430,7 +444,7 @@ def _official_span(tokens: list[str], pos: list[str], cues: dict, country_spans:
             for k in range(i + n, min(len(tokens), i + 9)):
                 if k in country_spans or tokens[k] in _CLAUSE_BREAK - {","}:
                     break  # a foreign title: "Bộ Ngoại giao Trung Quốc"
-                if pos[k] == "Np" and tokens[k] != tokens[k].upper() and not vn_person(k):
+                if _foreign_leader(folded, pos, k, cues):
                     break  # a foreign leader's body: "Chính phủ TT Biden", "Chính quyền Tổng thống Trump"
                 if vn_person(k) and (speaks_after(k + 1) or (i > 0 and folded[i - 1] == "theo")):
                     known.add(folded[k])

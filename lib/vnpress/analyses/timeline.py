@@ -1,7 +1,8 @@
 """The corpus's timeline: Vietnamese date expressions resolved to calendar dates, and the events they date.
 
 The `dates` layer maps `dates.article.article_dates` over a corpus's articles (with their captions, publication
-dates and months, URL dates); `timeline` adds corpus anchoring (`dates.anchoring`); `merge_events` merges the same
+dates and months, URL dates; photo captions that cleaning removed, `vnpress.corpus.clean`, are read too, without
+their credits, as sentence -1); `timeline` adds corpus anchoring (`dates.anchoring`); `merge_events` merges the same
 event across articles; `coverage` and `evaluate` measure it. How an expression becomes a date: `vnpress.analyses.dates`.
 """
 

@@ -71,8 +71,7 @@ def frames_by_group_figure(table: pd.DataFrame) -> Figure:
     ax.imshow(matrix.values, cmap="Blues", aspect="auto", vmin=0, vmax=1)
     ax.set_xticks(range(matrix.shape[1]), [f"{f.replace('_', ' ')}\n({words.get(f, f)})" for f in matrix.columns],
                   fontsize=7, rotation=30, ha="right")
-    iso = {name: code for code, name in country_names().items()}
-    ax.set_yticks(range(len(matrix)), [country_label(iso.get(n, ""), n) for n in matrix.index], fontsize=9)
+    ax.set_yticks(range(len(matrix)), matrix.index, fontsize=9)
     for (r, c), v in pd.DataFrame(matrix.values).stack().items():
         if v:
             ax.text(c, r, f"{v:.0%}", ha="center", va="center", color="white" if v > 0.5 else "black", fontsize=8)
@@ -85,9 +84,11 @@ def stance_figure(by_article: pd.DataFrame, actor_type: str = "country", top: in
     """Stacked horizontal bars: per actor (one row each), the number of articles with each stance; a country named
     in English with its Vietnamese name in brackets."""
     df = by_article[by_article["actor_type"] == actor_type] if "actor_type" in by_article else by_article
-    names = [country_label(i, n) for i, n in zip(df["iso"], df["name"])] if actor_type == "country" else df["name"]
-    table = pd.crosstab(pd.Series(list(names), index=df.index), df["stance"]).reindex(columns=STANCES, fill_value=0) \
-        if len(df) else pd.DataFrame(columns=STANCES)
+    table = pd.DataFrame(columns=STANCES)
+    if len(df):
+        names = [country_label(i, n) for i, n in zip(df["iso"], df["name"])] if actor_type == "country" \
+            else df["name"].tolist()
+        table = pd.crosstab(pd.Series(names, index=df.index), df["stance"]).reindex(columns=STANCES, fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=True).index[-top:]] if len(table) else table
     fig, ax = plt.subplots(figsize=(7, 1.7 + 0.35 * max(1, len(table))))
     if table.empty:
@@ -97,7 +98,8 @@ def stance_figure(by_article: pd.DataFrame, actor_type: str = "country", top: in
     left = pd.Series(0, index=table.index)
     words = labels().get("stance", {})
     for s in STANCES:
-        ax.barh(table.index, table[s], left=left, color=STANCE_COLORS[s], label=f"{s} ({words.get(s, s).split(' (')[0]})")
+        ax.barh(table.index, table[s], left=left, color=STANCE_COLORS[s],
+                label=f"{s} ({words.get(s, s).split(' (')[0]})")
         left = left + table[s]
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("articles")

@@ -96,11 +96,15 @@ def column_label(column: object) -> str:
 
 def with_english_names(df: pd.DataFrame) -> pd.DataFrame:
     """`df` with `name_en`, the English name of each row's country (CLDR; empty for an organization), after its
-    `name` column, when it has `iso` and `name` columns: for readers who do not read Vietnamese."""
+    `name` column, when it has `iso` and `name` columns and some row is a country: for readers who do not read
+    Vietnamese."""
     if not {"iso", "name"} <= set(df.columns) or "name_en" in df.columns:
         return df
+    english = [english_country(i) for i in df["iso"]]
+    if not any(english):
+        return df
     out = df.copy()
-    out.insert(list(df.columns).index("name") + 1, "name_en", [english_country(i) for i in df["iso"]])
+    out.insert(list(df.columns).index("name") + 1, "name_en", english)
     return out
 
 
@@ -130,10 +134,10 @@ def people_html(df: pd.DataFrame) -> str:
     meaning (labels.yaml `columns`), under a caption with the row count and a link to the saved CSV."""
     if len(df.columns) == 0:
         return "<p class='vnpress-empty'>(empty table)</p>"
-    df = with_english_names(df)
     shown = people_table(df)
     explain = labels()["columns"]
-    names = list(df.columns) if isinstance(df.index, pd.RangeIndex) else [df.index.name or "", *df.columns]
+    columns = with_english_names(df.head(DISPLAY_ROWS)).columns  # as `people_table` shows them
+    names = list(columns) if isinstance(df.index, pd.RangeIndex) else [df.index.name or "", *columns]
     head = "".join(f"<th title='{escape(str(n) + (': ' + explain[str(n)] if str(n) in explain else ''))}'>"
                    f"{escape(label)}</th>" for n, label in zip(names, shown.columns))
     body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>"

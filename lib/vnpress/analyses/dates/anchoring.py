@@ -14,17 +14,11 @@ from datetime import date
 import pandas as pd
 
 from vnpress.analyses.dates.article import is_anniversary, near_days
-from vnpress.analyses.dates.grammar import Grammar, grammar
-from vnpress.util.textnorm import fold
-
-
-def _event_kinds(sentence: str, gram: Grammar) -> set[str]:
-    folded = gram.event_ignore.sub(" ", fold(sentence))
-    return {kind for kind, pattern in gram.events.items() if pattern.search(folded)}
+from vnpress.analyses.dates.grammar import Grammar, event_kinds, grammar
 
 
 def anchor_to_corpus(df: pd.DataFrame, grammar_path: str | None = None) -> pd.DataFrame:
-    """A reduce step over the date rows of a corpus (COLUMNS): a day without a year that neither the
+    """A reduce step over the date rows of a corpus (`article.COLUMNS`): a day without a year that neither the
     publication date nor the article's own dates resolved (anchor unresolved or inferred) takes the year
     other articles give the same day and month when both sentences name the same kind of event (`events`
     in data/dates.yaml): anchor `corpus`, `anchor_article` = the first article giving that date. When
@@ -42,7 +36,8 @@ def _known(df: pd.DataFrame, grans: tuple[str, ...], gram: Grammar) -> pd.DataFr
     """The rows with a year the text gives (explicit or against the publication date) of granularities `grans`,
     with their year and the kinds of event their sentences name."""
     known = df[df["anchor"].isin(["explicit", "published"]) & df["granularity"].isin(grans) & (df["value"] != "")]
-    return known.assign(year=known["value"].str.slice(0, 4), kinds=[_event_kinds(s, gram) for s in known["sentence"]])
+    return known.assign(year=known["value"].str.slice(0, 4),
+                        kinds=[set(event_kinds(s, gram)) for s in known["sentence"]])
 
 
 def _best_source(same: pd.DataFrame | None, article_id: str, kinds: set[str]) -> pd.Series | None:
@@ -68,7 +63,7 @@ def _anchor_days(df: pd.DataFrame, gram: Grammar) -> pd.DataFrame:
     out = df.copy()
     for i in todo:
         row = out.loc[i]
-        best = _best_source(by_day.get(row["yearless"][5:]), row["article_id"], _event_kinds(row["sentence"], gram))
+        best = _best_source(by_day.get(row["yearless"][5:]), row["article_id"], set(event_kinds(row["sentence"], gram)))
         if best is not None and not is_anniversary(row["sentence"], gram):
             out.loc[i, ["value", "anchor", "anchor_article"]] = [best["value"], "corpus", best["article_id"]]
     return out
@@ -93,16 +88,16 @@ def _anchor_months(df: pd.DataFrame, gram: Grammar) -> pd.DataFrame:
     out = df.copy()
     for i in todo:
         row, mo = out.loc[i], out.at[i, "yearless"][5:7]
-        best = _best_source(by_month.get(mo), row["article_id"], _event_kinds(row["sentence"], gram))
+        best = _best_source(by_month.get(mo), row["article_id"], set(event_kinds(row["sentence"], gram)))
         if best is not None:
             out.loc[i, ["value", "anchor", "anchor_article"]] = [f"{best['year']}-{mo}", "corpus", best["article_id"]]
     return out
 
 
 def _anchor_within_articles(df: pd.DataFrame) -> pd.DataFrame:
-    """An article's other unresolved yearless days within _NEAR_DAYS of its first day anchored through
-    the corpus take the year putting them nearest it (the same episode: the eve of a signing, its
-    press reports); farther ones stay unresolved."""
+    """An article's other unresolved yearless days within a month (`article.near_days`) of its first day anchored
+    through the corpus take the year putting them nearest it (the same episode: the eve of a signing, its press
+    reports); farther ones stay unresolved."""
     out = df.copy()
     anchored = df[df["anchor"] == "corpus"].drop_duplicates("article_id")
     for ref in anchored.itertuples():

@@ -7,11 +7,10 @@ or a byline); a date the article's URL states anchors as a publication date unle
 its own within a year of it, and a month it states without a day (`.../2025/10/slug.html`) as a publication month
 on the same terms. Without either, the writing time is bounded by the article's explicit dates (`writing_bounds`):
 a date stated in the future tense (`sẽ được mở ký trong năm 2025`, `sẽ diễn ra vào tháng 4/2022`) is after it,
-one stated in the past or plainly is not; a past date alone dates a month, not a day. A header stating only the
-publication month (`date 2024-08`) bounds the writing time to that month. A yearless day the article writes in
-full elsewhere takes that year (anchor `article`), as do its yearless days within a month of it. Photo captions
-that cleaning removed (`vnpress.corpus.clean`) are read too, without their credits (sentence_id -1). What nothing
-anchors stays empty (`unresolved`).
+one stated in the past or plainly is not (how a year is chosen within those bounds: `years.bounded_year`). A header
+stating only the publication month (`date 2024-08`) bounds the writing time to that month. A yearless day the
+article writes in full elsewhere takes that year (anchor `article`), as do its yearless days within a month of it.
+What nothing anchors stays empty (`unresolved`).
 
 Values: `YYYY-MM-DD` (day), `YYYY-MM` (month), `YYYY-Qn` (quarter), `YYYY` (year; `part` says
 early|mid|late|H1|H2 for parts of years), `YYYY-Www` (week). A range gives one row per end (`range`
@@ -45,8 +44,8 @@ def writing_bounds(rows: list[dict]) -> Bounds:
     the past tense or plainly, before the earliest one it states in the future tense (`sẽ được mở ký
     trong năm 2025`: before 2025; `sẽ diễn ra vào tháng 4/2022`: before April 2022). (lower, upper),
     either may be None; None when the article states no explicit date."""
-    stated = [(period_start(r["value"], r["part"]), r["tense"]) for r in rows if r["anchor"] == "explicit" and r["value"]
-              and r["granularity"] != "week"]
+    stated = [(period_start(r["value"], r["part"]), r["tense"]) for r in rows
+              if r["anchor"] == "explicit" and r["value"] and r["granularity"] != "week"]
     if not stated:
         return None
     lo = max((d for d, t in stated if t != "future"), default=None)

@@ -36,7 +36,6 @@ import pandas as pd
 
 from vnpress.analyses.dates.grammar import Grammar, grammar, squash
 from vnpress.analyses.dates.years import (
-    MAX_RANGE,
     Bounds,
     bounded_year,
     date_row,
@@ -52,6 +51,7 @@ from vnpress.util.textnorm import fold
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _YEAR_KINDS = ("year_span", "year_from", "year", "year_bare")
+_MAX_RANGE = 183  # the longest range of days across months («15/11-10/2»; «1/3-1/2» is no range)
 
 
 def _relative(word: str, ref: date, gram: Grammar) -> tuple[str, str]:
@@ -88,7 +88,7 @@ def extract_dates(text: str, published: date | pd.Timestamp | None = None, conte
                   month_hint: int | None = None, grammar_path: str | None = None) -> list[dict]:
     """Date expressions in one sentence or text: dicts with value, granularity, surface, anchor, start,
     end, range, range_id, part, yearless, tense. Partial ones resolve against `published`, else against
-    the bounds of the writing time (see `writing_bounds`; `context_year` = bounds of that whole year);
+    the bounds of the writing time (see `article.writing_bounds`; `context_year` = bounds of that whole year);
     relative ones only against `published`, or (months and years) against `month`, the first day of a
     publication date known only to the month. `lead`: the text before this sentence when the sentence
     continues it (a hard line break inside a document's name), used only to recognize name years.
@@ -188,7 +188,7 @@ def _range_months(m: re.Match[str], c: _Context) -> list[dict]:
     """«từ 30/12 đến 2/1/2025» → 2024-12-30 to 2025-01-02; «ngày 15/6-7/7/2017» → 2017-06-15 to 2017-07-07;
     without a year («từ ngày 29/4-10/5 tới») each end as a partial date, and only after a day word, a time of day
     or a weekday («từ 1/3-1/2 tổng số» is a pair of fractions). The start is the last such day before the end; a
-    range of more than MAX_RANGE days is none."""
+    range of more than _MAX_RANGE days is none."""
     *days, year = m.groups()[-5:]  # the last five groups: day, month, day, month, year (the cue's group first)
     d1, m1, d2, m2 = (int(x) for x in days)
     if year:
@@ -202,7 +202,7 @@ def _range_months(m: re.Match[str], c: _Context) -> list[dict]:
         return [first, second] if first and second else []
     end = date.fromisoformat(second["value"])
     y1 = end.year - 1 if (m1, d1) > (m2, d2) else end.year
-    if not valid_date(y1, m1, d1) or (end - date(y1, m1, d1)).days > MAX_RANGE:
+    if not valid_date(y1, m1, d1) or (end - date(y1, m1, d1)).days > _MAX_RANGE:
         return []
     yearless = "" if year else f"XXXX-{m1:02d}-{d1:02d}"
     return [date_row(date(y1, m1, d1).isoformat(), "day", second["anchor"], rng="start", yearless=yearless), second]
@@ -405,7 +405,8 @@ def _weekday_match(m: re.Match[str], c: _Context) -> list[dict]:
         return []
     if c.pub is None:
         month = _pub_month(c)
-        return [date_row(month.strftime("%Y-%m"), "month", "inferred") if month else date_row("", "relative", "unresolved")]
+        return [date_row(month.strftime("%Y-%m"), "month", "inferred") if month
+                else date_row("", "relative", "unresolved")]
     day = c.gram.weekdays[squash(fold(name))]
     step = (day - c.pub.weekday()) % 7 if c.tense == "future" else -((c.pub.weekday() - day) % 7)
     return [date_row((c.pub + timedelta(days=step)).isoformat(), "day", "published")]
@@ -415,9 +416,9 @@ def _weekday_match(m: re.Match[str], c: _Context) -> list[dict]:
 _INTERPRETERS: dict[str, Callable[[re.Match[str], _Context], list[dict]]] = {
     "range_months": _range_months, "range_from": _day_range, "range_and": _day_range, "range_long": _range_long,
     "range_dash_months": _range_months, "range_dash": _day_range, "long": _long, "month_span": _month_span,
-    "full": _full, "partial": _partial,
-    "months_part": _months_part, "quarter": _quarter, "month": _month_match, "month_shift": _month_shift, "year_span": _year_span,
-    "year_from": _year_from, "year_part": _year_part, "year": _year, "year_bare": _year_bare,
+    "full": _full, "partial": _partial, "months_part": _months_part, "quarter": _quarter, "month": _month_match,
+    "month_shift": _month_shift, "year_span": _year_span, "year_from": _year_from, "year_part": _year_part,
+    "year": _year, "year_bare": _year_bare,
     "years_ago": _years_ago, "relative": _relative_match, "months_ago": _months_ago, "weekday": _weekday_match,
 }
 

@@ -102,12 +102,14 @@ def grammar(path: str | None = None) -> Grammar:
         counted={squash(w) for w in words["counted"]},
         event_ignore=re.compile(rf"(?<!\w){_any([fold(w) for w in words['event_ignore']])}(?!\w)"),
         anniversary=re.compile(rf"(?<!\w){_any([fold(w) for w in words['anniversary']])}(?!\w)"),
-        events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)") for kind, ws in words["events"].items()},
+        events={kind: re.compile(rf"(?<!\w){_any([fold(w) for w in ws])}(?!\w)")
+                for kind, ws in words["events"].items()},
     )
 
 
-def event_kinds(text: str) -> list[str]:
-    """The kinds of event (`events` of data/dates.yaml: signing, adoption, …) a text names, in the file's order."""
-    gram = grammar()
+def event_kinds(text: str, gram: Grammar | None = None) -> list[str]:
+    """The kinds of event (`events` of data/dates.yaml, or of `gram`: signing, adoption, …) a text names, in the
+    file's order."""
+    gram = gram or grammar()
     folded = gram.event_ignore.sub(" ", fold(text))
     return [kind for kind, pattern in gram.events.items() if pattern.search(folded)]

@@ -1,17 +1,18 @@
 """Choosing the year of a date written without one, and the rows a resolved date gives.
 
-Explicit dates have anchor `explicit`. Expressions without a year, and relative ones, resolve against the
-article's publication date (anchor `published`): a partial date takes the year that puts it nearest the
-publication date, or the next occurrence on or after it when the sentence speaks of the future (`sẽ`, `sắp`,
-`dự kiến`, a deadline `cho đến`; or a future word anywhere in the date's clause, with no past word there: `Ban đàm
-phán sẽ trình báo cáo tại kỳ họp … vào năm 2023`), or the last one on or before it after past cues (`đã`, `vừa`).
-`tới` after a date is a future cue unless the date opens a range (`Từ ngày 25/10 tới nay`, `25/10 tới cuối tháng
-11`). Without a publication date they resolve against the writing time the article's own explicit dates bound
-(anchor `inferred`, `article.writing_bounds`): with an upper bound a yearless date takes the latest year putting it
-before that bound; with only a lower bound it takes the bound's year unless that puts it before the bound (then it
-stays unresolved: the article may be from a later year). A weekday written with a day picks the year within the
-writing-time bounds whose calendar agrees, and none when no year does (`_weekday_year`; `phiên họp thứ 5` is an
-ordinal).
+Explicit dates have anchor `explicit`. Expressions without a year, and relative ones, resolve against the article's
+publication date (anchor `published`): a partial date takes the year that puts it nearest the publication date, or
+the next occurrence on or after it when a future word stands near it (`sẽ`, `sắp`, `dự kiến`, a deadline `cho
+đến`), or the last one on or before it after past cues (`đã`, `vừa`); a future word farther back in the clause is
+not read (in *sẽ kỷ niệm 50 năm quan hệ thiết lập năm 1973* the year is past). `tới` after a date is a future cue
+unless the date opens a range (`Từ ngày 25/10 tới nay`, `25/10 tới cuối tháng 11`). Without a publication date they
+resolve against the writing time the article's own explicit dates bound (anchor `inferred`,
+`article.writing_bounds`): with an upper bound a yearless date takes the latest year putting it before that bound;
+with only a lower bound a yearless month takes the bound's year unless that puts it before the bound (then it
+stays unresolved: the article may be from a later year), and a yearless day stays unresolved (a day's year guessed
+from another date of the article is too often a past event's). A weekday written with a day
+picks the year within the writing-time bounds whose calendar agrees, and none when no year does (`_weekday_year`;
+`phiên họp thứ 5` is an ordinal).
 """
 
 from __future__ import annotations
@@ -23,9 +24,7 @@ from vnpress.analyses.dates.grammar import Grammar
 
 # how far past an open writing-time bound a weekday may date a day (it recurs after 5, 6 or 11 years)
 _WEEKDAY_YEARS = 5
-MAX_RANGE = 183  # the longest range of days across months («15/11-10/2»; «1/3-1/2» is no range)
 _PART_START = {"": 1, "early": 1, "H1": 1, "mid": 5, "H2": 7, "late": 9}  # the first month of a part of a year
-_CLAUSE_BREAK = re.compile(r"[,;:.!?…]")  # where a tense word's clause ends: not at brackets ("Đại hội đồng (WHA)")
 Bounds = tuple[date | None, date | None] | None  # (not before, before) the writing time
 
 
@@ -54,9 +53,9 @@ def pick_year(m: int, d: int, anchor: date, tense: str) -> int | None:
 
 
 def tense_of(text_before: str, text_after: str, gram: Grammar) -> str:
-    """future (a future word near the date, a deadline `cho đến` before it, or a future word in the date's clause
-    with no past word there), past, or ''. A `tới` after the date is a future cue unless it opens a range's other
-    end (`Từ ngày 25/10 tới nay`, `25/10 tới cuối tháng 11`: `since`, `until_words`)."""
+    """future (a future word near the date, or a deadline `cho đến` before it), past, or ''. A `tới` after the date
+    is a future cue unless it opens a range's other end (`Từ ngày 25/10 tới nay`, `25/10 tới cuối tháng 11`:
+    `since`, `until_words`)."""
     window = text_before[-40:] + " " + text_after[:30]
     if gram.future_after.match(text_after) and not gram.since_before.search(text_before[-20:]):
         return "future"
@@ -66,8 +65,7 @@ def tense_of(text_before: str, text_after: str, gram: Grammar) -> str:
         return "future"
     if gram.past.search(text_before[-30:]):
         return "past"
-    clause = _CLAUSE_BREAK.split(text_before)[-1]
-    return "future" if gram.future.search(clause) and not gram.past.search(clause) else ""
+    return ""
 
 
 def shift_month(y: int, m: int, k: int) -> tuple[int, int]:
