@@ -1,4 +1,5 @@
-"""Editable data files of vnpress: gazetteer, cue lists, lexicons, stopword overrides."""
+"""Editable data files of vnpress (gazetteer, cue lists, lexicons, stopword overrides), the report labels, and the
+English names readers are given for countries (CLDR, through Babel)."""
 
 from functools import lru_cache
 from pathlib import Path
