@@ -518,6 +518,12 @@ def country_names() -> dict[str, str]:
     return dict(zip(gaz["iso"], gaz["name"]))
 
 
+@lru_cache(maxsize=1)
+def country_codes() -> dict[str, str]:
+    """Canonical Vietnamese name → ISO code (`country_names` reversed)."""
+    return {name: iso for iso, name in country_names().items()}
+
+
 def _vn_person(folded: list[str], pos: list[str], k: int, cues: dict) -> bool:
     """Token k is a Vietnamese personal name: a proper noun of two syllables or more opening with a family name."""
     return pos[k] == "Np" and folded[k].split()[0] in cues["vietnamese_surnames"] and len(folded[k].split()) > 1

@@ -7,6 +7,7 @@ of them reads the corpus or computes a finding, so editing a figure re-runs no l
 from __future__ import annotations
 
 import math
+from textwrap import shorten
 
 import matplotlib.dates as mdates
 import matplotlib.pyplot as plt
@@ -17,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 from wordcloud import WordCloud
 
-from vnpress.analyses.countries import country_names
+from vnpress.analyses.countries import country_codes
 from vnpress.analyses.coverage import key_events, period_starts
 from vnpress.analyses.overview import article_table
 from vnpress.analyses.stance import FRAMES, STANCES, UNKNOWN
@@ -112,8 +113,7 @@ def stance_figure(by_article: pd.DataFrame, actor_type: str = "country", top: in
 def heatmap(matrix: pd.DataFrame) -> Figure:
     """Country × frame heatmap (a `stance.frame_matrix`, indexed by the Vietnamese name) with counts written in the
     cells; countries named in English with the Vietnamese in brackets."""
-    iso = {name: code for code, name in country_names().items()}
-    rows = [country_label(iso.get(n, ""), n) for n in matrix.index]
+    rows = [country_label(country_codes().get(n, ""), n) for n in matrix.index]
     label_width = 0.075 * max((len(r) for r in rows), default=0)  # inches the country names take, at 9 pt
     fig, ax = plt.subplots(figsize=(label_width + 0.8 + 0.8 * max(1, matrix.shape[1]),
                                     1.2 + 0.45 * max(1, len(matrix))))
@@ -231,7 +231,7 @@ def term_trends_figure(table: pd.DataFrame) -> Figure:
 def _glossed(terms: pd.Series) -> list[str]:
     """Terms with their English gloss in brackets where the glossary, the report labels or the gazetteer (a
     country's Vietnamese name) give one."""
-    known, iso = labels()["terms"], {name: code for code, name in country_names().items()}
+    known, iso = labels()["terms"], country_codes()
     english = [gloss(t) or known.get(t, "") or english_country(iso.get(t, "")) for t in terms]
     return [with_gloss(t, e if e != t else "") for t, e in zip(terms, english)]
 
@@ -309,7 +309,7 @@ def timeline_figure(merged: pd.DataFrame, max_labels: int = 25) -> Figure:
     ys = range(len(data))
     sc = ax.scatter(data["date"], list(ys), s=40 + 60 * data["sources"], c=data["sources"], cmap="viridis",
                     vmin=1, vmax=max(2, data["sources"].max()), zorder=3)
-    ax.set_yticks(list(ys), [f"{value}  {_short(str(event), 60)}" for value, event in
+    ax.set_yticks(list(ys), [f"{value}  {shorten(str(event), 60, placeholder=' …')}" for value, event in
                              data[["value", "event"]].itertuples(index=False)], fontsize=8)
     span = (data["date"].max() - data["date"].min()) or pd.Timedelta(days=30)
     ax.set_xlim(data["date"].min() - span * 0.04, data["date"].max() + span * 0.04)
@@ -320,11 +320,6 @@ def timeline_figure(merged: pd.DataFrame, max_labels: int = 25) -> Figure:
     fig.autofmt_xdate()
     fig.tight_layout()
     return fig
-
-
-def _short(text: str, width: int) -> str:
-    """`text` cut at a word to at most `width` characters, with an ellipsis when cut."""
-    return text if len(text) <= width else text[:width].rsplit(" ", 1)[0] + " …"
 
 
 def topics_figure(table: pd.DataFrame, top: int = 8) -> Figure:

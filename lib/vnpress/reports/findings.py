@@ -19,7 +19,7 @@ from matplotlib.ticker import MaxNLocator
 
 from vnpress.analyses.dates.grammar import event_kinds
 from vnpress.corpus.outlets import type_names
-from vnpress.data import english_country, labels
+from vnpress.data import country_label, english_country, labels
 from vnpress.util.csvio import read_file, unquote_cell
 
 # (notebook, table) each findings section reads, as the notebooks save them
@@ -99,7 +99,7 @@ def stance_chart_table(countries: pd.DataFrame) -> pd.DataFrame:
 def stance_chart_figure(table: pd.DataFrame, top: int = 25) -> Figure:
     """Stacked horizontal bars of `stance_chart_table`: per country (English name, Vietnamese in brackets), the
     articles with each stance; the `top` countries with most articles."""
-    named = table["country"].where(table["country"] == table["name"], table["country"] + " (" + table["name"] + ")")
+    named = [country_label(i, n) for i, n in zip(table["iso"], table["name"])]
     wide = table.assign(label=named).pivot_table(
         index="label", columns="stance", values="articles", aggfunc="sum", fill_value=0, sort=False)
     wide = wide.loc[wide.sum(axis=1).sort_values(kind="stable").index[-top:]] if len(wide) else wide

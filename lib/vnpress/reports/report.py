@@ -134,10 +134,10 @@ def people_html(df: pd.DataFrame) -> str:
     meaning (labels.yaml `columns`), under a caption with the row count and a link to the saved CSV."""
     if len(df.columns) == 0:
         return "<p class='vnpress-empty'>(empty table)</p>"
-    shown = people_table(df)
+    rows = with_english_names(df.head(DISPLAY_ROWS))  # what `people_table` shows (it adds nothing more)
+    shown = people_table(rows)
     explain = labels()["columns"]
-    columns = with_english_names(df.head(DISPLAY_ROWS)).columns  # as `people_table` shows them
-    names = list(columns) if isinstance(df.index, pd.RangeIndex) else [df.index.name or "", *columns]
+    names = list(rows.columns) if isinstance(df.index, pd.RangeIndex) else [df.index.name or "", *rows.columns]
     head = "".join(f"<th title='{escape(str(n) + (': ' + explain[str(n)] if str(n) in explain else ''))}'>"
                    f"{escape(label)}</th>" for n, label in zip(names, shown.columns))
     body = "".join("<tr>" + "".join(f"<td>{escape(v)}</td>" for v in row) + "</tr>"
